@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, redactUrl } from "./index.ts";
+
+describe("loadConfig", () => {
+  it("gives the documented defaults when nothing is set", () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(3000);
+    expect(c.HOST).toBe("127.0.0.1");
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.PUBLIC_URL).toBe("http://127.0.0.1:3000");
+    expect(c.INCOMING_EMAIL_ADDRESS).toBe("incoming+%{key}@tidings.localhost");
+    expect(c.INBOUND_SMTP_PORT).toBe(2525);
+    expect(c.EMAIL_FROM).toBe("support@tidings.localhost");
+    expect(c.MAX_EMAIL_BYTES).toBe(26214400);
+    expect(c.SEED_DEMO).toBe(true);
+    expect(c.MAIL_WEBHOOK_SECRET).toBeUndefined();
+  });
+
+  it("lists every problem at once when several variables are wrong", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: "eighty",
+        DATABASE_URL: "mysql://x",
+        INCOMING_EMAIL_ADDRESS: "incoming@example.com",
+        SMTP_URL: "not a url",
+        EMAIL_FROM: "nobody",
+        MAX_EMAIL_BYTES: "-5",
+        SEED_DEMO: "maybe",
+        MAIL_WEBHOOK_SECRET: "short",
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(8);
+    for (const name of [
+      "PORT",
+      "DATABASE_URL",
+      "INCOMING_EMAIL_ADDRESS",
+      "SMTP_URL",
+      "EMAIL_FROM",
+      "MAX_EMAIL_BYTES",
+      "SEED_DEMO",
+      "MAIL_WEBHOOK_SECRET",
+    ]) {
+      expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
+    }
+    expect((error as Error).message).toContain("%{key}");
+  });
+
+  it("derives PUBLIC_URL from HOST and PORT and strips a trailing slash", () => {
+    expect(loadConfig({ HOST: "0.0.0.0", PORT: "8080" }).PUBLIC_URL).toBe("http://0.0.0.0:8080");
+    expect(loadConfig({ PUBLIC_URL: "https://desk.example.com/" }).PUBLIC_URL).toBe("https://desk.example.com");
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ DATABASE_URL: "", SMTP_URL: "" }).SMTP_URL).toBeUndefined();
+  });
+});
+
+describe("redactUrl", () => {
+  it("hides the password of a connection URL", () => {
+    expect(redactUrl("imap://agent:s3cret@127.0.0.1:143/INBOX")).toBe("imap://agent:***@127.0.0.1:143/INBOX");
+  });
+});

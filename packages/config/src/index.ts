@@ -1,0 +1,121 @@
+// The only module in Tidings that reads process.env (enforced by Biome's noProcessEnv rule).
+// Every variable of contract.md is parsed here once, every problem is listed at once.
+import path from "node:path";
+import { z } from "zod";
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const port = (name: string, def: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(0, `${name} must be between 0 and 65535`)
+    .max(65535, `${name} must be between 0 and 65535`)
+    .default(def);
+
+const bool = (name: string, def: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { error: `${name} must be true or false` })
+    .default(def ? "true" : "false")
+    .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const url = (name: string, protocols: string[]) =>
+  z
+    .string()
+    .refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { message: `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}` },
+    )
+    .optional();
+
+const keyAddress = (name: string) =>
+  z.string().refine((v) => /^[^@\s]*%\{key\}[^@\s]*@[^@\s]+$/.test(v), {
+    message: `${name} must contain %{key} before the @, e.g. incoming+%{key}@example.com`,
+  });
+
+const empty = (v: unknown) => (v === "" ? undefined : v);
+
+const Schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: port("PORT", 3000),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    DATABASE_URL: z.preprocess(empty, url("DATABASE_URL", ["postgres:", "postgresql:"])),
+    DATA_DIR: z.string().min(1).default(".data"),
+    PUBLIC_URL: z.preprocess(empty, url("PUBLIC_URL", ["http:", "https:"])),
+    INCOMING_EMAIL_ADDRESS: keyAddress("INCOMING_EMAIL_ADDRESS").default("incoming+%{key}@tidings.localhost"),
+    SERVICE_DESK_EMAIL_ADDRESS: z.preprocess(empty, keyAddress("SERVICE_DESK_EMAIL_ADDRESS").optional()),
+    INBOUND_SMTP_PORT: port("INBOUND_SMTP_PORT", 2525),
+    INBOUND_SMTP_HOST: z.string().min(1).default("127.0.0.1"),
+    IMAP_URL: z.preprocess(empty, url("IMAP_URL", ["imap:", "imaps:"])),
+    SERVICE_DESK_IMAP_URL: z.preprocess(empty, url("SERVICE_DESK_IMAP_URL", ["imap:", "imaps:"])),
+    SMTP_URL: z.preprocess(empty, url("SMTP_URL", ["smtp:", "smtps:"])),
+    EMAIL_FROM: z.email({ error: "EMAIL_FROM must be an email address" }).default("support@tidings.localhost"),
+    MAX_EMAIL_BYTES: z.coerce
+      .number({ error: "MAX_EMAIL_BYTES must be a number of bytes" })
+      .int("MAX_EMAIL_BYTES must be a whole number of bytes")
+      .min(1024, "MAX_EMAIL_BYTES must be at least 1024")
+      .default(26214400),
+    DEMO_PASSWORD: z.preprocess(empty, z.string().min(8, "DEMO_PASSWORD must be at least 8 characters").optional()),
+    SEED_DEMO: bool("SEED_DEMO", true),
+    MAIL_WEBHOOK_SECRET: z.preprocess(
+      empty,
+      z.string().min(16, "MAIL_WEBHOOK_SECRET must be at least 16 characters").optional(),
+    ),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .transform((c) => ({
+    ...c,
+    DATA_DIR: path.resolve(c.DATA_DIR),
+    PUBLIC_URL: (c.PUBLIC_URL ?? `http://${c.HOST}:${c.PORT}`).replace(/\/+$/, ""),
+  }));
+
+export type Config = z.infer<typeof Schema>;
+
+/** Parses the environment once. Throws a ConfigError that lists every problem. */
+export const loadConfig = (env: Record<string, string | undefined> = process.env): Config => {
+  const parsed = Schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
+  }
+  return parsed.data;
+};
+
+/** The variables that must never be logged; used by the logger's redaction. */
+export const SECRET_KEYS = [
+  "DATABASE_URL",
+  "IMAP_URL",
+  "SERVICE_DESK_IMAP_URL",
+  "SMTP_URL",
+  "DEMO_PASSWORD",
+  "MAIL_WEBHOOK_SECRET",
+];
+
+/** Hides the password of a URL so it can be printed. */
+export const redactUrl = (value: string | undefined): string | undefined => {
+  if (!value) return value;
+  try {
+    const u = new URL(value);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "***";
+  }
+};
+
+/** Values only the test harness and the launcher pass to child processes. */
+export const childEnv = (overrides: Record<string, string | undefined>): Record<string, string | undefined> => ({
+  ...process.env,
+  ...overrides,
+});

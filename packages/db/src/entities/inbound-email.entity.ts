@@ -1,0 +1,36 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
+import type { InboundStatus, InboundTransport } from "./constants.ts";
+
+/**
+ * The ingestion ledger: every accepted message is stored raw here before anything else happens,
+ * and ends with an outcome (issue, note, ignored/rejected/failed with a reason).
+ */
+@Entity({ name: "inbound_emails" })
+// C8: Message-ID + destination (or a content hash when there is no Message-ID) is stored once.
+@Index("uq_inbound_emails_idempotency_key", ["idempotencyKey"], { unique: true })
+@Index("idx_inbound_emails_status_received", ["status", "receivedAt"])
+export class InboundEmailEntity {
+  @PrimaryGeneratedColumn({ type: "int" }) id!: number;
+  @Column({ type: "text" }) idempotencyKey!: string;
+  @Column({ type: "text" }) transport!: InboundTransport;
+  /** e.g. "imap:INBOX@127.0.0.1:1143" or "smtp". */
+  @Column({ type: "text", nullable: true }) source!: string | null;
+  @Column({ type: "text", nullable: true }) envelopeFrom!: string | null;
+  @Column({ type: "text", array: true, default: () => "'{}'" }) envelopeTo!: string[];
+  @Column({ type: "text", nullable: true }) messageId!: string | null;
+  @Column({ type: "text", nullable: true }) subject!: string | null;
+  @Column({ type: "text", nullable: true }) fromAddress!: string | null;
+  @Column({ type: "bytea" }) raw!: Buffer;
+  @Column({ type: "int" }) sizeBytes!: number;
+  @Column({ type: "text" }) sha256!: string;
+  @Column({ type: "text", default: "received" }) status!: InboundStatus;
+  /** A sentence an admin can act on, for ignored/rejected/failed messages. */
+  @Column({ type: "text", nullable: true }) reason!: string | null;
+  @Column({ type: "int", nullable: true }) projectId!: number | null;
+  @Column({ type: "int", nullable: true }) issueId!: number | null;
+  @Column({ type: "int", nullable: true }) noteId!: number | null;
+  @Column({ type: "int", default: 0 }) attempts!: number;
+  @CreateDateColumn({ type: "timestamptz" }) receivedAt!: Date;
+  @Column({ type: "timestamptz", nullable: true }) processedAt!: Date | null;
+  @UpdateDateColumn({ type: "timestamptz" }) updatedAt!: Date;
+}

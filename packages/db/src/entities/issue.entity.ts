@@ -1,0 +1,60 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+  UpdateDateColumn,
+} from "typeorm";
+import type { IssueState } from "./constants.ts";
+import { ProjectEntity } from "./project.entity.ts";
+import { UserEntity } from "./user.entity.ts";
+
+@Entity({ name: "issues" })
+@Index("uq_issues_project_iid", ["projectId", "iid"], { unique: true })
+// The tracker's default views: a project's issues by state, newest first or recently updated first.
+@Index("idx_issues_project_state_created", ["projectId", "state", "createdAt"])
+@Index("idx_issues_project_state_updated", ["projectId", "state", "updatedAt"])
+@Index("idx_issues_project_author_state_created", ["projectId", "authorId", "state", "createdAt"])
+// Threading: a reply's In-Reply-To is looked up among the project's stored inbound Message-IDs (C6).
+@Index("idx_issues_project_message_id", ["projectId", "messageId"])
+@Index("idx_issues_search", { synchronize: false })
+export class IssueEntity {
+  @PrimaryGeneratedColumn({ type: "int" }) id!: number;
+  @Column({ type: "int" }) projectId!: number;
+  @ManyToOne(() => ProjectEntity, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "project_id" })
+  project!: Relation<ProjectEntity>;
+  /** Per-project number shown as #iid. */
+  @Column({ type: "int" }) iid!: number;
+  @Column({ type: "text" }) title!: string;
+  @Column({ type: "text", default: "" }) description!: string;
+  @Column({ type: "text", default: "opened" }) state!: IssueState;
+  @Column({ type: "boolean", default: false }) confidential!: boolean;
+  @Column({ type: "int" }) authorId!: number;
+  @ManyToOne(() => UserEntity, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "author_id" })
+  author!: Relation<UserEntity>;
+  /** The requester's address for Service Desk issues (Reply-To > From > Sender). */
+  @Column({ type: "text", nullable: true }) externalAuthor!: string | null;
+  /** The inbound Message-ID (without <>) of the email that opened the issue. */
+  @Column({ type: "text", nullable: true }) messageId!: string | null;
+  /** Set when the issue was moved; points at the new issue. */
+  @Column({ type: "int", nullable: true }) movedToId!: number | null;
+  @Column({ type: "timestamptz", nullable: true }) closedAt!: Date | null;
+  @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
+  @UpdateDateColumn({ type: "timestamptz" }) updatedAt!: Date;
+  /** Full-text search over title, description and external author (E2); maintained by PostgreSQL. */
+  @Column({
+    type: "tsvector",
+    generatedType: "STORED",
+    asExpression: `to_tsvector('simple', coalesce("title", '') || ' ' || coalesce("description", '') || ' ' || coalesce("external_author", ''))`,
+    select: false,
+    insert: false,
+    update: false,
+  })
+  searchVector!: string;
+}

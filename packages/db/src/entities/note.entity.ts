@@ -1,0 +1,38 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+  UpdateDateColumn,
+} from "typeorm";
+import { IssueEntity } from "./issue.entity.ts";
+import { UserEntity } from "./user.entity.ts";
+
+@Entity({ name: "notes" })
+@Index("idx_notes_issue_created", ["issueId", "createdAt"])
+export class NoteEntity {
+  @PrimaryGeneratedColumn({ type: "int" }) id!: number;
+  @Column({ type: "int" }) issueId!: number;
+  @ManyToOne(() => IssueEntity, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "issue_id" })
+  issue!: Relation<IssueEntity>;
+  @Column({ type: "int" }) authorId!: number;
+  @ManyToOne(() => UserEntity, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "author_id" })
+  author!: Relation<UserEntity>;
+  @Column({ type: "text" }) body!: string;
+  /** Internal notes are visible to Reporter+ only and are never emailed. */
+  @Column({ type: "boolean", default: false }) internal!: boolean;
+  /** System notes record events (closed, unsubscribed, ...) and are never emailed. */
+  @Column({ type: "boolean", default: false }) system!: boolean;
+  /** The sender's address for notes that came from email. */
+  @Column({ type: "text", nullable: true }) externalAuthor!: string | null;
+  /** The inbound Message-ID (without <>) for notes that came from email. */
+  @Column({ type: "text", nullable: true }) messageId!: string | null;
+  @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
+  @UpdateDateColumn({ type: "timestamptz" }) updatedAt!: Date;
+}

@@ -1,0 +1,42 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
+import type { OutboundKind, OutboundStatus } from "./constants.ts";
+
+export type OutboundAttachment = { filename: string; contentType: string; storagePath: string; sizeBytes: number };
+
+/** The transactional outbox (D5): written in the transaction that causes the email, then delivered. */
+@Entity({ name: "outbound_emails" })
+@Index("uq_outbound_emails_message_id", ["messageId"], { unique: true })
+@Index("uq_outbound_emails_dedupe_key", ["dedupeKey"], { unique: true, where: `"dedupe_key" IS NOT NULL` })
+@Index("idx_outbound_emails_due", ["status", "nextAttemptAt"])
+@Index("idx_outbound_emails_issue", ["issueId", "createdAt"])
+export class OutboundEmailEntity {
+  @PrimaryGeneratedColumn({ type: "int" }) id!: number;
+  @Column({ type: "text" }) kind!: OutboundKind;
+  /** Guards against queuing the same email twice (e.g. "thank_you:issue:12"). */
+  @Column({ type: "text", nullable: true }) dedupeKey!: string | null;
+  @Column({ type: "int", nullable: true }) projectId!: number | null;
+  @Column({ type: "int", nullable: true }) issueId!: number | null;
+  @Column({ type: "int", nullable: true }) noteId!: number | null;
+  @Column({ type: "int", nullable: true }) inboundEmailId!: number | null;
+  @Column({ type: "text", nullable: true }) replyKey!: string | null;
+  @Column({ type: "text" }) toAddress!: string;
+  @Column({ type: "text", nullable: true }) fromName!: string | null;
+  @Column({ type: "text" }) subject!: string;
+  /** Stable Message-ID (without <>), fixed when queued so a retried send is recognisable. */
+  @Column({ type: "text" }) messageId!: string;
+  @Column({ type: "text", nullable: true }) inReplyTo!: string | null;
+  @Column({ type: "text", array: true, default: () => "'{}'" }) references!: string[];
+  @Column({ type: "jsonb", default: () => "'{}'" }) headers!: Record<string, string>;
+  @Column({ type: "text" }) textBody!: string;
+  @Column({ type: "text", nullable: true }) htmlBody!: string | null;
+  @Column({ type: "jsonb", default: () => "'[]'" }) attachments!: OutboundAttachment[];
+  @Column({ type: "text", default: "queued" }) status!: OutboundStatus;
+  @Column({ type: "int", default: 0 }) attempts!: number;
+  @Column({ type: "timestamptz", default: () => "now()" }) nextAttemptAt!: Date;
+  /** A sending lease: while in the future, another worker must not send this email. */
+  @Column({ type: "timestamptz", nullable: true }) lockedUntil!: Date | null;
+  @Column({ type: "text", nullable: true }) lastError!: string | null;
+  @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
+  @Column({ type: "timestamptz", nullable: true }) sentAt!: Date | null;
+  @UpdateDateColumn({ type: "timestamptz" }) updatedAt!: Date;
+}

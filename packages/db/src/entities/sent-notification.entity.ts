@@ -1,0 +1,33 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from "typeorm";
+import { EmailParticipantEntity } from "./email-participant.entity.ts";
+import { IssueEntity } from "./issue.entity.ts";
+
+/** One reply key per outbound notification; replies and unsubscribes resolve through it. */
+@Entity({ name: "sent_notifications" })
+@Index("uq_sent_notifications_reply_key", ["replyKey"], { unique: true })
+@Index("idx_sent_notifications_issue", ["issueId"])
+export class SentNotificationEntity {
+  @PrimaryGeneratedColumn({ type: "int" }) id!: number;
+  /** At least 128 random bits, never derived from ids. */
+  @Column({ type: "text" }) replyKey!: string;
+  @Column({ type: "int" }) projectId!: number;
+  @Column({ type: "int" }) issueId!: number;
+  @ManyToOne(() => IssueEntity, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "issue_id" })
+  issue!: Relation<IssueEntity>;
+  @Column({ type: "int", nullable: true }) participantId!: number | null;
+  @ManyToOne(() => EmailParticipantEntity, { onDelete: "SET NULL", nullable: true })
+  @JoinColumn({ name: "participant_id" })
+  participant!: Relation<EmailParticipantEntity> | null;
+  @Column({ type: "text" }) recipientEmail!: string;
+  @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
+}

@@ -1,0 +1,176 @@
+import type { MigrationInterface, QueryRunner } from "typeorm";
+
+/**
+ * The first data model (issue 2): users and the Support Bot, nestable groups, projects with
+ * full_path_slug, memberships, issues with a per-project iid and full-text search, notes, labels,
+ * assignees, Service Desk settings, email participants, sent notifications (reply keys), the inbound
+ * ledger, the outbound outbox, attachments, sessions, personal access tokens and failed sign-ins.
+ * Generated from the entities with the TypeORM schema builder; expression indexes added by hand.
+ */
+export class Initial1763700000000 implements MigrationInterface {
+  name = "Initial1763700000000";
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query("CREATE TABLE \"attachments\" (\"id\" SERIAL NOT NULL, \"project_id\" integer NOT NULL, \"issue_id\" integer, \"note_id\" integer, \"inbound_email_id\" integer, \"secret\" text NOT NULL, \"filename\" text NOT NULL, \"content_type\" text NOT NULL, \"size_bytes\" integer NOT NULL, \"sha256\" text NOT NULL, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_5e1f050bcff31e3084a1d662412\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE INDEX \"idx_attachments_issue\" ON \"attachments\" (\"issue_id\")");
+    await q.query("CREATE UNIQUE INDEX \"uq_attachments_secret\" ON \"attachments\" (\"secret\")");
+    await q.query("CREATE TABLE \"users\" (\"id\" SERIAL NOT NULL, \"username\" text NOT NULL, \"name\" text NOT NULL, \"email\" text NOT NULL, \"password_hash\" text, \"user_type\" text NOT NULL DEFAULT 'human', \"admin\" boolean NOT NULL DEFAULT false, \"blocked\" boolean NOT NULL DEFAULT false, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_a3ffb1c0c8416b9fc6f907b7433\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE TABLE \"sessions\" (\"id\" SERIAL NOT NULL, \"token_digest\" text NOT NULL, \"user_id\" integer NOT NULL, \"expires_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"ip\" text, \"user_agent\" text, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_3238ef96f18b355b671619111bc\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE INDEX \"idx_sessions_user\" ON \"sessions\" (\"user_id\")");
+    await q.query("CREATE UNIQUE INDEX \"uq_sessions_token_digest\" ON \"sessions\" (\"token_digest\")");
+    await q.query("CREATE TABLE \"personal_access_tokens\" (\"id\" SERIAL NOT NULL, \"user_id\" integer NOT NULL, \"name\" text NOT NULL, \"token_digest\" text NOT NULL, \"expires_at\" TIMESTAMP WITH TIME ZONE, \"revoked_at\" TIMESTAMP WITH TIME ZONE, \"last_used_at\" TIMESTAMP WITH TIME ZONE, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_b6dc462fa11dbbb897eb8419735\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE UNIQUE INDEX \"uq_personal_access_tokens_digest\" ON \"personal_access_tokens\" (\"token_digest\")");
+    await q.query("CREATE TABLE \"failed_sign_ins\" (\"id\" SERIAL NOT NULL, \"login\" text NOT NULL, \"ip\" text NOT NULL, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_96953cc38b1f1ab3b4d8f8be779\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE INDEX \"idx_failed_sign_ins_ip_created\" ON \"failed_sign_ins\" (\"ip\", \"created_at\")");
+    await q.query("CREATE INDEX \"idx_failed_sign_ins_login_created\" ON \"failed_sign_ins\" (\"login\", \"created_at\")");
+    await q.query("CREATE TABLE \"groups\" (\"id\" SERIAL NOT NULL, \"parent_id\" integer, \"path\" text NOT NULL, \"name\" text NOT NULL, \"full_path\" text NOT NULL, \"visibility\" text NOT NULL DEFAULT 'private', \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_659d1483316afb28afd3a90646e\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE UNIQUE INDEX \"uq_groups_full_path\" ON \"groups\" (\"full_path\")");
+    await q.query("CREATE TABLE \"projects\" (\"id\" SERIAL NOT NULL, \"group_id\" integer NOT NULL, \"path\" text NOT NULL, \"name\" text NOT NULL, \"full_path\" text NOT NULL, \"full_path_slug\" text NOT NULL, \"visibility\" text NOT NULL DEFAULT 'private', \"issues_enabled\" boolean NOT NULL DEFAULT true, \"service_desk_enabled\" boolean NOT NULL DEFAULT false, \"last_issue_iid\" integer NOT NULL DEFAULT '0', \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_6271df0a7aed1d6c0691ce6ac50\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE INDEX \"idx_projects_full_path_slug\" ON \"projects\" (\"full_path_slug\")");
+    await q.query("CREATE UNIQUE INDEX \"uq_projects_full_path\" ON \"projects\" (\"full_path\")");
+    await q.query("INSERT INTO \"typeorm_metadata\"(\"database\", \"schema\", \"table\", \"type\", \"name\", \"value\") VALUES (current_database(), $1, $2, $3, $4, $5)", ["public","issues","GENERATED_COLUMN","search_vector","to_tsvector('simple', coalesce(\"title\", '') || ' ' || coalesce(\"description\", '') || ' ' || coalesce(\"external_author\", ''))"]);
+    await q.query("CREATE TABLE \"issues\" (\"id\" SERIAL NOT NULL, \"project_id\" integer NOT NULL, \"iid\" integer NOT NULL, \"title\" text NOT NULL, \"description\" text NOT NULL DEFAULT '', \"state\" text NOT NULL DEFAULT 'opened', \"confidential\" boolean NOT NULL DEFAULT false, \"author_id\" integer NOT NULL, \"external_author\" text, \"message_id\" text, \"moved_to_id\" integer, \"closed_at\" TIMESTAMP WITH TIME ZONE, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"search_vector\" tsvector GENERATED ALWAYS AS (to_tsvector('simple', coalesce(\"title\", '') || ' ' || coalesce(\"description\", '') || ' ' || coalesce(\"external_author\", ''))) STORED NOT NULL, CONSTRAINT \"PK_9d8ecbbeff46229c700f0449257\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE INDEX \"idx_issues_project_message_id\" ON \"issues\" (\"project_id\", \"message_id\")");
+    await q.query("CREATE INDEX \"idx_issues_project_author_state_created\" ON \"issues\" (\"project_id\", \"author_id\", \"state\", \"created_at\")");
+    await q.query("CREATE INDEX \"idx_issues_project_state_updated\" ON \"issues\" (\"project_id\", \"state\", \"updated_at\")");
+    await q.query("CREATE INDEX \"idx_issues_project_state_created\" ON \"issues\" (\"project_id\", \"state\", \"created_at\")");
+    await q.query("CREATE UNIQUE INDEX \"uq_issues_project_iid\" ON \"issues\" (\"project_id\", \"iid\")");
+    await q.query("CREATE TABLE \"issue_email_participants\" (\"id\" SERIAL NOT NULL, \"issue_id\" integer NOT NULL, \"email\" text NOT NULL, \"unsubscribed_at\" TIMESTAMP WITH TIME ZONE, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_99b548bc4b2050d679d8daba028\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE TABLE \"imap_cursors\" (\"mailbox_key\" text NOT NULL, \"uid_validity\" text NOT NULL, \"last_uid\" bigint NOT NULL DEFAULT '0', \"last_sync_at\" TIMESTAMP WITH TIME ZONE, \"last_error\" text, \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_023af732d74623f2e4677f79a38\" PRIMARY KEY (\"mailbox_key\"))");
+    await q.query("CREATE TABLE \"inbound_emails\" (\"id\" SERIAL NOT NULL, \"idempotency_key\" text NOT NULL, \"transport\" text NOT NULL, \"source\" text, \"envelope_from\" text, \"envelope_to\" text array NOT NULL DEFAULT '{}', \"message_id\" text, \"subject\" text, \"from_address\" text, \"raw\" bytea NOT NULL, \"size_bytes\" integer NOT NULL, \"sha256\" text NOT NULL, \"status\" text NOT NULL DEFAULT 'received', \"reason\" text, \"project_id\" integer, \"issue_id\" integer, \"note_id\" integer, \"attempts\" integer NOT NULL DEFAULT '0', \"received_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"processed_at\" TIMESTAMP WITH TIME ZONE, \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_4681d4ed00f370f44de2a1d094c\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE INDEX \"idx_inbound_emails_status_received\" ON \"inbound_emails\" (\"status\", \"received_at\")");
+    await q.query("CREATE UNIQUE INDEX \"uq_inbound_emails_idempotency_key\" ON \"inbound_emails\" (\"idempotency_key\")");
+    await q.query("CREATE TABLE \"labels\" (\"id\" SERIAL NOT NULL, \"project_id\" integer NOT NULL, \"title\" text NOT NULL, \"color\" text NOT NULL DEFAULT '#6699cc', \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_c0c4e97f76f1f3a268c7a70b925\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE TABLE \"issue_labels\" (\"issue_id\" integer NOT NULL, \"label_id\" integer NOT NULL, CONSTRAINT \"PK_1ac0a33ade1abb32c03516fa496\" PRIMARY KEY (\"issue_id\", \"label_id\"))");
+    await q.query("CREATE INDEX \"idx_issue_labels_label\" ON \"issue_labels\" (\"label_id\", \"issue_id\")");
+    await q.query("CREATE TABLE \"issue_assignees\" (\"issue_id\" integer NOT NULL, \"user_id\" integer NOT NULL, CONSTRAINT \"PK_ed9d3eff0b21ad73139f24a796f\" PRIMARY KEY (\"issue_id\", \"user_id\"))");
+    await q.query("CREATE INDEX \"idx_issue_assignees_user\" ON \"issue_assignees\" (\"user_id\", \"issue_id\")");
+    await q.query("CREATE TABLE \"group_members\" (\"id\" SERIAL NOT NULL, \"group_id\" integer NOT NULL, \"user_id\" integer NOT NULL, \"access_level\" integer NOT NULL, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_86446139b2c96bfd0f3b8638852\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE INDEX \"idx_group_members_user\" ON \"group_members\" (\"user_id\")");
+    await q.query("CREATE UNIQUE INDEX \"uq_group_members_group_user\" ON \"group_members\" (\"group_id\", \"user_id\")");
+    await q.query("CREATE TABLE \"project_members\" (\"id\" SERIAL NOT NULL, \"project_id\" integer NOT NULL, \"user_id\" integer NOT NULL, \"access_level\" integer NOT NULL, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_0b2f46f804be4aea9234c78bcc9\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE INDEX \"idx_project_members_user\" ON \"project_members\" (\"user_id\")");
+    await q.query("CREATE UNIQUE INDEX \"uq_project_members_project_user\" ON \"project_members\" (\"project_id\", \"user_id\")");
+    await q.query("CREATE TABLE \"notes\" (\"id\" SERIAL NOT NULL, \"issue_id\" integer NOT NULL, \"author_id\" integer NOT NULL, \"body\" text NOT NULL, \"internal\" boolean NOT NULL DEFAULT false, \"system\" boolean NOT NULL DEFAULT false, \"external_author\" text, \"message_id\" text, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_af6206538ea96c4e77e9f400c3d\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE INDEX \"idx_notes_issue_created\" ON \"notes\" (\"issue_id\", \"created_at\")");
+    await q.query("CREATE TABLE \"outbound_emails\" (\"id\" SERIAL NOT NULL, \"kind\" text NOT NULL, \"dedupe_key\" text, \"project_id\" integer, \"issue_id\" integer, \"note_id\" integer, \"inbound_email_id\" integer, \"reply_key\" text, \"to_address\" text NOT NULL, \"from_name\" text, \"subject\" text NOT NULL, \"message_id\" text NOT NULL, \"in_reply_to\" text, \"references\" text array NOT NULL DEFAULT '{}', \"headers\" jsonb NOT NULL DEFAULT '{}', \"text_body\" text NOT NULL, \"html_body\" text, \"attachments\" jsonb NOT NULL DEFAULT '[]', \"status\" text NOT NULL DEFAULT 'queued', \"attempts\" integer NOT NULL DEFAULT '0', \"next_attempt_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"locked_until\" TIMESTAMP WITH TIME ZONE, \"last_error\" text, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"sent_at\" TIMESTAMP WITH TIME ZONE, \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_d07cd54ab4e5dd921ff509203ae\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE INDEX \"idx_outbound_emails_issue\" ON \"outbound_emails\" (\"issue_id\", \"created_at\")");
+    await q.query("CREATE INDEX \"idx_outbound_emails_due\" ON \"outbound_emails\" (\"status\", \"next_attempt_at\")");
+    await q.query("CREATE UNIQUE INDEX \"uq_outbound_emails_dedupe_key\" ON \"outbound_emails\" (\"dedupe_key\") WHERE \"dedupe_key\" IS NOT NULL");
+    await q.query("CREATE UNIQUE INDEX \"uq_outbound_emails_message_id\" ON \"outbound_emails\" (\"message_id\")");
+    await q.query("CREATE TABLE \"sent_notifications\" (\"id\" SERIAL NOT NULL, \"reply_key\" text NOT NULL, \"project_id\" integer NOT NULL, \"issue_id\" integer NOT NULL, \"participant_id\" integer, \"recipient_email\" text NOT NULL, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_d51e53c462c7e75c4d96dbdf792\" PRIMARY KEY (\"id\"))");
+    await q.query("CREATE INDEX \"idx_sent_notifications_issue\" ON \"sent_notifications\" (\"issue_id\")");
+    await q.query("CREATE UNIQUE INDEX \"uq_sent_notifications_reply_key\" ON \"sent_notifications\" (\"reply_key\")");
+    await q.query("CREATE TABLE \"service_desk_settings\" (\"project_id\" integer NOT NULL, \"project_key\" text, \"project_key_address_slug\" text, \"outgoing_name\" text, \"thank_you_template\" text, \"new_note_template\" text, \"new_participant_template\" text, \"issue_template\" text, \"tickets_confidential_by_default\" boolean NOT NULL DEFAULT true, \"reopen_issue_on_external_participant_note\" boolean NOT NULL DEFAULT false, \"add_external_participants_from_cc\" boolean NOT NULL DEFAULT false, \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_d84bdc53668c3342cf3c1a48f58\" PRIMARY KEY (\"project_id\"))");
+    await q.query("CREATE INDEX \"idx_service_desk_settings_project_key\" ON \"service_desk_settings\" (\"project_key\")");
+    await q.query("CREATE UNIQUE INDEX \"uq_service_desk_settings_key_address_slug\" ON \"service_desk_settings\" (\"project_key_address_slug\") WHERE \"project_key_address_slug\" IS NOT NULL");
+    await q.query("ALTER TABLE \"sessions\" ADD CONSTRAINT \"FK_085d540d9f418cfbdc7bd55bb19\" FOREIGN KEY (\"user_id\") REFERENCES \"users\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"personal_access_tokens\" ADD CONSTRAINT \"FK_705e457b9b167e4779e737ca3ef\" FOREIGN KEY (\"user_id\") REFERENCES \"users\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"groups\" ADD CONSTRAINT \"FK_d768ea35a407c2ba9c0b038b613\" FOREIGN KEY (\"parent_id\") REFERENCES \"groups\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"projects\" ADD CONSTRAINT \"FK_b33cd356a7e338df6d21088bba0\" FOREIGN KEY (\"group_id\") REFERENCES \"groups\"(\"id\") ON DELETE RESTRICT ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"issues\" ADD CONSTRAINT \"FK_11f35e8296e10c229e7b68c68d4\" FOREIGN KEY (\"project_id\") REFERENCES \"projects\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"issues\" ADD CONSTRAINT \"FK_b7339f9dd3d78e082725d5aded9\" FOREIGN KEY (\"author_id\") REFERENCES \"users\"(\"id\") ON DELETE RESTRICT ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"issue_email_participants\" ADD CONSTRAINT \"FK_436844c5e3bd469598554e307d3\" FOREIGN KEY (\"issue_id\") REFERENCES \"issues\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"labels\" ADD CONSTRAINT \"FK_68b0da461f6765824f6db642f12\" FOREIGN KEY (\"project_id\") REFERENCES \"projects\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"issue_labels\" ADD CONSTRAINT \"FK_68c7892926826f61d6a4a6f564d\" FOREIGN KEY (\"issue_id\") REFERENCES \"issues\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"issue_labels\" ADD CONSTRAINT \"FK_b0766ecbfc520efad8879ef13e3\" FOREIGN KEY (\"label_id\") REFERENCES \"labels\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"issue_assignees\" ADD CONSTRAINT \"FK_f9a83e6965b71c01d5fb6b21ad7\" FOREIGN KEY (\"issue_id\") REFERENCES \"issues\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"issue_assignees\" ADD CONSTRAINT \"FK_c7d709803e8736b7de1d31f4569\" FOREIGN KEY (\"user_id\") REFERENCES \"users\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"group_members\" ADD CONSTRAINT \"FK_2c840df5db52dc6b4a1b0b69c6e\" FOREIGN KEY (\"group_id\") REFERENCES \"groups\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"group_members\" ADD CONSTRAINT \"FK_20a555b299f75843aa53ff8b0ee\" FOREIGN KEY (\"user_id\") REFERENCES \"users\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"project_members\" ADD CONSTRAINT \"FK_b5729113570c20c7e214cf3f58d\" FOREIGN KEY (\"project_id\") REFERENCES \"projects\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"project_members\" ADD CONSTRAINT \"FK_e89aae80e010c2faa72e6a49ce8\" FOREIGN KEY (\"user_id\") REFERENCES \"users\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"notes\" ADD CONSTRAINT \"FK_ba66f904d365c9b7859b5fccf42\" FOREIGN KEY (\"issue_id\") REFERENCES \"issues\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"notes\" ADD CONSTRAINT \"FK_35b89a50cb9203dccff44136519\" FOREIGN KEY (\"author_id\") REFERENCES \"users\"(\"id\") ON DELETE RESTRICT ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"sent_notifications\" ADD CONSTRAINT \"FK_c17f6bfb226a651df25f5cd19d1\" FOREIGN KEY (\"issue_id\") REFERENCES \"issues\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"sent_notifications\" ADD CONSTRAINT \"FK_849aa9b0b00dcab348c2ee2aa51\" FOREIGN KEY (\"participant_id\") REFERENCES \"issue_email_participants\"(\"id\") ON DELETE SET NULL ON UPDATE NO ACTION");
+    await q.query("ALTER TABLE \"service_desk_settings\" ADD CONSTRAINT \"FK_d84bdc53668c3342cf3c1a48f58\" FOREIGN KEY (\"project_id\") REFERENCES \"projects\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await q.query("CREATE UNIQUE INDEX \"uq_users_username_lower\" ON \"users\" (lower(\"username\"))");
+    await q.query("CREATE UNIQUE INDEX \"uq_users_email_lower\" ON \"users\" (lower(\"email\"))");
+    await q.query("CREATE UNIQUE INDEX \"uq_labels_project_title_lower\" ON \"labels\" (\"project_id\", lower(\"title\"))");
+    await q.query("CREATE UNIQUE INDEX \"uq_issue_email_participants_issue_email_lower\" ON \"issue_email_participants\" (\"issue_id\", lower(\"email\"))");
+    await q.query("CREATE INDEX \"idx_issues_search\" ON \"issues\" USING GIN (\"search_vector\")");
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query("DROP INDEX \"idx_issues_search\"");
+    await q.query("DROP INDEX \"uq_issue_email_participants_issue_email_lower\"");
+    await q.query("DROP INDEX \"uq_labels_project_title_lower\"");
+    await q.query("DROP INDEX \"uq_users_email_lower\"");
+    await q.query("DROP INDEX \"uq_users_username_lower\"");
+    await q.query("ALTER TABLE \"service_desk_settings\" DROP CONSTRAINT \"FK_d84bdc53668c3342cf3c1a48f58\"");
+    await q.query("ALTER TABLE \"sent_notifications\" DROP CONSTRAINT \"FK_849aa9b0b00dcab348c2ee2aa51\"");
+    await q.query("ALTER TABLE \"sent_notifications\" DROP CONSTRAINT \"FK_c17f6bfb226a651df25f5cd19d1\"");
+    await q.query("ALTER TABLE \"notes\" DROP CONSTRAINT \"FK_35b89a50cb9203dccff44136519\"");
+    await q.query("ALTER TABLE \"notes\" DROP CONSTRAINT \"FK_ba66f904d365c9b7859b5fccf42\"");
+    await q.query("ALTER TABLE \"project_members\" DROP CONSTRAINT \"FK_e89aae80e010c2faa72e6a49ce8\"");
+    await q.query("ALTER TABLE \"project_members\" DROP CONSTRAINT \"FK_b5729113570c20c7e214cf3f58d\"");
+    await q.query("ALTER TABLE \"group_members\" DROP CONSTRAINT \"FK_20a555b299f75843aa53ff8b0ee\"");
+    await q.query("ALTER TABLE \"group_members\" DROP CONSTRAINT \"FK_2c840df5db52dc6b4a1b0b69c6e\"");
+    await q.query("ALTER TABLE \"issue_assignees\" DROP CONSTRAINT \"FK_c7d709803e8736b7de1d31f4569\"");
+    await q.query("ALTER TABLE \"issue_assignees\" DROP CONSTRAINT \"FK_f9a83e6965b71c01d5fb6b21ad7\"");
+    await q.query("ALTER TABLE \"issue_labels\" DROP CONSTRAINT \"FK_b0766ecbfc520efad8879ef13e3\"");
+    await q.query("ALTER TABLE \"issue_labels\" DROP CONSTRAINT \"FK_68c7892926826f61d6a4a6f564d\"");
+    await q.query("ALTER TABLE \"labels\" DROP CONSTRAINT \"FK_68b0da461f6765824f6db642f12\"");
+    await q.query("ALTER TABLE \"issue_email_participants\" DROP CONSTRAINT \"FK_436844c5e3bd469598554e307d3\"");
+    await q.query("ALTER TABLE \"issues\" DROP CONSTRAINT \"FK_b7339f9dd3d78e082725d5aded9\"");
+    await q.query("ALTER TABLE \"issues\" DROP CONSTRAINT \"FK_11f35e8296e10c229e7b68c68d4\"");
+    await q.query("ALTER TABLE \"projects\" DROP CONSTRAINT \"FK_b33cd356a7e338df6d21088bba0\"");
+    await q.query("ALTER TABLE \"groups\" DROP CONSTRAINT \"FK_d768ea35a407c2ba9c0b038b613\"");
+    await q.query("ALTER TABLE \"personal_access_tokens\" DROP CONSTRAINT \"FK_705e457b9b167e4779e737ca3ef\"");
+    await q.query("ALTER TABLE \"sessions\" DROP CONSTRAINT \"FK_085d540d9f418cfbdc7bd55bb19\"");
+    await q.query("DROP INDEX \"public\".\"uq_service_desk_settings_key_address_slug\"");
+    await q.query("DROP INDEX \"public\".\"idx_service_desk_settings_project_key\"");
+    await q.query("DROP TABLE \"service_desk_settings\"");
+    await q.query("DROP INDEX \"public\".\"uq_sent_notifications_reply_key\"");
+    await q.query("DROP INDEX \"public\".\"idx_sent_notifications_issue\"");
+    await q.query("DROP TABLE \"sent_notifications\"");
+    await q.query("DROP INDEX \"public\".\"uq_outbound_emails_message_id\"");
+    await q.query("DROP INDEX \"public\".\"uq_outbound_emails_dedupe_key\"");
+    await q.query("DROP INDEX \"public\".\"idx_outbound_emails_due\"");
+    await q.query("DROP INDEX \"public\".\"idx_outbound_emails_issue\"");
+    await q.query("DROP TABLE \"outbound_emails\"");
+    await q.query("DROP INDEX \"public\".\"idx_notes_issue_created\"");
+    await q.query("DROP TABLE \"notes\"");
+    await q.query("DROP INDEX \"public\".\"uq_project_members_project_user\"");
+    await q.query("DROP INDEX \"public\".\"idx_project_members_user\"");
+    await q.query("DROP TABLE \"project_members\"");
+    await q.query("DROP INDEX \"public\".\"uq_group_members_group_user\"");
+    await q.query("DROP INDEX \"public\".\"idx_group_members_user\"");
+    await q.query("DROP TABLE \"group_members\"");
+    await q.query("DROP INDEX \"public\".\"idx_issue_assignees_user\"");
+    await q.query("DROP TABLE \"issue_assignees\"");
+    await q.query("DROP INDEX \"public\".\"idx_issue_labels_label\"");
+    await q.query("DROP TABLE \"issue_labels\"");
+    await q.query("DROP TABLE \"labels\"");
+    await q.query("DROP INDEX \"public\".\"uq_inbound_emails_idempotency_key\"");
+    await q.query("DROP INDEX \"public\".\"idx_inbound_emails_status_received\"");
+    await q.query("DROP TABLE \"inbound_emails\"");
+    await q.query("DROP TABLE \"imap_cursors\"");
+    await q.query("DROP TABLE \"issue_email_participants\"");
+    await q.query("DROP INDEX \"public\".\"uq_issues_project_iid\"");
+    await q.query("DROP INDEX \"public\".\"idx_issues_project_state_created\"");
+    await q.query("DROP INDEX \"public\".\"idx_issues_project_state_updated\"");
+    await q.query("DROP INDEX \"public\".\"idx_issues_project_author_state_created\"");
+    await q.query("DROP INDEX \"public\".\"idx_issues_project_message_id\"");
+    await q.query("DROP TABLE \"issues\"");
+    await q.query("DELETE FROM \"typeorm_metadata\" WHERE \"type\" = $1 AND \"name\" = $2 AND \"database\" = current_database() AND \"schema\" = $3 AND \"table\" = $4", ["GENERATED_COLUMN","search_vector","public","issues"]);
+    await q.query("DROP INDEX \"public\".\"uq_projects_full_path\"");
+    await q.query("DROP INDEX \"public\".\"idx_projects_full_path_slug\"");
+    await q.query("DROP TABLE \"projects\"");
+    await q.query("DROP INDEX \"public\".\"uq_groups_full_path\"");
+    await q.query("DROP TABLE \"groups\"");
+    await q.query("DROP INDEX \"public\".\"idx_failed_sign_ins_login_created\"");
+    await q.query("DROP INDEX \"public\".\"idx_failed_sign_ins_ip_created\"");
+    await q.query("DROP TABLE \"failed_sign_ins\"");
+    await q.query("DROP INDEX \"public\".\"uq_personal_access_tokens_digest\"");
+    await q.query("DROP TABLE \"personal_access_tokens\"");
+    await q.query("DROP INDEX \"public\".\"uq_sessions_token_digest\"");
+    await q.query("DROP INDEX \"public\".\"idx_sessions_user\"");
+    await q.query("DROP TABLE \"sessions\"");
+    await q.query("DROP TABLE \"users\"");
+    await q.query("DROP INDEX \"public\".\"uq_attachments_secret\"");
+    await q.query("DROP INDEX \"public\".\"idx_attachments_issue\"");
+    await q.query("DROP TABLE \"attachments\"");
+  }
+}
