@@ -1,0 +1,35 @@
+export {
+  createPersonalAccessToken,
+  PAT_PREFIX,
+  viewerFromAccessToken,
+  viewerFromSession,
+} from "./auth/authenticate.ts";
+export { digest, hashPassword, randomToken, verifyPassword } from "./auth/secrets.ts";
+export {
+  SESSION_TTL_MS,
+  SIGN_IN_LIMITS,
+  type SignInInput,
+  type SignInResult,
+  signIn,
+  signOut,
+} from "./auth/sign-in.ts";
+export { DomainError, type DomainErrorCode } from "./errors.ts";
+export { type DomainEvent, EVENTS_CHANNEL, publishEvent } from "./events/publish.ts";
+export { createGroup, type CreateGroupInput } from "./groups/create-group.ts";
+export { createIssue, type CreateIssueInput } from "./issues/create-issue.ts";
+export { createLogger, type Logger } from "./logger.ts";
+export { addMember, type AddMemberInput } from "./members/add-member.ts";
+export {
+  accessLevelFor,
+  canReadIssue,
+  loadProjectAbilities,
+  type ProjectAbilities,
+  projectAbilities,
+  type Viewer,
+} from "./permissions/abilities.ts";
+export { createProject, type CreateProjectInput } from "./projects/create-project.ts";
+export { DEMO_USERS, seedDemo } from "./seed/seed-demo.ts";
+export * from "./service-desk/addresses.ts";
+export { fullPathSlug } from "./slug.ts";
+export { createUser, type CreateUserInput } from "./users/create-user.ts";
+export { ensureSupportBot } from "./users/support-bot.ts";

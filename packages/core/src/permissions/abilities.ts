@@ -1,0 +1,73 @@
+import { AccessLevel, type EntityManager, type IssueEntity, type ProjectEntity } from "@tidings/db";
+
+/** Who is asking: null for anonymous. */
+export type Viewer = { id: number; username: string; admin: boolean } | null;
+
+/**
+ * The viewer's effective role on a project: the highest of the direct project membership and the
+ * memberships of the project's group and every ancestor group (A3). null when not a member.
+ */
+export const accessLevelFor = async (db: EntityManager, viewer: Viewer, projectId: number): Promise<number | null> => {
+  if (!viewer) return null;
+  const [row] = await db.query(
+    `WITH RECURSIVE ancestors AS (
+       SELECT g.id, g.parent_id FROM groups g JOIN projects p ON p.group_id = g.id WHERE p.id = $1
+       UNION ALL
+       SELECT g.id, g.parent_id FROM groups g JOIN ancestors a ON g.id = a.parent_id
+     )
+     SELECT GREATEST(
+       (SELECT max(access_level) FROM project_members WHERE project_id = $1 AND user_id = $2),
+       (SELECT max(access_level) FROM group_members WHERE user_id = $2 AND group_id IN (SELECT id FROM ancestors))
+     ) AS level`,
+    [projectId, viewer.id],
+  );
+  return row?.level ?? null;
+};
+
+/** What a viewer may do on one project; computed once per request and project. */
+export type ProjectAbilities = {
+  readProject: boolean;
+  /** Confidential issues, internal notes, the Service Desk list and address (A3, B2). */
+  readConfidential: boolean;
+  readServiceDeskAddress: boolean;
+  createNote: boolean;
+  createInternalNote: boolean;
+  /** Close/reopen, title, labels, assignees, confidentiality, move (GitLab: Reporter+). */
+  updateIssue: boolean;
+  adminServiceDesk: boolean;
+  level: number | null;
+};
+
+export const projectAbilities = (
+  viewer: Viewer,
+  project: Pick<ProjectEntity, "visibility">,
+  level: number | null,
+): ProjectAbilities => {
+  const admin = viewer?.admin === true;
+  const readProject =
+    admin ||
+    level !== null ||
+    project.visibility === "public" ||
+    (project.visibility === "internal" && viewer !== null);
+  const at = (min: number) => admin || (level !== null && level >= min);
+  return {
+    level,
+    readProject,
+    readConfidential: readProject && at(AccessLevel.Reporter),
+    readServiceDeskAddress: readProject && at(AccessLevel.Reporter),
+    createNote: readProject && viewer !== null,
+    createInternalNote: readProject && at(AccessLevel.Reporter),
+    updateIssue: readProject && at(AccessLevel.Reporter),
+    adminServiceDesk: readProject && at(AccessLevel.Maintainer),
+  };
+};
+
+export const loadProjectAbilities = async (db: EntityManager, viewer: Viewer, project: ProjectEntity) =>
+  projectAbilities(viewer, project, await accessLevelFor(db, viewer, project.id));
+
+/** A confidential issue is visible to Reporter+ and to its assignees (as GitLab). */
+export const canReadIssue = (
+  abilities: ProjectAbilities,
+  issue: Pick<IssueEntity, "confidential">,
+  viewerIsAssignee = false,
+) => abilities.readProject && (!issue.confidential || abilities.readConfidential || viewerIsAssignee);

@@ -1,0 +1,50 @@
+import type { ProjectEntity, ServiceDeskSettingEntity } from "@tidings/db";
+
+/** The instance's configured mailboxes; each contains %{key} in its local part (C2). */
+export type MailAddressConfig = { incomingEmailAddress: string; serviceDeskEmailAddress?: string | null };
+
+export const addressForKey = (template: string, key: string) => template.replace("%{key}", key);
+
+/** GitLab's default sub-address part: "<full_path_slug>-<project id>-issue-". */
+export const defaultKey = (project: Pick<ProjectEntity, "id" | "fullPathSlug">) =>
+  `${project.fullPathSlug}-${project.id}-issue-`;
+
+export const incomingAddress = (cfg: MailAddressConfig, project: Pick<ProjectEntity, "id" | "fullPathSlug">) =>
+  addressForKey(cfg.incomingEmailAddress, defaultKey(project));
+
+/** The alias address (SERVICE_DESK_EMAIL_ADDRESS) with the suffix, or the default key without one. */
+export const aliasAddress = (
+  cfg: MailAddressConfig,
+  project: Pick<ProjectEntity, "id" | "fullPathSlug">,
+  settings: Pick<ServiceDeskSettingEntity, "projectKey"> | null,
+) => {
+  if (!cfg.serviceDeskEmailAddress) return null;
+  const key = settings?.projectKey ? `${project.fullPathSlug}-${settings.projectKey}` : defaultKey(project);
+  return addressForKey(cfg.serviceDeskEmailAddress, key);
+};
+
+/** The address shown to Reporter+ (B2): alias when configured, else the incoming address; null when disabled. */
+export const serviceDeskAddress = (
+  cfg: MailAddressConfig,
+  project: Pick<ProjectEntity, "id" | "fullPathSlug" | "serviceDeskEnabled">,
+  settings: Pick<ServiceDeskSettingEntity, "projectKey"> | null,
+) => (project.serviceDeskEnabled ? (aliasAddress(cfg, project, settings) ?? incomingAddress(cfg, project)) : null);
+
+/** Every address of the project, used to keep our own addresses out of Cc participants. */
+export const allServiceDeskAddresses = (
+  cfg: MailAddressConfig,
+  project: Pick<ProjectEntity, "id" | "fullPathSlug">,
+  settings: Pick<ServiceDeskSettingEntity, "projectKey"> | null,
+) => [incomingAddress(cfg, project), aliasAddress(cfg, project, settings)].filter((a): a is string => !!a);
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * GitLab's address_regex: escape the configured address, replace %{key} with (.+), anchor, allow <>.
+ * Returns the key, or null when the address is not one of ours.
+ */
+export const keyFromAddress = (template: string, address: string): string | null => {
+  const [before, after] = template.split("%{key}");
+  const re = new RegExp(`^<?${escapeRegExp(before)}(.+)${escapeRegExp(after)}>?$`);
+  return re.exec(address.trim())?.[1] ?? null;
+};
