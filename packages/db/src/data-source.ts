@@ -31,6 +31,15 @@ export const createDataSource = ({ url, poolSize = 10, applicationName = "tiding
 /** Initialises the data source and applies pending migrations. Returns the names applied. */
 export const connectAndMigrate = async (ds: DataSource): Promise<string[]> => {
   if (!ds.isInitialized) await ds.initialize();
-  const applied = await ds.runMigrations({ transaction: "each" });
-  return applied.map((m) => m.name);
+  // Several processes may start at once (api, worker, a second node): one migrates, the others wait.
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query("SELECT pg_advisory_lock(hashtext('tidings.migrations'))");
+    const applied = await ds.runMigrations({ transaction: "each" });
+    return applied.map((m) => m.name);
+  } finally {
+    await runner.query("SELECT pg_advisory_unlock(hashtext('tidings.migrations'))").catch(() => undefined);
+    await runner.release();
+  }
 };
