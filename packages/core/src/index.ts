@@ -33,3 +33,17 @@ export * from "./service-desk/addresses.ts";
 export { fullPathSlug } from "./slug.ts";
 export { createUser, type CreateUserInput } from "./users/create-user.ts";
 export { ensureSupportBot } from "./users/support-bot.ts";
+export { createNote, type CreateNoteInput, MAX_NOTE_LENGTH } from "./notes/create-note.ts";
+export { enqueueEmail, type EnqueueEmailInput, OUTBOX_CHANNEL } from "./notifications/enqueue.ts";
+export { type MailSettings, mailSettingsFromConfig, messageIdHostFor } from "./notifications/mail-settings.ts";
+export {
+  type QueueParticipantEmailInput,
+  type QueueRejectionEmailInput,
+  queueNewNoteEmails,
+  queueNewParticipantEmail,
+  queueRejectionEmail,
+  queueThankYouEmail,
+} from "./notifications/queue-emails.ts";
+export { renderEmail } from "./notifications/render-email.ts";
+export * from "./notifications/reply-key.ts";
+export * from "./notifications/templates.ts";

@@ -1,0 +1,49 @@
+import { type EntityManager, IssueEntity, NoteEntity } from "@tidings/db";
+import { DomainError } from "../errors.ts";
+import { publishEvent } from "../events/publish.ts";
+import type { MailSettings } from "../notifications/mail-settings.ts";
+import { queueNewNoteEmails } from "../notifications/queue-emails.ts";
+
+export type CreateNoteInput = {
+  issueId: number;
+  authorId: number;
+  body: string;
+  internal?: boolean;
+  system?: boolean;
+  externalAuthor?: string | null;
+  messageId?: string | null;
+};
+
+export const MAX_NOTE_LENGTH = 1_000_000;
+
+/**
+ * Adds a note to an issue, bumps the issue, publishes note_created, and — for public notes only —
+ * queues the new-note emails in the same transaction (D2, D5).
+ */
+export const createNote = async (
+  db: EntityManager,
+  mail: MailSettings,
+  input: CreateNoteInput,
+): Promise<NoteEntity> => {
+  const body = input.body.trim();
+  if (!body) throw new DomainError("INVALID_INPUT", "Note can't be blank.");
+  if (body.length > MAX_NOTE_LENGTH)
+    throw new DomainError("INVALID_INPUT", "Note is too long (maximum is 1,000,000 characters).");
+  const issue = await db.findOneBy(IssueEntity, { id: input.issueId });
+  if (!issue) throw new DomainError("NOT_FOUND", "The issue does not exist.");
+  const note = await db.save(
+    db.create(NoteEntity, {
+      issueId: issue.id,
+      authorId: input.authorId,
+      body: input.body,
+      internal: input.internal ?? false,
+      system: input.system ?? false,
+      externalAuthor: input.externalAuthor ?? null,
+      messageId: input.messageId ?? null,
+    }),
+  );
+  await db.update(IssueEntity, { id: issue.id }, { updatedAt: () => "now()" });
+  await publishEvent(db, { type: "note_created", projectId: issue.projectId, issueId: issue.id, noteId: note.id });
+  await queueNewNoteEmails(db, mail, { noteId: note.id });
+  return note;
+};

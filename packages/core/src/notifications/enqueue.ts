@@ -1,0 +1,26 @@
+import { type EntityManager, OutboundEmailEntity } from "@tidings/db";
+
+export const OUTBOX_CHANNEL = "tidings_outbox";
+
+export type EnqueueEmailInput = Omit<
+  Partial<OutboundEmailEntity>,
+  "id" | "status" | "attempts" | "createdAt" | "updatedAt" | "sentAt" | "lockedUntil" | "lastError"
+> &
+  Pick<OutboundEmailEntity, "kind" | "toAddress" | "subject" | "messageId" | "textBody">;
+
+/**
+ * Writes an email into the outbox inside the caller's transaction (D5) and wakes the runner on commit.
+ * A repeated dedupeKey is ignored, so retried use cases never queue the same email twice.
+ */
+export const enqueueEmail = async (db: EntityManager, input: EnqueueEmailInput): Promise<number | null> => {
+  const result = await db
+    .createQueryBuilder()
+    .insert()
+    .into(OutboundEmailEntity)
+    .values({ ...input, status: "queued" })
+    .orIgnore()
+    .returning(["id"])
+    .execute();
+  await db.query("SELECT pg_notify($1, '')", [OUTBOX_CHANNEL]);
+  return (result.identifiers[0]?.id as number | undefined) ?? null;
+};

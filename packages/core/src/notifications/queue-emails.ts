@@ -1,0 +1,212 @@
+import {
+  EmailParticipantEntity,
+  type EntityManager,
+  IssueEntity,
+  NoteEntity,
+  ProjectEntity,
+  SentNotificationEntity,
+  ServiceDeskSettingEntity,
+  UserEntity,
+} from "@tidings/db";
+import { enqueueEmail } from "./enqueue.ts";
+import type { MailSettings } from "./mail-settings.ts";
+import { renderEmail } from "./render-email.ts";
+import {
+  issueThreadId,
+  newReplyKey,
+  randomMessageId,
+  replyAddress,
+  replyReference,
+  unsubscribeAddress,
+  unsubscribeUrl,
+} from "./reply-key.ts";
+import { DEFAULT_TEMPLATES, type TemplateValues } from "./templates.ts";
+
+const DEFAULT_OUTGOING_NAME = "Support Bot";
+
+const load = async (db: EntityManager, issueId: number) => {
+  const issue = await db.findOneByOrFail(IssueEntity, { id: issueId });
+  const project = await db.findOneByOrFail(ProjectEntity, { id: issue.projectId });
+  const settings = await db.findOneBy(ServiceDeskSettingEntity, { projectId: project.id });
+  return { issue, project, settings };
+};
+
+/** Records the reply key the email carries; replies and unsubscribes resolve through it. */
+const sentNotification = async (db: EntityManager, issue: IssueEntity, participant: EmailParticipantEntity) => {
+  const replyKey = newReplyKey();
+  await db.insert(SentNotificationEntity, {
+    replyKey,
+    projectId: issue.projectId,
+    issueId: issue.id,
+    participantId: participant.id,
+    recipientEmail: participant.email,
+  });
+  return replyKey;
+};
+
+/** The headers of D1/D2 and contract.md that every Service Desk notification carries. */
+const notificationHeaders = (mail: MailSettings, project: ProjectEntity, replyKey: string, autoSubmitted: string) => ({
+  "Reply-To": `"${project.name.replace(/["\\]/g, "")}" <${replyAddress(mail, replyKey)}>`,
+  "X-Tidings-Reply-Key": replyKey,
+  "X-Tidings-Project-Path": project.fullPath,
+  "List-Id": `${project.fullPath} <${project.id}.${project.fullPathSlug}.${mail.messageIdHost}>`,
+  "List-Unsubscribe": `<${unsubscribeUrl(mail, replyKey)}>, <mailto:${unsubscribeAddress(mail, replyKey)}>`,
+  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+  "Auto-Submitted": autoSubmitted,
+  "X-Auto-Response-Suppress": "All",
+});
+
+const baseValues = (
+  mail: MailSettings,
+  project: ProjectEntity,
+  issue: IssueEntity,
+  replyKey: string,
+): TemplateValues => ({
+  ISSUE_ID: `#${issue.iid}`,
+  ISSUE_PATH: `${project.fullPath}#${issue.iid}`,
+  ISSUE_URL: `${mail.publicUrl}/${project.fullPath}/-/issues/${issue.iid}`,
+  ISSUE_DESCRIPTION: issue.description,
+  UNSUBSCRIBE_URL: unsubscribeUrl(mail, replyKey),
+  NOTE_TEXT: "",
+  SYSTEM_HEADER: "",
+  SYSTEM_FOOTER: "",
+  ADDITIONAL_TEXT: "",
+});
+
+export type QueueParticipantEmailInput = { issueId: number; participantId: number };
+
+/** D1: the thank-you email that starts the thread, Message-ID <issue_<id>@host>. */
+export const queueThankYouEmail = async (db: EntityManager, mail: MailSettings, input: QueueParticipantEmailInput) => {
+  const { issue, project, settings } = await load(db, input.issueId);
+  const participant = await db.findOneByOrFail(EmailParticipantEntity, { id: input.participantId });
+  const replyKey = await sentNotification(db, issue, participant);
+  const body = renderEmail(
+    settings?.thankYouTemplate ?? DEFAULT_TEMPLATES.thankYou,
+    baseValues(mail, project, issue, replyKey),
+  );
+  return enqueueEmail(db, {
+    kind: "thank_you",
+    dedupeKey: `thank_you:issue:${issue.id}`,
+    projectId: project.id,
+    issueId: issue.id,
+    replyKey,
+    toAddress: participant.email,
+    fromName: settings?.outgoingName || DEFAULT_OUTGOING_NAME,
+    subject: `Re: ${issue.title} (#${issue.iid})`,
+    messageId: issueThreadId(mail, issue.id),
+    references: [],
+    headers: notificationHeaders(mail, project, replyKey, "auto-replied"),
+    textBody: body.text,
+    htmlBody: body.html,
+  });
+};
+
+/** GitLab item 31: a Cc'd or added participant is told they were added (no thank-you). */
+export const queueNewParticipantEmail = async (
+  db: EntityManager,
+  mail: MailSettings,
+  input: QueueParticipantEmailInput,
+) => {
+  const { issue, project, settings } = await load(db, input.issueId);
+  const participant = await db.findOneByOrFail(EmailParticipantEntity, { id: input.participantId });
+  const replyKey = await sentNotification(db, issue, participant);
+  const body = renderEmail(
+    settings?.newParticipantTemplate ?? DEFAULT_TEMPLATES.newParticipant,
+    baseValues(mail, project, issue, replyKey),
+  );
+  const thread = issueThreadId(mail, issue.id);
+  return enqueueEmail(db, {
+    kind: "new_participant",
+    dedupeKey: `new_participant:issue:${issue.id}:participant:${participant.id}`,
+    projectId: project.id,
+    issueId: issue.id,
+    replyKey,
+    toAddress: participant.email,
+    fromName: settings?.outgoingName || DEFAULT_OUTGOING_NAME,
+    subject: `Re: ${issue.title} (#${issue.iid})`,
+    messageId: `issue_${issue.id}-participant_${participant.id}@${mail.messageIdHost}`,
+    inReplyTo: thread,
+    references: [replyReference(mail, replyKey), thread],
+    headers: notificationHeaders(mail, project, replyKey, "auto-generated"),
+    textBody: body.text,
+    htmlBody: body.html,
+  });
+};
+
+/**
+ * D2: a public note is emailed to every subscribed participant except its author.
+ * Internal and system notes never leave. Returns the number of emails queued.
+ */
+export const queueNewNoteEmails = async (db: EntityManager, mail: MailSettings, input: { noteId: number }) => {
+  const note = await db.findOneByOrFail(NoteEntity, { id: input.noteId });
+  if (note.internal || note.system) return 0;
+  const { issue, project, settings } = await load(db, note.issueId);
+  const author = await db.findOneByOrFail(UserEntity, { id: note.authorId });
+  const participants = await db
+    .createQueryBuilder(EmailParticipantEntity, "p")
+    .where("p.issue_id = :issueId AND p.unsubscribed_at IS NULL", { issueId: issue.id })
+    .orderBy("p.id")
+    .getMany();
+  const thread = issueThreadId(mail, issue.id);
+  let queued = 0;
+  for (const participant of participants) {
+    if (note.externalAuthor && participant.email.toLowerCase() === note.externalAuthor.toLowerCase()) continue;
+    const replyKey = await sentNotification(db, issue, participant);
+    const body = renderEmail(settings?.newNoteTemplate ?? DEFAULT_TEMPLATES.newNote, {
+      ...baseValues(mail, project, issue, replyKey),
+      NOTE_TEXT: note.body,
+    });
+    const fromName =
+      author.userType === "support_bot"
+        ? settings?.outgoingName || DEFAULT_OUTGOING_NAME
+        : `${author.name} (@${author.username})`;
+    await enqueueEmail(db, {
+      kind: "new_note",
+      dedupeKey: `new_note:note:${note.id}:participant:${participant.id}`,
+      projectId: project.id,
+      issueId: issue.id,
+      noteId: note.id,
+      replyKey,
+      toAddress: participant.email,
+      fromName,
+      subject: `Re: ${issue.title} (#${issue.iid})`,
+      messageId: randomMessageId(mail),
+      inReplyTo: thread,
+      references: [replyReference(mail, replyKey), thread],
+      headers: notificationHeaders(mail, project, replyKey, "auto-generated"),
+      textBody: body.text,
+      htmlBody: body.html,
+    });
+    queued++;
+  }
+  return queued;
+};
+
+export type QueueRejectionEmailInput = {
+  inboundEmailId: number;
+  to: string;
+  subject: string | null;
+  /** The rejected message's Message-ID (without <>), so the rejection threads under it. */
+  inReplyTo: string | null;
+  /** GitLab's rejection text (gitlab-reference item 15). */
+  reason: string;
+};
+
+/** C9: tells the sender why their email was not accepted. Never called for auto-generated mail. */
+export const queueRejectionEmail = async (db: EntityManager, mail: MailSettings, input: QueueRejectionEmailInput) => {
+  const text = `Unfortunately, your email message to ${mail.emailFrom.split("@")[1]} could not be processed.\n\n${input.reason}\n`;
+  return enqueueEmail(db, {
+    kind: "rejection",
+    dedupeKey: `rejection:inbound:${input.inboundEmailId}`,
+    inboundEmailId: input.inboundEmailId,
+    toAddress: input.to,
+    fromName: "Tidings",
+    subject: `[Rejected] ${input.subject ?? "(no subject)"}`,
+    messageId: randomMessageId(mail),
+    inReplyTo: input.inReplyTo,
+    references: input.inReplyTo ? [input.inReplyTo] : [],
+    headers: { "Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All" },
+    textBody: text,
+    htmlBody: null,
+  });
+};
