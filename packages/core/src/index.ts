@@ -47,3 +47,4 @@ export {
 export { renderEmail } from "./notifications/render-email.ts";
 export * from "./notifications/reply-key.ts";
 export * from "./notifications/templates.ts";
+export { findUnsubscribeTarget, type UnsubscribeResult, unsubscribeByReplyKey } from "./notifications/unsubscribe.ts";
