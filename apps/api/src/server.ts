@@ -1,0 +1,139 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { type NextFunction, type Request, type Response } from "express";
+import type { GraphQLSchema } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import type { ApiContext, ApiDeps } from "./context.ts";
+import { formatError } from "./graphql/format-error.ts";
+import { resolveViewer } from "./http/viewer.ts";
+import { authRouter } from "./routes/auth.ts";
+
+const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../web/dist");
+
+/** A module's routes (mail webhook, uploads, unsubscribe), mounted after the viewer is resolved. */
+export type RouterFactory = (deps: ApiDeps) => express.Router;
+
+export type CreateServerOptions = { schema: GraphQLSchema; webDist?: string | null; routers?: RouterFactory[] };
+
+/** Builds the api process's HTTP + WebSocket server without listening (so tests can start it). */
+export const createServer = async (deps: ApiDeps, options: CreateServerOptions) => {
+  const { dataSource, log } = deps;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  const httpServer = http.createServer(app);
+
+  // GraphQL over WebSocket (graphql-ws) on the same port and path; authenticated like HTTP.
+  const wss = new WebSocketServer({ server: httpServer, path: "/graphql" });
+  const wsCleanup = useServer(
+    {
+      schema: options.schema,
+      context: async (ctx): Promise<ApiContext> => ({
+        ...deps,
+        requestId: randomUUID(),
+        viewer: await resolveViewer(dataSource, ctx.extra.request.headers, ctx.connectionParams ?? undefined),
+      }),
+      onError: (_ctx, _id, _payload, errors) => {
+        log.warn({ errors: errors.map((e) => e.message) }, "graphql.ws_error");
+      },
+    },
+    wss,
+  );
+
+  const apollo = new ApolloServer<ApiContext>({
+    schema: options.schema,
+    formatError,
+    csrfPrevention: true,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { serverWillStart: async () => ({ drainServer: async () => wsCleanup.dispose() }) },
+      {
+        requestDidStart: async () => ({
+          didEncounterErrors: async ({ errors, contextValue }) => {
+            for (const err of errors) {
+              if (!err.extensions?.code || err.extensions.code === "INTERNAL_SERVER_ERROR") {
+                log.error({ err: err.originalError ?? err, requestId: contextValue.requestId }, "graphql.error");
+              }
+            }
+          },
+        }),
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.get("/-/health", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  app.get("/-/readiness", async (_req, res) => {
+    try {
+      await dataSource.query("SELECT 1");
+      res.json({ status: "ok", database: "ok" });
+    } catch {
+      res.status(503).json({ status: "error", database: "unreachable" });
+    }
+  });
+
+  app.use(authRouter(deps));
+
+  // Every dynamic route below sees the viewer (cookie session or bearer token) in res.locals.viewer.
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      res.locals.viewer = await resolveViewer(dataSource, req.headers);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  });
+  for (const router of options.routers ?? []) app.use(router(deps));
+
+  app.use(
+    "/graphql",
+    express.json({ limit: "1mb" }),
+    expressMiddleware(apollo, {
+      context: async ({ res }) => ({ ...deps, requestId: randomUUID(), viewer: res.locals.viewer ?? null }),
+    }),
+  );
+
+  const webDist = options.webDist === undefined ? WEB_DIST : options.webDist;
+  if (webDist && fs.existsSync(path.join(webDist, "index.html"))) {
+    app.use(express.static(webDist, { index: false, maxAge: "1h" }));
+    // Deep links (/demo/app/-/issues/3) load the SPA; its router takes over.
+    app.get(/^\/(?!graphql|auth\/|-\/|uploads\/).*/, (_req, res) => {
+      res.setHeader("Cache-Control", "no-cache");
+      res.sendFile(path.join(webDist, "index.html"));
+    });
+  } else {
+    app.get("/", (_req, res) => {
+      res.type("text/plain").send("The web app is not built. Run `npm run build:web` (npm start does it for you).");
+    });
+  }
+
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    log.error({ err }, "http.error");
+    if (!res.headersSent) res.status(500).json({ message: "Internal server error" });
+  });
+
+  return {
+    app,
+    httpServer,
+    listen: (port: number, host: string) =>
+      new Promise<number>((resolve, reject) => {
+        httpServer.once("error", reject);
+        httpServer.listen(port, host, () => resolve((httpServer.address() as { port: number }).port));
+      }),
+    close: async () => {
+      await apollo.stop();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+};

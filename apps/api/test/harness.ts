@@ -1,0 +1,64 @@
+// Starts a real api (HTTP + WebSocket) on a free loopback port over a test database.
+import { loadConfig } from "@tidings/config";
+import { createLogger, mailSettingsFromConfig, seedDemo } from "@tidings/core";
+import type { TestDatabase } from "@tidings/db/testing";
+import { createPgPubSub } from "../src/graphql/pubsub.ts";
+import { buildApiSchema } from "../src/graphql/schema.ts";
+import { createServer, type RouterFactory } from "../src/server.ts";
+
+export const DEMO_PASSWORD = "demo-password-123";
+
+export type TestApi = Awaited<ReturnType<typeof startTestApi>>;
+
+export const startTestApi = async (
+  db: TestDatabase,
+  opts: { env?: Record<string, string>; routers?: RouterFactory[]; seed?: boolean } = {},
+) => {
+  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent", PORT: "0", ...opts.env });
+  if (opts.seed !== false) await db.dataSource.transaction((m) => seedDemo(m, { password: DEMO_PASSWORD }));
+  const log = createLogger("silent");
+  const pubSub = await createPgPubSub(db.url, log);
+  const schema = await buildApiSchema(pubSub);
+  const server = await createServer(
+    { config, dataSource: db.dataSource, log, pubSub, mail: mailSettingsFromConfig(config) },
+    { schema, webDist: null, routers: opts.routers },
+  );
+  const port = await server.listen(0, "127.0.0.1");
+  const url = `http://127.0.0.1:${port}`;
+
+  /** Signs in through POST /auth/sign_in and returns the session cookie ("name=value"). */
+  const signIn = async (login: string, password = DEMO_PASSWORD) => {
+    const res = await fetch(`${url}/auth/sign_in`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ login, password }),
+    });
+    if (res.status !== 200) throw new Error(`sign-in as ${login} failed: ${res.status}`);
+    return (res.headers.get("set-cookie") ?? "").split(";")[0];
+  };
+
+  /** POSTs a GraphQL operation as the given cookie (or anonymous). */
+  const graphql = async <T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    auth: { cookie?: string; token?: string } = {},
+  ): Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }> => {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (auth.cookie) headers.cookie = auth.cookie;
+    if (auth.token) headers.authorization = `Bearer ${auth.token}`;
+    const res = await fetch(`${url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+    return res.json() as Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }>;
+  };
+
+  return {
+    url,
+    port,
+    config,
+    signIn,
+    graphql,
+    close: async () => {
+      await server.close();
+      await pubSub.close();
+    },
+  };
+};
