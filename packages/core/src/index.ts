@@ -44,7 +44,22 @@ export {
   queueRejectionEmail,
   queueThankYouEmail,
 } from "./notifications/queue-emails.ts";
-export { renderEmail } from "./notifications/render-email.ts";
+export { type IssueEmailLogEntry, listIssueEmails } from "./notifications/list-issue-emails.ts";
+export { EMAIL_ATTACHMENTS_MAX_BYTES, noteEmailAttachments, uploadStoragePath } from "./notifications/note-attachments.ts";
+export {
+  type PreviewTemplateInput,
+  previewTemplate,
+  sampleTemplateValues,
+  type TemplatePreview,
+} from "./notifications/preview-template.ts";
+export {
+  emailLayout,
+  escapeHtml,
+  type RenderEmailOptions,
+  type RenderedEmail,
+  renderEmail,
+} from "./notifications/render-email.ts";
+export { threadIndexChild, threadIndexRoot } from "./notifications/thread-index.ts";
 export * from "./notifications/reply-key.ts";
 export * from "./notifications/templates.ts";
 export { findUnsubscribeTarget, type UnsubscribeResult, unsubscribeByReplyKey } from "./notifications/unsubscribe.ts";

@@ -10,6 +10,7 @@ import {
 } from "@tidings/db";
 import { enqueueEmail } from "./enqueue.ts";
 import type { MailSettings } from "./mail-settings.ts";
+import { noteEmailAttachments } from "./note-attachments.ts";
 import { renderEmail } from "./render-email.ts";
 import {
   issueThreadId,
@@ -21,6 +22,7 @@ import {
   unsubscribeUrl,
 } from "./reply-key.ts";
 import { DEFAULT_TEMPLATES, type TemplateValues } from "./templates.ts";
+import { threadIndexChild, threadIndexRoot } from "./thread-index.ts";
 
 const DEFAULT_OUTGOING_NAME = "Support Bot";
 
@@ -45,7 +47,14 @@ const sentNotification = async (db: EntityManager, issue: IssueEntity, participa
 };
 
 /** The headers of D1/D2 and contract.md that every Service Desk notification carries. */
-const notificationHeaders = (mail: MailSettings, project: ProjectEntity, replyKey: string, autoSubmitted: string) => ({
+const notificationHeaders = (
+  mail: MailSettings,
+  project: ProjectEntity,
+  issue: IssueEntity,
+  replyKey: string,
+  autoSubmitted: string,
+  threadIndex: string,
+) => ({
   "Reply-To": `"${project.name.replace(/["\\]/g, "")}" <${replyAddress(mail, replyKey)}>`,
   "X-Tidings-Reply-Key": replyKey,
   "X-Tidings-Project-Path": project.fullPath,
@@ -54,7 +63,13 @@ const notificationHeaders = (mail: MailSettings, project: ProjectEntity, replyKe
   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
   "Auto-Submitted": autoSubmitted,
   "X-Auto-Response-Suppress": "All",
+  // Outlook/Exchange thread by these rather than References (lessons.md, Outlook quirks).
+  "Thread-Topic": threadTopic(issue),
+  "Thread-Index": threadIndex,
 });
+
+const threadTopic = (issue: IssueEntity) => `${issue.title} (#${issue.iid})`;
+const subjectFor = (issue: IssueEntity) => `Re: ${threadTopic(issue)}`;
 
 const baseValues = (
   mail: MailSettings,
@@ -80,10 +95,13 @@ export const queueThankYouEmail = async (db: EntityManager, mail: MailSettings, 
   const { issue, project, settings } = await load(db, input.issueId);
   const participant = await db.findOneByOrFail(EmailParticipantEntity, { id: input.participantId });
   const replyKey = await sentNotification(db, issue, participant);
+  const subject = subjectFor(issue);
   const body = renderEmail(
-    settings?.thankYouTemplate ?? DEFAULT_TEMPLATES.thankYou,
+    settings?.thankYouTemplate || DEFAULT_TEMPLATES.thankYou,
     baseValues(mail, project, issue, replyKey),
+    { subject, baseUrl: mail.publicUrl },
   );
+  const thread = issueThreadId(mail, issue.id);
   return enqueueEmail(db, {
     kind: "thank_you",
     dedupeKey: `thank_you:issue:${issue.id}`,
@@ -92,10 +110,17 @@ export const queueThankYouEmail = async (db: EntityManager, mail: MailSettings, 
     replyKey,
     toAddress: participant.email,
     fromName: settings?.outgoingName || DEFAULT_OUTGOING_NAME,
-    subject: `Re: ${issue.title} (#${issue.iid})`,
-    messageId: issueThreadId(mail, issue.id),
+    subject,
+    messageId: thread,
     references: [],
-    headers: notificationHeaders(mail, project, replyKey, "auto-replied"),
+    headers: notificationHeaders(
+      mail,
+      project,
+      issue,
+      replyKey,
+      "auto-replied",
+      threadIndexRoot(thread, issue.createdAt),
+    ),
     textBody: body.text,
     htmlBody: body.html,
   });
@@ -110,9 +135,11 @@ export const queueNewParticipantEmail = async (
   const { issue, project, settings } = await load(db, input.issueId);
   const participant = await db.findOneByOrFail(EmailParticipantEntity, { id: input.participantId });
   const replyKey = await sentNotification(db, issue, participant);
+  const subject = subjectFor(issue);
   const body = renderEmail(
-    settings?.newParticipantTemplate ?? DEFAULT_TEMPLATES.newParticipant,
+    settings?.newParticipantTemplate || DEFAULT_TEMPLATES.newParticipant,
     baseValues(mail, project, issue, replyKey),
+    { subject, baseUrl: mail.publicUrl },
   );
   const thread = issueThreadId(mail, issue.id);
   return enqueueEmail(db, {
@@ -123,11 +150,18 @@ export const queueNewParticipantEmail = async (
     replyKey,
     toAddress: participant.email,
     fromName: settings?.outgoingName || DEFAULT_OUTGOING_NAME,
-    subject: `Re: ${issue.title} (#${issue.iid})`,
+    subject,
     messageId: `issue_${issue.id}-participant_${participant.id}@${mail.messageIdHost}`,
     inReplyTo: thread,
     references: [replyReference(mail, replyKey), thread],
-    headers: notificationHeaders(mail, project, replyKey, "auto-generated"),
+    headers: notificationHeaders(
+      mail,
+      project,
+      issue,
+      replyKey,
+      "auto-generated",
+      threadIndexChild(thread, issue.createdAt),
+    ),
     textBody: body.text,
     htmlBody: body.html,
   });
@@ -148,14 +182,17 @@ export const queueNewNoteEmails = async (db: EntityManager, mail: MailSettings, 
     .orderBy("p.id")
     .getMany();
   const thread = issueThreadId(mail, issue.id);
+  const subject = subjectFor(issue);
+  const attachments = participants.length > 0 ? await noteEmailAttachments(db, note.id) : [];
   let queued = 0;
   for (const participant of participants) {
     if (note.externalAuthor && participant.email.toLowerCase() === note.externalAuthor.toLowerCase()) continue;
     const replyKey = await sentNotification(db, issue, participant);
-    const body = renderEmail(settings?.newNoteTemplate ?? DEFAULT_TEMPLATES.newNote, {
-      ...baseValues(mail, project, issue, replyKey),
-      NOTE_TEXT: note.body,
-    });
+    const body = renderEmail(
+      settings?.newNoteTemplate || DEFAULT_TEMPLATES.newNote,
+      { ...baseValues(mail, project, issue, replyKey), NOTE_TEXT: note.body },
+      { subject, baseUrl: mail.publicUrl },
+    );
     const fromName =
       author.userType === "support_bot"
         ? settings?.outgoingName || DEFAULT_OUTGOING_NAME
@@ -169,13 +206,21 @@ export const queueNewNoteEmails = async (db: EntityManager, mail: MailSettings, 
       replyKey,
       toAddress: participant.email,
       fromName,
-      subject: `Re: ${issue.title} (#${issue.iid})`,
+      subject,
       messageId: randomMessageId(mail),
       inReplyTo: thread,
       references: [replyReference(mail, replyKey), thread],
-      headers: notificationHeaders(mail, project, replyKey, "auto-generated"),
+      headers: notificationHeaders(
+        mail,
+        project,
+        issue,
+        replyKey,
+        "auto-generated",
+        threadIndexChild(thread, issue.createdAt, note.createdAt),
+      ),
       textBody: body.text,
       htmlBody: body.html,
+      attachments,
     });
     queued++;
   }

@@ -1,10 +1,165 @@
-import { substitutePlaceholders, type TemplateValues } from "./templates.ts";
+import { Marked } from "marked";
+import sanitizeHtml from "sanitize-html";
+import {
+  substitutePlaceholders,
+  TEMPLATE_PLACEHOLDERS,
+  type TemplatePlaceholder,
+  type TemplateValues,
+} from "./templates.ts";
+
+/** Placeholders whose values are Markdown written by people (the note, the issue description). */
+const MARKDOWN_PLACEHOLDERS: ReadonlySet<TemplatePlaceholder> = new Set(["NOTE_TEXT", "ISSUE_DESCRIPTION"]);
+/** Placeholders whose values are links we build; in running text they become clickable. */
+const URL_PLACEHOLDERS: ReadonlySet<TemplatePlaceholder> = new Set(["ISSUE_URL", "UNSUBSCRIBE_URL"]);
+
+const PLACEHOLDER = /%\{\s*([A-Za-z_]+)\s*\}/g;
+// Letters and digits only: Markdown leaves such a word alone wherever it appears.
+const token = (i: number) => `TIDINGSPLACEHOLDER${i}X`;
+const TOKEN = /TIDINGSPLACEHOLDER(\d+)X/g;
+
+// One configured instance: customers' replies use single newlines as line breaks (breaks: true).
+const markdown = new Marked({ gfm: true, breaks: true, async: false });
+
+export const escapeHtml = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+
+const absolute = (url: string, baseUrl: string | undefined) => {
+  if (!baseUrl || !url.startsWith("/") || url.startsWith("//")) return url;
+  return `${baseUrl.replace(/\/+$/, "")}${url}`;
+};
+
+/** The sanitiser every rendered part goes through: no scripts, styles, handlers or foreign schemes. */
+const sanitize = (html: string, baseUrl: string | undefined) =>
+  sanitizeHtml(html, {
+    allowedTags: [...sanitizeHtml.defaults.allowedTags, "img", "details", "summary", "del", "ins"],
+    allowedAttributes: {
+      a: ["href", "title"],
+      img: ["src", "alt", "title", "width", "height"],
+      td: ["align"],
+      th: ["align"],
+      ol: ["start"],
+    },
+    allowedSchemes: ["http", "https", "mailto"],
+    allowedSchemesByTag: { img: ["http", "https", "cid"] },
+    allowProtocolRelative: false,
+    transformTags: {
+      // Links and images in notes are often relative to the instance (uploads): make them work in a mail client.
+      a: (tagName, attribs) => ({
+        tagName,
+        attribs: attribs.href ? { ...attribs, href: absolute(attribs.href, baseUrl) } : attribs,
+      }),
+      img: (tagName, attribs) => ({
+        tagName,
+        attribs: attribs.src ? { ...attribs, src: absolute(attribs.src, baseUrl) } : attribs,
+      }),
+    },
+  });
+
+// Inline styles only (Gmail and Outlook ignore or strip <style> in many contexts). Applied after
+// sanitising, where every `<tag` is a real tag (text `<` is escaped) and carries no style of its own.
+const INLINE_STYLES: Record<string, string> = {
+  p: "margin:0 0 16px 0;",
+  a: "color:#1f6feb;text-decoration:underline;",
+  blockquote: "margin:0 0 16px 0;padding:0 0 0 12px;border-left:3px solid #d0d7de;color:#57606a;",
+  pre: "margin:0 0 16px 0;padding:12px;background:#f6f8fa;border-radius:4px;font-family:Consolas,Menlo,Monaco,monospace;font-size:13px;line-height:1.45;white-space:pre-wrap;word-wrap:break-word;",
+  code: "font-family:Consolas,Menlo,Monaco,monospace;font-size:13px;background:#f6f8fa;",
+  table: "border-collapse:collapse;margin:0 0 16px 0;",
+  th: "border:1px solid #d0d7de;padding:6px 10px;text-align:left;background:#f6f8fa;",
+  td: "border:1px solid #d0d7de;padding:6px 10px;",
+  img: "max-width:100%;height:auto;border:0;",
+  hr: "border:0;border-top:1px solid #d0d7de;margin:24px 0;",
+  ul: "margin:0 0 16px 0;padding-left:24px;",
+  ol: "margin:0 0 16px 0;padding-left:24px;",
+  h1: "font-size:22px;margin:0 0 16px 0;",
+  h2: "font-size:19px;margin:0 0 16px 0;",
+  h3: "font-size:16px;margin:0 0 12px 0;",
+};
+const STYLED = new RegExp(`<(${Object.keys(INLINE_STYLES).join("|")})(?=[\\s>/])`, "g");
+const inlineStyles = (html: string) =>
+  html.replace(STYLED, (_m, tag: string) => `<${tag} style="${INLINE_STYLES[tag]}"`);
+
+/** A small, readable layout: one centred 640px column; table-based so Outlook's Word engine keeps it. */
+export const emailLayout = (content: string, title: string) =>
+  `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<title>${escapeHtml(title)}</title>
+</head>
+<body style="margin:0;padding:0;background-color:#f6f7f9;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f6f7f9;">
+<tr><td align="center" style="padding:24px 12px;">
+<!--[if mso]><table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:640px;background-color:#ffffff;border:1px solid #e3e5e8;border-radius:6px;">
+<tr><td style="padding:24px;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1f2328;word-wrap:break-word;">
+${content}
+</td></tr>
+</table>
+<!--[if mso]></td></tr></table><![endif]-->
+</td></tr>
+</table>
+</body>
+</html>
+`;
+
+const renderMarkdownBlock = (md: string) => markdown.parse(md) as string;
+const renderMarkdownInline = (md: string) => markdown.parseInline(md) as string;
+
+export type RenderEmailOptions = {
+  /** The HTML <title> (the email's subject). */
+  subject?: string;
+  /** PUBLIC_URL: relative links and images in notes are made absolute against it. */
+  baseUrl?: string;
+};
+
+export type RenderedEmail = { text: string; html: string };
 
 /**
- * Renders a Markdown template into the plain-text body (and, later, sanitised HTML).
- * The plain-text part is the Markdown with placeholders substituted.
+ * Renders a Markdown template (B5, D3) into a plain-text part and a sanitised HTML part.
+ * - text: the Markdown with the values substituted verbatim (readable as it stands);
+ * - html: the template rendered as Markdown, each value escaped for where it lands (the note and the
+ *   description are Markdown, rendered and sanitised; links become clickable; every other value is
+ *   text), the whole sanitised again and wrapped in the layout.
+ * Unknown placeholders stay visible in both parts (they are reported by validateTemplate).
  */
-export const renderEmail = (template: string, values: TemplateValues): { text: string; html: string | null } => ({
-  text: substitutePlaceholders(template, values),
-  html: null,
-});
+export const renderEmail = (
+  template: string,
+  values: TemplateValues,
+  options: RenderEmailOptions = {},
+): RenderedEmail => {
+  const text = `${substitutePlaceholders(template, values).replace(/\s+$/, "")}\n`;
+
+  const used: TemplatePlaceholder[] = [];
+  const tokenized = template.replace(PLACEHOLDER, (whole, name: string) => {
+    if (!(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name)) return whole;
+    used.push(name as TemplatePlaceholder);
+    return token(used.length - 1);
+  });
+  const valueAt = (i: string) => values[used[Number(i)]] ?? "";
+  const nameOf = (i: string) => used[Number(i)];
+
+  let html = renderMarkdownBlock(tokenized);
+  // A Markdown value alone in its paragraph becomes the value's own blocks (no <p> inside <p>).
+  html = html.replace(/<p>TIDINGSPLACEHOLDER(\d+)X<\/p>/g, (whole, i: string) =>
+    MARKDOWN_PLACEHOLDERS.has(nameOf(i)) ? renderMarkdownBlock(valueAt(i)) : whole,
+  );
+  // Inside an attribute (a link target in the template), a value is attribute text.
+  html = html.replace(/="([^"]*TIDINGSPLACEHOLDER\d+X[^"]*)"/g, (_m, attr: string) => {
+    return `="${attr.replace(TOKEN, (_t, i: string) => escapeHtml(valueAt(i)))}"`;
+  });
+  // In running text: Markdown inline, links clickable, everything else escaped text.
+  html = html.replace(TOKEN, (_t, i: string) => {
+    const name = nameOf(i);
+    const value = valueAt(i);
+    if (MARKDOWN_PLACEHOLDERS.has(name)) return renderMarkdownInline(value);
+    if (URL_PLACEHOLDERS.has(name) && /^https?:\/\//.test(value)) {
+      return `<a href="${escapeHtml(value)}">${escapeHtml(value)}</a>`;
+    }
+    return escapeHtml(value);
+  });
+
+  const content = inlineStyles(sanitize(html, options.baseUrl).trim());
+  return { text, html: emailLayout(content, options.subject ?? "") };
+};

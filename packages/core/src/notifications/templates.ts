@@ -16,13 +16,31 @@ export type TemplateValues = Partial<Record<TemplatePlaceholder, string>>;
 export const DEFAULT_TEMPLATES = {
   thankYou:
     "Thank you for your support request! We are tracking your request as ticket %{ISSUE_ID}, and will respond as soon as we can.\n\n" +
-    "To unsubscribe from this ticket, use this link: %{UNSUBSCRIBE_URL}",
-  newNote: "%{NOTE_TEXT}\n\n---\n\nTo unsubscribe from this ticket, use this link: %{UNSUBSCRIBE_URL}",
+    "To add anything, reply to this email.\n\n" +
+    "---\n\n" +
+    "To stop receiving updates about this ticket, unsubscribe: %{UNSUBSCRIBE_URL}",
+  newNote:
+    "%{NOTE_TEXT}\n\n" +
+    "---\n\n" +
+    "Reply to this email to respond to ticket %{ISSUE_ID}. To stop receiving updates about it, unsubscribe: %{UNSUBSCRIBE_URL}",
   newParticipant:
     "You have been added to ticket %{ISSUE_ID}.\n\n" +
     "Reply to this email to participate in the discussion. All other participants of the ticket will receive notifications of your reply.\n\n" +
-    "You can unsubscribe from further updates to this ticket: %{UNSUBSCRIBE_URL}",
+    "---\n\n" +
+    "You can unsubscribe from further updates to this ticket: %{UNSUBSCRIBE_URL}\n" +
+    "To receive updates again after that, you will have to be added again as a participant.",
 } as const;
+
+/** The three templates a project can customise (B5), by the name the settings use. */
+export const TEMPLATE_KINDS = ["thank_you", "new_note", "new_participant"] as const;
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+
+export const defaultTemplateFor = (kind: TemplateKind): string =>
+  kind === "thank_you"
+    ? DEFAULT_TEMPLATES.thankYou
+    : kind === "new_note"
+      ? DEFAULT_TEMPLATES.newNote
+      : DEFAULT_TEMPLATES.newParticipant;
 
 const PLACEHOLDER = /%\{\s*([A-Za-z_]+)\s*\}/g;
 
@@ -42,4 +60,14 @@ export const substitutePlaceholders = (
     (TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name)
       ? encode(values[name as TemplatePlaceholder] ?? "")
       : whole,
+  );
+
+/**
+ * The settings validation's sentences for a template (B5): every unknown placeholder is named, with the
+ * ones that exist, so a maintainer can fix a typo. An empty list means the template is fine.
+ */
+export const validateTemplate = (template: string): string[] =>
+  unknownPlaceholders(template).map(
+    (name) =>
+      `The placeholder %{${name}} is unknown; use one of ${TEMPLATE_PLACEHOLDERS.map((p) => `%{${p}}`).join(", ")}.`,
   );

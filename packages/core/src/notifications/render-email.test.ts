@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { previewTemplate } from "./preview-template.ts";
+import { renderEmail } from "./render-email.ts";
+import { DEFAULT_TEMPLATES, validateTemplate } from "./templates.ts";
+
+const body = (html: string) => html.slice(html.indexOf("<body"), html.indexOf("</body>"));
+
+describe("renderEmail", () => {
+  it("renders the note Markdown as sanitised HTML and keeps it verbatim in the text part", () => {
+    const note =
+      "Hi **Jane**,\n\n<script>alert(1)</script><img src=x onerror=alert(2)>\n\n[click](javascript:alert(3))";
+    const out = renderEmail(DEFAULT_TEMPLATES.newNote, {
+      NOTE_TEXT: note,
+      UNSUBSCRIBE_URL: "https://t.example/-/unsubscribe/k",
+    });
+    expect(out.text).toContain("Hi **Jane**,");
+    expect(out.text).toContain("https://t.example/-/unsubscribe/k");
+    const html = body(out.html);
+    expect(html).toContain("<strong>Jane</strong>");
+    expect(html).not.toMatch(/<script|onerror|javascript:/i);
+    expect(html).toContain(
+      '<a style="color:#1f6feb;text-decoration:underline;" href="https://t.example/-/unsubscribe/k">',
+    );
+    // The note's blocks are not nested inside a paragraph of the template.
+    expect(html).not.toMatch(/<p[^>]*>\s*<p/);
+  });
+
+  it("escapes plain values in the HTML part and leaves them plain in the text part", () => {
+    const out = renderEmail("Ticket %{ ISSUE_ID } in %{ISSUE_PATH}", {
+      ISSUE_ID: "#7",
+      ISSUE_PATH: '<b>evil</b>/"proj"&co#7',
+    });
+    expect(out.text).toBe('Ticket #7 in <b>evil</b>/"proj"&co#7\n');
+    expect(body(out.html)).toContain('Ticket #7 in &lt;b&gt;evil&lt;/b&gt;/"proj"&amp;co#7');
+    expect(out.html).not.toContain("<b>evil</b>");
+  });
+
+  it("does not turn a value at the start of a line into Markdown (a # is not a heading)", () => {
+    const out = renderEmail("%{ISSUE_ID}", { ISSUE_ID: "#12" });
+    expect(body(out.html)).not.toContain("<h1");
+    expect(body(out.html)).toContain("#12");
+  });
+
+  it("puts a URL value into a Markdown link target escaped as attribute text", () => {
+    const out = renderEmail("[Stop these emails](%{UNSUBSCRIBE_URL})", {
+      UNSUBSCRIBE_URL: 'https://t.example/-/unsubscribe/k?a=1&b="2"',
+    });
+    expect(body(out.html)).toContain('href="https://t.example/-/unsubscribe/k?a=1&amp;b=&quot;2&quot;"');
+    expect(body(out.html)).toContain(">Stop these emails</a>");
+  });
+
+  it("makes relative links and images in a note absolute against PUBLIC_URL", () => {
+    const out = renderEmail(
+      "%{NOTE_TEXT}",
+      { NOTE_TEXT: "![shot](/uploads/abc/shot.png) [log](/uploads/def/log.txt)" },
+      { baseUrl: "https://desk.example.com" },
+    );
+    expect(out.html).toContain('src="https://desk.example.com/uploads/abc/shot.png"');
+    expect(out.html).toContain('href="https://desk.example.com/uploads/def/log.txt"');
+  });
+
+  it("wraps the content in a table layout with inline styles only and the subject as title", () => {
+    const out = renderEmail("Hello", {}, { subject: "Re: A & B (#1)" });
+    expect(out.html).toMatch(/^<!DOCTYPE html>/);
+    expect(out.html).toContain("<title>Re: A &amp; B (#1)</title>");
+    expect(out.html).toContain('role="presentation"');
+    expect(out.html).not.toContain("<style");
+  });
+
+  it("leaves unknown placeholders visible rather than dropping them", () => {
+    const out = renderEmail("Hi %{CUSTOMER_NAME}", {});
+    expect(out.text).toBe("Hi %{CUSTOMER_NAME}\n");
+    expect(out.html).toContain("%{CUSTOMER_NAME}");
+  });
+});
+
+describe("validateTemplate", () => {
+  it("names each unknown placeholder in a sentence and accepts known ones with inner spaces", () => {
+    expect(validateTemplate("%{ ISSUE_ID } %{NOTE_TEXT}")).toEqual([]);
+    const problems = validateTemplate("%{ISSUE_NUMBER} and %{ISSUE_NUMBER} and %{foo}");
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^The placeholder %\{ISSUE_NUMBER\} is unknown; use one of %\{ISSUE_ID\}/);
+  });
+});
+
+describe("previewTemplate", () => {
+  it("renders the default thank-you with sample values and no issue link", () => {
+    const p = previewTemplate({ kind: "thank_you" });
+    expect(p.unknownPlaceholders).toEqual([]);
+    expect(p.text).toContain("ticket #42");
+    expect(p.text).not.toContain("/-/issues/");
+    expect(p.html).toContain("ticket #42");
+  });
+
+  it("renders a custom new-note template with the sample note and flags unknown placeholders", () => {
+    const p = previewTemplate({
+      kind: "new_note",
+      template: "%{NOTE_TEXT}\n\n%{ISSUE_PATH} %{OOPS}",
+      projectName: "acme/web",
+    });
+    expect(p.unknownPlaceholders).toEqual(["OOPS"]);
+    expect(p.html).toContain("<strong>try again</strong>");
+    expect(p.text).toContain("acme/web#42");
+  });
+});
