@@ -67,6 +67,16 @@ const Schema = z
       .int("MAX_EMAIL_BYTES must be a whole number of bytes")
       .min(1024, "MAX_EMAIL_BYTES must be at least 1024")
       .default(26214400),
+    MAX_ATTACHMENT_BYTES: z.coerce
+      .number({ error: "MAX_ATTACHMENT_BYTES must be a number of bytes" })
+      .int("MAX_ATTACHMENT_BYTES must be a whole number of bytes")
+      .min(0, "MAX_ATTACHMENT_BYTES must be 0 or more")
+      .default(10485760),
+    INBOUND_ISSUES_PER_SENDER_PER_HOUR: z.coerce
+      .number({ error: "INBOUND_ISSUES_PER_SENDER_PER_HOUR must be a number" })
+      .int("INBOUND_ISSUES_PER_SENDER_PER_HOUR must be a whole number")
+      .min(0, "INBOUND_ISSUES_PER_SENDER_PER_HOUR must be 0 (no limit) or more")
+      .default(20),
     DEMO_PASSWORD: z.preprocess(empty, z.string().min(8, "DEMO_PASSWORD must be at least 8 characters").optional()),
     SEED_DEMO: bool("SEED_DEMO", true),
     MAIL_WEBHOOK_SECRET: z.preprocess(

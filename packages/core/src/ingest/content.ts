@@ -1,0 +1,153 @@
+// C5/C7: the text that ends up in a description or note. Pure.
+import EmailReplyParser from "email-reply-parser";
+import TurndownService from "turndown";
+import { gfm } from "turndown-plugin-gfm";
+
+let turndown: TurndownService | null = null;
+const converter = () => {
+  if (turndown) return turndown;
+  const t = new TurndownService({
+    headingStyle: "atx",
+    codeBlockStyle: "fenced",
+    emDelimiter: "*",
+    strongDelimiter: "**",
+    bulletListMarker: "-",
+  });
+  t.use(gfm);
+  // Text that merely looks like Markdown stays as written (GitLab does not escape it either).
+  t.escape = (s: string) => s;
+  // Tables without a header row are layout, not data: a one-cell row becomes its content, other rows
+  // become tab-separated cells (as GitLab). Tables with a header row stay GFM tables.
+  t.addRule("layoutTable", {
+    filter: (node) => {
+      if (node.nodeName !== "TABLE") return false;
+      const first = (node as HTMLTableElement).rows?.[0];
+      return !first || !Array.from(first.cells).every((c) => c.nodeName === "TH");
+    },
+    replacement: (_content, node) => {
+      const rows = Array.from((node as HTMLTableElement).rows ?? []);
+      const md = (html: string) => t.turndown(html).trim();
+      const lines = rows.map((r) => {
+        const cells = Array.from(r.cells).map((c) => md(c.innerHTML));
+        return cells.length === 1 ? cells[0] : cells.map((c) => c.replace(/\s*\n+\s*/g, " ")).join("\t");
+      });
+      return `\n\n${lines.filter((l) => l !== "").join("\n")}\n\n`;
+    },
+  });
+  t.remove(["style", "script", "head", "title", "meta"]);
+  // GitLab keeps collapsible sections as HTML (item 20).
+  t.keep(["details", "summary"]);
+  // Links without href are unwrapped to their text (item 20).
+  t.addRule("anchorWithoutHref", {
+    filter: (node) => node.nodeName === "A" && !node.getAttribute("href"),
+    replacement: (content) => content,
+  });
+  turndown = t;
+  return t;
+};
+
+/** HTML → Markdown keeping headings, emphasis, links, images, lists and tables (GFM). */
+export const htmlToMarkdown = (html: string): string => {
+  try {
+    return converter().turndown(html);
+  } catch {
+    // Pathological HTML must never stop a message: fall back to its text.
+    return html
+      .replace(/<[^>]*>/g, " ")
+      .replace(/[ \t]+/g, " ")
+      .trim();
+  }
+};
+
+/** CRLF → LF, trailing spaces and tabs removed from each line, outer blank lines removed (item 20). */
+export const tidy = (text: string): string =>
+  text
+    .replace(/\r\n?/g, "\n")
+    .replace(/[ \t]+$/gm, "")
+    .replace(/^\s*\n/, "")
+    .trim();
+
+export type BodySource = { text?: string | null; html?: string | false | null };
+
+/** text/plain preferred; else the HTML converted to Markdown; else empty. */
+export const bodyOf = (parsed: BodySource): string => {
+  if (typeof parsed.text === "string" && parsed.text.trim() !== "") return tidy(parsed.text);
+  if (typeof parsed.html === "string" && parsed.html.trim() !== "") return tidy(htmlToMarkdown(parsed.html));
+  return "";
+};
+
+const QUICK_ACTION = /^\/[A-Za-z_][\w-]*(?:\s|$)/;
+const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
+
+/**
+ * Quick actions from email are never executed (item 18): every line that starts with `/command`
+ * outside fenced code is wrapped in a code span, e.g. `/label ~bug` → `` `/label ~bug` ``.
+ */
+export const neutraliseQuickActions = (text: string): string => {
+  let fence: string | null = null;
+  return text
+    .split("\n")
+    .map((line) => {
+      const f = FENCE.exec(line);
+      if (f) {
+        if (fence === null) fence = f[1][0];
+        else if (f[1][0] === fence) fence = null;
+        return line;
+      }
+      if (fence !== null || !QUICK_ACTION.test(line)) return line;
+      const ticks = line.includes("`") ? "``" : "`";
+      const pad = ticks === "``" ? " " : "";
+      return `${ticks}${pad}${line.trimEnd()}${pad}${ticks}`;
+    })
+    .join("\n");
+};
+
+/** True when every non-blank line is a quick action (a "commands only" reply). */
+export const onlyQuickActions = (text: string): boolean => {
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  return lines.length > 0 && lines.every((l) => QUICK_ACTION.test(l.trim()));
+};
+
+/** True when every non-blank line is quoted with `>`. */
+export const onlyQuotes = (text: string): boolean => {
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  return lines.length > 0 && lines.every((l) => l.trimStart().startsWith(">"));
+};
+
+export type TrimmedReply = { message: string; stripped: string };
+
+/**
+ * Splits a reply into what the person wrote and what their client quoted (item 21), with
+ * email-reply-parser (quote blocks, "On … wrote:" headers, Outlook/iOS/Gmail headers, signatures).
+ */
+export const trimReply = (text: string): TrimmedReply => {
+  const email = new EmailReplyParser().read(text);
+  const kept: string[] = [];
+  const dropped: string[] = [];
+  for (const f of email.getFragments()) {
+    const content = f.getContent();
+    if (f.isHidden() || f.isQuoted() || f.isSignature()) dropped.push(content);
+    else kept.push(content);
+  }
+  let message = tidy(kept.join("\n"));
+  // A lone signature delimiter or quote lines left in the visible part are not content.
+  if (/^--\s*$/.test(message) || onlyQuotes(message)) {
+    dropped.unshift(message);
+    message = "";
+  }
+  return { message, stripped: tidy(dropped.join("\n")) };
+};
+
+/**
+ * The note body for a reply through a reply key: the message, with the trimmed part kept in a
+ * collapsed block (GitLab MR 67615), not appended when the message is empty or only quick actions.
+ */
+export const replyNoteBody = (trimmed: TrimmedReply): string => {
+  const { message, stripped } = trimmed;
+  if (!message || onlyQuickActions(message) || !stripped) return neutraliseQuickActions(message);
+  return `${neutraliseQuickActions(message)}\n\n<details><summary>...</summary>\n\n${stripped}\n\n</details>`;
+};
+
+/** GitLab's `description + "  \n" + template` (item 7). */
+export const appendTemplate = (description: string, template: string | null | undefined): string =>
+  template?.trim() ? `${description}  \n${template}` : description;

@@ -1,0 +1,23 @@
+// GitLab's rejection texts (gitlab-reference item 15), sent to the sender and shown in the quarantine.
+export const REJECTION = {
+  unknownIncomingEmail:
+    "We couldn't figure out what the email is for. Please create your issue or comment through the web interface.",
+  sentNotificationNotFound:
+    "We couldn't figure out what the email is in reply to. Please create your comment through the web interface.",
+  projectNotFound: "We couldn't find the project. Please check if there's any typo.",
+  emptyEmail:
+    "It appears that the email is blank. Make sure your reply is at the top of the email, we can't process inline replies.",
+  noteableNotFound:
+    "The thread you are replying to no longer exists, perhaps it was deleted? If you believe this is in error, contact a staff member.",
+  emailTooLarge:
+    "We couldn't process your email because it is too large. Please create your issue or comment through the web interface.",
+  rateLimited: "This endpoint has been requested too many times. Try again later.",
+} as const;
+
+/** GitLab's template-missing warning note (item 7). */
+export const templateMissingNote = (key: string) =>
+  `WARNING: The template file ${key}.md used for service desk issues is empty or could not be found.\nPlease check service desk settings and update the file to be used.`;
+
+/** GitLab's reopen note (item 9), without the /reopen command, which we apply directly. */
+export const reopenNote = (assigneeUsernames: string[]) =>
+  `${assigneeUsernames.map((u) => `@${u}`).join(" ")} :wave: This issue has been reopened because it received a new comment from an external participant.`.trim();

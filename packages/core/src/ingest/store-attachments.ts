@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { AttachmentEntity, type EntityManager } from "@tidings/db";
+
+export type IncomingAttachment = {
+  filename?: string | null;
+  contentType: string;
+  content: Buffer;
+  contentId?: string | null;
+};
+
+export type StoredAttachment = { id: number; markdown: string; url: string; contentId: string | null };
+
+/** Signature parts of multipart/signed are not attachments a person sent (item 22). */
+const SKIPPED_TYPES = new Set([
+  "application/pkcs7-signature",
+  "application/x-pkcs7-signature",
+  "application/pgp-signature",
+]);
+
+/** A safe file name for the URL and Content-Disposition: no path, no control chars, bounded. */
+export const safeFilename = (name: string | null | undefined, contentType: string): string => {
+  const base = (name ?? "").split(/[\\/]/).pop() ?? "";
+  const clean = Array.from(base, (ch) => (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f ? "_" : ch))
+    .join("")
+    .replace(/["<>|*?:]/g, "_")
+    .replace(/^\.+/, "")
+    .trim()
+    .slice(0, 200);
+  if (clean) return clean;
+  const ext = contentType
+    .split("/")[1]
+    ?.replace(/[^a-z0-9]/gi, "")
+    .slice(0, 10);
+  return ext ? `attachment.${ext}` : "attachment";
+};
+
+/** Content-addressed path under DATA_DIR/uploads: the same bytes are stored once. */
+export const uploadPath = (dataDir: string, sha256: string) =>
+  path.join(dataDir, "uploads", sha256.slice(0, 2), sha256);
+
+const writeOnce = async (file: string, content: Buffer) => {
+  try {
+    await fs.access(file);
+    return;
+  } catch {
+    // not there yet
+  }
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+  await fs.writeFile(tmp, content);
+  await fs.rename(tmp, file);
+};
+
+const escapeLinkText = (s: string) => s.replace(/[[\]\\]/g, "\\$&");
+
+/**
+ * C5/item 22: stores each attachment under DATA_DIR/uploads (content-addressed by SHA-256), records a row
+ * with a random secret, and returns the Markdown links to append (`![name](/uploads/<secret>/<file>)` for
+ * images, `[name](…)` otherwise). An attachment over the size limit is not stored; a line says so.
+ */
+export const storeAttachments = async (
+  db: EntityManager,
+  input: {
+    dataDir: string;
+    maxAttachmentBytes: number;
+    projectId: number;
+    inboundEmailId: number;
+    attachments: IncomingAttachment[];
+  },
+): Promise<{ stored: StoredAttachment[]; skippedNotes: string[] }> => {
+  const stored: StoredAttachment[] = [];
+  const skippedNotes: string[] = [];
+  for (const a of input.attachments) {
+    const contentType = (a.contentType || "application/octet-stream").toLowerCase();
+    if (SKIPPED_TYPES.has(contentType)) continue;
+    const filename = safeFilename(a.filename, contentType);
+    if (a.content.length > input.maxAttachmentBytes) {
+      const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+      skippedNotes.push(
+        `_The attachment “${escapeLinkText(filename)}” (${mb(a.content.length)}) was not stored: it is larger than the limit of ${mb(input.maxAttachmentBytes)}._`,
+      );
+      continue;
+    }
+    const sha256 = createHash("sha256").update(a.content).digest("hex");
+    await writeOnce(uploadPath(input.dataDir, sha256), a.content);
+    const secret = randomBytes(16).toString("hex");
+    const row = await db.save(
+      db.create(AttachmentEntity, {
+        projectId: input.projectId,
+        inboundEmailId: input.inboundEmailId,
+        secret,
+        filename,
+        contentType,
+        sizeBytes: a.content.length,
+        sha256,
+      }),
+    );
+    const url = `/uploads/${secret}/${encodeURIComponent(filename)}`;
+    const text = escapeLinkText(filename);
+    const markdown = contentType.startsWith("image/") ? `![${text}](${url})` : `[${text}](${url})`;
+    stored.push({ id: row.id, markdown, url, contentId: a.contentId?.replace(/^<|>$/g, "") ?? null });
+  }
+  return { stored, skippedNotes };
+};
