@@ -3,6 +3,10 @@ import EmailReplyParser from "email-reply-parser";
 import TurndownService from "turndown";
 import { gfm } from "turndown-plugin-gfm";
 
+/** The little of the DOM table API the layout-table rule reads (no DOM lib in this package's types). */
+type DomCell = { nodeName: string; innerHTML: string };
+type DomTable = { rows?: ArrayLike<{ cells: ArrayLike<DomCell> }> };
+
 let turndown: TurndownService | null = null;
 const converter = () => {
   if (turndown) return turndown;
@@ -21,11 +25,11 @@ const converter = () => {
   t.addRule("layoutTable", {
     filter: (node) => {
       if (node.nodeName !== "TABLE") return false;
-      const first = (node as HTMLTableElement).rows?.[0];
+      const first = (node as unknown as DomTable).rows?.[0];
       return !first || !Array.from(first.cells).every((c) => c.nodeName === "TH");
     },
     replacement: (_content, node) => {
-      const rows = Array.from((node as HTMLTableElement).rows ?? []);
+      const rows = Array.from((node as unknown as DomTable).rows ?? []);
       const md = (html: string) => t.turndown(html).trim();
       const lines = rows.map((r) => {
         const cells = Array.from(r.cells).map((c) => md(c.innerHTML));
