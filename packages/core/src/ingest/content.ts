@@ -155,3 +155,32 @@ export const replyNoteBody = (trimmed: TrimmedReply): string => {
 /** GitLab's `description + "  \n" + template` (item 7). */
 export const appendTemplate = (description: string, template: string | null | undefined): string =>
   template?.trim() ? `${description}  \n${template}` : description;
+
+const tryDecode = (bytes: Buffer, encoding: string): string | null => {
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * C11: a body whose declared charset is wrong (decoding produced U+FFFD, e.g. Shift_JIS bytes labelled
+ * ISO-8859-1) is decoded again from its raw bytes by trying UTF-8, Shift_JIS and EUC-JP strictly.
+ * Only for single-part 7bit/8bit/binary bodies; returns null when nothing decodes cleanly.
+ */
+export const redecodeMislabelledBody = (raw: Buffer, transferEncoding: string | null): string | null => {
+  if (transferEncoding && !/^(7bit|8bit|binary)$/i.test(transferEncoding.trim())) return null;
+  let start = 0;
+  while (start < raw.length && (raw[start] === 0x0d || raw[start] === 0x0a)) start++;
+  const crlf = raw.indexOf("\r\n\r\n", start);
+  const lf = raw.indexOf("\n\n", start);
+  const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
+  if (end < 0) return null;
+  const body = raw.subarray(end);
+  for (const enc of ["utf-8", "shift_jis", "euc-jp"]) {
+    const text = tryDecode(body, enc);
+    if (text !== null) return text;
+  }
+  return null;
+};

@@ -1,0 +1,70 @@
+// Test helper: a Service Desk project configured like GitLab's specs (group `email`, project `email/test`,
+// slug `email-test`, suffix `mykey`), and a one-call "receive then process" for a raw message.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { DataSource, InboundTransport, ProjectEntity } from "@tidings/db";
+import { ServiceDeskSettingEntity } from "@tidings/db";
+import { createGroup } from "../../groups/create-group.ts";
+import { createProject } from "../../projects/create-project.ts";
+import { ensureSupportBot } from "../../users/support-bot.ts";
+import { type IngestSettings, processInboundEmail, routeSettingsOf } from "../process-inbound-email.ts";
+import { receiveEmail } from "../receive-email.ts";
+
+export type WorldOptions = {
+  incomingEmailAddress?: string;
+  serviceDeskEmailAddress?: string | null;
+  visibility?: "private" | "internal" | "public";
+  settings?: Partial<ServiceDeskSettingEntity>;
+  ingest?: Partial<IngestSettings>;
+};
+
+export const ingestSettingsForTest = (opts: WorldOptions = {}): IngestSettings => ({
+  mail: {
+    publicUrl: "http://localhost:3000",
+    emailFrom: "support@tidings.test",
+    incomingEmailAddress: opts.incomingEmailAddress ?? "incoming+%{key}@appmail.adventuretime.ooo",
+    serviceDeskEmailAddress:
+      opts.serviceDeskEmailAddress === undefined ? "support+%{key}@example.com" : opts.serviceDeskEmailAddress,
+    messageIdHost: "localhost",
+  },
+  dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "tidings-ingest-")),
+  maxEmailBytes: 25 * 1024 * 1024,
+  maxAttachmentBytes: 10 * 1024 * 1024,
+  issuesPerSenderPerHour: 20,
+  ...opts.ingest,
+});
+
+export const createIngestWorld = async (ds: DataSource, opts: WorldOptions = {}) => {
+  const settings = ingestSettingsForTest(opts);
+  const project: ProjectEntity = await ds.transaction(async (m) => {
+    await ensureSupportBot(m);
+    await createGroup(m, { path: "email" });
+    const p = await createProject(m, {
+      groupPath: "email",
+      path: "test",
+      serviceDeskEnabled: true,
+      visibility: opts.visibility ?? "private",
+    });
+    await m.update(
+      ServiceDeskSettingEntity,
+      { projectId: p.id },
+      { projectKey: "mykey", projectKeyAddressSlug: `${p.fullPathSlug}-mykey`, ...opts.settings },
+    );
+    return p;
+  });
+  const ingest = async (raw: Buffer, o: { transport?: InboundTransport; envelopeTo?: string[] } = {}) => {
+    const stored = await ds.transaction((m) =>
+      receiveEmail(m, {
+        raw,
+        transport: o.transport ?? "webhook",
+        envelopeTo: o.envelopeTo,
+        maxEmailBytes: settings.maxEmailBytes,
+        route: routeSettingsOf(settings.mail),
+      }),
+    );
+    const result = await processInboundEmail(ds, settings, stored.id);
+    return { stored, result };
+  };
+  return { settings, project, ingest };
+};
