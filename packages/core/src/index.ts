@@ -63,3 +63,4 @@ export { threadIndexChild, threadIndexRoot } from "./notifications/thread-index.
 export * from "./notifications/reply-key.ts";
 export * from "./notifications/templates.ts";
 export { findUnsubscribeTarget, type UnsubscribeResult, unsubscribeByReplyKey } from "./notifications/unsubscribe.ts";
+export * from "./ingest/index.ts";
