@@ -45,7 +45,11 @@ export {
   queueThankYouEmail,
 } from "./notifications/queue-emails.ts";
 export { type IssueEmailLogEntry, listIssueEmails } from "./notifications/list-issue-emails.ts";
-export { EMAIL_ATTACHMENTS_MAX_BYTES, noteEmailAttachments, uploadStoragePath } from "./notifications/note-attachments.ts";
+export {
+  EMAIL_ATTACHMENTS_MAX_BYTES,
+  noteEmailAttachments,
+  uploadStoragePath,
+} from "./notifications/note-attachments.ts";
 export {
   type PreviewTemplateInput,
   previewTemplate,
@@ -63,4 +67,29 @@ export { threadIndexChild, threadIndexRoot } from "./notifications/thread-index.
 export * from "./notifications/reply-key.ts";
 export * from "./notifications/templates.ts";
 export { findUnsubscribeTarget, type UnsubscribeResult, unsubscribeByReplyKey } from "./notifications/unsubscribe.ts";
+export { addSystemNote } from "./issues/add-system-note.ts";
+export {
+  countIssues,
+  decodeIssueCursor,
+  encodeIssueCursor,
+  ISSUE_SORTS,
+  type IssueListFilter,
+  type IssueListPage,
+  type IssueSort,
+  issueCountSql,
+  issueListSql,
+  listIssueIds,
+} from "./issues/list-issues.ts";
+export { type MoveIssueInput, moveIssue } from "./issues/move-issue.ts";
+export { obfuscateEmail } from "./issues/obfuscate-email.ts";
+export { MAX_ASSIGNEES, type UpdateIssueInput, updateIssue } from "./issues/update-issue.ts";
+export { findOrCreateLabels } from "./labels/find-or-create-labels.ts";
+export {
+  effectiveTicketsConfidential,
+  MAX_TEMPLATE_LENGTH,
+  PROJECT_KEY_TAKEN,
+  type UpdateServiceDeskSettingsInput,
+  type UpdateServiceDeskSettingsResult,
+  updateServiceDeskSettings,
+} from "./settings/update-service-desk-settings.ts";
 export * from "./ingest/index.ts";

@@ -1,11 +1,44 @@
 import "reflect-metadata";
-import type { GraphQLSchema } from "graphql";
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { limitsMiddleware } from "./limits.ts";
 import { CurrentUserResolver } from "./resolvers/current-user.resolver.ts";
+import { IssueConnectionResolver, IssueResolver, NoteResolver } from "./resolvers/issue.resolver.ts";
+import { IssueMutationsResolver } from "./resolvers/issue-mutations.resolver.ts";
 import { ProjectResolver } from "./resolvers/project.resolver.ts";
+import { ServiceDeskResolver } from "./resolvers/service-desk.resolver.ts";
+import { SubscriptionsResolver } from "./resolvers/subscriptions.resolver.ts";
 
-export const RESOLVERS = [CurrentUserResolver, ProjectResolver] as const;
+export const RESOLVERS = [
+  CurrentUserResolver,
+  ProjectResolver,
+  IssueResolver,
+  IssueConnectionResolver,
+  NoteResolver,
+  IssueMutationsResolver,
+  ServiceDeskResolver,
+  SubscriptionsResolver,
+] as const;
 
-/** Builds the schema; pubSub is required only for subscriptions (omit it to emit schema.graphql). */
-export const buildApiSchema = (pubSub?: Parameters<typeof buildSchema>[0]["pubSub"]): Promise<GraphQLSchema> =>
-  buildSchema({ resolvers: [...RESOLVERS], pubSub, validate: false, emitSchemaFile: false });
+type PubSubOption = NonNullable<Parameters<typeof buildSchema>[0]["pubSub"]>;
+
+/** Subscriptions subscribe through `ctx.pubSub` themselves; type-graphql only insists that one exists. */
+const UNUSED_PUBSUB: PubSubOption = {
+  publish: () => undefined,
+  subscribe: () => {
+    throw new Error("Subscriptions use ctx.pubSub.");
+  },
+};
+
+/** Builds the schema; the PubSub argument is optional (schema.graphql is emitted without one). */
+export const buildApiSchema = (pubSub?: PubSubOption): Promise<GraphQLSchema> =>
+  buildSchema({
+    resolvers: [...RESOLVERS],
+    pubSub: pubSub ?? UNUSED_PUBSUB,
+    validate: false,
+    emitSchemaFile: false,
+    globalMiddlewares: [limitsMiddleware],
+  });
+
+/** The committed SDL: sorted, so the file only changes when the schema does. */
+export const printApiSchema = async () => `${printSchema(lexicographicSortSchema(await buildApiSchema()))}\n`;

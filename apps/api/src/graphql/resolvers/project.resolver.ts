@@ -1,24 +1,192 @@
-import { loadProjectAbilities } from "@tidings/core";
-import { ProjectEntity } from "@tidings/db";
-import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import { countIssues, listIssueIds, serviceDeskAddress } from "@tidings/core";
+import { AccessLevel, type IssueEntity, ProjectEntity } from "@tidings/db";
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
-import { ProjectType } from "../types/project.type.ts";
+import { readableIssue, readableProject } from "../access.ts";
+import { toGid } from "../ids.ts";
+import { loadersOf } from "../loaders.ts";
+import { IssueSortEnum, IssueStateEnum } from "../types/enums.ts";
+import { IssueConnectionType, IssueType, presentIssue } from "../types/issue.type.ts";
+import { LabelConnectionType } from "../types/label.type.ts";
+import {
+  ProjectConnectionType,
+  ProjectMemberConnectionType,
+  ProjectPermissionsType,
+  ProjectType,
+  presentProject,
+} from "../types/project.type.ts";
+import { presentServiceDeskSettings, ServiceDeskSettingsType } from "../types/service-desk.type.ts";
 
-export const presentProject = (p: ProjectEntity): ProjectType => ({
-  id: `gid://tidings/Project/${p.id}`,
-  dbId: p.id,
-  fullPath: p.fullPath,
-  name: p.name,
-  serviceDeskEnabled: p.serviceDeskEnabled,
-});
+export { presentProject };
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export const pageSize = (first: number | null | undefined) =>
+  Math.max(0, Math.min(first ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE));
+
+const LEVEL_NAMES: Record<number, string> = {
+  [AccessLevel.Guest]: "GUEST",
+  [AccessLevel.Reporter]: "REPORTER",
+  [AccessLevel.Developer]: "DEVELOPER",
+  [AccessLevel.Maintainer]: "MAINTAINER",
+  [AccessLevel.Owner]: "OWNER",
+};
+
+/** Issues of one page, loaded in one query and returned in the page's order. */
+export const loadIssuesInOrder = async (ctx: ApiContext, ids: number[]): Promise<IssueEntity[]> => {
+  const issues = await loadersOf(ctx).issueById.loadMany(ids);
+  return issues.filter((i): i is IssueEntity => !!i && !(i instanceof Error));
+};
 
 @Resolver(() => ProjectType)
 export class ProjectResolver {
   @Query(() => ProjectType, { nullable: true, description: "null when the viewer may not see the project." })
   async project(@Arg("fullPath", () => ID) fullPath: string, @Ctx() ctx: ApiContext): Promise<ProjectType | null> {
-    const project = await ctx.dataSource.manager.findOneBy(ProjectEntity, { fullPath });
-    if (!project) return null;
-    const abilities = await loadProjectAbilities(ctx.dataSource.manager, ctx.viewer, project);
-    return abilities.readProject ? presentProject(project) : null;
+    const found = await readableProject(ctx, { fullPath });
+    return found ? presentProject(found.project) : null;
+  }
+
+  @Query(() => ProjectConnectionType, { description: "The projects the viewer can see (for a project switcher)." })
+  async projects(
+    @Arg("search", () => String, { nullable: true }) search: string | null,
+    @Ctx() ctx: ApiContext,
+  ): Promise<ProjectConnectionType> {
+    const v = ctx.viewer;
+    const params: unknown[] = [v?.id ?? 0, v?.admin === true, v !== null, search ? `%${search.toLowerCase()}%` : null];
+    const rows: { id: number }[] = await ctx.dataSource.query(
+      `WITH RECURSIVE viewer_groups AS (
+         SELECT group_id FROM group_members WHERE user_id = $1
+         UNION SELECT g.id FROM groups g JOIN viewer_groups vg ON g.parent_id = vg.group_id
+       )
+       SELECT p.id FROM projects p
+       WHERE ($2 OR p.visibility = 'public' OR (p.visibility = 'internal' AND $3)
+              OR p.id IN (SELECT project_id FROM project_members WHERE user_id = $1)
+              OR p.group_id IN (SELECT group_id FROM viewer_groups))
+         AND ($4::text IS NULL OR lower(p.full_path) LIKE $4 OR lower(p.name) LIKE $4)
+       ORDER BY p.full_path LIMIT 100`,
+      params,
+    );
+    const projects = await loadersOf(ctx).projectById.loadMany(rows.map((r) => r.id));
+    return {
+      nodes: projects.filter((p): p is ProjectEntity => p instanceof ProjectEntity).map(presentProject),
+    };
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The address customers write to; null below Reporter and when Service Desk is off (B2).",
+  })
+  async serviceDeskAddress(@Root() p: ProjectType, @Ctx() ctx: ApiContext): Promise<string | null> {
+    const abilities = await loadersOf(ctx).abilities.load(p.dbId);
+    if (!abilities?.readServiceDeskAddress) return null;
+    const settings = await loadersOf(ctx).settingsByProjectId.load(p.dbId);
+    return serviceDeskAddress(ctx.mail, p.entity, settings);
+  }
+
+  @FieldResolver(() => ServiceDeskSettingsType, { nullable: true, description: "null below Maintainer." })
+  async serviceDeskSettings(@Root() p: ProjectType, @Ctx() ctx: ApiContext): Promise<ServiceDeskSettingsType | null> {
+    const abilities = await loadersOf(ctx).abilities.load(p.dbId);
+    if (!abilities?.adminServiceDesk) return null;
+    return presentServiceDeskSettings(p.entity, await loadersOf(ctx).settingsByProjectId.load(p.dbId));
+  }
+
+  @FieldResolver(() => ProjectPermissionsType)
+  async userPermissions(@Root() p: ProjectType, @Ctx() ctx: ApiContext): Promise<ProjectPermissionsType> {
+    const a = await loadersOf(ctx).abilities.load(p.dbId);
+    return {
+      readProject: a?.readProject ?? false,
+      readConfidentialIssues: a?.readConfidential ?? false,
+      createNote: a?.createNote ?? false,
+      updateIssue: a?.updateIssue ?? false,
+      adminProject: a?.adminServiceDesk ?? false,
+    };
+  }
+
+  @FieldResolver(() => IssueType, { nullable: true, description: "null when absent or not visible to the viewer." })
+  async issue(
+    @Root() p: ProjectType,
+    @Arg("iid", () => String) iid: string,
+    @Ctx() ctx: ApiContext,
+  ): Promise<IssueType | null> {
+    if (!/^\d{1,9}$/.test(iid)) return null;
+    const [row] = await ctx.dataSource.query("SELECT id FROM issues WHERE project_id = $1 AND iid = $2", [
+      p.dbId,
+      Number(iid),
+    ]);
+    const found = await readableIssue(ctx, row?.id ?? null);
+    return found ? presentIssue(found.issue) : null;
+  }
+
+  @FieldResolver(() => IssueConnectionType, {
+    description: 'Issues the viewer may see. The Service Desk list is `authorUsername: "support-bot"`.',
+  })
+  async issues(
+    @Root() p: ProjectType,
+    @Ctx() ctx: ApiContext,
+    @Arg("state", () => IssueStateEnum, { nullable: true, defaultValue: IssueStateEnum.opened })
+    state: IssueStateEnum,
+    @Arg("search", () => String, { nullable: true }) search: string | null,
+    @Arg("labelName", () => [String], { nullable: true }) labelName: string[] | null,
+    @Arg("assigneeUsernames", () => [String], { nullable: true }) assigneeUsernames: string[] | null,
+    @Arg("authorUsername", () => String, { nullable: true }) authorUsername: string | null,
+    @Arg("sort", () => IssueSortEnum, { nullable: true, defaultValue: IssueSortEnum.CREATED_DESC })
+    sort: IssueSortEnum,
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+  ): Promise<IssueConnectionType> {
+    const abilities = await loadersOf(ctx).abilities.load(p.dbId);
+    const filter = {
+      projectId: p.dbId,
+      state: state ?? "opened",
+      search,
+      labelNames: labelName,
+      assigneeUsernames,
+      authorUsername,
+      readConfidential: abilities?.readConfidential ?? false,
+      viewerId: ctx.viewer?.id ?? null,
+    };
+    const db = ctx.dataSource.manager;
+    const page = await listIssueIds(db, filter, { sort: sort ?? "CREATED_DESC", first: pageSize(first), after });
+    const issues = await loadIssuesInOrder(
+      ctx,
+      page.rows.map((r) => r.id),
+    );
+    return {
+      nodes: issues.map(presentIssue),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.cursor ?? null },
+      countFn: () => countIssues(db, filter),
+    };
+  }
+
+  @FieldResolver(() => LabelConnectionType, { description: "The project's labels (for pickers)." })
+  async labels(@Root() p: ProjectType, @Ctx() ctx: ApiContext): Promise<LabelConnectionType> {
+    const labels = await loadersOf(ctx).labelsByProjectId.load(p.dbId);
+    return { nodes: labels.map((l) => ({ id: toGid("Label", l.id), title: l.title, color: l.color })) };
+  }
+
+  @FieldResolver(() => ProjectMemberConnectionType, {
+    description: "Members directly and through the project's groups, with the highest role (for pickers).",
+  })
+  async projectMembers(@Root() p: ProjectType, @Ctx() ctx: ApiContext): Promise<ProjectMemberConnectionType> {
+    const rows: { id: number; username: string; name: string; level: number }[] = await ctx.dataSource.query(
+      `WITH RECURSIVE ancestors AS (
+         SELECT g.id, g.parent_id FROM groups g WHERE g.id = $2
+         UNION ALL SELECT g.id, g.parent_id FROM groups g JOIN ancestors a ON g.id = a.parent_id
+       ), levels AS (
+         SELECT user_id, access_level FROM project_members WHERE project_id = $1
+         UNION ALL SELECT user_id, access_level FROM group_members WHERE group_id IN (SELECT id FROM ancestors)
+       )
+       SELECT u.id, u.username, u.name, max(l.access_level)::int AS level
+       FROM levels l JOIN users u ON u.id = l.user_id WHERE NOT u.blocked
+       GROUP BY u.id ORDER BY u.username`,
+      [p.dbId, p.entity.groupId],
+    );
+    return {
+      nodes: rows.map((r) => ({
+        user: { id: toGid("User", r.id), username: r.username, name: r.name },
+        accessLevel: { integerValue: r.level, stringValue: LEVEL_NAMES[r.level] ?? String(r.level) },
+      })),
+    };
   }
 }

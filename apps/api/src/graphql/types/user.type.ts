@@ -1,7 +1,13 @@
-import { Field, ObjectType } from "type-graphql";
+import { Field, ID, ObjectType } from "type-graphql";
 
 @ObjectType("UserCore", { description: "A Tidings user." })
 export class UserType {
+  @Field(() => ID, { nullable: true }) id?: string;
   @Field(() => String) username!: string;
   @Field(() => String) name!: string;
+}
+
+@ObjectType("UserCoreConnection")
+export class UserConnectionType {
+  @Field(() => [UserType]) nodes!: UserType[];
 }

@@ -1,0 +1,102 @@
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from "graphql";
+import { type ComplexityEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
+import type { MiddlewareFn } from "type-graphql";
+
+/** F3: deeper or costlier operations are refused before anything is resolved. */
+export const MAX_QUERY_DEPTH = 12;
+export const MAX_QUERY_COMPLEXITY = 25_000;
+/** Page size assumed for a connection asked without `first`. */
+const DEFAULT_PAGE = 20;
+
+/** Depth of the deepest field (fragments followed, introspection fields included). */
+export const queryDepth = (
+  selectionSet: SelectionSetNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  seen: Set<string> = new Set(),
+): number => {
+  let max = 0;
+  for (const sel of selectionSet.selections) {
+    if (sel.kind === Kind.FIELD) {
+      const f = sel as FieldNode;
+      max = Math.max(max, f.selectionSet ? 1 + queryDepth(f.selectionSet, fragments, seen) : 1);
+    } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+      max = Math.max(max, queryDepth(sel.selectionSet, fragments, seen));
+    } else if (sel.kind === Kind.FRAGMENT_SPREAD) {
+      const name = sel.name.value;
+      const frag = fragments[name];
+      if (!frag || seen.has(name)) continue;
+      max = Math.max(max, queryDepth(frag.selectionSet, fragments, new Set([...seen, name])));
+    }
+  }
+  return max;
+};
+
+/** A list field costs its page size times its children (`first`, else the default page). */
+const connectionEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
+  if (typeof args.first === "number") return 1 + Math.max(0, Math.min(args.first, 100)) * childComplexity;
+  return undefined as unknown as number;
+};
+const pagedByDefault: ComplexityEstimator = ({ field, childComplexity }) =>
+  "first" in (field.args?.reduce((a, x) => Object.assign(a, { [x.name]: x }), {}) ?? {})
+    ? 1 + DEFAULT_PAGE * childComplexity
+    : (undefined as unknown as number);
+
+const checked = new WeakMap<OperationDefinitionNode, GraphQLError | null>();
+
+export const checkLimits = (
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+): GraphQLError | null => {
+  const cached = checked.get(operation);
+  if (cached !== undefined) return cached;
+  let error: GraphQLError | null = null;
+  const depth = queryDepth(operation.selectionSet, fragments);
+  if (depth > MAX_QUERY_DEPTH) {
+    error = new GraphQLError(`The query is too deep (${depth} levels; the limit is ${MAX_QUERY_DEPTH}).`, {
+      extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+    });
+  } else {
+    const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...Object.values(fragments)] };
+    const cost = getComplexity({
+      schema,
+      query: document,
+      variables,
+      estimators: [connectionEstimator, pagedByDefault, simpleEstimator({ defaultComplexity: 1 })],
+    });
+    if (cost > MAX_QUERY_COMPLEXITY) {
+      error = new GraphQLError(
+        `The query is too complex (cost ${cost}; the limit is ${MAX_QUERY_COMPLEXITY}). Ask for fewer items or fields.`,
+        { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } },
+      );
+    }
+  }
+  checked.set(operation, error);
+  return error;
+};
+
+export const checkLimitsOf = (info: GraphQLResolveInfo) =>
+  checkLimits(info.schema, info.operation, info.fragments, info.variableValues);
+
+/**
+ * Enforced on every root field of queries and mutations, whichever transport runs them (HTTP or
+ * WebSocket), so it needs no change to the server wiring; computed once per operation.
+ */
+export const limitsMiddleware: MiddlewareFn = async ({ info }, next) => {
+  if (info.path.prev === undefined) {
+    const error = checkLimitsOf(info);
+    if (error) throw error;
+  }
+  return next();
+};

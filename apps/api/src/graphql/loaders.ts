@@ -1,0 +1,157 @@
+import { loadProjectAbilities, type ProjectAbilities } from "@tidings/core";
+import {
+  type DataSource,
+  EmailParticipantEntity,
+  IssueEntity,
+  LabelEntity,
+  ProjectEntity,
+  ServiceDeskSettingEntity,
+  UserEntity,
+} from "@tidings/db";
+import DataLoader from "dataloader";
+import type { ApiContext } from "../context.ts";
+
+const byKey = <K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): (V | null)[] => {
+  const map = new Map(rows.map((r) => [keyOf(r), r]));
+  return keys.map((k) => map.get(k) ?? null);
+};
+
+const groupByKey = <K, V>(keys: readonly K[], rows: V[], keyOf: (v: V) => K): V[][] => {
+  const map = new Map<K, V[]>();
+  for (const r of rows) {
+    const k = keyOf(r);
+    const list = map.get(k);
+    if (list) list.push(r);
+    else map.set(k, [r]);
+  }
+  return keys.map((k) => map.get(k) ?? []);
+};
+
+type IssueLabelRow = { issue_id: number; id: number; title: string; color: string };
+type IssueAssigneeRow = { issue_id: number; id: number; username: string; name: string };
+type EmailRow = {
+  issue_id: number;
+  id: number;
+  to_address: string;
+  subject: string;
+  kind: string;
+  status: string;
+  last_error: string | null;
+  attempts: number;
+  created_at: Date;
+  sent_at: Date | null;
+};
+
+/** Rows whose column is one of the values (one query). */
+const findIn = <E extends object>(
+  db: DataSource["manager"],
+  entity: new () => E,
+  property: string,
+  values: readonly unknown[],
+): Promise<E[]> =>
+  db
+    .createQueryBuilder(entity, "e")
+    .where(`e.${property} IN (:...values)`, { values: [...values] })
+    .getMany();
+
+/** Per-request (or per-subscription-event) batching and caching: one SQL query per kind and tick. */
+export const createLoaders = (ctx: Pick<ApiContext, "dataSource" | "viewer">) => {
+  const db = ctx.dataSource.manager;
+  return {
+    userById: new DataLoader<number, UserEntity | null>(async (ids) =>
+      byKey(ids, await findIn(db, UserEntity, "id", ids), (u) => u.id),
+    ),
+    projectById: new DataLoader<number, ProjectEntity | null>(async (ids) =>
+      byKey(ids, await findIn(db, ProjectEntity, "id", ids), (p) => p.id),
+    ),
+    projectByPath: new DataLoader<string, ProjectEntity | null>(async (paths) =>
+      byKey(paths, await findIn(db, ProjectEntity, "fullPath", paths), (p) => p.fullPath),
+    ),
+    issueById: new DataLoader<number, IssueEntity | null>(async (ids) =>
+      byKey(ids, await findIn(db, IssueEntity, "id", ids), (i) => i.id),
+    ),
+    /** The viewer's abilities per project id (A3); one membership query per project. */
+    abilities: new DataLoader<number, ProjectAbilities | null>(async (ids) => {
+      const projects = byKey(ids, await findIn(db, ProjectEntity, "id", ids), (p) => p.id);
+      return Promise.all(projects.map((p) => (p ? loadProjectAbilities(db, ctx.viewer, p) : null)));
+    }),
+    settingsByProjectId: new DataLoader<number, ServiceDeskSettingEntity | null>(async (ids) =>
+      byKey(ids, await findIn(db, ServiceDeskSettingEntity, "projectId", ids), (s) => s.projectId),
+    ),
+    labelsByIssueId: new DataLoader<number, IssueLabelRow[]>(async (ids) =>
+      groupByKey(
+        ids,
+        (await db.query(
+          `SELECT il.issue_id, l.id, l.title, l.color FROM issue_labels il JOIN labels l ON l.id = il.label_id
+           WHERE il.issue_id = ANY($1::int[]) ORDER BY lower(l.title)`,
+          [ids],
+        )) as IssueLabelRow[],
+        (r) => r.issue_id,
+      ),
+    ),
+    assigneesByIssueId: new DataLoader<number, IssueAssigneeRow[]>(async (ids) =>
+      groupByKey(
+        ids,
+        (await db.query(
+          `SELECT ia.issue_id, u.id, u.username, u.name FROM issue_assignees ia JOIN users u ON u.id = ia.user_id
+           WHERE ia.issue_id = ANY($1::int[]) ORDER BY u.username`,
+          [ids],
+        )) as IssueAssigneeRow[],
+        (r) => r.issue_id,
+      ),
+    ),
+    participantsByIssueId: new DataLoader<number, EmailParticipantEntity[]>(async (ids) =>
+      groupByKey(
+        ids,
+        (await findIn(db, EmailParticipantEntity, "issueId", ids)).sort((a, b) => a.id - b.id),
+        (p) => p.issueId,
+      ),
+    ),
+    emailsByIssueId: new DataLoader<number, EmailRow[]>(async (ids) =>
+      groupByKey(
+        ids,
+        (await db.query(
+          `SELECT issue_id, id, to_address, subject, kind, status, last_error, attempts, created_at, sent_at
+           FROM outbound_emails WHERE issue_id = ANY($1::int[]) ORDER BY id`,
+          [ids],
+        )) as EmailRow[],
+        (r) => r.issue_id,
+      ),
+    ),
+    labelsByProjectId: new DataLoader<number, LabelEntity[]>(async (ids) =>
+      groupByKey(
+        ids,
+        await db
+          .createQueryBuilder(LabelEntity, "l")
+          .where("l.projectId IN (:...ids)", { ids })
+          .orderBy("lower(l.title)")
+          .getMany(),
+        (l) => l.projectId,
+      ),
+    ),
+  };
+};
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+const LOADERS = new WeakMap<object, Loaders>();
+
+/** The loaders of this request; created on first use (per HTTP request, per WebSocket operation). */
+export const loadersOf = (ctx: ApiContext): Loaders => {
+  let loaders = LOADERS.get(ctx);
+  if (!loaders) {
+    loaders = createLoaders(ctx);
+    LOADERS.set(ctx, loaders);
+  }
+  return loaders;
+};
+
+/**
+ * A subscription keeps one context for its lifetime: each event starts with fresh loaders, so data and
+ * abilities are re-read (a removed member stops receiving at the next event).
+ */
+export const resetLoaders = (ctx: ApiContext): Loaders => {
+  const loaders = createLoaders(ctx);
+  LOADERS.set(ctx, loaders);
+  return loaders;
+};

@@ -1,0 +1,31 @@
+import { registerEnumType } from "type-graphql";
+
+/** GitLab's IssuableState (`all` only as a filter). */
+export const IssueStateEnum = { opened: "opened", closed: "closed", all: "all" } as const;
+export type IssueStateEnum = (typeof IssueStateEnum)[keyof typeof IssueStateEnum];
+registerEnumType(IssueStateEnum, { name: "IssueState", description: "State of an issue (`all` only filters)." });
+
+export const IssueSortEnum = {
+  CREATED_DESC: "CREATED_DESC",
+  CREATED_ASC: "CREATED_ASC",
+  UPDATED_DESC: "UPDATED_DESC",
+  UPDATED_ASC: "UPDATED_ASC",
+} as const;
+export type IssueSortEnum = (typeof IssueSortEnum)[keyof typeof IssueSortEnum];
+registerEnumType(IssueSortEnum, { name: "IssueSort", description: "Sort order of an issue list (ties by id)." });
+
+export const IssueStateEvent = { CLOSE: "CLOSE", REOPEN: "REOPEN" } as const;
+export type IssueStateEvent = (typeof IssueStateEvent)[keyof typeof IssueStateEvent];
+registerEnumType(IssueStateEvent, { name: "IssueStateEvent" });
+
+export const ServiceDeskTemplateKind = {
+  THANK_YOU: "thank_you",
+  NEW_NOTE: "new_note",
+  NEW_PARTICIPANT: "new_participant",
+} as const;
+export type ServiceDeskTemplateKind = (typeof ServiceDeskTemplateKind)[keyof typeof ServiceDeskTemplateKind];
+registerEnumType(ServiceDeskTemplateKind, { name: "ServiceDeskTemplateKind" });
+
+export const QuarantineStatus = { ignored: "ignored", rejected: "rejected", failed: "failed" } as const;
+export type QuarantineStatus = (typeof QuarantineStatus)[keyof typeof QuarantineStatus];
+registerEnumType(QuarantineStatus, { name: "InboundEmailStatus", description: "Why a message is in quarantine." });

@@ -1,0 +1,80 @@
+import type { IssueEntity } from "@tidings/db";
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import { toGid } from "../ids.ts";
+import { PageInfoType } from "./common.type.ts";
+import { IssueStateEnum } from "./enums.ts";
+
+@ObjectType("Issue")
+export class IssueType {
+  @Field(() => ID) id!: string;
+  @Field(() => String, { description: "Per-project number, as GitLab (a string)." }) iid!: string;
+  @Field(() => String) title!: string;
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field(() => IssueStateEnum) state!: IssueStateEnum;
+  @Field(() => Boolean) confidential!: boolean;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date) updatedAt!: Date;
+  @Field(() => Date, { nullable: true }) closedAt!: Date | null;
+  /** Not exposed: used by field resolvers and authorisation. */
+  dbId!: number;
+  projectId!: number;
+  authorId!: number;
+  externalAuthorRaw!: string | null;
+  movedToId!: number | null;
+  iidNumber!: number;
+}
+
+export const presentIssue = (e: IssueEntity): IssueType => ({
+  id: toGid("Issue", e.id),
+  iid: String(e.iid),
+  title: e.title,
+  description: e.description,
+  state: e.state,
+  confidential: e.confidential,
+  createdAt: e.createdAt,
+  updatedAt: e.updatedAt,
+  closedAt: e.closedAt,
+  dbId: e.id,
+  projectId: e.projectId,
+  authorId: e.authorId,
+  externalAuthorRaw: e.externalAuthor,
+  movedToId: e.movedToId,
+  iidNumber: e.iid,
+});
+
+@ObjectType("IssueConnection")
+export class IssueConnectionType {
+  @Field(() => [IssueType]) nodes!: IssueType[];
+  @Field(() => PageInfoType) pageInfo!: PageInfoType;
+  /** Not exposed: the total is counted only when asked for. */
+  countFn!: () => Promise<number>;
+}
+
+@ObjectType("IssuePermissions", { description: "What the viewer may do on this issue." })
+export class IssuePermissionsType {
+  @Field(() => Boolean) readIssue!: boolean;
+  @Field(() => Boolean) updateIssue!: boolean;
+  @Field(() => Boolean) createNote!: boolean;
+  @Field(() => Boolean) createInternalNote!: boolean;
+  @Field(() => Boolean, { description: "Read full external addresses, participants and the email log." })
+  readExternalEmails!: boolean;
+}
+
+@ObjectType("IssueEmailParticipant")
+export class EmailParticipantType {
+  @Field(() => String) email!: string;
+  @Field(() => Boolean) unsubscribed!: boolean;
+}
+
+@ObjectType("IssueEmail", { description: "One entry of the issue's email log (D5)." })
+export class IssueEmailType {
+  @Field(() => ID) id!: string;
+  @Field(() => String) to!: string;
+  @Field(() => String) subject!: string;
+  @Field(() => String) kind!: string;
+  @Field(() => String, { description: "queued, sending, sent or failed." }) status!: string;
+  @Field(() => String, { nullable: true }) error!: string | null;
+  @Field(() => Int) attempts!: number;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date, { nullable: true }) sentAt!: Date | null;
+}

@@ -1,0 +1,13 @@
+import { Field, ID, ObjectType } from "type-graphql";
+
+@ObjectType("Label")
+export class LabelType {
+  @Field(() => ID) id!: string;
+  @Field(() => String) title!: string;
+  @Field(() => String) color!: string;
+}
+
+@ObjectType("LabelConnection")
+export class LabelConnectionType {
+  @Field(() => [LabelType]) nodes!: LabelType[];
+}

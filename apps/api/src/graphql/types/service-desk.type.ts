@@ -1,0 +1,42 @@
+import type { ProjectEntity, ServiceDeskSettingEntity } from "@tidings/db";
+import { effectiveTicketsConfidential } from "@tidings/core";
+import { Field, ObjectType } from "type-graphql";
+
+@ObjectType("ServiceDeskSettings", { description: "B1–B7; Maintainer+ only." })
+export class ServiceDeskSettingsType {
+  @Field(() => Boolean) enabled!: boolean;
+  @Field(() => String, { nullable: true, description: "The email address suffix." }) projectKey!: string | null;
+  @Field(() => String, { nullable: true, description: "The email display name; null means Support Bot." })
+  outgoingName!: string | null;
+  @Field(() => String, { nullable: true }) thankYouTemplate!: string | null;
+  @Field(() => String, { nullable: true }) newNoteTemplate!: string | null;
+  @Field(() => String, { nullable: true }) newParticipantTemplate!: string | null;
+  @Field(() => String, { nullable: true }) issueTemplate!: string | null;
+  @Field(() => Boolean, { description: "Always true in a public project." }) ticketsConfidentialByDefault!: boolean;
+  @Field(() => Boolean) reopenIssueOnExternalParticipantNote!: boolean;
+  @Field(() => Boolean) addExternalParticipantsFromCc!: boolean;
+}
+
+export const presentServiceDeskSettings = (
+  project: ProjectEntity,
+  s: ServiceDeskSettingEntity | null,
+): ServiceDeskSettingsType => ({
+  enabled: project.serviceDeskEnabled,
+  projectKey: s?.projectKey ?? null,
+  outgoingName: s?.outgoingName ?? null,
+  thankYouTemplate: s?.thankYouTemplate ?? null,
+  newNoteTemplate: s?.newNoteTemplate ?? null,
+  newParticipantTemplate: s?.newParticipantTemplate ?? null,
+  issueTemplate: s?.issueTemplate ?? null,
+  ticketsConfidentialByDefault: effectiveTicketsConfidential(project, s),
+  reopenIssueOnExternalParticipantNote: s?.reopenIssueOnExternalParticipantNote ?? false,
+  addExternalParticipantsFromCc: s?.addExternalParticipantsFromCc ?? false,
+});
+
+@ObjectType("ServiceDeskTemplatePreview", { description: "B5: a template rendered with sample values." })
+export class ServiceDeskTemplatePreviewType {
+  @Field(() => String) subject!: string;
+  @Field(() => String) html!: string;
+  @Field(() => String) text!: string;
+  @Field(() => [String]) unknownPlaceholders!: string[];
+}
