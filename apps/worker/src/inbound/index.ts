@@ -1,4 +1,57 @@
+// Mail in: the SMTP listener, the IMAP consumers and the processor that applies stored messages.
+import { ingestSettingsFromConfig } from "@tidings/core";
 import type { Stoppable, WorkerContext } from "../context.ts";
+import { type ImapConsumer, type ImapConsumerOptions, startImapConsumer } from "./imap-consumer.ts";
+import { startProcessor } from "./processor.ts";
+import { type SmtpReceiver, startSmtpReceiver } from "./smtp-receiver.ts";
 
-/** Starts the inbound transports (SMTP listener, IMAP consumers). Filled in by the mail-in work (issue 3). */
-export const startInbound = async (_ctx: WorkerContext): Promise<Stoppable> => ({ stop: async () => {} });
+export type Inbound = Stoppable & { smtp: SmtpReceiver | null; imap: ImapConsumer[] };
+
+export type InboundOptions = {
+  imapHooks?: ImapConsumerOptions["hooks"];
+  imapPollMs?: number;
+  leaseRetryMs?: number;
+  sweepIntervalMs?: number;
+};
+
+/** Starts the inbound transports; every accepted message is stored, then applied by the processor. */
+export const startInbound = async (ctx: WorkerContext, opts: InboundOptions = {}): Promise<Inbound> => {
+  const settings = ingestSettingsFromConfig(ctx.config);
+  const processor = startProcessor(ctx, settings, { sweepIntervalMs: opts.sweepIntervalMs });
+  const onStored = (id: number) => void processor.enqueue(id);
+  const smtp =
+    ctx.config.INBOUND_SMTP_PORT > 0
+      ? await startSmtpReceiver(ctx, settings, {
+          host: ctx.config.INBOUND_SMTP_HOST,
+          port: ctx.config.INBOUND_SMTP_PORT,
+          onStored,
+        })
+      : null;
+  const imap: ImapConsumer[] = [];
+  const mailboxes = [
+    { label: "incoming", url: ctx.config.IMAP_URL },
+    { label: "service_desk", url: ctx.config.SERVICE_DESK_IMAP_URL },
+  ];
+  for (const m of mailboxes) {
+    if (!m.url) continue;
+    imap.push(
+      startImapConsumer(ctx, settings, {
+        label: m.label,
+        url: m.url,
+        onStored,
+        hooks: opts.imapHooks,
+        pollMs: opts.imapPollMs,
+        leaseRetryMs: opts.leaseRetryMs,
+      }),
+    );
+  }
+  return {
+    smtp,
+    imap,
+    stop: async () => {
+      await smtp?.stop();
+      await Promise.all(imap.map((c) => c.stop()));
+      await processor.stop();
+    },
+  };
+};

@@ -544,7 +544,8 @@ export const processInboundEmail = async (
     await ds.query(
       `UPDATE inbound_emails SET attempts = attempts + 1, reason = $2,
          status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE status END,
-         processed_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE processed_at END
+         processed_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE processed_at END,
+         updated_at = now()
        WHERE id = $1 AND status = 'received'`,
       [id, message, MAX_ATTEMPTS],
     );

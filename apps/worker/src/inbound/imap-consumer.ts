@@ -1,0 +1,295 @@
+// C1(b): one IMAP mailbox (IMAP_URL or SERVICE_DESK_IMAP_URL) read with imapflow.
+// - One consumer per mailbox across processes: a PostgreSQL advisory lock held on a dedicated connection;
+//   when the holder dies its connection closes, the lock is released, and another worker takes over.
+// - A UIDVALIDITY/UID cursor in imap_cursors (key without the password); a UIDVALIDITY change means a full
+//   rescan, deduplicated by the ledger's idempotency key.
+// - Each message is stored raw and committed (cursor advanced in the same transaction), and only then
+//   flagged \Seen + $Tidings-Processed and moved to the Archive folder when there is one. Unflagged
+//   messages are fetched again on every sync, so a crash between commit and flag loses nothing and
+//   duplicates nothing.
+// - IDLE (imapflow auto-idle after a short delay) with a polling fallback; reconnect with per-mailbox
+//   exponential, jittered backoff.
+import { type IngestSettings, receiveEmail, routeSettingsOf } from "@tidings/core";
+import { ImapCursorEntity, type InboundTransport } from "@tidings/db";
+import { ImapFlow } from "imapflow";
+import type { QueryRunner } from "typeorm";
+import type { WorkerContext } from "../context.ts";
+
+export const PROCESSED_FLAG = "$Tidings-Processed";
+const LEASE_CLASS = 7_100_003; // advisory-lock namespace of the IMAP consumers
+
+export type ImapConsumerOptions = {
+  /** "incoming" or "service_desk": part of the cursor key. */
+  label: string;
+  url: string;
+  onStored: (id: number) => void;
+  /** Test seams (crash drills): called after a message is committed, and before the batch is flagged. */
+  hooks?: { afterStore?: (id: number) => void | Promise<void>; beforeFlag?: (ids: number[]) => void | Promise<void> };
+  pollMs?: number;
+  leaseRetryMs?: number;
+  random?: () => number;
+};
+
+export type ImapConsumer = {
+  mailboxKey: string;
+  /** True while this process holds the mailbox lease. */
+  holdsLease: () => boolean;
+  /** Resolves after the next completed sync (for tests and the benchmark). */
+  synced: () => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+type Target = { host: string; port: number; secure: boolean; user: string; pass: string; mailbox: string };
+
+export const parseImapUrl = (url: string): Target => {
+  const u = new URL(url);
+  const secure = u.protocol === "imaps:";
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : secure ? 993 : 143,
+    secure,
+    user: decodeURIComponent(u.username),
+    pass: decodeURIComponent(u.password),
+    mailbox: decodeURIComponent(u.pathname.replace(/^\//, "")) || "INBOX",
+  };
+};
+
+/** The cursor/lease key: never contains the password. */
+export const mailboxKeyOf = (label: string, t: Target) => `${label}:${t.user}@${t.host}:${t.port}/${t.mailbox}`;
+
+export const backoffMs = (attempt: number, random: () => number = Math.random) =>
+  Math.round(Math.min(60_000, 500 * 2 ** Math.min(attempt, 10)) * (0.5 + random() / 2));
+
+const sleep = (ms: number, signal: { stopped: boolean }) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    const check = setInterval(() => {
+      if (signal.stopped) {
+        clearTimeout(t);
+        clearInterval(check);
+        resolve();
+      }
+    }, 50);
+    setTimeout(() => clearInterval(check), ms + 10);
+  });
+
+export const startImapConsumer = (
+  ctx: WorkerContext,
+  settings: IngestSettings,
+  opts: ImapConsumerOptions,
+): ImapConsumer => {
+  const target = parseImapUrl(opts.url);
+  const mailboxKey = mailboxKeyOf(opts.label, target);
+  const log = ctx.log.child({ module: "imap-consumer", mailbox: mailboxKey });
+  const random = opts.random ?? Math.random;
+  const route = routeSettingsOf(settings.mail);
+  const state = { stopped: false };
+  let lease: QueryRunner | null = null;
+  let client: ImapFlow | null = null;
+  let wake: (() => void) | null = null;
+  let syncWaiters: (() => void)[] = [];
+
+  const releaseLease = async () => {
+    const runner = lease;
+    lease = null;
+    if (!runner) return;
+    try {
+      await runner.query("SELECT pg_advisory_unlock($1, hashtext($2))", [LEASE_CLASS, mailboxKey]);
+    } catch {
+      // the connection is gone; so is the lock
+    }
+    await runner.release().catch(() => {});
+  };
+
+  const acquireLease = async (): Promise<boolean> => {
+    const runner = ctx.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      const [row] = await runner.query("SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok", [
+        LEASE_CLASS,
+        mailboxKey,
+      ]);
+      if (row?.ok) {
+        lease = runner;
+        log.info("imap.lease_acquired");
+        return true;
+      }
+    } catch (err) {
+      log.warn({ err }, "imap.lease_check_failed");
+    }
+    await runner.release().catch(() => {});
+    return false;
+  };
+
+  /** The lease connection is alive (a dead connection means the lock is gone). */
+  const leaseAlive = async () => {
+    if (!lease) return false;
+    try {
+      await lease.query("SELECT 1");
+      return true;
+    } catch {
+      await releaseLease();
+      return false;
+    }
+  };
+
+  const store = async (raw: Buffer, uid: number, uidValidity: string): Promise<number> => {
+    const stored = await ctx.dataSource.transaction(async (db) => {
+      const r = await receiveEmail(db, {
+        raw,
+        transport: "imap" as InboundTransport,
+        source: `imap:${mailboxKey}`,
+        maxEmailBytes: settings.maxEmailBytes,
+        route,
+      });
+      await db.query(
+        `INSERT INTO imap_cursors (mailbox_key, uid_validity, last_uid, last_sync_at, last_error, updated_at)
+         VALUES ($1, $2, $3, now(), NULL, now())
+         ON CONFLICT (mailbox_key) DO UPDATE SET
+           last_uid = CASE WHEN imap_cursors.uid_validity = EXCLUDED.uid_validity
+                           THEN GREATEST(imap_cursors.last_uid, EXCLUDED.last_uid) ELSE EXCLUDED.last_uid END,
+           uid_validity = EXCLUDED.uid_validity, last_sync_at = now(), last_error = NULL, updated_at = now()`,
+        [mailboxKey, uidValidity, uid],
+      );
+      return r;
+    });
+    log.info({ inboundEmailId: stored.id, uid, duplicate: stored.duplicate }, "imap.stored");
+    if (!stored.duplicate) opts.onStored(stored.id);
+    await opts.hooks?.afterStore?.(stored.id);
+    return stored.id;
+  };
+
+  const sync = async (c: ImapFlow, archive: string | null) => {
+    const box = c.mailbox;
+    if (!box) throw new Error("no mailbox open");
+    const uidValidity = String(box.uidValidity);
+    const cursor = await ctx.dataSource.getRepository(ImapCursorEntity).findOneBy({ mailboxKey });
+    let lastUid = 0;
+    if (cursor && cursor.uidValidity === uidValidity) lastUid = Number(cursor.lastUid);
+    else if (cursor) log.warn({ old: cursor.uidValidity, uidValidity }, "imap.uidvalidity_changed_full_rescan");
+    const fresh = ((await c.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > lastUid);
+    const unflagged = (await c.search({ unKeyword: PROCESSED_FLAG }, { uid: true })) || [];
+    const uids = [...new Set([...fresh, ...unflagged])].sort((a, b) => a - b);
+    for (let i = 0; i < uids.length && !state.stopped; i += 100) {
+      const chunk = uids.slice(i, i + 100);
+      // Collect first, then do DB work: no IMAP commands inside the fetch loop (imapflow's rule).
+      const messages = await c.fetchAll(chunk.join(","), { uid: true, source: true }, { uid: true });
+      const done: number[] = [];
+      const ids: number[] = [];
+      for (const m of messages) {
+        if (!m.source) continue;
+        ids.push(await store(m.source, m.uid, uidValidity));
+        done.push(m.uid);
+      }
+      if (done.length === 0) continue;
+      await opts.hooks?.beforeFlag?.(ids);
+      const range = done.join(",");
+      await c.messageFlagsAdd(range, ["\\Seen", PROCESSED_FLAG], { uid: true });
+      if (archive) await c.messageMove(range, archive, { uid: true });
+    }
+    if (!cursor || cursor.uidValidity !== uidValidity) {
+      await ctx.dataSource.query(
+        `INSERT INTO imap_cursors (mailbox_key, uid_validity, last_uid, last_sync_at, updated_at)
+         VALUES ($1, $2, 0, now(), now())
+         ON CONFLICT (mailbox_key) DO UPDATE SET last_sync_at = now(),
+           last_uid = CASE WHEN imap_cursors.uid_validity = EXCLUDED.uid_validity THEN imap_cursors.last_uid ELSE 0 END,
+           uid_validity = EXCLUDED.uid_validity`,
+        [mailboxKey, uidValidity],
+      );
+    } else {
+      await ctx.dataSource.query(
+        `UPDATE imap_cursors SET last_sync_at = now(), last_error = NULL WHERE mailbox_key = $1`,
+        [mailboxKey],
+      );
+    }
+  };
+
+  const session = async () => {
+    const c = new ImapFlow({
+      host: target.host,
+      port: target.port,
+      secure: target.secure,
+      auth: { user: target.user, pass: target.pass },
+      logger: false,
+      autoIdleDelay: 200,
+      maxIdleTime: 5 * 60_000,
+    });
+    client = c;
+    let closed = false;
+    c.on("error", (err: Error) => log.warn({ err }, "imap.client_error"));
+    c.on("close", () => {
+      closed = true;
+      wake?.();
+    });
+    c.on("exists", () => wake?.());
+    await c.connect();
+    await c.mailboxOpen(target.mailbox);
+    const folders = await c.list();
+    const archive = folders.find((f) => f.specialUse === "\\Archive")?.path ?? null;
+    log.info({ archive }, "imap.connected");
+    let attemptReset = false;
+    while (!state.stopped && !closed) {
+      if (!(await leaseAlive())) throw new Error("lost the mailbox lease");
+      await sync(c, archive);
+      if (!attemptReset) {
+        attempt = 0;
+        attemptReset = true;
+      }
+      for (const w of syncWaiters.splice(0)) w();
+      if (state.stopped || closed) break;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, opts.pollMs ?? 30_000);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+    if (closed && !state.stopped) throw new Error("IMAP connection closed");
+  };
+
+  let attempt = 0;
+  const loop = async () => {
+    while (!state.stopped) {
+      if (!lease && !(await acquireLease())) {
+        await sleep(opts.leaseRetryMs ?? 5_000, state);
+        continue;
+      }
+      try {
+        await session();
+      } catch (err) {
+        if (state.stopped) break;
+        const delay = backoffMs(attempt++, random);
+        log.warn({ err, attempt, delayMs: delay }, "imap.retry");
+        await ctx.dataSource
+          .query(`UPDATE imap_cursors SET last_error = $2 WHERE mailbox_key = $1`, [
+            mailboxKey,
+            String((err as Error).message).slice(0, 500),
+          ])
+          .catch(() => {});
+        await sleep(delay, state);
+      } finally {
+        const c = client;
+        client = null;
+        if (c) await c.logout().catch(() => c.close());
+      }
+    }
+  };
+  const running = loop();
+
+  return {
+    mailboxKey,
+    holdsLease: () => lease !== null,
+    synced: () => new Promise<void>((resolve) => syncWaiters.push(resolve)),
+    stop: async () => {
+      state.stopped = true;
+      wake?.();
+      const c = client;
+      if (c) await c.logout().catch(() => c.close());
+      await running;
+      await releaseLease();
+      syncWaiters = [];
+    },
+  };
+};
