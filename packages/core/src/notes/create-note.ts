@@ -12,6 +12,11 @@ export type CreateNoteInput = {
   system?: boolean;
   externalAuthor?: string | null;
   messageId?: string | null;
+  /**
+   * Uploads (attachment rows) that belong to this note. They are linked before the new-note emails are
+   * queued, so the emails carry them as files (D2: up to 10 MB in total).
+   */
+  attachmentIds?: number[];
 };
 
 export const MAX_NOTE_LENGTH = 1_000_000;
@@ -42,6 +47,14 @@ export const createNote = async (
       messageId: input.messageId ?? null,
     }),
   );
+  if (input.attachmentIds?.length) {
+    await db.query(`UPDATE attachments SET issue_id = $1, note_id = $2 WHERE id = ANY($3) AND project_id = $4`, [
+      issue.id,
+      note.id,
+      input.attachmentIds,
+      issue.projectId,
+    ]);
+  }
   await db.update(IssueEntity, { id: issue.id }, { updatedAt: () => "now()" });
   await publishEvent(db, { type: "note_created", projectId: issue.projectId, issueId: issue.id, noteId: note.id });
   await queueNewNoteEmails(db, mail, { noteId: note.id });

@@ -1,0 +1,51 @@
+import path from "node:path";
+import type { SendMailOptions } from "nodemailer";
+import type { ClaimedEmail } from "./outbox-store.ts";
+
+/** Headers that nodemailer writes itself from dedicated options; the rest of `headers` go out as they are. */
+const DEDICATED = new Set(["reply-to", "message-id", "in-reply-to", "references", "from", "to", "subject", "date"]);
+
+const bracket = (id: string) => `<${id.replace(/^<|>$/g, "")}>`;
+
+/** Where an attachment's bytes are; refuses paths that would leave DATA_DIR. */
+export const attachmentPath = (dataDir: string, storagePath: string) => {
+  const root = path.resolve(dataDir);
+  const full = path.resolve(root, storagePath);
+  if (!full.startsWith(`${root}${path.sep}`)) throw new Error(`Attachment path ${storagePath} is outside DATA_DIR`);
+  return full;
+};
+
+/**
+ * The nodemailer message for an outbox row. Everything that identifies the email (Message-ID, Date,
+ * threading headers) comes from the row, so every attempt sends byte-for-byte the same message
+ * apart from the MIME boundaries.
+ */
+export const mailOptionsFor = (row: ClaimedEmail, opts: { emailFrom: string; dataDir: string }): SendMailOptions => {
+  const headers: Record<string, string> = {};
+  let replyTo: string | undefined;
+  for (const [name, value] of Object.entries(row.headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (lower === "reply-to") replyTo = value;
+    else if (!DEDICATED.has(lower)) headers[name] = value;
+  }
+  return {
+    from: { name: row.fromName ?? "Tidings", address: opts.emailFrom },
+    to: row.toAddress,
+    replyTo,
+    subject: row.subject,
+    messageId: bracket(row.messageId),
+    date: row.createdAt,
+    inReplyTo: row.inReplyTo ? bracket(row.inReplyTo) : undefined,
+    references: row.references.length > 0 ? row.references.map(bracket) : undefined,
+    headers,
+    text: row.textBody,
+    html: row.htmlBody ?? undefined,
+    attachments: row.attachments.map((a) => ({
+      filename: a.filename,
+      contentType: a.contentType,
+      path: attachmentPath(opts.dataDir, a.storagePath),
+    })),
+    // The envelope sender is the instance address, so bounces come back to us, never to a participant.
+    envelope: { from: opts.emailFrom, to: [row.toAddress] },
+  };
+};

@@ -1,0 +1,141 @@
+// The outbox rows' state machine in SQL: queued → sending (leased) → sent | queued (retry) | failed.
+// Every transition after the claim is conditioned on the claim's attempt number, so a runner whose
+// lease was taken over can no longer change the row.
+import { EVENTS_CHANNEL } from "@tidings/core";
+import type { DataSource, OutboundAttachment } from "@tidings/db";
+
+export type ClaimedEmail = {
+  id: number;
+  kind: string;
+  projectId: number | null;
+  issueId: number | null;
+  toAddress: string;
+  fromName: string | null;
+  subject: string;
+  messageId: string;
+  inReplyTo: string | null;
+  references: string[];
+  headers: Record<string, string>;
+  textBody: string;
+  htmlBody: string | null;
+  attachments: OutboundAttachment[];
+  /** This attempt's number (1 for the first); the token of the lease. */
+  attempts: number;
+  createdAt: Date;
+};
+
+type Row = {
+  id: number;
+  kind: string;
+  project_id: number | null;
+  issue_id: number | null;
+  to_address: string;
+  from_name: string | null;
+  subject: string;
+  message_id: string;
+  in_reply_to: string | null;
+  references: string[];
+  headers: Record<string, string>;
+  text_body: string;
+  html_body: string | null;
+  attachments: OutboundAttachment[];
+  attempts: number;
+  created_at: Date;
+};
+
+const toClaimed = (r: Row): ClaimedEmail => ({
+  id: r.id,
+  kind: r.kind,
+  projectId: r.project_id,
+  issueId: r.issue_id,
+  toAddress: r.to_address,
+  fromName: r.from_name,
+  subject: r.subject,
+  messageId: r.message_id,
+  inReplyTo: r.in_reply_to,
+  references: r.references ?? [],
+  headers: r.headers ?? {},
+  textBody: r.text_body,
+  htmlBody: r.html_body,
+  attachments: r.attachments ?? [],
+  attempts: r.attempts,
+  createdAt: r.created_at,
+});
+
+/**
+ * Claims up to `limit` due emails: queued ones whose time has come, and sending ones whose lease has
+ * expired (their runner died). Concurrent runners skip each other's rows (FOR UPDATE SKIP LOCKED).
+ */
+export const claimDueEmails = async (ds: DataSource, limit: number, leaseMs: number): Promise<ClaimedEmail[]> => {
+  const result: Row[] | [Row[], number] = await ds.query(
+    `WITH due AS (
+       SELECT id FROM outbound_emails
+        WHERE (status = 'queued' AND next_attempt_at <= now())
+           OR (status = 'sending' AND locked_until < now())
+        ORDER BY next_attempt_at, id
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED
+     )
+     UPDATE outbound_emails o
+        SET status = 'sending', locked_until = now() + $2 * interval '1 millisecond',
+            attempts = o.attempts + 1, updated_at = now()
+       FROM due WHERE o.id = due.id
+     RETURNING o.id, o.kind, o.project_id, o.issue_id, o.to_address, o.from_name, o.subject, o.message_id,
+               o.in_reply_to, o."references", o.headers, o.text_body, o.html_body, o.attachments, o.attempts,
+               o.created_at`,
+    [limit, leaseMs],
+  );
+  // TypeORM returns [rows, count] for an UPDATE … RETURNING.
+  const rows = (Array.isArray(result[0]) ? result[0] : result) as Row[];
+  return rows.map(toClaimed).sort((a, b) => a.id - b.id);
+};
+
+/** Extends the lease of the emails this runner is still sending (a slow server, a large attachment). */
+export const extendLeases = async (ds: DataSource, claims: { id: number; attempts: number }[], leaseMs: number) => {
+  if (claims.length === 0) return;
+  await ds.query(
+    `UPDATE outbound_emails o SET locked_until = now() + $3 * interval '1 millisecond'
+       FROM unnest($1::int[], $2::int[]) AS c(id, attempts)
+      WHERE o.id = c.id AND o.attempts = c.attempts AND o.status = 'sending'`,
+    [claims.map((c) => c.id), claims.map((c) => c.attempts), leaseMs],
+  );
+};
+
+// Each transition also tells the issue's viewers (issue_updated), so the email log updates live.
+const transition = (set: string) =>
+  `WITH u AS (
+     UPDATE outbound_emails SET ${set}, locked_until = NULL, updated_at = now()
+      WHERE id = $1 AND attempts = $2 AND status = 'sending'
+      RETURNING project_id, issue_id
+   ), notified AS (
+     SELECT pg_notify('${EVENTS_CHANNEL}',
+              json_build_object('type', 'issue_updated', 'projectId', project_id, 'issueId', issue_id)::text)
+       FROM u WHERE issue_id IS NOT NULL
+   )
+   SELECT (SELECT count(*) FROM u)::int AS n, (SELECT count(*) FROM notified)::int AS notified`;
+
+const changed = (rows: { n: number }[]) => (rows[0]?.n ?? 0) > 0;
+
+/** The server accepted the email. Returns false when the lease had been lost to another runner. */
+export const markSent = async (ds: DataSource, claim: { id: number; attempts: number }) =>
+  changed(
+    await ds.query(transition("status = 'sent', sent_at = now(), last_error = NULL"), [claim.id, claim.attempts]),
+  );
+
+/** A transient failure: back to the queue, due again after `delayMs`. */
+export const markRetry = async (
+  ds: DataSource,
+  claim: { id: number; attempts: number },
+  delayMs: number,
+  error: string,
+) =>
+  changed(
+    await ds.query(
+      transition("status = 'queued', next_attempt_at = now() + $3 * interval '1 millisecond', last_error = $4"),
+      [claim.id, claim.attempts, delayMs, error],
+    ),
+  );
+
+/** A permanent failure (or retries exhausted): shown on the issue with the reason. */
+export const markFailed = async (ds: DataSource, claim: { id: number; attempts: number }, error: string) =>
+  changed(await ds.query(transition("status = 'failed', last_error = $3"), [claim.id, claim.attempts, error]));

@@ -1,0 +1,244 @@
+// The outbox runner (D5): claims due emails, sends them, records the outcome.
+//
+// Delivery guarantee. An email is claimed with a lease (status `sending`, `locked_until`) and its
+// attempt number as the lease token; it is marked `sent` right after the server's final 250 reply.
+// - A crash before the server's final reply: the server has not accepted the message (an SMTP
+//   transaction counts only once DATA is acknowledged), the lease expires and another attempt sends it.
+// - A crash after the 250 and before the `sent` row is committed (one UPDATE, about a millisecond),
+//   or a lost 250 reply (the connection drops after the server accepted): the lease expires and the
+//   email is sent again, with the same Message-ID and Date. This is the remaining at-least-once window;
+//   receiving systems that de-duplicate by Message-ID (Gmail, Exchange Online) show it once.
+// - A runner that is alive but slow keeps its lease by extending it; a runner that lost its lease can
+//   no longer change the row (every transition is conditioned on the attempt number).
+// - Without SMTP_URL the .eml file of an email is (re)written under one name: exactly once.
+import fs from "node:fs/promises";
+import { redactUrl } from "@tidings/config";
+import { OUTBOX_CHANNEL } from "@tidings/core";
+import pg from "pg";
+import type { WorkerContext } from "../context.ts";
+import { attachmentPath, mailOptionsFor } from "./compose.ts";
+import { DEFAULT_SMTP_TIMEOUTS, type Delivery, emlDelivery, type SmtpTimeouts, smtpDelivery } from "./delivery.ts";
+import { type ClaimedEmail, claimDueEmails, extendLeases, markFailed, markRetry, markSent } from "./outbox-store.ts";
+import {
+  classifySendError,
+  DEFAULT_RETRY_POLICY,
+  maxRetryWindowMs,
+  type RetryPolicy,
+  retryDelayMs,
+} from "./retry-policy.ts";
+
+export type OutboundOptions = {
+  /** Emails sent at the same time (and SMTP connections in the pool). */
+  concurrency: number;
+  /** Fallback poll for due emails when no notification arrives. */
+  pollIntervalMs: number;
+  /** How long a claimed email is reserved for this runner; extended while the send lasts. */
+  leaseMs: number;
+  retry: RetryPolicy;
+  smtpTimeouts: SmtpTimeouts;
+  random: () => number;
+};
+
+export const DEFAULT_OUTBOUND_OPTIONS: OutboundOptions = {
+  concurrency: 4,
+  pollIntervalMs: 5_000,
+  leaseMs: 5 * 60_000,
+  retry: DEFAULT_RETRY_POLICY,
+  smtpTimeouts: DEFAULT_SMTP_TIMEOUTS,
+  random: Math.random,
+};
+
+export type OutboundRunner = {
+  /** Look for due emails now (what a NOTIFY on the outbox channel does). */
+  wake: () => void;
+  /** Stops claiming, finishes the sends in flight, closes the connections. */
+  stop: () => Promise<void>;
+  readonly delivery: Delivery["kind"];
+};
+
+const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export const startOutboundRunner = async (
+  ctx: WorkerContext,
+  overrides: Partial<OutboundOptions> = {},
+): Promise<OutboundRunner> => {
+  const opts: OutboundOptions = { ...DEFAULT_OUTBOUND_OPTIONS, ...overrides };
+  const { config, dataSource: ds } = ctx;
+  const log = ctx.log.child({ module: "outbound" });
+  const delivery = config.SMTP_URL
+    ? smtpDelivery(config.SMTP_URL, opts.concurrency, opts.smtpTimeouts)
+    : emlDelivery(config.DATA_DIR);
+  const compose = { emailFrom: config.EMAIL_FROM, dataDir: config.DATA_DIR };
+
+  let stopping = false;
+  const inFlight = new Map<number, { id: number; attempts: number; done: Promise<void> }>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  // A wake-up that is never lost: requested while the loop is busy, the next wait returns at once.
+  let wakeRequested = false;
+  let wakeWaiter: (() => void) | null = null;
+  const wake = () => {
+    wakeRequested = true;
+    wakeWaiter?.();
+  };
+  const waitForWake = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (wakeRequested || stopping) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        wakeWaiter = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wakeWaiter = done;
+    });
+  const wakeAfter = (ms: number) => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      wake();
+    }, ms);
+    timers.add(t);
+  };
+
+  /** Retries a bookkeeping write until it lands: the email's outcome must not be lost to a DB blip. */
+  const record = async (what: string, write: () => Promise<boolean>) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (err) {
+        if (attempt >= 10) throw err;
+        log.warn({ err, attempt, what }, "outbound.record_retry");
+        await sleepMs(Math.min(5_000, 100 * 2 ** attempt));
+      }
+    }
+  };
+
+  const deliverOne = async (email: ClaimedEmail) => {
+    const claim = { id: email.id, attempts: email.attempts };
+    const fields = { outboxId: email.id, kind: email.kind, attempt: email.attempts, messageId: email.messageId };
+    let message: ReturnType<typeof mailOptionsFor>;
+    try {
+      message = mailOptionsFor(email, compose);
+      for (const a of email.attachments) await fs.access(attachmentPath(config.DATA_DIR, a.storagePath));
+    } catch (err) {
+      const reason = `The email could not be built: ${(err as Error).message}`;
+      await record("failed", () => markFailed(ds, claim, reason));
+      log.error({ ...fields, err }, "outbound.unbuildable");
+      return;
+    }
+    let response: string;
+    try {
+      ({ response } = await delivery.send(message, { id: email.id, messageId: email.messageId }));
+    } catch (err) {
+      const failure = classifySendError(err);
+      if (failure.permanent) {
+        await record("failed", () => markFailed(ds, claim, failure.reason));
+        log.warn({ ...fields, reason: failure.reason }, "outbound.failed_permanently");
+      } else if (email.attempts >= opts.retry.maxAttempts) {
+        const hours = Math.round(maxRetryWindowMs(opts.retry) / 360_000) / 10;
+        const reason = `Gave up after ${email.attempts} attempts over about ${hours} hours. Last error: ${failure.reason}`;
+        await record("failed", () => markFailed(ds, claim, reason));
+        log.warn({ ...fields, reason: failure.reason }, "outbound.gave_up");
+      } else {
+        const delayMs = retryDelayMs(email.attempts, opts.retry, opts.random);
+        await record("retry", () => markRetry(ds, claim, delayMs, failure.reason));
+        wakeAfter(delayMs);
+        log.warn({ ...fields, reason: failure.reason, delayMs }, "outbound.retry_scheduled");
+      }
+      return;
+    }
+    const recorded = await record("sent", () => markSent(ds, claim));
+    if (recorded) log.info({ ...fields, response: response.slice(0, 200) }, "outbound.sent");
+    else log.warn(fields, "outbound.sent_after_lease_lost");
+  };
+
+  const loop = async () => {
+    while (!stopping) {
+      wakeRequested = false;
+      const free = opts.concurrency - inFlight.size;
+      if (free > 0) {
+        let claimed: ClaimedEmail[] = [];
+        try {
+          claimed = await claimDueEmails(ds, free, opts.leaseMs);
+        } catch (err) {
+          log.error({ err }, "outbound.claim_failed");
+          await waitForWake(opts.pollIntervalMs);
+          continue;
+        }
+        for (const email of claimed) {
+          const done = deliverOne(email)
+            .catch((err) => log.error({ err, outboxId: email.id }, "outbound.deliver_crashed"))
+            .finally(() => {
+              inFlight.delete(email.id);
+              wake();
+            });
+          inFlight.set(email.id, { id: email.id, attempts: email.attempts, done });
+        }
+        // A full batch: more may be due; claim again as soon as a slot is free.
+        if (claimed.length === free) wakeRequested = true;
+      }
+      await waitForWake(opts.pollIntervalMs);
+    }
+  };
+
+  // LISTEN on the outbox channel: enqueueEmail NOTIFYs on commit. The poll covers any gap.
+  const databaseUrl = (ds.options as { url?: string }).url ?? config.DATABASE_URL;
+  let listener: pg.Client | null = null;
+  const listen = async () => {
+    if (!databaseUrl || stopping) return;
+    const client = new pg.Client({ connectionString: databaseUrl, application_name: "tidings-outbox-listen" });
+    client.on("notification", () => wake());
+    client.on("error", (err) => {
+      log.warn({ err }, "outbound.listen_error");
+      client.end().catch(() => undefined);
+      if (listener === client) listener = null;
+      if (!stopping) setTimeout(() => void listen().catch(() => undefined), 2_000).unref();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      listener = client;
+      wake();
+    } catch (err) {
+      log.warn({ err }, "outbound.listen_failed");
+      client.end().catch(() => undefined);
+      if (!stopping) setTimeout(() => void listen().catch(() => undefined), 2_000).unref();
+    }
+  };
+  await listen();
+
+  const heartbeat = setInterval(
+    () => {
+      extendLeases(ds, [...inFlight.values()], opts.leaseMs).catch((err) => log.warn({ err }, "outbound.lease_failed"));
+    },
+    Math.max(100, Math.floor(opts.leaseMs / 3)),
+  );
+
+  log.info(
+    {
+      delivery: delivery.kind,
+      smtp: redactUrl(config.SMTP_URL),
+      concurrency: opts.concurrency,
+      maxAttempts: opts.retry.maxAttempts,
+    },
+    "outbound.started",
+  );
+  const running = loop().catch((err) => log.fatal({ err }, "outbound.loop_crashed"));
+
+  return {
+    delivery: delivery.kind,
+    wake,
+    stop: async () => {
+      if (stopping) return;
+      stopping = true;
+      wake();
+      await running;
+      await Promise.allSettled([...inFlight.values()].map((f) => f.done));
+      clearInterval(heartbeat);
+      for (const t of timers) clearTimeout(t);
+      await listener?.end().catch(() => undefined);
+      await delivery.close();
+      log.info("outbound.stopped");
+    },
+  };
+};
