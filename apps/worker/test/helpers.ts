@@ -5,7 +5,11 @@ import type { DataSource } from "@tidings/db";
 import type { WorkerContext } from "../src/context.ts";
 
 /** A worker context on a test database; env values are the worker's variables (contract.md). */
-export const testWorkerContext = (dataSource: DataSource, url: string, env: Record<string, string> = {}): WorkerContext => ({
+export const testWorkerContext = (
+  dataSource: DataSource,
+  url: string,
+  env: Record<string, string> = {},
+): WorkerContext => ({
   config: loadConfig({
     DATABASE_URL: url,
     INBOUND_SMTP_PORT: "0",
@@ -21,7 +25,11 @@ export const testWorkerContext = (dataSource: DataSource, url: string, env: Reco
 });
 
 /** Polls until fn returns a truthy value (no fixed sleeps). */
-export const eventually = async <T>(fn: () => Promise<T>, timeoutMs = 15_000, intervalMs = 50): Promise<NonNullable<T>> => {
+export const eventually = async <T>(
+  fn: () => Promise<T>,
+  timeoutMs = 15_000,
+  intervalMs = 50,
+): Promise<NonNullable<T>> => {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -31,13 +39,21 @@ export const eventually = async <T>(fn: () => Promise<T>, timeoutMs = 15_000, in
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`eventually: timed out after ${timeoutMs} ms${last ? `: ${String(last)}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`eventually: timed out after ${timeoutMs} ms${last ? `: ${String(last)}` : ""}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 };
 
 /** A small RFC 822 message for the project email/test of the ingest test world. */
-export const simpleMessage = (opts: { projectId: number; n?: number | string; from?: string; subject?: string; body?: string; to?: string }) =>
+export const simpleMessage = (opts: {
+  projectId: number;
+  n?: number | string;
+  from?: string;
+  subject?: string;
+  body?: string;
+  to?: string;
+}) =>
   Buffer.from(
     [
       `From: ${opts.from ?? "Customer <customer@example.org>"}`,

@@ -57,14 +57,21 @@ describe("SMTP listener", () => {
     const transport = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true });
     const raw = simpleMessage({ projectId, n: "smtp-1" });
     const info = await transport.sendMail({
-      envelope: { from: "customer@example.org", to: [`incoming+email-test-${projectId}-issue-@appmail.adventuretime.ooo`] },
+      envelope: {
+        from: "customer@example.org",
+        to: [`incoming+email-test-${projectId}-issue-@appmail.adventuretime.ooo`],
+      },
       raw,
     });
     expect(info.response).toMatch(/^250 /);
     // The 250 came after the commit: the row is there the moment sendMail resolves.
-    const row = await ds.getRepository(InboundEmailEntity).findOneByOrFail({ messageId: `msg-smtp-1-${projectId}@example.org` });
+    const row = await ds
+      .getRepository(InboundEmailEntity)
+      .findOneByOrFail({ messageId: `msg-smtp-1-${projectId}@example.org` });
     expect(row.raw.equals(raw)).toBe(true);
-    const issue = await eventually(() => ds.getRepository(IssueEntity).findOneBy({ messageId: `msg-smtp-1-${projectId}@example.org` }));
+    const issue = await eventually(() =>
+      ds.getRepository(IssueEntity).findOneBy({ messageId: `msg-smtp-1-${projectId}@example.org` }),
+    );
     expect(issue).toMatchObject({ title: "Help smtp-1", externalAuthor: "customer@example.org" });
     transport.close();
   });
@@ -106,11 +113,18 @@ describe("SMTP listener", () => {
   it("treats a re-sent message as the same message: one row, one issue", async () => {
     const transport = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true });
     const raw = simpleMessage({ projectId, n: "smtp-dup" });
-    const envelope = { from: "customer@example.org", to: [`incoming+email-test-${projectId}-issue-@appmail.adventuretime.ooo`] };
+    const envelope = {
+      from: "customer@example.org",
+      to: [`incoming+email-test-${projectId}-issue-@appmail.adventuretime.ooo`],
+    };
     await transport.sendMail({ envelope, raw });
     await transport.sendMail({ envelope, raw });
-    await eventually(() => ds.getRepository(IssueEntity).findOneBy({ messageId: `msg-smtp-dup-${projectId}@example.org` }));
-    expect(await ds.getRepository(InboundEmailEntity).countBy({ messageId: `msg-smtp-dup-${projectId}@example.org` })).toBe(1);
+    await eventually(() =>
+      ds.getRepository(IssueEntity).findOneBy({ messageId: `msg-smtp-dup-${projectId}@example.org` }),
+    );
+    expect(
+      await ds.getRepository(InboundEmailEntity).countBy({ messageId: `msg-smtp-dup-${projectId}@example.org` }),
+    ).toBe(1);
     expect(await ds.getRepository(IssueEntity).countBy({ messageId: `msg-smtp-dup-${projectId}@example.org` })).toBe(1);
     transport.close();
   });
