@@ -1,0 +1,104 @@
+import { useQuery } from "@apollo/client/react";
+import { type ChangeEvent, useEffect } from "react";
+import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { ErrorState, errorMessage, LoadingState } from "../components/States.tsx";
+import { AppShellDocument } from "../graphql/__generated__/graphql.ts";
+import { issuesPath, parseProjectPath, quarantinePath, settingsPath } from "./paths.ts";
+import { useSession } from "./session.tsx";
+
+/** Header (brand, project switcher, user, sign-out), the project's navigation, and the page. */
+export const AppShell = () => {
+  const location = useLocation();
+  const navigate = useNavigate();
+  const { signOut } = useSession();
+  const { data, loading, error, refetch } = useQuery(AppShellDocument, { fetchPolicy: "cache-and-network" });
+  const route = parseProjectPath(location.pathname);
+  const signedOut = !loading && !error && data && !data.currentUser;
+
+  useEffect(() => {
+    if (signedOut) {
+      const redirect = `${location.pathname}${location.search}`;
+      navigate(`/users/sign_in${redirect === "/" ? "" : `?redirect=${encodeURIComponent(redirect)}`}`, {
+        replace: true,
+      });
+    }
+  }, [signedOut, location.pathname, location.search, navigate]);
+
+  if (!data && loading) return <LoadingState label="Loading Tidings…" />;
+  if (!data && error) {
+    return (
+      <main id="main" className="page">
+        <ErrorState message={errorMessage(error)} onRetry={() => refetch()} />
+      </main>
+    );
+  }
+  if (!data?.currentUser) return <LoadingState label="Redirecting to sign in…" />;
+
+  const projects = data.projects.nodes;
+  const currentPath = route?.projectPath;
+  const handleProjectChange = (event: ChangeEvent<HTMLSelectElement>) => {
+    if (event.target.value) navigate(issuesPath(event.target.value));
+  };
+  const handleSignOut = async () => {
+    await signOut();
+    navigate("/users/sign_in", { replace: true });
+  };
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <header className="topbar">
+        <Link to="/" className="brand" aria-label="Tidings home">
+          <span className="brand__mark" aria-hidden="true" />
+          Tidings
+        </Link>
+        <div className="topbar__project">
+          <label htmlFor="project-switcher" className="visually-hidden">
+            Project
+          </label>
+          <select id="project-switcher" value={currentPath ?? ""} onChange={handleProjectChange}>
+            {!currentPath || !projects.some((p) => p.fullPath === currentPath) ? (
+              <option value={currentPath ?? ""}>{currentPath ?? "Select a project"}</option>
+            ) : null}
+            {projects.map((p) => (
+              <option key={p.id} value={p.fullPath}>
+                {p.fullPath}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="topbar__user">
+          <span className="topbar__username" title={data.currentUser.name}>
+            @{data.currentUser.username}
+          </span>
+          <button type="button" className="btn btn--ghost" onClick={handleSignOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      {currentPath ? (
+        <nav className="project-nav" aria-label="Project">
+          <NavLink
+            to={issuesPath(currentPath)}
+            className={() => navClass(route?.page === "issues" || route?.page === "issue")}
+          >
+            Issues
+          </NavLink>
+          <NavLink to={settingsPath(currentPath)} className={() => navClass(route?.page === "settings")}>
+            Service Desk settings
+          </NavLink>
+          <NavLink to={quarantinePath(currentPath)} className={() => navClass(route?.page === "quarantine")}>
+            Quarantine
+          </NavLink>
+        </nav>
+      ) : null}
+      <main id="main" className="page">
+        <Outlet />
+      </main>
+    </div>
+  );
+};
+
+const navClass = (active: boolean) => `project-nav__link${active ? " is-active" : ""}`;

@@ -1,0 +1,60 @@
+import { ApolloClient, HttpLink, InMemoryCache } from "@apollo/client";
+import type { FieldPolicy } from "@apollo/client/cache";
+import { split } from "@apollo/client/link";
+import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
+import { isSubscriptionOperation } from "@apollo/client/utilities";
+import { createClient } from "graphql-ws";
+
+type NodesPage = { nodes?: readonly unknown[]; pageInfo?: unknown; count?: number };
+
+/**
+ * Cursor pagination for `{ count nodes pageInfo }` connections: pages fetched with `after` are appended
+ * to the cached list for the same filter arguments; a request without `after` replaces it.
+ */
+export const cursorNodesPagination = (keyArgs: string[] | false): FieldPolicy<NodesPage> => ({
+  keyArgs,
+  merge(existing, incoming, { args }) {
+    if (!existing || !args?.after) return incoming;
+    const seen = new Set(existing.nodes ?? []);
+    return { ...incoming, nodes: [...(existing.nodes ?? []), ...(incoming.nodes ?? []).filter((n) => !seen.has(n))] };
+  },
+});
+
+export const createCache = () =>
+  new InMemoryCache({
+    typePolicies: {
+      Query: { fields: { project: { keyArgs: ["fullPath"] } } },
+      Project: {
+        fields: {
+          // `first` is part of the key so count-only aliases (`first: 1`) never overwrite a loaded list.
+          issues: cursorNodesPagination([
+            "state",
+            "search",
+            "labelName",
+            "assigneeUsernames",
+            "authorUsername",
+            "sort",
+            "first",
+          ]),
+        },
+      },
+      Issue: { fields: { notes: cursorNodesPagination([]) } },
+      ServiceDeskSettings: { keyFields: false, merge: true },
+    },
+  });
+
+const wsUrl = () => `${window.location.protocol === "https:" ? "wss:" : "ws:"}//${window.location.host}/graphql`;
+
+/** One client per page load. The socket opens lazily and reconnects; the session cookie authenticates it. */
+export const createApolloClient = () => {
+  const wsClient = createClient({
+    url: wsUrl(),
+    lazy: true,
+    retryAttempts: Number.POSITIVE_INFINITY,
+    shouldRetry: () => true,
+  });
+  const httpLink = new HttpLink({ uri: "/graphql", credentials: "same-origin" });
+  const link = split(({ query }) => isSubscriptionOperation(query), new GraphQLWsLink(wsClient), httpLink);
+  const client = new ApolloClient({ link, cache: createCache() });
+  return { client, wsClient };
+};

@@ -1,0 +1,21 @@
+import { ApolloProvider } from "@apollo/client/react";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { RouterProvider } from "react-router";
+import { createApolloClient } from "./app/apollo-client.ts";
+import { createAppRouter } from "./app/router.tsx";
+import { SessionProvider } from "./app/session.tsx";
+import "./app/styles.css";
+
+const { client, wsClient } = createApolloClient();
+const router = createAppRouter();
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <ApolloProvider client={client}>
+      <SessionProvider wsClient={wsClient}>
+        <RouterProvider router={router} />
+      </SessionProvider>
+    </ApolloProvider>
+  </StrictMode>,
+);

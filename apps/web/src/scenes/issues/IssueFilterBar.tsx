@@ -1,0 +1,110 @@
+import { type FormEvent, useEffect, useRef } from "react";
+import { type IssueFilters, SORTS } from "./filters.ts";
+
+/** Search, label, assignee and author (All tab) are applied with Enter or "Apply"; sort applies at once. */
+export const IssueFilterBar = ({
+  filters,
+  onChange,
+}: {
+  filters: IssueFilters;
+  onChange: (change: Partial<IssueFilters>) => void;
+}) => {
+  const formRef = useRef<HTMLFormElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  // Keep the inputs in step with the URL (back/forward, tab links).
+  useEffect(() => {
+    const form = formRef.current;
+    if (!form) return;
+    const set = (name: string, value: string) => {
+      const input = form.elements.namedItem(name) as HTMLInputElement | null;
+      if (input) input.value = value;
+    };
+    set("search", filters.search);
+    set("label", filters.labels.join(", "));
+    set("assignee", filters.assignee);
+    set("author", filters.author);
+  }, [filters]);
+
+  // "/" focuses the search box, as in GitLab.
+  useEffect(() => {
+    const handleKey = (event: globalThis.KeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      if (event.key !== "/" || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable) return;
+      event.preventDefault();
+      searchRef.current?.focus();
+    };
+    document.addEventListener("keydown", handleKey);
+    return () => document.removeEventListener("keydown", handleKey);
+  }, []);
+
+  const handleSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const text = (name: string) => String(data.get(name) ?? "").trim();
+    onChange({
+      search: text("search"),
+      labels: text("label")
+        .split(",")
+        .map((l) => l.trim())
+        .filter(Boolean),
+      assignee: text("assignee"),
+      author: text("author"),
+    });
+  };
+
+  const active = filters.search || filters.labels.length || filters.assignee || filters.author;
+  return (
+    <form ref={formRef} className="filter-bar" aria-label="Filter issues" onSubmit={handleSubmit}>
+      <div className="field field--grow">
+        <label htmlFor="issue-search">Search</label>
+        <input
+          ref={searchRef}
+          id="issue-search"
+          name="search"
+          type="search"
+          placeholder="Title, description or customer email"
+          defaultValue={filters.search}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="issue-label">Label</label>
+        <input id="issue-label" name="label" placeholder="e.g. bug, urgent" defaultValue={filters.labels.join(", ")} />
+      </div>
+      <div className="field">
+        <label htmlFor="issue-assignee">Assignee</label>
+        <input id="issue-assignee" name="assignee" placeholder="username" defaultValue={filters.assignee} />
+      </div>
+      {filters.tab === "all" ? (
+        <div className="field">
+          <label htmlFor="issue-author">Author</label>
+          <input id="issue-author" name="author" placeholder="username" defaultValue={filters.author} />
+        </div>
+      ) : null}
+      <div className="field">
+        <label htmlFor="issue-sort">Sort by</label>
+        <select id="issue-sort" value={filters.sort} onChange={(e) => onChange({ sort: e.target.value })}>
+          {SORTS.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="filter-bar__actions">
+        <button type="submit" className="btn btn--primary">
+          Apply
+        </button>
+        {active ? (
+          <button
+            type="button"
+            className="btn btn--ghost"
+            onClick={() => onChange({ search: "", labels: [], assignee: "", author: "" })}
+          >
+            Clear
+          </button>
+        ) : null}
+      </div>
+    </form>
+  );
+};

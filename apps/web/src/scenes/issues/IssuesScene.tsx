@@ -1,0 +1,261 @@
+import { useQuery } from "@apollo/client/react";
+import { type KeyboardEvent, useEffect, useMemo, useRef } from "react";
+import { Link, useSearchParams } from "react-router";
+import { issuesPath } from "../../app/paths.ts";
+import { CopyButton } from "../../components/CopyButton.tsx";
+import {
+  ErrorState,
+  errorMessage,
+  LoadingState,
+  PageHeading,
+  ProjectNotFound,
+  usePageTitle,
+} from "../../components/States.tsx";
+import {
+  IssueCountsDocument,
+  IssueCreatedDocument,
+  type IssueRow_IssueFragment,
+  IssuesSceneDocument,
+  type IssuesSceneQuery,
+  IssueUpdatedDocument,
+} from "../../graphql/__generated__/graphql.ts";
+import { IssueFilterBar } from "./IssueFilterBar.tsx";
+import { IssueRow } from "./IssueRow.tsx";
+import {
+  filterVariables,
+  hasNarrowingFilters,
+  type IssueFilters,
+  type IssueStateFilter,
+  matchesFilters,
+  readFilters,
+  writeFilters,
+} from "./filters.ts";
+
+export const PAGE_SIZE = 50;
+
+const STATE_TABS: { value: IssueStateFilter; label: string; countKey: "openedCount" | "closedCount" | "allCount" }[] = [
+  { value: "opened", label: "Open", countKey: "openedCount" },
+  { value: "closed", label: "Closed", countKey: "closedCount" },
+  { value: "all", label: "All", countKey: "allCount" },
+];
+
+type IssuesPage = NonNullable<NonNullable<IssuesSceneQuery["project"]>["issues"]>;
+
+/** Inserts or removes a live issue in the cached list so it matches the filters on screen. */
+const applyLiveIssue = (
+  prev: IssuesSceneQuery,
+  issue: IssueRow_IssueFragment | null | undefined,
+  filters: IssueFilters,
+): IssuesSceneQuery => {
+  const list = prev.project?.issues;
+  if (!issue || !prev.project || !list) return prev;
+  const present = list.nodes.some((n) => n.id === issue.id);
+  const fits = matchesFilters(issue, filters);
+  let next: IssuesPage = list;
+  if (fits && !present) {
+    const descending = filters.sort.endsWith("_DESC");
+    if (!descending && list.pageInfo.hasNextPage) return prev; // it belongs on a later page
+    next = { ...list, count: list.count + 1, nodes: descending ? [issue, ...list.nodes] : [...list.nodes, issue] };
+  } else if (!fits && present) {
+    next = { ...list, count: Math.max(0, list.count - 1), nodes: list.nodes.filter((n) => n.id !== issue.id) };
+  } else {
+    return prev;
+  }
+  return { ...prev, project: { ...prev.project, issues: next } };
+};
+
+export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => readFilters(params), [params]);
+  const listVariables = {
+    fullPath: projectPath,
+    state: filters.state,
+    sort: filters.sort as never,
+    first: PAGE_SIZE,
+    ...filterVariables(filters),
+  };
+  const { data, loading, error, refetch, fetchMore, subscribeToMore } = useQuery(IssuesSceneDocument, {
+    variables: listVariables,
+    notifyOnNetworkStatusChange: true,
+  });
+  const counts = useQuery(IssueCountsDocument, {
+    variables: { fullPath: projectPath, ...filterVariables(filters) },
+  });
+  const project = data?.project;
+  usePageTitle(`${filters.tab === "service_desk" ? "Service Desk" : "Issues"} · ${projectPath}`);
+
+  // Live: new and changed issues enter or leave the list on screen; the tab counts are re-read.
+  const filtersRef = useRef(filters);
+  filtersRef.current = filters;
+  const refetchCounts = counts.refetch;
+  useEffect(() => {
+    const onCreated = subscribeToMore({
+      document: IssueCreatedDocument,
+      variables: { projectPath },
+      updateQuery: (prev, { subscriptionData }) => {
+        void refetchCounts();
+        return applyLiveIssue(prev as IssuesSceneQuery, subscriptionData.data?.issueCreated, filtersRef.current);
+      },
+    });
+    const onUpdated = subscribeToMore({
+      document: IssueUpdatedDocument,
+      variables: { projectPath },
+      updateQuery: (prev, { subscriptionData }) => {
+        void refetchCounts();
+        return applyLiveIssue(prev as IssuesSceneQuery, subscriptionData.data?.issueUpdated, filtersRef.current);
+      },
+    });
+    return () => {
+      onCreated();
+      onUpdated();
+    };
+  }, [subscribeToMore, projectPath, refetchCounts]);
+
+  const rowRefs = useRef<(HTMLAnchorElement | null)[]>([]);
+  const handleListKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
+    const keys = { j: 1, ArrowDown: 1, k: -1, ArrowUp: -1 } as Record<string, number>;
+    const step = keys[event.key];
+    if (!step || event.altKey || event.ctrlKey || event.metaKey) return;
+    const rows = rowRefs.current.filter(Boolean) as HTMLAnchorElement[];
+    const current = rows.indexOf(document.activeElement as HTMLAnchorElement);
+    const next = Math.min(rows.length - 1, Math.max(0, current + step));
+    rows[next]?.focus();
+    event.preventDefault();
+  };
+
+  const update = (change: Partial<IssueFilters>) => setParams(writeFilters({ ...filters, ...change }));
+
+  if (!data && loading) return <LoadingState label="Loading issues…" />;
+  if (!data && error) return <ErrorState message={errorMessage(error)} onRetry={() => refetch()} />;
+  if (!project) return <ProjectNotFound />;
+  const issues = project.issues;
+  const nodes = issues?.nodes ?? [];
+  const countsProject = counts.data?.project;
+
+  return (
+    <section aria-labelledby="issues-title">
+      <div className="page-header">
+        <PageHeading id="issues-title">{filters.tab === "service_desk" ? "Service Desk" : "Issues"}</PageHeading>
+        <span className="muted">{project.name}</span>
+      </div>
+
+      <nav className="tabs" aria-label="Issue type">
+        <Link
+          to={issuesPath(projectPath, writeFilters({ ...filters, tab: "service_desk", author: "" }))}
+          className={`tabs__tab${filters.tab === "service_desk" ? " is-active" : ""}`}
+          aria-current={filters.tab === "service_desk" ? "page" : undefined}
+        >
+          Service Desk
+        </Link>
+        <Link
+          to={issuesPath(projectPath, writeFilters({ ...filters, tab: "all" }))}
+          className={`tabs__tab${filters.tab === "all" ? " is-active" : ""}`}
+          aria-current={filters.tab === "all" ? "page" : undefined}
+        >
+          All
+        </Link>
+      </nav>
+
+      {filters.tab === "service_desk" && project.serviceDeskAddress ? (
+        <p className="sd-address">
+          <span>Customers email </span>
+          <code className="sd-address__value">{project.serviceDeskAddress}</code>
+          <CopyButton text={project.serviceDeskAddress} label="Copy Service Desk email address" />
+        </p>
+      ) : null}
+
+      <nav className="state-tabs" aria-label="Issue state">
+        {STATE_TABS.map((tab) => {
+          const count = countsProject?.[tab.countKey]?.count;
+          return (
+            <Link
+              key={tab.value}
+              to={issuesPath(projectPath, writeFilters({ ...filters, state: tab.value }))}
+              className={`state-tabs__tab${filters.state === tab.value ? " is-active" : ""}`}
+              aria-current={filters.state === tab.value ? "page" : undefined}
+            >
+              {tab.label}
+              <span className="count">{count ?? "–"}</span>
+            </Link>
+          );
+        })}
+      </nav>
+
+      <IssueFilterBar filters={filters} onChange={update} />
+
+      {error ? (
+        <p className="alert alert--error" role="alert">
+          {errorMessage(error)}
+        </p>
+      ) : null}
+
+      {nodes.length === 0 ? (
+        <EmptyIssues filters={filters} address={project.serviceDeskAddress} enabled={project.serviceDeskEnabled} />
+      ) : (
+        <>
+          <p className="visually-hidden" role="status">
+            {issues?.count ?? nodes.length} issues. Use j and k or the arrow keys to move, Enter to open.
+          </p>
+          <ul className="issue-list" aria-label="Issues" onKeyDown={handleListKeyDown}>
+            {nodes.map((issue, index) => (
+              <IssueRow
+                key={issue.id}
+                ref={(el) => {
+                  rowRefs.current[index] = el;
+                }}
+                issue={issue}
+                projectPath={projectPath}
+                showState={filters.state !== "opened"}
+              />
+            ))}
+          </ul>
+          <div className="list-footer">
+            <span className="muted">
+              Showing {nodes.length} of {issues?.count ?? nodes.length}
+            </span>
+            {issues?.pageInfo.hasNextPage ? (
+              <button
+                type="button"
+                className="btn"
+                disabled={loading}
+                onClick={() => fetchMore({ variables: { after: issues.pageInfo.endCursor } })}
+              >
+                {loading ? "Loading…" : "Load more"}
+              </button>
+            ) : null}
+          </div>
+        </>
+      )}
+    </section>
+  );
+};
+
+const EmptyIssues = ({
+  filters,
+  address,
+  enabled,
+}: {
+  filters: IssueFilters;
+  address: string | null | undefined;
+  enabled: boolean;
+}) => {
+  if (hasNarrowingFilters(filters) || filters.state !== "opened") {
+    return <p className="empty">No issues match these filters.</p>;
+  }
+  if (filters.tab === "all") return <p className="empty">There are no open issues.</p>;
+  return (
+    <div className="empty empty--service-desk">
+      <h2>Use Service Desk to connect with your users and offer customer support through email</h2>
+      {address && enabled ? (
+        <p>
+          Issues created from Service Desk emails appear here. Customers write to{" "}
+          <code className="sd-address__value">{address}</code>
+        </p>
+      ) : enabled ? (
+        <p>Issues created from Service Desk emails appear here.</p>
+      ) : (
+        <p>Service Desk is not active for this project. A maintainer can activate it in the Service Desk settings.</p>
+      )}
+    </div>
+  );
+};

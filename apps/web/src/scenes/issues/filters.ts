@@ -1,0 +1,86 @@
+/** The tracker's filters live in the URL (`?tab=all&state=closed&search=…`) so links and reloads keep them. */
+export type IssueTab = "service_desk" | "all";
+export type IssueStateFilter = "opened" | "closed" | "all";
+
+export type IssueFilters = {
+  tab: IssueTab;
+  state: IssueStateFilter;
+  search: string;
+  labels: string[];
+  assignee: string;
+  author: string;
+  sort: string;
+};
+
+export const SUPPORT_BOT = "support-bot";
+export const DEFAULT_SORT = "CREATED_DESC";
+
+export const SORTS: { value: string; label: string }[] = [
+  { value: "CREATED_DESC", label: "Created date, newest first" },
+  { value: "CREATED_ASC", label: "Created date, oldest first" },
+  { value: "UPDATED_DESC", label: "Updated date, newest first" },
+  { value: "UPDATED_ASC", label: "Updated date, oldest first" },
+];
+
+export const readFilters = (params: URLSearchParams): IssueFilters => {
+  const state = params.get("state");
+  const sort = params.get("sort");
+  return {
+    tab: params.get("tab") === "all" ? "all" : "service_desk",
+    state: state === "closed" || state === "all" ? state : "opened",
+    search: params.get("search")?.trim() ?? "",
+    labels: params.getAll("label").filter(Boolean),
+    assignee: params.get("assignee")?.trim() ?? "",
+    author: params.get("author")?.trim() ?? "",
+    sort: sort && SORTS.some((s) => s.value === sort) ? sort : DEFAULT_SORT,
+  };
+};
+
+export const writeFilters = (filters: IssueFilters): URLSearchParams => {
+  const params = new URLSearchParams();
+  if (filters.tab === "all") params.set("tab", "all");
+  if (filters.state !== "opened") params.set("state", filters.state);
+  if (filters.search) params.set("search", filters.search);
+  for (const label of filters.labels) params.append("label", label);
+  if (filters.assignee) params.set("assignee", filters.assignee);
+  if (filters.tab === "all" && filters.author) params.set("author", filters.author);
+  if (filters.sort !== DEFAULT_SORT) params.set("sort", filters.sort);
+  return params;
+};
+
+/** GraphQL variables shared by the list and its counts. The Service Desk tab is `authorUsername: "support-bot"`. */
+export const filterVariables = (filters: IssueFilters) => ({
+  search: filters.search || undefined,
+  labelName: filters.labels.length ? filters.labels : undefined,
+  assigneeUsernames: filters.assignee ? [filters.assignee.replace(/^@/, "")] : undefined,
+  authorUsername: filters.tab === "service_desk" ? SUPPORT_BOT : filters.author.replace(/^@/, "") || undefined,
+});
+
+export type MatchableIssue = {
+  state: string;
+  title: string;
+  externalAuthor?: string | null;
+  author: { username: string } | null;
+  labels: { nodes: { title: string }[] };
+  assignees: { nodes: { username: string }[] };
+};
+
+/** Whether an issue pushed by a subscription belongs in the list currently shown. */
+export const matchesFilters = (issue: MatchableIssue, filters: IssueFilters): boolean => {
+  const vars = filterVariables(filters);
+  if (filters.state !== "all" && issue.state !== filters.state) return false;
+  if (vars.authorUsername && issue.author?.username !== vars.authorUsername) return false;
+  if (vars.labelName && !vars.labelName.every((l) => issue.labels.nodes.some((n) => n.title === l))) return false;
+  if (vars.assigneeUsernames && !issue.assignees.nodes.some((a) => a.username === vars.assigneeUsernames?.[0])) {
+    return false;
+  }
+  if (vars.search) {
+    const needle = vars.search.toLowerCase();
+    const haystack = `${issue.title} ${issue.externalAuthor ?? ""}`.toLowerCase();
+    if (!haystack.includes(needle)) return false;
+  }
+  return true;
+};
+
+export const hasNarrowingFilters = (filters: IssueFilters) =>
+  !!(filters.search || filters.labels.length || filters.assignee || (filters.tab === "all" && filters.author));

@@ -1,0 +1,217 @@
+import { useMutation } from "@apollo/client/react";
+import { type FormEvent, useState } from "react";
+import { useNavigate } from "react-router";
+import { issuePath } from "../../app/paths.ts";
+import { LabelPill } from "../../components/Badges.tsx";
+import { errorMessage } from "../../components/States.tsx";
+import {
+  IssueMoveDocument,
+  type ThreadIssue_IssueFragment,
+  UpdateIssueDocument,
+  type UpdateIssueInput,
+} from "../../graphql/__generated__/graphql.ts";
+
+const splitList = (value: string) =>
+  value
+    .split(",")
+    .map((s) => s.trim().replace(/^@/, ""))
+    .filter(Boolean);
+
+type Props = {
+  projectPath: string;
+  issue: ThreadIssue_IssueFragment;
+  projects: { id: string; fullPath: string; name: string }[];
+};
+
+export const IssueSidebar = ({ projectPath, issue, projects }: Props) => {
+  const navigate = useNavigate();
+  const [updateIssue, { loading: updating }] = useMutation(UpdateIssueDocument);
+  const [moveIssue, { loading: moving }] = useMutation(IssueMoveDocument);
+  const [errors, setErrors] = useState<string[]>([]);
+  const [editing, setEditing] = useState<"labels" | "assignees" | null>(null);
+  const [target, setTarget] = useState("");
+
+  const update = async (change: Omit<UpdateIssueInput, "projectPath" | "iid">) => {
+    try {
+      const result = await updateIssue({ variables: { input: { projectPath, iid: issue.iid, ...change } } });
+      const problems = result.data?.updateIssue.errors ?? [];
+      setErrors(problems);
+      return problems.length === 0;
+    } catch (err) {
+      setErrors([errorMessage(err)]);
+      return false;
+    }
+  };
+
+  const handleListSubmit = (field: "labels" | "assignees") => async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const value = splitList(String(new FormData(event.currentTarget).get(field) ?? ""));
+    const ok = await update(field === "labels" ? { labels: value } : { assigneeUsernames: value });
+    if (ok) setEditing(null);
+  };
+
+  const handleMove = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!target) return;
+    if (!window.confirm(`Move issue #${issue.iid} to ${target}?`)) return;
+    try {
+      const result = await moveIssue({
+        variables: { input: { projectPath, iid: issue.iid, targetProjectPath: target } },
+      });
+      const payload = result.data?.issueMove;
+      if (payload?.errors.length) setErrors(payload.errors);
+      else if (payload?.issue) navigate(issuePath(target, payload.issue.iid));
+    } catch (err) {
+      setErrors([errorMessage(err)]);
+    }
+  };
+
+  const closed = issue.state === "closed";
+  const otherProjects = projects.filter((p) => p.fullPath !== projectPath);
+  return (
+    <aside className="sidebar" aria-label="Issue details">
+      {errors.length ? (
+        <ul className="alert alert--error" role="alert">
+          {errors.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="sidebar__block">
+        <button
+          type="button"
+          className={`btn btn--block ${closed ? "" : "btn--danger-outline"}`}
+          disabled={updating}
+          onClick={() => update({ stateEvent: closed ? "REOPEN" : "CLOSE" })}
+        >
+          {closed ? "Reopen issue" : "Close issue"}
+        </button>
+      </div>
+
+      <div className="sidebar__block">
+        <div className="sidebar__heading">
+          <h2 id="assignees-title">Assignees</h2>
+          <button
+            type="button"
+            className="link-button"
+            aria-expanded={editing === "assignees"}
+            aria-label="Edit assignees"
+            onClick={() => setEditing(editing === "assignees" ? null : "assignees")}
+          >
+            {editing === "assignees" ? "Cancel" : "Edit"}
+          </button>
+        </div>
+        {editing === "assignees" ? (
+          <form onSubmit={handleListSubmit("assignees")} className="sidebar__form">
+            <label htmlFor="assignees-input">Assignee usernames, comma-separated</label>
+            <input
+              id="assignees-input"
+              name="assignees"
+              defaultValue={issue.assignees.nodes.map((a) => a.username).join(", ")}
+            />
+            <button type="submit" className="btn btn--small btn--primary" disabled={updating}>
+              Save assignees
+            </button>
+          </form>
+        ) : issue.assignees.nodes.length ? (
+          <ul className="plain-list" aria-labelledby="assignees-title">
+            {issue.assignees.nodes.map((a) => (
+              <li key={a.username}>@{a.username}</li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">None</p>
+        )}
+      </div>
+
+      <div className="sidebar__block">
+        <div className="sidebar__heading">
+          <h2 id="labels-title">Labels</h2>
+          <button
+            type="button"
+            className="link-button"
+            aria-expanded={editing === "labels"}
+            aria-label="Edit labels"
+            onClick={() => setEditing(editing === "labels" ? null : "labels")}
+          >
+            {editing === "labels" ? "Cancel" : "Edit"}
+          </button>
+        </div>
+        {editing === "labels" ? (
+          <form onSubmit={handleListSubmit("labels")} className="sidebar__form">
+            <label htmlFor="labels-input">Labels, comma-separated</label>
+            <input id="labels-input" name="labels" defaultValue={issue.labels.nodes.map((l) => l.title).join(", ")} />
+            <button type="submit" className="btn btn--small btn--primary" disabled={updating}>
+              Save labels
+            </button>
+          </form>
+        ) : issue.labels.nodes.length ? (
+          <div className="label-row">
+            {issue.labels.nodes.map((l) => (
+              <LabelPill key={l.title} title={l.title} />
+            ))}
+          </div>
+        ) : (
+          <p className="muted">None</p>
+        )}
+      </div>
+
+      <div className="sidebar__block">
+        <div className="sidebar__heading">
+          <h2>Confidentiality</h2>
+        </div>
+        <p className="muted">
+          {issue.confidential
+            ? "Only Reporters and above can see this issue."
+            : "Everyone with access to the project can see this issue."}
+        </p>
+        <button
+          type="button"
+          className="btn btn--small"
+          disabled={updating}
+          onClick={() => update({ confidential: !issue.confidential })}
+        >
+          {issue.confidential ? "Turn off confidentiality" : "Turn on confidentiality"}
+        </button>
+      </div>
+
+      <div className="sidebar__block">
+        <div className="sidebar__heading">
+          <h2 id="participants-title">External participants</h2>
+        </div>
+        {issue.emailParticipants?.length ? (
+          <ul className="plain-list" aria-labelledby="participants-title">
+            {issue.emailParticipants.map((p) => (
+              <li key={p.email}>
+                {p.email}
+                {p.unsubscribed ? <span className="muted"> (unsubscribed)</span> : null}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">None</p>
+        )}
+      </div>
+
+      {otherProjects.length ? (
+        <form className="sidebar__block sidebar__form" onSubmit={handleMove}>
+          <div className="sidebar__heading">
+            <h2>Move issue</h2>
+          </div>
+          <label htmlFor="move-target">Target project</label>
+          <select id="move-target" value={target} onChange={(e) => setTarget(e.target.value)}>
+            <option value="">Select a project</option>
+            {otherProjects.map((p) => (
+              <option key={p.id} value={p.fullPath}>
+                {p.fullPath}
+              </option>
+            ))}
+          </select>
+          <button type="submit" className="btn btn--small" disabled={!target || moving}>
+            {moving ? "Moving…" : "Move"}
+          </button>
+        </form>
+      ) : null}
+    </aside>
+  );
+};

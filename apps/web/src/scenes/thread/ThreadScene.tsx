@@ -1,0 +1,142 @@
+import { useApolloClient, useQuery } from "@apollo/client/react";
+import { useCallback, useEffect, useMemo } from "react";
+import { Link } from "react-router";
+import { issuesPath } from "../../app/paths.ts";
+import { ConfidentialBadge, StateBadge } from "../../components/Badges.tsx";
+import { Markdown } from "../../components/Markdown.tsx";
+import {
+  ErrorState,
+  errorMessage,
+  LoadingState,
+  PageHeading,
+  ProjectNotFound,
+  usePageTitle,
+} from "../../components/States.tsx";
+import { Time } from "../../components/time.tsx";
+import {
+  NoteCreatedDocument,
+  type ThreadNote_NoteFragment,
+  ThreadIssueUpdatedDocument,
+  ThreadSceneDocument,
+  type ThreadSceneQuery,
+} from "../../graphql/__generated__/graphql.ts";
+import { SUPPORT_BOT } from "../issues/filters.ts";
+import { EmailLog } from "./EmailLog.tsx";
+import { IssueSidebar } from "./IssueSidebar.tsx";
+import { ReplyComposer } from "./ReplyComposer.tsx";
+import { ThreadNote } from "./ThreadNote.tsx";
+
+/** Appends a note to the cached thread unless it is already there (the mutation and the subscription both deliver it). */
+const withNote = (prev: ThreadSceneQuery, note: ThreadNote_NoteFragment | null | undefined): ThreadSceneQuery => {
+  const issue = prev.project?.issue;
+  if (!note || !prev.project || !issue || issue.notes.nodes.some((n) => n.id === note.id)) return prev;
+  return {
+    ...prev,
+    project: { ...prev.project, issue: { ...issue, notes: { ...issue.notes, nodes: [...issue.notes.nodes, note] } } },
+  };
+};
+
+export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: string }) => {
+  const client = useApolloClient();
+  const variables = useMemo(() => ({ fullPath: projectPath, iid }), [projectPath, iid]);
+  const { data, loading, error, refetch, subscribeToMore, fetchMore } = useQuery(ThreadSceneDocument, { variables });
+  const issue = data?.project?.issue;
+  const issueId = issue?.id;
+  usePageTitle(issue ? `${issue.title} (#${issue.iid}) · ${projectPath}` : `#${iid} · ${projectPath}`);
+
+  useEffect(() => {
+    if (!issueId) return;
+    const stopNotes = subscribeToMore({
+      document: NoteCreatedDocument,
+      variables: { noteableId: issueId },
+      updateQuery: (prev, { subscriptionData }) =>
+        withNote(prev as ThreadSceneQuery, subscriptionData.data?.noteCreated),
+    });
+    // Updated issues (state, labels, email log) are normalised into the cache by id: nothing else to do.
+    const stopIssue = subscribeToMore({ document: ThreadIssueUpdatedDocument, variables: { projectPath } });
+    return () => {
+      stopNotes();
+      stopIssue();
+    };
+  }, [subscribeToMore, issueId, projectPath]);
+
+  const handleNoteCreated = useCallback(
+    (note: ThreadNote_NoteFragment) => {
+      client.cache.updateQuery({ query: ThreadSceneDocument, variables }, (prev) =>
+        prev ? withNote(prev as ThreadSceneQuery, note) : prev,
+      );
+    },
+    [client, variables],
+  );
+
+  if (!data && loading) return <LoadingState label="Loading issue…" />;
+  if (!data && error) return <ErrorState message={errorMessage(error)} onRetry={() => refetch()} />;
+  if (!data?.project) return <ProjectNotFound />;
+  if (!issue) {
+    return <ErrorState title="Issue not found" message="This issue does not exist, or you don't have access to it." />;
+  }
+
+  const fromServiceDesk = issue.author?.username === SUPPORT_BOT;
+  const notes = issue.notes.nodes;
+  return (
+    <div className="thread">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to={issuesPath(projectPath)}>{data.project.name}</Link>
+        <span aria-hidden="true"> / </span>
+        <Link to={issuesPath(projectPath, fromServiceDesk ? "" : "tab=all")}>
+          {fromServiceDesk ? "Service Desk" : "Issues"}
+        </Link>
+        <span aria-hidden="true"> / </span>
+        <span aria-current="page">#{issue.iid}</span>
+      </nav>
+      <header className="thread__header">
+        <PageHeading>{issue.title}</PageHeading>
+        <div className="thread__meta">
+          <StateBadge state={issue.state} />
+          {issue.confidential ? <ConfidentialBadge /> : null}
+          <span>
+            #{issue.iid} opened <Time iso={issue.createdAt} /> by{" "}
+            {fromServiceDesk && issue.externalAuthor ? (
+              <>
+                <strong className="external-author">{issue.externalAuthor}</strong>{" "}
+                <span className="muted">via Service Desk (@{SUPPORT_BOT})</span>
+              </>
+            ) : (
+              <strong>{issue.author ? `@${issue.author.username}` : "a deleted user"}</strong>
+            )}
+          </span>
+        </div>
+      </header>
+      <div className="thread__layout">
+        <div className="thread__main">
+          <section aria-label="Description" className="thread__description">
+            <Markdown source={issue.description} />
+          </section>
+          <section aria-labelledby="activity-title">
+            <h2 id="activity-title" className="section-title">
+              Activity
+            </h2>
+            {notes.length === 0 ? <p className="muted">No comments yet.</p> : null}
+            <ol className="timeline" aria-live="polite" aria-relevant="additions">
+              {notes.map((note) => (
+                <ThreadNote key={note.id} note={note} />
+              ))}
+            </ol>
+            {issue.notes.pageInfo.hasNextPage ? (
+              <button
+                type="button"
+                className="btn"
+                onClick={() => fetchMore({ variables: { after: issue.notes.pageInfo.endCursor } })}
+              >
+                Load more activity
+              </button>
+            ) : null}
+            <ReplyComposer issueId={issue.id} onCreated={handleNoteCreated} />
+          </section>
+          <EmailLog emails={issue.emails} />
+        </div>
+        <IssueSidebar projectPath={projectPath} issue={issue} projects={data.projects.nodes} />
+      </div>
+    </div>
+  );
+};
