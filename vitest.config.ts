@@ -11,7 +11,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "scripts/**/*.test.ts", "bench/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/node_modules/**"],
           environment: "node",
           sequence: { groupOrder: 0 },
@@ -21,7 +21,12 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
-          include: ["packages/*/src/**/*.int.test.ts", "apps/*/src/**/*.int.test.ts", "apps/*/test/**/*.int.test.ts"],
+          include: [
+            "packages/*/src/**/*.int.test.ts",
+            "apps/*/src/**/*.int.test.ts",
+            "apps/*/test/**/*.int.test.ts",
+            "scripts/**/*.int.test.ts",
+          ],
           globalSetup: ["packages/db/src/testing/global-setup.ts"],
           environment: "node",
           testTimeout: 60_000,

@@ -54,6 +54,8 @@ const main = async () => {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+  // Started by `npm start`: exit with the launcher, even when it was killed outright.
+  if (process.send) process.on("disconnect", () => void stop("launcher-gone"));
 };
 
 await main();

@@ -21,7 +21,9 @@ const main = async () => {
   }
   const log = createLogger(config.LOG_LEVEL, "worker");
   if (!config.DATABASE_URL) {
-    log.fatal("DATABASE_URL is not set: run the worker through `npm start`, which provides the embedded database, or set it.");
+    log.fatal(
+      "DATABASE_URL is not set: run the worker through `npm start`, which provides the embedded database, or set it.",
+    );
     process.exit(78);
   }
   process.on("unhandledRejection", (err) => {
@@ -53,6 +55,8 @@ const main = async () => {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+  // Started by `npm start`: exit with the launcher, even when it was killed outright.
+  if (process.send) process.on("disconnect", () => void stop("launcher-gone"));
 };
 
 await main();

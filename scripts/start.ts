@@ -1,0 +1,198 @@
+// `npm start`: the whole product with zero configuration.
+// Embedded PostgreSQL under DATA_DIR (unless DATABASE_URL is set) → migrations → the demo seed on first
+// start → the SPA build if missing → api and worker as child processes. Ctrl-C stops everything,
+// the embedded database last. Children watch an IPC channel, so they exit even if this process is killed.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { childEnv, ConfigError, type Config, loadConfig } from "@tidings/config";
+import { randomToken, seedDemo } from "@tidings/core";
+import { connectAndMigrate, createDataSource, type EmbeddedDatabase, startEmbeddedPostgres } from "@tidings/db";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const started = Date.now();
+const say = (line: string) => process.stdout.write(`[tidings] ${line}\n`);
+
+const loadOrExit = (): Config => {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(78);
+    }
+    throw e;
+  }
+};
+
+const ensureWebBuilt = () => {
+  if (fs.existsSync(path.join(ROOT, "apps/web/dist/index.html"))) return;
+  if (!fs.existsSync(path.join(ROOT, "apps/web/index.html"))) return;
+  say("building the web app (first start only)…");
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"],
+    {
+      cwd: path.join(ROOT, "apps/web"),
+      stdio: "inherit",
+    },
+  );
+  if (r.status !== 0) say("the web app did not build; the api still runs. See the output above.");
+};
+
+/** First start: generate the demo password (unless DEMO_PASSWORD is set), print it once, keep a 0600 copy. */
+const seed = async (config: Config, databaseUrl: string) => {
+  const ds = createDataSource({ url: databaseUrl, poolSize: 2, applicationName: "tidings-start" });
+  try {
+    const applied = await connectAndMigrate(ds);
+    if (applied.length) say(`database migrated: ${applied.join(", ")}`);
+    if (!config.SEED_DEMO) return null;
+    const password = config.DEMO_PASSWORD ?? randomToken(9);
+    const seeded = await ds.transaction((m) => seedDemo(m, { password }));
+    if (!seeded) return null;
+    if (!config.DEMO_PASSWORD) {
+      fs.mkdirSync(config.DATA_DIR, { recursive: true });
+      fs.writeFileSync(path.join(config.DATA_DIR, "demo-password"), `${password}\n`, { mode: 0o600 });
+    }
+    return password;
+  } finally {
+    await ds.destroy();
+  }
+};
+
+const LEVELS: Record<number, string> = { 10: "trace", 20: "debug", 30: "info", 40: "warn", 50: "error", 60: "fatal" };
+
+/** Children log pino JSON (for machines); the terminal gets one short readable line per entry. */
+const humanLine = (line: string) => {
+  if (!line.startsWith("{")) return line;
+  try {
+    const { level, msg, time: _t, pid: _p, hostname: _h, name: _n, err, ...rest } = JSON.parse(line);
+    const fields = Object.entries(rest)
+      .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+      .join(" ");
+    const error = err?.message ? ` error="${err.message}"` : "";
+    return `${LEVELS[level] ?? level} ${msg ?? ""}${fields ? ` ${fields}` : ""}${error}`;
+  } catch {
+    return line;
+  }
+};
+
+type Child = { name: string; script: string; proc: ChildProcess | null; restarts: number[] };
+
+const main = async () => {
+  const config = loadOrExit();
+  let embedded: EmbeddedDatabase | null = null;
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    say(`starting the embedded PostgreSQL in ${path.join(config.DATA_DIR, "postgres")}…`);
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(config.DATA_DIR, "postgres") });
+    databaseUrl = embedded.url;
+  }
+  let stopping = false;
+  const children: Child[] = [
+    { name: "api", script: "apps/api/src/main.ts", proc: null, restarts: [] },
+    { name: "worker", script: "apps/worker/src/main.ts", proc: null, restarts: [] },
+  ];
+
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say("stopping…");
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            const p = c.proc;
+            if (!p || p.exitCode !== null || p.signalCode !== null) return resolve();
+            const kill = setTimeout(() => p.kill("SIGKILL"), 15_000);
+            p.once("exit", () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            p.kill("SIGTERM");
+          }),
+      ),
+    );
+    if (embedded) {
+      await embedded.stop().catch((err) => say(`embedded PostgreSQL did not stop cleanly: ${err}`));
+      say("embedded PostgreSQL stopped");
+    }
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stopAll(0));
+  process.on("SIGTERM", () => void stopAll(0));
+
+  let password: string | null;
+  try {
+    password = await seed(config, databaseUrl);
+  } catch (err) {
+    say(`could not prepare the database: ${(err as Error).message}`);
+    return stopAll(1);
+  }
+  ensureWebBuilt();
+
+  let ready = 0;
+  const onReady = () => {
+    if (++ready !== children.length) return;
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    say(`ready in ${secs} s`);
+    say(`open ${config.PUBLIC_URL}`);
+    if (config.INBOUND_SMTP_PORT) {
+      say(`inbound SMTP listening on ${config.INBOUND_SMTP_HOST}:${config.INBOUND_SMTP_PORT}`);
+    }
+    if (password) {
+      say(
+        `demo seed created: sign in as "maintainer" (or admin, owner, developer, reporter, guest, outsider) with password: ${password}`,
+      );
+      if (!config.DEMO_PASSWORD) say(`(shown once; a copy is in ${path.join(config.DATA_DIR, "demo-password")})`);
+    } else if (config.SEED_DEMO) {
+      const saved = path.join(config.DATA_DIR, "demo-password");
+      say(
+        `sign in as "maintainer" with ${config.DEMO_PASSWORD ? "DEMO_PASSWORD" : fs.existsSync(saved) ? `the password in ${saved}` : "your password"}`,
+      );
+    }
+    say("press Ctrl-C to stop");
+  };
+
+  const launch = (child: Child) => {
+    const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, child.script)], {
+      cwd: ROOT,
+      env: childEnv({ DATABASE_URL: databaseUrl, DATA_DIR: config.DATA_DIR }),
+      stdio: ["ignore", "pipe", "inherit", "ipc"],
+    });
+    child.proc = proc;
+    let buffer = "";
+    let announced = false;
+    proc.stdout?.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString("utf8");
+      let i = buffer.indexOf("\n");
+      while (i >= 0) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 1);
+        process.stdout.write(`[${child.name}] ${humanLine(line)}\n`);
+        if (!announced && line.includes(`"msg":"${child.name}.ready"`)) {
+          announced = true;
+          onReady();
+        }
+        i = buffer.indexOf("\n");
+      }
+    });
+    proc.on("exit", (code, signal) => {
+      if (stopping) return;
+      const now = Date.now();
+      child.restarts = child.restarts.filter((t) => now - t < 60_000);
+      if (code === 78 || child.restarts.length >= 5) {
+        say(`${child.name} exited (${signal ?? code}) and will not be restarted`);
+        void stopAll(1);
+        return;
+      }
+      child.restarts.push(now);
+      say(`${child.name} exited (${signal ?? code}); restarting in 1 s`);
+      setTimeout(() => !stopping && launch(child), 1000);
+    });
+  };
+  for (const child of children) launch(child);
+};
+
+await main();
