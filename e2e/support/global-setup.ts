@@ -1,0 +1,74 @@
+// Boots the whole product the way a person does (`npm start`: embedded PostgreSQL, api, worker with
+// the SMTP listener) on test ports, with outbound mail going to a capturing SMTP server whose inbox
+// is a directory of .eml files the specs read.
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import { childEnv } from "@tidings/config";
+import { SMTPServer } from "smtp-server";
+import { E2E } from "./constants.ts";
+
+const startCaptureSmtp = () =>
+  new Promise<SMTPServer>((resolve, reject) => {
+    let n = 0;
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        stream.on("end", () => {
+          const to = session.envelope.rcptTo.map((r) => r.address).join(",");
+          const file = `${Date.now()}-${String(++n).padStart(5, "0")}.eml`;
+          fs.writeFileSync(
+            `${E2E.inboxDir}/${file}`,
+            Buffer.concat([Buffer.from(`X-Envelope-To: ${to}\r\n`), ...chunks]),
+          );
+          callback();
+        });
+      },
+    });
+    server.on("error", reject);
+    server.listen(E2E.captureSmtpPort, "127.0.0.1", () => resolve(server));
+  });
+
+export default async function globalSetup() {
+  fs.rmSync(E2E.dataDir, { recursive: true, force: true });
+  fs.rmSync(E2E.inboxDir, { recursive: true, force: true });
+  fs.mkdirSync(E2E.dataDir, { recursive: true, mode: 0o755 });
+  fs.mkdirSync(E2E.inboxDir, { recursive: true });
+  const capture = await startCaptureSmtp();
+  const product: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    cwd: E2E.root,
+    env: childEnv({
+      DATA_DIR: E2E.dataDir,
+      PORT: String(E2E.port),
+      INBOUND_SMTP_PORT: String(E2E.inboundSmtpPort),
+      SMTP_URL: `smtp://127.0.0.1:${E2E.captureSmtpPort}`,
+      DEMO_PASSWORD: E2E.password,
+      DATABASE_URL: "",
+      LOG_LEVEL: "info",
+    }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const log = fs.createWriteStream(`${E2E.dataDir}/../e2e-product.log`);
+  product.stdout?.on("data", (d: Buffer) => {
+    output += d.toString();
+    log.write(d);
+  });
+  product.stderr?.on("data", (d: Buffer) => log.write(d));
+  const deadline = Date.now() + 180_000;
+  while (!/ready in [\d.]+ s/.test(output)) {
+    if (product.exitCode !== null) throw new Error(`the product exited during start:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`the product did not start within 3 minutes:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return async () => {
+    const exited = new Promise((r) => product.once("exit", r));
+    product.kill("SIGINT");
+    await exited;
+    log.end();
+    await new Promise<void>((r) => capture.close(() => r()));
+  };
+}
