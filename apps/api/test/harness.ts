@@ -2,6 +2,8 @@
 import { loadConfig } from "@tidings/config";
 import { createLogger, mailSettingsFromConfig, seedDemo } from "@tidings/core";
 import type { TestDatabase } from "@tidings/db/testing";
+import { createClient } from "graphql-ws";
+import WebSocket from "ws";
 import { createPgPubSub } from "../src/graphql/pubsub.ts";
 import { buildApiSchema } from "../src/graphql/schema.ts";
 import { createServer, type RouterFactory } from "../src/server.ts";
@@ -12,12 +14,19 @@ export type TestApi = Awaited<ReturnType<typeof startTestApi>>;
 
 export const startTestApi = async (
   db: TestDatabase,
-  opts: { env?: Record<string, string>; routers?: RouterFactory[]; seed?: boolean } = {},
+  opts: { env?: Record<string, string>; routers?: RouterFactory[]; seed?: boolean; logLevel?: string } = {},
 ) => {
   const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent", PORT: "0", ...opts.env });
   if (opts.seed !== false) await db.dataSource.transaction((m) => seedDemo(m, { password: DEMO_PASSWORD }));
-  const log = createLogger("silent");
+  const log = createLogger(opts.logLevel ?? "silent");
   const pubSub = await createPgPubSub(db.url, log);
+  // Counts subscriptions the server has opened on the PubSub, so a test can wait until it listens.
+  let subscriptionsOpened = 0;
+  const subscribeTopic = pubSub.subscribe.bind(pubSub);
+  pubSub.subscribe = ((...args: Parameters<typeof subscribeTopic>) => {
+    subscriptionsOpened++;
+    return subscribeTopic(...args);
+  }) as typeof pubSub.subscribe;
   const schema = await buildApiSchema(pubSub);
   const server = await createServer(
     { config, dataSource: db.dataSource, log, pubSub, mail: mailSettingsFromConfig(config) },
@@ -50,15 +59,74 @@ export const startTestApi = async (
     return res.json() as Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }>;
   };
 
+  /**
+   * Opens a graphql-ws subscription as the given cookie/token (anonymous without), collecting every
+   * `data` payload and error; `opened` resolves once the server subscribed to its topic.
+   */
+  const subscribe = <T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    auth: { cookie?: string; token?: string } = {},
+  ) => {
+    const headers: Record<string, string> = {};
+    if (auth.cookie) headers.cookie = auth.cookie;
+    if (auth.token) headers.authorization = `Bearer ${auth.token}`;
+    class AuthWebSocket extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, { headers });
+      }
+    }
+    const client = createClient({
+      url: `ws://127.0.0.1:${port}/graphql`,
+      webSocketImpl: AuthWebSocket,
+      retryAttempts: 0,
+    });
+    const events: T[] = [];
+    const errors: unknown[] = [];
+    const before = subscriptionsOpened;
+    const dispose = client.subscribe<T>(
+      { query, variables },
+      {
+        next: (value) => {
+          if (value.data) events.push(value.data as T);
+          if (value.errors) errors.push(...value.errors);
+        },
+        error: (err) => errors.push(err),
+        complete: () => undefined,
+      },
+    );
+    return {
+      events,
+      errors,
+      /** Resolves when the server has subscribed (or the subscription failed). */
+      opened: () => waitFor(() => subscriptionsOpened > before || errors.length > 0, 5000),
+      close: async () => {
+        dispose();
+        await client.dispose();
+      },
+    };
+  };
+
   return {
     url,
     port,
     config,
     signIn,
     graphql,
+    subscribe,
+    subscriptionsOpened: () => subscriptionsOpened,
     close: async () => {
       await server.close();
       await pubSub.close();
     },
   };
+};
+
+/** Polls until the condition holds; fails after the timeout. */
+export const waitFor = async (condition: () => boolean | Promise<boolean>, timeoutMs = 2000, what = "condition") => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 };

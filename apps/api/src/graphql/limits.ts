@@ -9,8 +9,15 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
-import { type ComplexityEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
+import { createRequire } from "node:module";
+import type { ComplexityEstimator } from "graphql-query-complexity";
 import type { MiddlewareFn } from "type-graphql";
+
+// graphql-query-complexity's ESM build imports graphql/index.mjs, a second copy of graphql next to the
+// CommonJS one type-graphql and Apollo use under Node ("another module or realm"): load its CJS build.
+const { getComplexity, simpleEstimator } = createRequire(import.meta.url)(
+  "graphql-query-complexity",
+) as typeof import("graphql-query-complexity");
 
 /** F3: deeper or costlier operations are refused before anything is resolved. */
 export const MAX_QUERY_DEPTH = 12;

@@ -20,8 +20,7 @@ export class ServiceDeskResolver {
     @Ctx() ctx: ApiContext,
   ): Promise<UpdateServiceDeskSettingsPayload> {
     const found = await readableProject(ctx, { fullPath: input.projectPath });
-    if (!found?.abilities.adminServiceDesk)
-      return { serviceDeskSettings: null, errors: [NOT_FOUND_OR_FORBIDDEN] };
+    if (!found?.abilities.adminServiceDesk) return { serviceDeskSettings: null, errors: [NOT_FOUND_OR_FORBIDDEN] };
     const { projectPath: _path, ...changes } = input;
     try {
       const result = await runMutation(ctx, async (db) => {

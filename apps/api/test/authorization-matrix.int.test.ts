@@ -1,0 +1,658 @@
+// F2/A3/B2: every demo user and anonymous × every query, field, mutation and subscription of the
+// contract, on a confidential (and a public) Service Desk issue of demo/app and of demo/other.
+// Each cell states the exact expected outcome; a forbidden object reads as null / "not found".
+import { createNote, mailSettingsFromConfig, obfuscateEmail, updateIssue } from "@tidings/core";
+import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NOT_FOUND_OR_FORBIDDEN } from "../src/graphql/access.ts";
+import { MOVE_FORBIDDEN } from "../src/graphql/resolvers/issue-mutations.resolver.ts";
+import {
+  createFixtures,
+  levelOf,
+  type ProjectFixture,
+  serviceDeskIssue,
+  VIEWERS,
+  type ViewerName,
+} from "./fixtures.ts";
+import { startTestApi, type TestApi, waitFor } from "./harness.ts";
+
+type ProjectPath = "demo/app" | "demo/other";
+const PROJECTS: ProjectPath[] = ["demo/app", "demo/other"];
+const otherOf = (p: ProjectPath): ProjectPath => (p === "demo/app" ? "demo/other" : "demo/app");
+const gid = (type: string, id: number) => `gid://tidings/${type}/${id}`;
+const INTERNAL_FORBIDDEN = "You don't have permission to add internal notes to this issue.";
+
+/** Who the cell is about: the viewer's role on the project, in the terms of the rules. */
+type Who = {
+  viewer: ViewerName;
+  signedIn: boolean;
+  read: boolean;
+  reporter: boolean;
+  maintainer: boolean;
+  targetReporter: boolean;
+};
+const whoOf = (viewer: ViewerName, p: ProjectPath): Who => {
+  const level = levelOf(p, viewer);
+  const target = levelOf(otherOf(p), viewer);
+  return {
+    viewer,
+    signedIn: viewer !== "anonymous",
+    read: level !== null,
+    reporter: level !== null && level >= 20,
+    maintainer: level !== null && level >= 40,
+    targetReporter: target !== null && target >= 20,
+  };
+};
+
+type Env = { api: TestApi; db: TestDatabase; fx: ProjectFixture; path: ProjectPath; auth: Record<ViewerName, Auth> };
+type Auth = { cookie?: string };
+type Probe = {
+  name: string;
+  kind: "query" | "field" | "mutation";
+  run: (env: Env, who: Who) => Promise<unknown>;
+  expect: (env: Env, who: Who) => unknown;
+};
+
+let cells = 0;
+
+const q = async <T = Record<string, unknown>>(env: Env, who: Who, query: string, variables = {}) => {
+  const res = await env.api.graphql<T>(query, { p: env.path, ...variables }, env.auth[who.viewer]);
+  if (res.errors) throw new Error(`${who.viewer}: ${JSON.stringify(res.errors)}`);
+  return res.data as T;
+};
+
+type ProjectData = { project: Record<string, unknown> | null };
+const projectField = async (env: Env, who: Who, selection: string) =>
+  (await q<ProjectData>(env, who, `query($p: ID!) { project(fullPath: $p) { ${selection} } }`)).project;
+
+type IssueData = { project: { issue: Record<string, unknown> | null } | null };
+const issueField = async (env: Env, who: Who, iid: number, selection: string) =>
+  (
+    await q<IssueData>(
+      env,
+      who,
+      `query($p: ID!, $iid: String!) { project(fullPath: $p) { issue(iid: $iid) { ${selection} } } }`,
+      {
+        iid: String(iid),
+      },
+    )
+  ).project?.issue ?? null;
+
+const mutate = async (env: Env, who: Who, query: string, input: Record<string, unknown>, key: string) => {
+  const data = await q<Record<string, { errors: string[] } & Record<string, unknown>>>(env, who, query, { input });
+  const payload = data[key];
+  return payload.errors.length ? payload.errors : "ok";
+};
+
+const addressOf = (env: Env) => `incoming+${env.fx.project.fullPathSlug}-${env.fx.project.id}-issue-@tidings.localhost`;
+const MEMBERS: Record<ProjectPath, string[]> = {
+  "demo/app": ["developer", "guest", "maintainer", "owner", "reporter"],
+  "demo/other": ["maintainer", "owner"],
+};
+
+const PROBES: Probe[] = [
+  {
+    name: "currentUser",
+    kind: "query",
+    run: async (env, who) =>
+      ((await q(env, who, "{ currentUser { username } }")).currentUser as { username: string } | null)?.username ??
+      null,
+    expect: (_env, who) => (who.signedIn ? who.viewer : null),
+  },
+  {
+    name: "project(fullPath)",
+    kind: "query",
+    run: async (env, who) => (await projectField(env, who, "fullPath"))?.fullPath ?? null,
+    expect: (env, who) => (who.read ? env.path : null),
+  },
+  {
+    name: "projects (switcher list)",
+    kind: "query",
+    run: async (env, who) =>
+      (
+        await q<{ projects: { nodes: { fullPath: string }[] } }>(env, who, "{ projects { nodes { fullPath } } }")
+      ).projects.nodes
+        .map((n) => n.fullPath)
+        .includes(env.path),
+    expect: (_env, who) => who.read,
+  },
+  {
+    name: "Project.serviceDeskEnabled",
+    kind: "field",
+    run: async (env, who) => (await projectField(env, who, "serviceDeskEnabled"))?.serviceDeskEnabled ?? null,
+    expect: (_env, who) => (who.read ? true : null),
+  },
+  {
+    name: "Project.serviceDeskAddress (B2)",
+    kind: "field",
+    run: async (env, who) => (await projectField(env, who, "serviceDeskAddress"))?.serviceDeskAddress ?? null,
+    expect: (env, who) => (who.reporter ? addressOf(env) : null),
+  },
+  {
+    name: "Project.serviceDeskSettings",
+    kind: "field",
+    run: async (env, who) =>
+      (await projectField(env, who, "serviceDeskSettings { enabled projectKey ticketsConfidentialByDefault }"))
+        ?.serviceDeskSettings ?? null,
+    expect: (_env, who) =>
+      who.maintainer ? { enabled: true, projectKey: null, ticketsConfidentialByDefault: true } : null,
+  },
+  {
+    name: "Project.userPermissions",
+    kind: "field",
+    run: async (env, who) =>
+      (await projectField(env, who, "userPermissions { readConfidentialIssues updateIssue adminProject }"))
+        ?.userPermissions ?? null,
+    expect: (_env, who) =>
+      who.read
+        ? { readConfidentialIssues: who.reporter, updateIssue: who.reporter, adminProject: who.maintainer }
+        : null,
+  },
+  {
+    name: "Project.labels",
+    kind: "field",
+    run: async (env, who) =>
+      (
+        (await projectField(env, who, "labels { nodes { title } }"))?.labels as
+          | { nodes: { title: string }[] }
+          | undefined
+      )?.nodes.map((n) => n.title) ?? null,
+    expect: (_env, who) => (who.read ? ["customer"] : null),
+  },
+  {
+    name: "Project.projectMembers",
+    kind: "field",
+    run: async (env, who) =>
+      (
+        (await projectField(env, who, "projectMembers { nodes { user { username } } }"))?.projectMembers as
+          | { nodes: { user: { username: string } }[] }
+          | undefined
+      )?.nodes.map((n) => n.user.username) ?? null,
+    expect: (env, who) => (who.read ? MEMBERS[env.path] : null),
+  },
+  {
+    name: "Project.issue(iid) confidential",
+    kind: "field",
+    run: async (env, who) => (await issueField(env, who, env.fx.confidential.iid, "id"))?.id ?? null,
+    expect: (env, who) => (who.reporter ? gid("Issue", env.fx.confidential.id) : null),
+  },
+  {
+    name: "Project.issue(iid) public",
+    kind: "field",
+    run: async (env, who) => (await issueField(env, who, env.fx.open.iid, "id"))?.id ?? null,
+    expect: (env, who) => (who.read ? gid("Issue", env.fx.open.id) : null),
+  },
+  {
+    name: "Project.issues Service Desk list nodes",
+    kind: "field",
+    run: async (env, who) =>
+      (
+        (await projectField(env, who, `issues(authorUsername: "support-bot", search: "ticket") { nodes { id } }`))
+          ?.issues as { nodes: { id: string }[] } | undefined
+      )?.nodes.map((n) => n.id) ?? null,
+    expect: (env, who) =>
+      who.reporter
+        ? [gid("Issue", env.fx.open.id), gid("Issue", env.fx.confidential.id)]
+        : who.read
+          ? [gid("Issue", env.fx.open.id)]
+          : null,
+  },
+  {
+    name: "IssueConnection.count",
+    kind: "field",
+    run: async (env, who) =>
+      (
+        (await projectField(env, who, `issues(authorUsername: "support-bot", search: "ticket") { count }`))?.issues as
+          | { count: number }
+          | undefined
+      )?.count ?? null,
+    expect: (_env, who) => (who.reporter ? 2 : who.read ? 1 : null),
+  },
+  {
+    name: "Project.issues search by requester address",
+    kind: "field",
+    run: async (env, who) =>
+      (
+        (await projectField(env, who, `issues(search: "${env.fx.requester}") { count nodes { id } }`))?.issues as
+          | { count: number }
+          | undefined
+      )?.count ?? null,
+    expect: (_env, who) => (who.reporter ? 2 : who.read ? 1 : null),
+  },
+  {
+    name: "Issue (confidential) core fields",
+    kind: "field",
+    run: async (env, who) =>
+      issueField(
+        env,
+        who,
+        env.fx.confidential.iid,
+        "title state confidential author { username } labels { nodes { title } } assignees { nodes { username } }",
+      ),
+    expect: (env, who) =>
+      who.reporter
+        ? {
+            title: env.fx.confidential.title,
+            state: "opened",
+            confidential: true,
+            author: { username: "support-bot" },
+            labels: { nodes: [{ title: "customer" }] },
+            assignees: { nodes: [{ username: env.path === "demo/app" ? "developer" : "maintainer" }] },
+          }
+        : null,
+  },
+  {
+    name: "Issue.externalAuthor (confidential)",
+    kind: "field",
+    run: async (env, who) =>
+      (await issueField(env, who, env.fx.confidential.iid, "externalAuthor"))?.externalAuthor ?? null,
+    expect: (env, who) => (who.reporter ? env.fx.requester : null),
+  },
+  {
+    name: "Issue.notes (confidential)",
+    kind: "field",
+    run: async (env, who) =>
+      (
+        (await issueField(env, who, env.fx.confidential.iid, "notes { nodes { body internal } }"))?.notes as
+          | { nodes: { body: string }[] }
+          | undefined
+      )?.nodes.map((n) => n.body) ?? null,
+    expect: (_env, who) => (who.reporter ? ["Customer reply", "Internal remark"] : null),
+  },
+  {
+    name: "Issue.emailParticipants (confidential)",
+    kind: "field",
+    run: async (env, who) =>
+      (await issueField(env, who, env.fx.confidential.iid, "emailParticipants { email }"))?.emailParticipants ?? null,
+    expect: (env, who) => (who.reporter ? [{ email: env.fx.requester }] : null),
+  },
+  {
+    name: "Issue.emails (confidential)",
+    kind: "field",
+    run: async (env, who) =>
+      (await issueField(env, who, env.fx.confidential.iid, "emails { to status }"))?.emails ?? null,
+    expect: (env, who) => (who.reporter ? [{ to: env.fx.requester, status: "sent" }] : null),
+  },
+  {
+    name: "Issue.externalAuthor (public: obfuscated below Reporter)",
+    kind: "field",
+    run: async (env, who) => (await issueField(env, who, env.fx.open.iid, "externalAuthor"))?.externalAuthor ?? null,
+    expect: (env, who) => (who.reporter ? env.fx.requester : who.read ? obfuscateEmail(env.fx.requester) : null),
+  },
+  {
+    name: "Issue.notes (public: internal notes hidden below Reporter)",
+    kind: "field",
+    run: async (env, who) =>
+      (
+        (await issueField(env, who, env.fx.open.iid, "notes { nodes { body } }"))?.notes as
+          | { nodes: { body: string }[] }
+          | undefined
+      )?.nodes.map((n) => n.body) ?? null,
+    expect: (_env, who) =>
+      who.reporter ? ["Customer reply", "Internal remark"] : who.read ? ["Customer reply"] : null,
+  },
+  {
+    name: "Note.externalAuthor (public)",
+    kind: "field",
+    run: async (env, who) =>
+      (
+        (await issueField(env, who, env.fx.open.iid, "notes(first: 1) { nodes { externalAuthor } }"))?.notes as
+          | { nodes: { externalAuthor: string | null }[] }
+          | undefined
+      )?.nodes[0]?.externalAuthor ?? null,
+    expect: (env, who) => (who.reporter ? env.fx.requester : who.read ? obfuscateEmail(env.fx.requester) : null),
+  },
+  {
+    name: "Issue.emailParticipants (public)",
+    kind: "field",
+    run: async (env, who) =>
+      (await issueField(env, who, env.fx.open.iid, "emailParticipants { email }"))?.emailParticipants ?? null,
+    expect: (env, who) => (who.reporter ? [{ email: env.fx.requester }] : null),
+  },
+  {
+    name: "Issue.emails (public)",
+    kind: "field",
+    run: async (env, who) => (await issueField(env, who, env.fx.open.iid, "emails { to }"))?.emails ?? null,
+    expect: (env, who) => (who.reporter ? [{ to: env.fx.requester }] : null),
+  },
+  {
+    name: "Issue.webUrl (public)",
+    kind: "field",
+    run: async (env, who) => (await issueField(env, who, env.fx.open.iid, "webUrl"))?.webUrl ?? null,
+    expect: (env, who) => (who.read ? `${env.api.config.PUBLIC_URL}/${env.path}/-/issues/${env.fx.open.iid}` : null),
+  },
+  {
+    name: "previewServiceDeskTemplate",
+    kind: "query",
+    run: async (env, who) =>
+      (
+        await q<{ previewServiceDeskTemplate: { unknownPlaceholders: string[] } | null }>(
+          env,
+          who,
+          `query($p: ID!) { previewServiceDeskTemplate(projectPath: $p, kind: THANK_YOU, template: "Hi %{ISSUE_ID} %{NOPE}") { unknownPlaceholders } }`,
+        )
+      ).previewServiceDeskTemplate,
+    expect: (_env, who) => (who.maintainer ? { unknownPlaceholders: ["NOPE"] } : null),
+  },
+  {
+    name: "createNote on the confidential issue",
+    kind: "mutation",
+    run: (env, who) =>
+      mutate(
+        env,
+        who,
+        "mutation($input: CreateNoteInput!) { createNote(input: $input) { note { id } errors } }",
+        { noteableId: gid("Issue", env.fx.confidential.id), body: `note by ${who.viewer}` },
+        "createNote",
+      ),
+    expect: (_env, who) => (who.reporter ? "ok" : [NOT_FOUND_OR_FORBIDDEN]),
+  },
+  {
+    name: "createNote on the public issue",
+    kind: "mutation",
+    run: (env, who) =>
+      mutate(
+        env,
+        who,
+        "mutation($input: CreateNoteInput!) { createNote(input: $input) { note { id } errors } }",
+        { noteableId: gid("Issue", env.fx.open.id), body: `public note by ${who.viewer}` },
+        "createNote",
+      ),
+    expect: (_env, who) => (who.read && who.signedIn ? "ok" : [NOT_FOUND_OR_FORBIDDEN]),
+  },
+  {
+    name: "createNote internal",
+    kind: "mutation",
+    run: (env, who) =>
+      mutate(
+        env,
+        who,
+        "mutation($input: CreateNoteInput!) { createNote(input: $input) { note { id } errors } }",
+        { noteableId: gid("Issue", env.fx.open.id), body: `internal note by ${who.viewer}`, internal: true },
+        "createNote",
+      ),
+    expect: (_env, who) =>
+      who.reporter ? "ok" : who.read && who.signedIn ? [INTERNAL_FORBIDDEN] : [NOT_FOUND_OR_FORBIDDEN],
+  },
+  {
+    name: "updateIssue title, labels, assignees",
+    kind: "mutation",
+    run: (env, who) =>
+      mutate(
+        env,
+        who,
+        "mutation($input: UpdateIssueInput!) { updateIssue(input: $input) { issue { id } errors } }",
+        {
+          projectPath: env.path,
+          iid: String(env.fx.confidential.iid),
+          title: env.fx.confidential.title,
+          labels: ["customer", "billing"],
+          assigneeUsernames: [env.path === "demo/app" ? "developer" : "maintainer"],
+        },
+        "updateIssue",
+      ),
+    expect: (_env, who) => (who.reporter ? "ok" : [NOT_FOUND_OR_FORBIDDEN]),
+  },
+  {
+    name: "updateIssue close then reopen",
+    kind: "mutation",
+    run: async (env, who) => {
+      const run = (stateEvent: string) =>
+        mutate(
+          env,
+          who,
+          "mutation($input: UpdateIssueInput!) { updateIssue(input: $input) { issue { id state } errors } }",
+          { projectPath: env.path, iid: String(env.fx.open.iid), stateEvent },
+          "updateIssue",
+        );
+      return [await run("CLOSE"), await run("REOPEN")];
+    },
+    expect: (_env, who) => (who.reporter ? ["ok", "ok"] : [[NOT_FOUND_OR_FORBIDDEN], [NOT_FOUND_OR_FORBIDDEN]]),
+  },
+  {
+    name: "issueMove to the other project",
+    kind: "mutation",
+    run: async (env, who) => {
+      const issue = await env.db.dataSource.transaction((m) =>
+        serviceDeskIssue(m, {
+          projectId: env.fx.project.id,
+          title: `Move me (${who.viewer})`,
+          confidential: true,
+          requester: "mover@customer.example",
+        }),
+      );
+      return mutate(
+        env,
+        who,
+        "mutation($input: IssueMoveInput!) { issueMove(input: $input) { issue { id iid } errors } }",
+        { projectPath: env.path, iid: String(issue.iid), targetProjectPath: otherOf(env.path) },
+        "issueMove",
+      );
+    },
+    expect: (_env, who) =>
+      who.reporter && who.targetReporter ? "ok" : who.reporter ? [MOVE_FORBIDDEN] : [NOT_FOUND_OR_FORBIDDEN],
+  },
+  {
+    name: "updateServiceDeskSettings",
+    kind: "mutation",
+    run: (env, who) =>
+      mutate(
+        env,
+        who,
+        "mutation($input: UpdateServiceDeskSettingsInput!) { updateServiceDeskSettings(input: $input) { serviceDeskSettings { outgoingName } errors } }",
+        { projectPath: env.path, outgoingName: `Support (${who.viewer})` },
+        "updateServiceDeskSettings",
+      ),
+    expect: (_env, who) => (who.maintainer ? "ok" : [NOT_FOUND_OR_FORBIDDEN]),
+  },
+];
+
+type SubscriptionProbe = {
+  name: string;
+  query: string;
+  variables: (env: Env) => Record<string, unknown>;
+  /** Causes the event (committed through the test's own connection, as another process would). */
+  trigger: (env: Env) => Promise<string>;
+  /** The id each allowed subscriber must receive. */
+  field: "issueCreated" | "issueUpdated" | "noteCreated";
+  allowed: (who: Who) => boolean;
+};
+
+const SUBSCRIPTIONS: SubscriptionProbe[] = [
+  {
+    name: "issueCreated (confidential issue)",
+    field: "issueCreated",
+    query: "subscription($p: ID!) { issueCreated(projectPath: $p) { id externalAuthor } }",
+    variables: (env) => ({ p: env.path }),
+    trigger: async (env) => {
+      const i = await env.db.dataSource.transaction((m) =>
+        serviceDeskIssue(m, {
+          projectId: env.fx.project.id,
+          title: "New secret",
+          confidential: true,
+          requester: "x@y.example",
+        }),
+      );
+      return gid("Issue", i.id);
+    },
+    allowed: (who) => who.reporter,
+  },
+  {
+    name: "issueCreated (public issue)",
+    field: "issueCreated",
+    query: "subscription($p: ID!) { issueCreated(projectPath: $p) { id } }",
+    variables: (env) => ({ p: env.path }),
+    trigger: async (env) => {
+      const i = await env.db.dataSource.transaction((m) =>
+        serviceDeskIssue(m, {
+          projectId: env.fx.project.id,
+          title: "New public",
+          confidential: false,
+          requester: "x@y.example",
+        }),
+      );
+      return gid("Issue", i.id);
+    },
+    allowed: (who) => who.read,
+  },
+  {
+    name: "issueUpdated (confidential issue)",
+    field: "issueUpdated",
+    query: "subscription($p: ID!) { issueUpdated(projectPath: $p) { id title } }",
+    variables: (env) => ({ p: env.path }),
+    trigger: async (env) => {
+      const admin = await env.db.dataSource.query("SELECT id FROM users WHERE username = 'admin'");
+      await env.db.dataSource.transaction((m) =>
+        updateIssue(m, { issueId: env.fx.confidential.id, actorId: admin[0].id, title: `Renamed ${Date.now()}` }),
+      );
+      return gid("Issue", env.fx.confidential.id);
+    },
+    allowed: (who) => who.reporter,
+  },
+  {
+    name: "noteCreated (public note on the confidential issue)",
+    field: "noteCreated",
+    query: "subscription($id: ID!) { noteCreated(noteableId: $id) { id body } }",
+    variables: (env) => ({ id: gid("Issue", env.fx.confidential.id) }),
+    trigger: (env) => addNote(env, env.fx.confidential.id, false),
+    allowed: (who) => who.reporter,
+  },
+  {
+    name: "noteCreated (internal note on the public issue)",
+    field: "noteCreated",
+    query: "subscription($id: ID!) { noteCreated(noteableId: $id) { id body internal } }",
+    variables: (env) => ({ id: gid("Issue", env.fx.open.id) }),
+    trigger: (env) => addNote(env, env.fx.open.id, true),
+    allowed: (who) => who.reporter,
+  },
+  {
+    name: "noteCreated (public note on the public issue)",
+    field: "noteCreated",
+    query: "subscription($id: ID!) { noteCreated(noteableId: $id) { id body externalAuthor } }",
+    variables: (env) => ({ id: gid("Issue", env.fx.open.id) }),
+    trigger: (env) => addNote(env, env.fx.open.id, false),
+    allowed: (who) => who.read,
+  },
+];
+
+const addNote = async (env: Env, issueId: number, internal: boolean) => {
+  const [admin] = await env.db.dataSource.query("SELECT id FROM users WHERE username = 'admin'");
+  const note = await env.db.dataSource.transaction((m) =>
+    createNote(m, mailSettingsFromConfig(env.api.config), { issueId, authorId: admin.id, body: "Live note", internal }),
+  );
+  return gid("Note", note.id);
+};
+
+describe("authorisation matrix (F2, A3, B2)", () => {
+  let db: TestDatabase;
+  let api: TestApi;
+  let fixtures: Awaited<ReturnType<typeof createFixtures>>;
+  const auth = {} as Record<ViewerName, Auth>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    api = await startTestApi(db);
+    fixtures = await createFixtures(db.dataSource);
+    for (const v of VIEWERS) auth[v] = v === "anonymous" ? {} : { cookie: await api.signIn(v) };
+  });
+  afterAll(async () => {
+    await api?.close();
+    await db?.drop();
+  });
+
+  for (const path of PROJECTS) {
+    describe(path, () => {
+      const env = (): Env => ({ api, db, fx: fixtures[path], path, auth });
+
+      for (const probe of PROBES) {
+        it(`${probe.kind} ${probe.name}`, async () => {
+          const actual: Record<string, unknown> = {};
+          const expected: Record<string, unknown> = {};
+          for (const viewer of VIEWERS) {
+            const who = whoOf(viewer, path);
+            actual[viewer] = await probe.run(env(), who);
+            expected[viewer] = probe.expect(env(), who);
+            cells++;
+          }
+          expect(actual).toEqual(expected);
+        });
+      }
+
+      for (const sub of SUBSCRIPTIONS) {
+        it(`subscription ${sub.name}: allowed viewers receive within a second, the others never`, async () => {
+          const e = env();
+          const opened = api.subscriptionsOpened();
+          const subs = VIEWERS.map((viewer) => ({
+            who: whoOf(viewer, path),
+            sub: api.subscribe<Record<string, { id: string } | null>>(sub.query, sub.variables(e), auth[viewer]),
+          }));
+          try {
+            await waitFor(() => api.subscriptionsOpened() >= opened + VIEWERS.length, 5000, "all subscriptions");
+            const started = Date.now();
+            const id = await sub.trigger(e);
+            const allowed = subs.filter((s) => sub.allowed(s.who));
+            await waitFor(
+              () => allowed.every((s) => s.sub.events.length > 0),
+              1000,
+              `${sub.field} for allowed viewers`,
+            );
+            const elapsed = Date.now() - started;
+            // A forbidden event is filtered while the allowed ones are delivered; give it ample time to leak.
+            await new Promise((r) => setTimeout(r, 300));
+            const actual: Record<string, unknown> = {};
+            const expected: Record<string, unknown> = {};
+            for (const s of subs) {
+              actual[s.who.viewer] = {
+                received: s.sub.events.map((ev) => ev[sub.field]?.id ?? null),
+                errors: s.sub.errors,
+              };
+              expected[s.who.viewer] = { received: sub.allowed(s.who) ? [id] : [], errors: [] };
+              cells++;
+            }
+            expect(actual).toEqual(expected);
+            expect(elapsed).toBeLessThan(1000);
+          } finally {
+            await Promise.all(subs.map((s) => s.sub.close()));
+          }
+        });
+      }
+
+      it("left nothing changed where a mutation was refused", async () => {
+        const [settings] = await db.dataSource.query(
+          "SELECT outgoing_name FROM service_desk_settings WHERE project_id = $1",
+          [fixtures[path].project.id],
+        );
+        const lastMaintainer = "maintainer"; // the last viewer allowed to change settings, in VIEWERS order
+        expect(settings.outgoing_name).toBe(`Support (${lastMaintainer})`);
+        const notes: { body: string }[] = await db.dataSource.query(
+          "SELECT body FROM notes WHERE issue_id = ANY($1::int[]) AND NOT system",
+          [[fixtures[path].confidential.id, fixtures[path].open.id]],
+        );
+        const bodies = notes.map((n) => n.body);
+        for (const viewer of VIEWERS) {
+          const who = whoOf(viewer, path);
+          expect(bodies.includes(`note by ${viewer}`)).toBe(who.reporter);
+          expect(bodies.includes(`public note by ${viewer}`)).toBe(who.read && who.signedIn);
+          expect(bodies.includes(`internal note by ${viewer}`)).toBe(who.reporter);
+        }
+        const moved: { title: string }[] = await db.dataSource.query(
+          "SELECT title FROM issues WHERE project_id = $1 AND moved_to_id IS NOT NULL AND title LIKE 'Move me%' ORDER BY title",
+          [fixtures[path].project.id],
+        );
+        expect(moved.map((m) => m.title)).toEqual(
+          VIEWERS.filter((v) => whoOf(v, path).reporter && whoOf(v, path).targetReporter)
+            .map((v) => `Move me (${v})`)
+            .sort(),
+        );
+      });
+    });
+  }
+
+  it("counted every cell", () => {
+    const expectedCells = PROJECTS.length * VIEWERS.length * (PROBES.length + SUBSCRIPTIONS.length);
+    console.log(
+      `authorisation matrix: ${PROJECTS.length} projects × ${VIEWERS.length} viewers × ${PROBES.length + SUBSCRIPTIONS.length} operations = ${cells} cells`,
+    );
+    expect(cells).toBe(expectedCells);
+  });
+});
