@@ -5,6 +5,7 @@ import { createLogger, mailSettingsFromConfig } from "@tidings/core";
 import { connectAndMigrate, createDataSource } from "@tidings/db";
 import { createPgPubSub } from "./graphql/pubsub.ts";
 import { buildApiSchema } from "./graphql/schema.ts";
+import { unsubscribeRouter } from "./routes/unsubscribe.ts";
 import { createServer } from "./server.ts";
 
 const main = async () => {
