@@ -1,7 +1,7 @@
 // The api process: GraphQL (HTTP + WebSocket), sign-in, the SPA. Wiring only.
 import "reflect-metadata";
 import { ConfigError, loadConfig } from "@tidings/config";
-import { createLogger, mailSettingsFromConfig } from "@tidings/core";
+import { createLogger, mailSettingsFromConfig, seedDemo } from "@tidings/core";
 import { connectAndMigrate, createDataSource } from "@tidings/db";
 import { createPgPubSub } from "./graphql/pubsub.ts";
 import { buildApiSchema } from "./graphql/schema.ts";
@@ -32,6 +32,11 @@ const main = async () => {
   });
   const dataSource = createDataSource({ url: config.DATABASE_URL, poolSize: 20, applicationName: "tidings-api" });
   await connectAndMigrate(dataSource);
+  // Run on its own (containers), the api seeds the demo when given its password; `npm start` seeds first.
+  if (config.SEED_DEMO && config.DEMO_PASSWORD) {
+    const password = config.DEMO_PASSWORD;
+    if (await dataSource.transaction((m) => seedDemo(m, { password }))) log.info("demo.seeded");
+  }
   const pubSub = await createPgPubSub(config.DATABASE_URL, log);
   const schema = await buildApiSchema(pubSub);
   const server = await createServer(
