@@ -2,7 +2,7 @@ import { useQuery } from "@apollo/client/react";
 import { type ChangeEvent, useEffect } from "react";
 import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { ErrorState, errorMessage, LoadingState } from "../components/States.tsx";
-import { AppShellDocument } from "../graphql/__generated__/graphql.ts";
+import { AppShellDocument, ProjectNavDocument } from "../graphql/__generated__/graphql.ts";
 import { issuesPath, parseProjectPath, quarantinePath, settingsPath } from "./paths.ts";
 import { useSession } from "./session.tsx";
 
@@ -13,6 +13,11 @@ export const AppShell = () => {
   const { signOut } = useSession();
   const { data, loading, error, refetch } = useQuery(AppShellDocument, { fetchPolicy: "cache-and-network" });
   const route = parseProjectPath(location.pathname);
+  const nav = useQuery(ProjectNavDocument, {
+    variables: { fullPath: route?.projectPath ?? "" },
+    skip: !route || !data?.currentUser,
+  });
+  const canAdmin = nav.data?.project?.userPermissions.adminProject ?? false;
   const signedOut = !loading && !error && data && !data.currentUser;
 
   useEffect(() => {
@@ -86,12 +91,16 @@ export const AppShell = () => {
           >
             Issues
           </NavLink>
-          <NavLink to={settingsPath(currentPath)} className={() => navClass(route?.page === "settings")}>
-            Service Desk settings
-          </NavLink>
-          <NavLink to={quarantinePath(currentPath)} className={() => navClass(route?.page === "quarantine")}>
-            Quarantine
-          </NavLink>
+          {canAdmin ? (
+            <>
+              <NavLink to={settingsPath(currentPath)} className={() => navClass(route?.page === "settings")}>
+                Service Desk settings
+              </NavLink>
+              <NavLink to={quarantinePath(currentPath)} className={() => navClass(route?.page === "quarantine")}>
+                Quarantine
+              </NavLink>
+            </>
+          ) : null}
         </nav>
       ) : null}
       <main id="main" className="page">

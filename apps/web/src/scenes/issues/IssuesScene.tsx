@@ -82,7 +82,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
     variables: { fullPath: projectPath, ...filterVariables(filters) },
   });
   const project = data?.project;
-  usePageTitle(`${filters.tab === "service_desk" ? "Service Desk" : "Issues"} · ${projectPath}`);
+  usePageTitle(`${filters.tab === "service_desk" ? "Service Desk issues" : "Issues"} · ${projectPath}`);
 
   // Live: new and changed issues enter or leave the list on screen; the tab counts are re-read.
   const filtersRef = useRef(filters);
@@ -135,26 +135,28 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
   return (
     <section aria-labelledby="issues-title">
       <div className="page-header">
-        <PageHeading id="issues-title">{filters.tab === "service_desk" ? "Service Desk" : "Issues"}</PageHeading>
+        <PageHeading id="issues-title">Issues</PageHeading>
         <span className="muted">{project.name}</span>
       </div>
 
-      <nav className="tabs" aria-label="Issue type">
+      <div className="tabs" role="tablist" aria-label="Issue type">
         <Link
+          role="tab"
           to={issuesPath(projectPath, writeFilters({ ...filters, tab: "service_desk", author: "" }))}
           className={`tabs__tab${filters.tab === "service_desk" ? " is-active" : ""}`}
-          aria-current={filters.tab === "service_desk" ? "page" : undefined}
+          aria-selected={filters.tab === "service_desk"}
         >
           Service Desk
         </Link>
         <Link
+          role="tab"
           to={issuesPath(projectPath, writeFilters({ ...filters, tab: "all" }))}
           className={`tabs__tab${filters.tab === "all" ? " is-active" : ""}`}
-          aria-current={filters.tab === "all" ? "page" : undefined}
+          aria-selected={filters.tab === "all"}
         >
           All
         </Link>
-      </nav>
+      </div>
 
       {filters.tab === "service_desk" && project.serviceDeskAddress ? (
         <p className="sd-address">
@@ -164,22 +166,23 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
         </p>
       ) : null}
 
-      <nav className="state-tabs" aria-label="Issue state">
+      <div className="state-tabs" role="tablist" aria-label="Issue state">
         {STATE_TABS.map((tab) => {
           const count = countsProject?.[tab.countKey]?.count;
           return (
             <Link
               key={tab.value}
+              role="tab"
               to={issuesPath(projectPath, writeFilters({ ...filters, state: tab.value }))}
               className={`state-tabs__tab${filters.state === tab.value ? " is-active" : ""}`}
-              aria-current={filters.state === tab.value ? "page" : undefined}
+              aria-selected={filters.state === tab.value}
             >
               {tab.label}
               <span className="count">{count ?? "–"}</span>
             </Link>
           );
         })}
-      </nav>
+      </div>
 
       <IssueFilterBar filters={filters} onChange={update} />
 

@@ -1,8 +1,8 @@
 import { useMutation, useQuery } from "@apollo/client/react";
-import { type FormEvent, useEffect, useId, useMemo, useState } from "react";
+import { TemplatePreview } from "./TemplatePreview.tsx";
+import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { fullPathSlug } from "../../app/paths.ts";
 import { CopyButton } from "../../components/CopyButton.tsx";
-import { Markdown } from "../../components/Markdown.tsx";
 import {
   AccessDenied,
   ErrorState,
@@ -17,7 +17,7 @@ import {
   SettingsSceneDocument,
   UpdateServiceDeskSettingsDocument,
 } from "../../graphql/__generated__/graphql.ts";
-import { fillTemplate, previewAddress, sampleValues, suffixProblem, unknownPlaceholders } from "./templates.ts";
+import { previewAddress, suffixProblem, unknownPlaceholders } from "./templates.ts";
 
 type FormState = {
   enabled: boolean;
@@ -106,6 +106,8 @@ const SettingsForm = ({
   const defaultKey = numericId ? `${slug}-${numericId}-issue-` : null;
   const suffixPreview = previewAddress(address, slug, form.projectKey, defaultKey);
   const liveSuffixProblem = suffixProblem(form.projectKey.trim());
+  // A saved suffix that does not show in the address means the instance has no alias mailbox (B3, item 4).
+  const aliasMissing = !!(settings.projectKey && address && !address.includes(`${slug}-${settings.projectKey}@`));
 
   const byField = useMemo(() => {
     const map: Partial<Record<keyof FormState | "general", string[]>> = {};
@@ -195,7 +197,9 @@ const SettingsForm = ({
           hint={
             <>
               Add a suffix to the Service Desk email address: lowercase letters, digits and '_' only.
-              {suffixPreview && !liveSuffixProblem ? (
+              {aliasMissing ? (
+                <> The suffix applies to the Service Desk alias address, which is not configured on this instance.</>
+              ) : suffixPreview && !liveSuffixProblem ? (
                 <>
                   {" "}
                   Resulting address: <code data-testid="suffix-preview">{suffixPreview}</code>
@@ -368,26 +372,15 @@ const TemplateField = ({
   onChange: (value: string) => void;
   errors: string[];
 }) => {
-  const previewId = useId();
   const unknown = unknownPlaceholders(value);
   const problems = [
     ...errors,
     ...(unknown.length ? [`Unknown placeholder${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`] : []),
   ];
-  const filled = fillTemplate(value, sampleValues(projectPath, window.location.origin, kind));
   return (
     <div className="template-field">
       <TextField id={id} label={label} value={value} onChange={onChange} errors={problems} multiline />
-      <details className="template-preview">
-        <summary id={previewId}>Preview {label.toLowerCase().replace(" template", "")}</summary>
-        <div className="template-preview__body">
-          {value.trim() ? (
-            <Markdown source={filled} />
-          ) : (
-            <p className="muted">Empty: Tidings sends its default email.</p>
-          )}
-        </div>
-      </details>
+      <TemplatePreview kind={kind} label={label} projectPath={projectPath} template={value} />
     </div>
   );
 };
