@@ -1,0 +1,220 @@
+// E2/F1: the issue list (filters, full-text and #iid search, sort, stable cursor pagination, count),
+// a constant number of SQL queries per page (DataLoaders), and moving a ticket (item 41).
+import { SentNotificationEntity, UserEntity } from "@tidings/db";
+import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
+import type { Logger as TypeOrmLogger } from "typeorm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFixtures, serviceDeskIssue } from "./fixtures.ts";
+import { startTestApi, type TestApi } from "./harness.ts";
+
+type Page = {
+  project: {
+    issues: {
+      count: number;
+      nodes: { id: string; iid: string; title: string }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    };
+  };
+};
+
+const LIST = `query($p: ID!, $first: Int, $after: String, $sort: IssueSort, $state: IssueState, $search: String,
+  $labelName: [String!], $assigneeUsernames: [String!], $authorUsername: String) {
+  project(fullPath: $p) {
+    issues(first: $first, after: $after, sort: $sort, state: $state, search: $search, labelName: $labelName,
+           assigneeUsernames: $assigneeUsernames, authorUsername: $authorUsername) {
+      count
+      nodes { id iid title author { username } externalAuthor labels { nodes { title } } assignees { nodes { username } }
+              emailParticipants { email } userPermissions { updateIssue } webUrl }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
+describe("issue list, loaders and moves", () => {
+  let db: TestDatabase;
+  let api: TestApi;
+  let cookie: string;
+  let queries = 0;
+  const list = async (vars: Record<string, unknown>) => {
+    const res = await api.graphql<Page>(LIST, { p: "demo/app", ...vars }, { cookie });
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data!.project.issues;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    api = await startTestApi(db);
+    await createFixtures(db.dataSource);
+    // 60 more Service Desk issues with labels, assignees, participants; spread creation/update times.
+    await db.dataSource.transaction(async (m) => {
+      const users = await m.findBy(UserEntity, {});
+      const byName = new Map(users.map((u) => [u.username, u]));
+      for (let n = 0; n < 60; n++) {
+        const issue = await serviceDeskIssue(m, {
+          projectId: (await m.query("SELECT id FROM projects WHERE full_path = 'demo/app'"))[0].id,
+          title: n % 10 === 0 ? `Printer on fire ${n}` : `Question ${n}`,
+          confidential: n % 3 === 0,
+          requester: `customer${n}@example.net`,
+        });
+        await m.query(
+          "UPDATE issues SET created_at = now() - make_interval(mins => $2), updated_at = now() - make_interval(mins => $3), state = $4 WHERE id = $1",
+          [issue.id, n, (n * 7) % 60, n % 4 === 0 ? "closed" : "opened"],
+        );
+        const [label] = await m.query(
+          "INSERT INTO labels (project_id, title) VALUES ($1, $2) ON CONFLICT (project_id, lower(title)) DO UPDATE SET title = excluded.title RETURNING id",
+          [issue.projectId, n % 2 === 0 ? "even" : "odd"],
+        );
+        await m.query("INSERT INTO issue_labels (issue_id, label_id) VALUES ($1, $2)", [issue.id, label.id]);
+        const assignee = byName.get(n % 5 === 0 ? "reporter" : "developer")!;
+        await m.query("INSERT INTO issue_assignees (issue_id, user_id) VALUES ($1, $2)", [issue.id, assignee.id]);
+      }
+    });
+    cookie = await api.signIn("maintainer");
+    // Count every SQL statement the api runs on this database.
+    const original = db.dataSource.logger;
+    const counting: TypeOrmLogger = {
+      logQuery: () => {
+        queries++;
+      },
+      logQueryError: (...a) => original.logQueryError(...a),
+      logQuerySlow: (...a) => original.logQuerySlow(...a),
+      logSchemaBuild: (...a) => original.logSchemaBuild(...a),
+      logMigration: (...a) => original.logMigration(...a),
+      log: (...a) => original.log(...a),
+    };
+    Object.defineProperty(db.dataSource, "logger", { value: counting, configurable: true });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await db?.drop();
+  });
+
+  it("costs the same number of SQL queries for 5 and for 50 issues with authors, labels, assignees, participants", async () => {
+    const measure = async (first: number) => {
+      const before = queries;
+      const page = await list({ first, state: "all" });
+      expect(page.nodes).toHaveLength(first);
+      return queries - before;
+    };
+    const five = await measure(5);
+    const fifty = await measure(50);
+    console.log(`SQL queries per issue page: first 5 → ${five}, first 50 → ${fifty}`);
+    expect(five).toBeGreaterThanOrEqual(5); // the counter sees the page, count and the loaders' batches
+    expect(fifty).toBe(five);
+    expect(fifty).toBeLessThanOrEqual(15);
+  });
+
+  it("walks every page with a stable cursor, in each sort order, ties broken by id", async () => {
+    for (const sort of ["CREATED_DESC", "CREATED_ASC", "UPDATED_DESC", "UPDATED_ASC"]) {
+      const all = await list({ first: 100, sort, state: "all" });
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const page = await list({ first: 7, after, sort, state: "all" });
+        expect(page.count).toBe(all.count);
+        seen.push(...page.nodes.map((n) => n.id));
+        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (after);
+      expect(seen).toEqual(all.nodes.map((n) => n.id));
+      expect(new Set(seen).size).toBe(62);
+    }
+    const created = await list({ first: 3, sort: "CREATED_ASC", state: "all" });
+    expect(created.nodes.map((n) => n.title)).toEqual(["Question 59", "Question 58", "Question 57"]);
+  });
+
+  it("filters by state, labels, assignees, author, full text and #iid, and counts the matches", async () => {
+    expect((await list({ state: "opened" })).count).toBe(2 + 45);
+    expect((await list({ state: "closed" })).count).toBe(15);
+    expect((await list({ state: "all", labelName: ["even"] })).count).toBe(30);
+    expect((await list({ state: "all", labelName: ["EVEN", "customer"] })).count).toBe(0);
+    expect((await list({ state: "all", assigneeUsernames: ["reporter"] })).count).toBe(12);
+    expect((await list({ state: "all", authorUsername: "support-bot" })).count).toBe(62);
+    expect((await list({ state: "all", authorUsername: "developer" })).count).toBe(0);
+    const fire = await list({ state: "all", search: "printer fire" });
+    expect(fire.nodes.map((n) => n.title).sort()).toEqual(
+      [0, 10, 20, 30, 40, 50].map((n) => `Printer on fire ${n}`).sort(),
+    );
+    expect((await list({ state: "all", search: "customer7@example.net" })).nodes.map((n) => n.title)).toEqual([
+      "Question 7",
+    ]);
+    expect((await list({ state: "all", search: "#2" })).nodes.map((n) => n.iid)).toEqual(["2"]);
+    expect((await list({ state: "all", search: '"fire 10" OR "Question 11"' })).count).toBe(2);
+  });
+
+  it("answers a malformed cursor with an empty page, never an error", async () => {
+    const page = await list({ first: 5, after: "not-a-cursor" });
+    expect(page.nodes).toEqual([]);
+  });
+
+  it("moves a ticket: participants copied, sent notifications re-pointed, notes kept, old issue closed (item 41)", async () => {
+    const source = await db.dataSource.transaction((m) =>
+      serviceDeskIssue(m, {
+        projectId: 1,
+        title: "Wrong project",
+        confidential: true,
+        requester: "mover@customer.example",
+      }),
+    );
+    const [participant] = await db.dataSource.query("SELECT id FROM issue_email_participants WHERE issue_id = $1", [
+      source.id,
+    ]);
+    await db.dataSource.manager.insert(SentNotificationEntity, {
+      replyKey: "0123456789abcdef0123456789abcdef",
+      projectId: source.projectId,
+      issueId: source.id,
+      participantId: participant.id,
+      recipientEmail: "mover@customer.example",
+    });
+    const res = await api.graphql<{ issueMove: { issue: { id: string; iid: string } | null; errors: string[] } }>(
+      "mutation($input: IssueMoveInput!) { issueMove(input: $input) { issue { id iid } errors } }",
+      { input: { projectPath: "demo/app", iid: String(source.iid), targetProjectPath: "demo/other" } },
+      { cookie },
+    );
+    expect(res.data?.issueMove.errors).toEqual([]);
+    const newId = Number(res.data?.issueMove.issue?.id.split("/").pop());
+    const moved = await api.graphql<{
+      project: {
+        issue: {
+          title: string;
+          confidential: boolean;
+          externalAuthor: string;
+          emailParticipants: { email: string }[];
+          notes: { nodes: { body: string; system: boolean }[] };
+        };
+      };
+    }>(
+      `query($iid: String!) { project(fullPath: "demo/other") { issue(iid: $iid) { title confidential externalAuthor
+         emailParticipants { email } notes { nodes { body system } } } } }`,
+      { iid: res.data?.issueMove.issue?.iid },
+      { cookie },
+    );
+    expect(moved.data?.project.issue).toMatchObject({
+      title: "Wrong project",
+      confidential: true,
+      externalAuthor: "mover@customer.example",
+      emailParticipants: [{ email: "mover@customer.example" }],
+    });
+    expect(moved.data?.project.issue.notes.nodes.at(-1)).toEqual({
+      body: `moved from demo/app#${source.iid}`,
+      system: true,
+    });
+    const sent = await db.dataSource.manager.findOneByOrFail(SentNotificationEntity, {
+      replyKey: "0123456789abcdef0123456789abcdef",
+    });
+    expect(sent.issueId).toBe(newId);
+    const [copy] = await db.dataSource.query("SELECT id FROM issue_email_participants WHERE issue_id = $1", [newId]);
+    expect(sent.participantId).toBe(copy.id);
+    const old = await api.graphql<{ project: { issue: { state: string; movedTo: { id: string } } } }>(
+      `query($iid: String!) { project(fullPath: "demo/app") { issue(iid: $iid) { state movedTo { id } } } }`,
+      { iid: String(source.iid) },
+      { cookie },
+    );
+    expect(old.data?.project.issue).toEqual({ state: "closed", movedTo: { id: `gid://tidings/Issue/${newId}` } });
+    const again = await api.graphql<{ issueMove: { errors: string[] } }>(
+      "mutation($input: IssueMoveInput!) { issueMove(input: $input) { errors } }",
+      { input: { projectPath: "demo/app", iid: String(source.iid), targetProjectPath: "demo/other" } },
+      { cookie },
+    );
+    expect(again.data?.issueMove.errors).toEqual(["Cannot move issue which was already moved."]);
+  });
+});
