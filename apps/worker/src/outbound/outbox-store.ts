@@ -139,3 +139,14 @@ export const markRetry = async (
 /** A permanent failure (or retries exhausted): shown on the issue with the reason. */
 export const markFailed = async (ds: DataSource, claim: { id: number; attempts: number }, error: string) =>
   changed(await ds.query(transition("status = 'failed', last_error = $3"), [claim.id, claim.attempts, error]));
+
+/** Gives back claimed emails that were never attempted (the runner is stopping): due again at once. */
+export const releaseClaims = async (ds: DataSource, claims: { id: number; attempts: number }[]) => {
+  if (claims.length === 0) return;
+  await ds.query(
+    `UPDATE outbound_emails o SET status = 'queued', attempts = o.attempts - 1, locked_until = NULL, updated_at = now()
+       FROM unnest($1::int[], $2::int[]) AS c(id, attempts)
+      WHERE o.id = c.id AND o.attempts = c.attempts AND o.status = 'sending'`,
+    [claims.map((c) => c.id), claims.map((c) => c.attempts)],
+  );
+};

@@ -18,7 +18,15 @@ import pg from "pg";
 import type { WorkerContext } from "../context.ts";
 import { attachmentPath, mailOptionsFor } from "./compose.ts";
 import { DEFAULT_SMTP_TIMEOUTS, type Delivery, emlDelivery, type SmtpTimeouts, smtpDelivery } from "./delivery.ts";
-import { type ClaimedEmail, claimDueEmails, extendLeases, markFailed, markRetry, markSent } from "./outbox-store.ts";
+import {
+  type ClaimedEmail,
+  claimDueEmails,
+  extendLeases,
+  markFailed,
+  markRetry,
+  markSent,
+  releaseClaims,
+} from "./outbox-store.ts";
 import {
   classifySendError,
   DEFAULT_RETRY_POLICY,
@@ -30,6 +38,8 @@ import {
 export type OutboundOptions = {
   /** Emails sent at the same time (and SMTP connections in the pool). */
   concurrency: number;
+  /** Emails claimed per query; the ones not sending yet wait in memory, under the same lease. */
+  claimBatch: number;
   /** Fallback poll for due emails when no notification arrives. */
   pollIntervalMs: number;
   /** How long a claimed email is reserved for this runner; extended while the send lasts. */
@@ -41,6 +51,7 @@ export type OutboundOptions = {
 
 export const DEFAULT_OUTBOUND_OPTIONS: OutboundOptions = {
   concurrency: 4,
+  claimBatch: 16,
   pollIntervalMs: 5_000,
   leaseMs: 5 * 60_000,
   retry: DEFAULT_RETRY_POLICY,
@@ -152,30 +163,39 @@ export const startOutboundRunner = async (
     else log.warn(fields, "outbound.sent_after_lease_lost");
   };
 
+  // Claimed but not sending yet: claiming a batch per query keeps the database work per email low.
+  const buffer: ClaimedEmail[] = [];
+  const dispatch = () => {
+    while (inFlight.size < opts.concurrency && buffer.length > 0) {
+      const email = buffer.shift()!;
+      const done = deliverOne(email)
+        .catch((err) => log.error({ err, outboxId: email.id }, "outbound.deliver_crashed"))
+        .finally(() => {
+          inFlight.delete(email.id);
+          wake();
+        });
+      inFlight.set(email.id, { id: email.id, attempts: email.attempts, done });
+    }
+  };
+
   const loop = async () => {
     while (!stopping) {
       wakeRequested = false;
-      const free = opts.concurrency - inFlight.size;
-      if (free > 0) {
-        let claimed: ClaimedEmail[] = [];
+      dispatch();
+      // Prefetch while sends are in flight, so a free slot never waits for a claim.
+      if (buffer.length < opts.concurrency) {
+        const want = Math.max(opts.claimBatch, opts.concurrency) - buffer.length;
         try {
-          claimed = await claimDueEmails(ds, free, opts.leaseMs);
+          const claimed = await claimDueEmails(ds, want, opts.leaseMs);
+          buffer.push(...claimed);
+          // A full batch: more may be due.
+          if (claimed.length === want) wakeRequested = true;
         } catch (err) {
           log.error({ err }, "outbound.claim_failed");
           await waitForWake(opts.pollIntervalMs);
           continue;
         }
-        for (const email of claimed) {
-          const done = deliverOne(email)
-            .catch((err) => log.error({ err, outboxId: email.id }, "outbound.deliver_crashed"))
-            .finally(() => {
-              inFlight.delete(email.id);
-              wake();
-            });
-          inFlight.set(email.id, { id: email.id, attempts: email.attempts, done });
-        }
-        // A full batch: more may be due; claim again as soon as a slot is free.
-        if (claimed.length === free) wakeRequested = true;
+        dispatch();
       }
       await waitForWake(opts.pollIntervalMs);
     }
@@ -209,7 +229,7 @@ export const startOutboundRunner = async (
 
   const heartbeat = setInterval(
     () => {
-      extendLeases(ds, [...inFlight.values()], opts.leaseMs).catch((err) => log.warn({ err }, "outbound.lease_failed"));
+      extendLeases(ds, [...inFlight.values(), ...buffer], opts.leaseMs).catch((err) => log.warn({ err }, "outbound.lease_failed"));
     },
     Math.max(100, Math.floor(opts.leaseMs / 3)),
   );
@@ -233,6 +253,10 @@ export const startOutboundRunner = async (
       stopping = true;
       wake();
       await running;
+      await record("release", async () => {
+        await releaseClaims(ds, buffer.splice(0));
+        return true;
+      }).catch((err) => log.warn({ err }, "outbound.release_failed"));
       await Promise.allSettled([...inFlight.values()].map((f) => f.done));
       clearInterval(heartbeat);
       for (const t of timers) clearTimeout(t);
