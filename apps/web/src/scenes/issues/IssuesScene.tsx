@@ -76,10 +76,15 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
   };
   const { data, loading, error, refetch, fetchMore, subscribeToMore } = useQuery(IssuesSceneDocument, {
     variables: listVariables,
+    // Show the cached list at once, then refresh: issues change while the responder is in a thread.
+    fetchPolicy: "cache-and-network",
+    nextFetchPolicy: "cache-first",
     notifyOnNetworkStatusChange: true,
   });
   const counts = useQuery(IssueCountsDocument, {
     variables: { fullPath: projectPath, ...filterVariables(filters) },
+    fetchPolicy: "cache-and-network",
+    nextFetchPolicy: "cache-first",
   });
   const project = data?.project;
   usePageTitle(`${filters.tab === "service_desk" ? "Service Desk issues" : "Issues"} · ${projectPath}`);
@@ -129,7 +134,8 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
   if (!data && error) return <ErrorState message={errorMessage(error)} onRetry={() => refetch()} />;
   if (!project) return <ProjectNotFound />;
   const issues = project.issues;
-  const nodes = issues?.nodes ?? [];
+  // An issue changed elsewhere (e.g. closed in its thread) leaves the list at once, before the refresh lands.
+  const nodes = (issues?.nodes ?? []).filter((n) => filters.state === "all" || n.state === filters.state);
   const countsProject = counts.data?.project;
 
   return (

@@ -1,0 +1,61 @@
+// Helpers for the responder-app specs (issue 6). The product itself is booted by e2e/support.
+import { expect, type Page } from "@playwright/test";
+
+export const unique = (prefix: string) =>
+  `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+/** GraphQL over HTTP with the page's session cookie (the same API the SPA uses). */
+export const graphql = async <T = Record<string, unknown>>(
+  page: Page,
+  query: string,
+  variables: Record<string, unknown> = {},
+) => {
+  const response = await page.request.post("/graphql", { data: { query, variables } });
+  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  expect(body.errors ?? [], `GraphQL errors for ${query.slice(0, 60)}`).toEqual([]);
+  return body.data as T;
+};
+
+export const serviceDeskAddress = async (page: Page, fullPath: string) => {
+  const data = await graphql<{ project: { serviceDeskAddress: string | null } | null }>(
+    page,
+    "query ($p: ID!) { project(fullPath: $p) { serviceDeskAddress } }",
+    { p: fullPath },
+  );
+  const address = data.project?.serviceDeskAddress;
+  if (!address) throw new Error(`no Service Desk address visible for ${fullPath}`);
+  return address;
+};
+
+/**
+ * Resolves once the SPA has sent graphql-ws `subscribe` messages for every named operation. Call it
+ * before navigating; await it before causing the event, so a live update cannot race the subscription.
+ */
+export const subscriptionsStarted = (page: Page, operationNames: string[]) =>
+  new Promise<void>((resolve) => {
+    const pending = new Set(operationNames);
+    page.on("websocket", (ws) => {
+      ws.on("framesent", (frame) => {
+        const text = typeof frame.payload === "string" ? frame.payload : frame.payload.toString();
+        if (!text.includes('"subscribe"')) return;
+        try {
+          const message = JSON.parse(text) as { type?: string; payload?: { operationName?: string } };
+          if (message.type === "subscribe" && message.payload?.operationName)
+            pending.delete(message.payload.operationName);
+        } catch {
+          return;
+        }
+        if (pending.size === 0) setTimeout(resolve, 300); // the server registers the subscription asynchronously
+      });
+    });
+  });
+
+/** Collects console errors and uncaught exceptions; assert `toEqual([])` at the end of a test. */
+export const collectPageErrors = (page: Page) => {
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  return errors;
+};
