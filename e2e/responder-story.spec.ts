@@ -20,7 +20,7 @@ test("a customer's email becomes a live issue that a responder answers, notes in
   await expect(page.getByRole("tab", { name: "Service Desk", selected: true })).toBeVisible();
   await listLive;
   await page.evaluate(() => {
-    (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
+    (globalThis as unknown as { __sameDocument: boolean }).__sameDocument = true;
   });
 
   await sendCustomerMail({
@@ -31,7 +31,7 @@ test("a customer's email becomes a live issue that a responder answers, notes in
   });
   const row = page.getByRole("link", { name: subject });
   await expect(row).toBeVisible({ timeout: 30_000 });
-  expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+  expect(await page.evaluate(() => (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
   await expect(page.getByRole("listitem").filter({ has: row })).toContainText(customer);
 
   const threadLive = subscriptionsStarted(page, ["NoteCreated"]);
