@@ -20,6 +20,8 @@ export type SmtpCaptureOptions = {
   port?: number;
   /** Decide the reply to each RCPT TO. */
   onRcpt?: (address: string) => Refusal;
+  /** Wait this long before answering DATA (a slow server). */
+  replyDelayMs?: number;
   /** Decide the reply after DATA, with the message already read. */
   onMessage?: (raw: Buffer, envelope: { from: string; to: string[] }) => Refusal;
 };
@@ -75,7 +77,8 @@ export const startSmtpCapture = async (options: SmtpCaptureOptions = {}): Promis
         const r = options.onMessage?.(raw, envelope) ?? null;
         if (r) return callback(refuse(r));
         // Parse before answering 250, so a test that saw the 250 sees the message.
-        const p = simpleParser(raw)
+        const p = new Promise((resolve) => setTimeout(resolve, options.replyDelayMs ?? 0))
+          .then(() => simpleParser(raw))
           .then((parsed) => {
             messages.push({ envelope, raw, parsed, headers: rawHeaders(raw) });
             callback(null, "2.0.0 Ok: queued");

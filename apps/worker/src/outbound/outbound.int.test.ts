@@ -324,6 +324,40 @@ describe("the outbox runner", () => {
     expect((await repo.findOneByOrFail({ issueId: live.issueId })).status).toBe("sending");
   });
 
+  it("finishes the send in flight when stopped, and gives back the emails it had not started", async () => {
+    const smtp = await startSmtpCapture({ replyDelayMs: 700 });
+    cleanups.push(() => smtp.stop());
+    const { ctx, mail } = await setup({ smtp });
+    for (let i = 0; i < 3; i++) await seedTicket(ds, mail, { requester: `user${i}@customer.test` });
+    const runner = await startOutbound(ctx, { ...FAST, concurrency: 1 });
+    await expect.poll(async () => (await outbox()).filter((r) => r.status === "sending").length).toBe(3);
+    await runner.stop();
+    const rows = await outbox();
+    expect(rows.map((r) => r.status)).toEqual(["sent", "queued", "queued"]);
+    expect(rows.map((r) => r.attempts)).toEqual([1, 0, 0]);
+    expect(smtp.messages).toHaveLength(1);
+  });
+
+  it("marks an email failed with a clear reason when an attachment file is missing", async () => {
+    const { smtp, ctx, mail } = await setup();
+    const t = await seedTicket(ds, mail);
+    const att = await ds.getRepository(AttachmentEntity).save({
+      projectId: t.projectId,
+      secret: "s-missing",
+      filename: "gone.pdf",
+      contentType: "application/pdf",
+      sizeBytes: 100,
+      sha256: "ab".repeat(32),
+    });
+    await ds.transaction((m) =>
+      createNote(m, mail, { issueId: t.issueId, authorId: t.agentId, body: "File", attachmentIds: [att.id] }),
+    );
+    await run(ctx);
+    await expect.poll(async () => (await outbox()).map((r) => r.status)).toEqual(["sent", "failed"]);
+    expect((await outbox())[1].lastError).toMatch(/^The email could not be built: .*ENOENT/);
+    expect(smtp!.messages).toHaveLength(1);
+  });
+
   it("writes .eml files under DATA_DIR/outbox without SMTP_URL and marks them sent", async () => {
     const { ctx, mail } = await setup({ smtp: null });
     const t = await seedTicket(ds, mail);

@@ -114,6 +114,11 @@ describe("a customer's reply to a new-note email", () => {
     // The reply goes out to bob (D2) and not back to jane, its author.
     const out = await ds.getRepository(OutboundEmailEntity).findBy({ noteId: reply.id });
     expect(out.map((r) => r.toAddress)).toEqual(["bob@customer.test"]);
+    // Jane's quoted email carried her unsubscribe link: bob must not get her key.
+    const janeKey = email.headers.get("x-tidings-reply-key")![0];
+    expect(reply.body).toContain(janeKey);
+    expect(out[0].textBody).not.toContain(janeKey);
+    expect(out[0].htmlBody).not.toContain(janeKey);
   });
 
   it("comes back as a trimmed note when it quotes Outlook-style (From: … Sent: …)", async () => {

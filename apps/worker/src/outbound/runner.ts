@@ -229,7 +229,9 @@ export const startOutboundRunner = async (
 
   const heartbeat = setInterval(
     () => {
-      extendLeases(ds, [...inFlight.values(), ...buffer], opts.leaseMs).catch((err) => log.warn({ err }, "outbound.lease_failed"));
+      extendLeases(ds, [...inFlight.values(), ...buffer], opts.leaseMs).catch((err) =>
+        log.warn({ err }, "outbound.lease_failed"),
+      );
     },
     Math.max(100, Math.floor(opts.leaseMs / 3)),
   );

@@ -16,6 +16,7 @@ import {
   issueThreadId,
   newReplyKey,
   randomMessageId,
+  redactReplyKeys,
   replyAddress,
   replyReference,
   unsubscribeAddress,
@@ -184,13 +185,14 @@ export const queueNewNoteEmails = async (db: EntityManager, mail: MailSettings, 
   const thread = issueThreadId(mail, issue.id);
   const subject = subjectFor(issue);
   const attachments = participants.length > 0 ? await noteEmailAttachments(db, note.id) : [];
+  const noteText = redactReplyKeys(note.body);
   let queued = 0;
   for (const participant of participants) {
     if (note.externalAuthor && participant.email.toLowerCase() === note.externalAuthor.toLowerCase()) continue;
     const replyKey = await sentNotification(db, issue, participant);
     const body = renderEmail(
       settings?.newNoteTemplate || DEFAULT_TEMPLATES.newNote,
-      { ...baseValues(mail, project, issue, replyKey), NOTE_TEXT: note.body },
+      { ...baseValues(mail, project, issue, replyKey), NOTE_TEXT: noteText },
       { subject, baseUrl: mail.publicUrl },
     );
     const fromName =

@@ -103,3 +103,16 @@ describe("previewTemplate", () => {
     expect(p.text).toContain("acme/web#42");
   });
 });
+
+describe("redactReplyKeys", () => {
+  it("hides the reply keys a quoted email carries, and nothing else", async () => {
+    const { redactReplyKeys } = await import("./reply-key.ts");
+    const key = "0123456789abcdef0123456789abcdef";
+    const quoted = `> unsubscribe: https://desk.example.com/-/unsubscribe/${key}\n> incoming+${key}@x.test incoming+${key}-unsubscribe@x.test <reply-${key}@desk.example.com>\nSee #12 and a1b2.`;
+    const out = redactReplyKeys(quoted);
+    expect(out).not.toContain(key);
+    expect(out).toContain("/-/unsubscribe/[redacted]");
+    expect(out).toContain("incoming+[redacted]@x.test incoming+[redacted]-unsubscribe@x.test");
+    expect(out).toContain("See #12 and a1b2.");
+  });
+});

@@ -13,3 +13,14 @@ export const unsubscribeUrl = (mail: MailSettings, key: string) => `${mail.publi
 export const replyReference = (mail: MailSettings, key: string) => `reply-${key}@${mail.messageIdHost}`;
 export const issueThreadId = (mail: MailSettings, issueId: number) => `issue_${issueId}@${mail.messageIdHost}`;
 export const randomMessageId = (mail: MailSettings) => `${randomBytes(16).toString("hex")}@${mail.messageIdHost}`;
+
+/**
+ * Hides reply keys quoted in a note (a reply quotes the email it answers, with that participant's
+ * unsubscribe link and reply address) before the note is emailed to other participants: a key lets
+ * whoever holds it unsubscribe its owner.
+ */
+export const redactReplyKeys = (text: string) =>
+  text
+    .replace(/(\/-\/unsubscribe\/)[0-9a-f]{32}\b/gi, "$1[redacted]")
+    .replace(/\+[0-9a-f]{32}(-unsubscribe)?@/gi, "+[redacted]$1@")
+    .replace(/\breply-[0-9a-f]{32}@/gi, "reply-[redacted]@");
