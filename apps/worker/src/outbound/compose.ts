@@ -5,6 +5,12 @@ import type { ClaimedEmail } from "./outbox-store.ts";
 /** Headers that nodemailer writes itself from dedicated options; the rest of `headers` go out as they are. */
 const DEDICATED = new Set(["reply-to", "message-id", "in-reply-to", "references", "from", "to", "subject", "date"]);
 
+// Printable ASCII that fits on one line goes out exactly as stored, unfolded (Outlook and Exchange are
+// picky about folded list and threading headers); anything else is encoded by nodemailer (RFC 2047).
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const headerValue = (name: string, value: string) =>
+  PRINTABLE_ASCII.test(value) && name.length + value.length < 900 ? { prepared: true, value } : value;
+
 const bracket = (id: string) => `<${id.replace(/^<|>$/g, "")}>`;
 
 /** Where an attachment's bytes are; refuses paths that would leave DATA_DIR. */
@@ -21,12 +27,12 @@ export const attachmentPath = (dataDir: string, storagePath: string) => {
  * apart from the MIME boundaries.
  */
 export const mailOptionsFor = (row: ClaimedEmail, opts: { emailFrom: string; dataDir: string }): SendMailOptions => {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string | { prepared: boolean; value: string }> = {};
   let replyTo: string | undefined;
   for (const [name, value] of Object.entries(row.headers ?? {})) {
     const lower = name.toLowerCase();
     if (lower === "reply-to") replyTo = value;
-    else if (!DEDICATED.has(lower)) headers[name] = value;
+    else if (!DEDICATED.has(lower)) headers[name] = headerValue(name, value);
   }
   return {
     from: { name: row.fromName ?? "Tidings", address: opts.emailFrom },

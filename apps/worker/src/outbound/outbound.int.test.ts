@@ -79,6 +79,10 @@ describe("the outbox runner", () => {
     expect(header(m, "List-Unsubscribe")).toBe(
       `<https://desk.example.com/-/unsubscribe/${key}>, <mailto:incoming+${key}-unsubscribe@tidings.localhost>`,
     );
+    // Unfolded, on one line, as stored.
+    expect(m.raw.toString()).toContain(
+      `\r\nList-Unsubscribe: <https://desk.example.com/-/unsubscribe/${key}>, <mailto:incoming+${key}-unsubscribe@tidings.localhost>\r\n`,
+    );
     expect(header(m, "List-Unsubscribe-Post")).toBe("List-Unsubscribe=One-Click");
     expect(header(m, "Auto-Submitted")).toBe("auto-replied");
     expect(header(m, "X-Auto-Response-Suppress")).toBe("All");
