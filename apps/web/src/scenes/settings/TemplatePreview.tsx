@@ -1,17 +1,10 @@
 import { useQuery } from "@apollo/client/react";
 import { useEffect, useState } from "react";
 import { Markdown } from "../../components/Markdown.tsx";
-import {
-  ServiceDeskTemplatePreviewDocument,
-  type ServiceDeskTemplateKind,
-} from "../../graphql/__generated__/graphql.ts";
+import { ServiceDeskTemplatePreviewDocument } from "../../graphql/__generated__/graphql.ts";
 import { fillTemplate, sampleValues } from "./templates.ts";
 
-const KIND: Record<"thank_you" | "new_note" | "new_participant", ServiceDeskTemplateKind> = {
-  thank_you: "THANK_YOU",
-  new_note: "NEW_NOTE",
-  new_participant: "NEW_PARTICIPANT",
-};
+const FIELD = { thank_you: "thankYou", new_note: "newNote", new_participant: "newParticipant" } as const;
 
 const useDebounced = <T,>(value: T, ms: number) => {
   const [debounced, setDebounced] = useState(value);
@@ -41,10 +34,16 @@ export const TemplatePreview = ({
   const [open, setOpen] = useState(false);
   const debounced = useDebounced(template, 300);
   const { data, error } = useQuery(ServiceDeskTemplatePreviewDocument, {
-    variables: { projectPath, kind: KIND[kind], template: debounced.trim() ? debounced : null },
+    variables: {
+      projectPath,
+      template: debounced.trim() ? debounced : null,
+      thankYou: kind === "thank_you",
+      newNote: kind === "new_note",
+      newParticipant: kind === "new_participant",
+    },
     skip: !open,
   });
-  const preview = data?.previewServiceDeskTemplate;
+  const preview = data?.[FIELD[kind]];
   const title = `Preview of the ${label.toLowerCase().replace(" template", "")}`;
   return (
     <details className="template-preview" onToggle={(e) => setOpen(e.currentTarget.open)}>
