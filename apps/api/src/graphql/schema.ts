@@ -6,6 +6,7 @@ import { CurrentUserResolver } from "./resolvers/current-user.resolver.ts";
 import { IssueConnectionResolver, IssueResolver, NoteResolver } from "./resolvers/issue.resolver.ts";
 import { IssueMutationsResolver } from "./resolvers/issue-mutations.resolver.ts";
 import { ProjectResolver } from "./resolvers/project.resolver.ts";
+import { QuarantineResolver } from "./resolvers/quarantine.resolver.ts";
 import { ServiceDeskResolver } from "./resolvers/service-desk.resolver.ts";
 import { SubscriptionsResolver } from "./resolvers/subscriptions.resolver.ts";
 
@@ -17,6 +18,7 @@ export const RESOLVERS = [
   NoteResolver,
   IssueMutationsResolver,
   ServiceDeskResolver,
+  QuarantineResolver,
   SubscriptionsResolver,
 ] as const;
 

@@ -1,0 +1,181 @@
+import {
+  deleteInboundEmail,
+  ingestSettingsFromConfig,
+  processInboundEmail,
+  releaseInboundEmail,
+  retryInboundEmail,
+} from "@tidings/core";
+import { InboundEmailEntity, QUARANTINE_STATUSES } from "@tidings/db";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import type { ApiContext } from "../../context.ts";
+import { NOT_FOUND_OR_FORBIDDEN, readableIssue, readableProject } from "../access.ts";
+import { fromGid } from "../ids.ts";
+import { loadersOf } from "../loaders.ts";
+import { runMutation } from "../mutation.ts";
+import { QuarantineStatus } from "../types/enums.ts";
+import {
+  InboundEmailConnectionType,
+  InboundEmailDeleteInput,
+  InboundEmailPayload,
+  InboundEmailReleaseInput,
+  InboundEmailRetryInput,
+  InboundEmailType,
+  MAX_RAW_SOURCE_CHARS,
+  presentInboundEmail,
+} from "../types/inbound-email.type.ts";
+import { IssueType, presentIssue } from "../types/issue.type.ts";
+import { ProjectType, presentProject } from "../types/project.type.ts";
+import { pageSize } from "./project.resolver.ts";
+
+/**
+ * C12: a message routed to a project is managed by its Maintainers+; one that reached no project
+ * (unknown address, auto-reply to nobody) by instance admins only.
+ */
+const canManage = async (ctx: ApiContext, projectId: number | null) => {
+  if (ctx.viewer?.admin) return true;
+  if (projectId === null || !ctx.viewer) return false;
+  return (await loadersOf(ctx).abilities.load(projectId))?.adminServiceDesk ?? false;
+};
+
+const manageableEmail = async (ctx: ApiContext, gid: string) => {
+  const id = fromGid("InboundEmail", gid);
+  if (id === null) return null;
+  const row = await ctx.dataSource.manager.findOne(InboundEmailEntity, {
+    where: { id },
+    select: { id: true, projectId: true, status: true },
+  });
+  return row && (await canManage(ctx, row.projectId)) ? row : null;
+};
+
+const reload = async (ctx: ApiContext, id: number) =>
+  presentInboundEmail(await ctx.dataSource.manager.findOneByOrFail(InboundEmailEntity, { id }));
+
+@Resolver(() => InboundEmailType)
+export class QuarantineResolver {
+  @Query(() => InboundEmailConnectionType, {
+    description:
+      "Quarantined messages, newest first (C12). With projectPath: that project's (Maintainer+); without: all (admins).",
+  })
+  async quarantine(
+    @Ctx() ctx: ApiContext,
+    @Arg("projectPath", () => ID, { nullable: true }) projectPath: string | null,
+    @Arg("status", () => QuarantineStatus, { nullable: true }) status: QuarantineStatus | null,
+    @Arg("first", () => Int, { nullable: true }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+  ): Promise<InboundEmailConnectionType> {
+    const empty = { nodes: [], pageInfo: { hasNextPage: false, endCursor: null }, count: 0 };
+    let projectId: number | null = null;
+    if (projectPath) {
+      const found = await readableProject(ctx, { fullPath: projectPath });
+      if (!found?.abilities.adminServiceDesk) return empty;
+      projectId = found.project.id;
+    } else if (!ctx.viewer?.admin) {
+      return empty;
+    }
+    const limit = pageSize(first);
+    const afterId = after && /^\d{1,10}$/.test(after) ? Number(after) : null;
+    const qb = ctx.dataSource.manager
+      .createQueryBuilder(InboundEmailEntity, "e")
+      .select([
+        "e.id",
+        "e.status",
+        "e.reason",
+        "e.fromAddress",
+        "e.envelopeFrom",
+        "e.envelopeTo",
+        "e.subject",
+        "e.messageId",
+        "e.transport",
+        "e.sizeBytes",
+        "e.attempts",
+        "e.receivedAt",
+        "e.processedAt",
+        "e.projectId",
+        "e.issueId",
+      ])
+      .where("e.status IN (:...statuses)", { statuses: status ? [status] : QUARANTINE_STATUSES });
+    if (projectId !== null) qb.andWhere("e.projectId = :projectId", { projectId });
+    const count = await qb.clone().getCount();
+    if (afterId !== null) qb.andWhere("e.id < :afterId", { afterId });
+    const rows = await qb
+      .orderBy("e.id", "DESC")
+      .take(limit + 1)
+      .getMany();
+    const nodes = rows.slice(0, limit).map(presentInboundEmail);
+    return {
+      nodes,
+      pageInfo: { hasNextPage: rows.length > limit, endCursor: nodes.length ? String(nodes.at(-1)!.dbId) : null },
+      count,
+    };
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The message as received (RFC 822), decoded as UTF-8; cut at 1,000,000 characters.",
+  })
+  async rawSource(@Root() e: InboundEmailType, @Ctx() ctx: ApiContext): Promise<string | null> {
+    if (!(await canManage(ctx, e.projectId))) return null;
+    const row = await ctx.dataSource.manager.findOne(InboundEmailEntity, {
+      where: { id: e.dbId },
+      select: { id: true, raw: true },
+    });
+    return row ? row.raw.toString("utf8").slice(0, MAX_RAW_SOURCE_CHARS) : null;
+  }
+
+  @FieldResolver(() => ProjectType, { nullable: true, description: "The project it was routed to, if visible." })
+  async project(@Root() e: InboundEmailType, @Ctx() ctx: ApiContext): Promise<ProjectType | null> {
+    if (e.projectId === null) return null;
+    const found = await readableProject(ctx, { id: e.projectId });
+    return found ? presentProject(found.project) : null;
+  }
+
+  @FieldResolver(() => IssueType, { nullable: true, description: "The issue it opened or commented on, if visible." })
+  async issue(@Root() e: InboundEmailType, @Ctx() ctx: ApiContext): Promise<IssueType | null> {
+    const found = await readableIssue(ctx, e.issueId);
+    return found ? presentIssue(found.issue) : null;
+  }
+
+  @Mutation(() => InboundEmailPayload, { description: "Runs the pipeline again for a quarantined message (C12)." })
+  async inboundEmailRetry(
+    @Arg("input", () => InboundEmailRetryInput) input: InboundEmailRetryInput,
+    @Ctx() ctx: ApiContext,
+  ): Promise<InboundEmailPayload> {
+    const row = await manageableEmail(ctx, input.id);
+    if (!row) return { inboundEmail: null, errors: [NOT_FOUND_OR_FORBIDDEN] };
+    const result = await runMutation(ctx, (db) => retryInboundEmail(db, { id: row.id }));
+    if (!result.ok) return { inboundEmail: null, errors: result.errors };
+    // Process it now (the worker would otherwise pick it up); SKIP LOCKED keeps the two from colliding.
+    await processInboundEmail(ctx.dataSource, ingestSettingsFromConfig(ctx.config), row.id);
+    return { inboundEmail: await reload(ctx, row.id), errors: [] };
+  }
+
+  @Mutation(() => InboundEmailPayload, {
+    description: "Applies a quarantined message to a project as Service Desk mail (Maintainer+ of both; C12).",
+  })
+  async inboundEmailRelease(
+    @Arg("input", () => InboundEmailReleaseInput) input: InboundEmailReleaseInput,
+    @Ctx() ctx: ApiContext,
+  ): Promise<InboundEmailPayload> {
+    const row = await manageableEmail(ctx, input.id);
+    if (!row) return { inboundEmail: null, errors: [NOT_FOUND_OR_FORBIDDEN] };
+    const target = await readableProject(ctx, { fullPath: input.projectPath });
+    if (!target?.abilities.adminServiceDesk) return { inboundEmail: null, errors: [NOT_FOUND_OR_FORBIDDEN] };
+    const result = await runMutation(ctx, (db) =>
+      releaseInboundEmail(db, ingestSettingsFromConfig(ctx.config), { id: row.id, projectId: target.project.id }),
+    );
+    if (!result.ok) return { inboundEmail: null, errors: result.errors };
+    return { inboundEmail: await reload(ctx, row.id), errors: [] };
+  }
+
+  @Mutation(() => InboundEmailPayload, { description: "Deletes a quarantined message's content (C12)." })
+  async inboundEmailDelete(
+    @Arg("input", () => InboundEmailDeleteInput) input: InboundEmailDeleteInput,
+    @Ctx() ctx: ApiContext,
+  ): Promise<InboundEmailPayload> {
+    const row = await manageableEmail(ctx, input.id);
+    if (!row) return { inboundEmail: null, errors: [NOT_FOUND_OR_FORBIDDEN] };
+    const result = await runMutation(ctx, (db) => deleteInboundEmail(db, { id: row.id }));
+    if (!result.ok) return { inboundEmail: null, errors: result.errors };
+    return { inboundEmail: await reload(ctx, row.id), errors: [] };
+  }
+}

@@ -1,0 +1,116 @@
+// C12 through the api: who may list, read, retry, release and delete quarantined messages.
+import {
+  ingestSettingsFromConfig,
+  mailSettingsFromConfig,
+  processInboundEmail,
+  receiveEmail,
+  routeSettingsOf,
+} from "@tidings/core";
+import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NOT_FOUND_OR_FORBIDDEN } from "../src/graphql/access.ts";
+import { startTestApi, type TestApi } from "./harness.ts";
+
+const LIST = `query($p: ID) { quarantine(projectPath: $p) { count nodes { id status reason from subject project { fullPath } } } }`;
+type List = { quarantine: { count: number; nodes: { id: string; status: string; reason: string; subject: string }[] } };
+const PAYLOAD = "inboundEmail { id status reason issue { title } } errors";
+
+describe("quarantine (C12)", () => {
+  let db: TestDatabase;
+  let api: TestApi;
+  const cookies: Record<string, string> = {};
+  const receive = async (to: string, subject: string) => {
+    const raw = Buffer.from(
+      `From: Jane <jane@customer.example>\r\nTo: ${to}\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, "")}@customer.example>\r\n\r\nHello\r\n`,
+    );
+    const mail = mailSettingsFromConfig(api.config);
+    const { id } = await db.dataSource.transaction((m) =>
+      receiveEmail(m, {
+        raw,
+        transport: "webhook",
+        envelopeTo: [to],
+        maxEmailBytes: 1_000_000,
+        route: routeSettingsOf(mail),
+      }),
+    );
+    await processInboundEmail(db.dataSource, ingestSettingsFromConfig(api.config), id);
+    return `gid://tidings/InboundEmail/${id}`;
+  };
+  const gql = async <T>(viewer: string, query: string, variables: Record<string, unknown> = {}) => {
+    const res = await api.graphql<T>(query, variables, { cookie: cookies[viewer] });
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data as T;
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    api = await startTestApi(db);
+    for (const v of ["admin", "maintainer", "reporter", "guest"]) cookies[v] = await api.signIn(v);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await db?.drop();
+  });
+
+  it("lists a project's quarantine for its Maintainers+, everything for admins, nothing for others", async () => {
+    const [p] = await db.dataSource.query("SELECT id FROM projects WHERE full_path = 'demo/app'");
+    await db.dataSource.query("UPDATE projects SET service_desk_enabled = false WHERE id = $1", [p.id]);
+    await receive(`incoming+demo-app-${p.id}-issue-@tidings.localhost`, "Disabled desk");
+    await receive("incoming+nothing-here-999-issue-@tidings.localhost", "Unknown address");
+    const project = await gql<List>("maintainer", LIST, { p: "demo/app" });
+    expect(project.quarantine.count).toBe(1);
+    expect(project.quarantine.nodes[0]).toMatchObject({ status: "rejected", subject: "Disabled desk" });
+    expect((await gql<List>("maintainer", LIST)).quarantine.count).toBe(0);
+    expect((await gql<List>("reporter", LIST, { p: "demo/app" })).quarantine.count).toBe(0);
+    expect((await gql<List>("guest", LIST, { p: "demo/app" })).quarantine.count).toBe(0);
+    const all = await gql<List>("admin", LIST);
+    expect(all.quarantine.nodes.map((n) => n.subject).sort()).toEqual(["Disabled desk", "Unknown address"]);
+    const anonymous = await api.graphql<List>(LIST, {});
+    expect(anonymous.data?.quarantine.count).toBe(0);
+  });
+
+  it("retries after the cause is fixed, releases into a project, deletes — each only for those allowed", async () => {
+    const list = await gql<List>("admin", LIST);
+    const disabled = list.quarantine.nodes.find((n) => n.subject === "Disabled desk")!;
+    const unknown = list.quarantine.nodes.find((n) => n.subject === "Unknown address")!;
+    const retry = `mutation($id: ID!) { inboundEmailRetry(input: { id: $id }) { ${PAYLOAD} } }`;
+    const denied = await gql<{ inboundEmailRetry: { errors: string[] } }>("reporter", retry, { id: disabled.id });
+    expect(denied.inboundEmailRetry.errors).toEqual([NOT_FOUND_OR_FORBIDDEN]);
+    await db.dataSource.query("UPDATE projects SET service_desk_enabled = true WHERE full_path = 'demo/app'");
+    const retried = await gql<{ inboundEmailRetry: { inboundEmail: { status: string; issue: { title: string } } } }>(
+      "maintainer",
+      retry,
+      { id: disabled.id },
+    );
+    expect(retried.inboundEmailRetry.inboundEmail).toMatchObject({
+      status: "issue",
+      issue: { title: "Disabled desk" },
+    });
+
+    const release = `mutation($id: ID!, $p: ID!) { inboundEmailRelease(input: { id: $id, projectPath: $p }) { ${PAYLOAD} } }`;
+    // The unknown-address message belongs to no project: only an admin may release it.
+    const byMaintainer = await gql<{ inboundEmailRelease: { errors: string[] } }>("maintainer", release, {
+      id: unknown.id,
+      p: "demo/app",
+    });
+    expect(byMaintainer.inboundEmailRelease.errors).toEqual([NOT_FOUND_OR_FORBIDDEN]);
+    const released = await gql<{ inboundEmailRelease: { inboundEmail: { status: string; issue: { title: string } } } }>(
+      "admin",
+      release,
+      { id: unknown.id, p: "demo/other" },
+    );
+    expect(released.inboundEmailRelease.inboundEmail).toMatchObject({
+      status: "issue",
+      issue: { title: "Unknown address" },
+    });
+
+    const del = `mutation($id: ID!) { inboundEmailDelete(input: { id: $id }) { ${PAYLOAD} } }`;
+    const again = await gql<{ inboundEmailDelete: { errors: string[] } }>("admin", del, { id: unknown.id });
+    expect(again.inboundEmailDelete.errors).toEqual([
+      "Only ignored, rejected or failed emails can be deleted (this one is issue).",
+    ]);
+    const id = await receive("incoming+nothing-here-999-issue-@tidings.localhost", "Spam");
+    const deleted = await gql<{ inboundEmailDelete: { inboundEmail: { status: string } } }>("admin", del, { id });
+    expect(deleted.inboundEmailDelete.inboundEmail.status).toBe("deleted");
+  });
+});
