@@ -34,26 +34,23 @@ const watchHostile = async (page: Page) => {
 
 /** Nothing executable or remote survives in any rendered Markdown block. */
 const expectInert = async (page: Page) => {
-  const report = await page.evaluate(() => {
-    const blocks = [...document.querySelectorAll(".markdown")];
-    const all = blocks.flatMap((b) => [...b.querySelectorAll("*")]);
-    return {
-      pwned: (globalThis as unknown as { __pwned?: string }).__pwned ?? null,
-      dangerousTags: all
-        .filter((e) => /^(script|iframe|object|embed|form|style|svg|input|button|link|meta)$/i.test(e.tagName))
-        .map((e) => e.tagName),
-      handlers: all.flatMap((e) =>
-        [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}[${a.name}]`),
-      ),
-      styles: all.filter((e) => e.hasAttribute("style")).length,
-      scriptLinks: all.filter((e) => /^\s*javascript:/i.test(e.getAttribute("href") ?? "")).length,
-      remoteImages: all
-        .filter((e) => e.tagName === "IMG")
-        .map((e) => e.getAttribute("src") ?? "")
-        .filter((src) => !(src.startsWith("data:") || src.startsWith("/uploads/") || src === "")),
-    };
-  });
-  expect(report).toEqual({ pwned: null, dangerousTags: [], handlers: [], styles: 0, scriptLinks: 0, remoteImages: [] });
+  const pwned = await page.evaluate(() => (globalThis as unknown as { __pwned?: string }).__pwned ?? null);
+  const report = await page.locator(".markdown *").evaluateAll((all) => ({
+    dangerousTags: all
+      .filter((e) => /^(script|iframe|object|embed|form|style|svg|input|button|link|meta)$/i.test(e.tagName))
+      .map((e) => e.tagName),
+    handlers: all.flatMap((e) =>
+      [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}[${a.name}]`),
+    ),
+    styles: all.filter((e) => e.hasAttribute("style")).length,
+    scriptLinks: all.filter((e) => /^\s*javascript:/i.test(e.getAttribute("href") ?? "")).length,
+    remoteImages: all
+      .filter((e) => e.tagName === "IMG")
+      .map((e) => e.getAttribute("src") ?? "")
+      .filter((src) => !(src.startsWith("data:") || src.startsWith("/uploads/") || src === "")),
+  }));
+  expect(pwned).toBeNull();
+  expect(report).toEqual({ dangerousTags: [], handlers: [], styles: 0, scriptLinks: 0, remoteImages: [] });
 };
 
 test("an email whose HTML carries script, event handlers and remote images renders inert until consent", async ({
