@@ -138,6 +138,7 @@ describe("issue list, loaders and moves", () => {
       "Question 7",
     ]);
     expect((await list({ state: "all", search: "#2" })).nodes.map((n) => n.iid)).toEqual(["2"]);
+    expect((await list({ state: "all", search: "print FIR" })).count).toBe(6); // prefixes, as you type
     expect((await list({ state: "all", search: '"fire 10" OR "Question 11"' })).count).toBe(2);
   });
 

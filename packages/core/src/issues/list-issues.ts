@@ -49,6 +49,17 @@ export const decodeIssueCursor = (cursor: string): [string, number] | null => {
   return null;
 };
 
+/**
+ * Plain words match as prefixes (search as you type: "print" finds "printer"), all of them required;
+ * anything else (quotes, `or`, `-word`, addresses) is read with websearch syntax. Both use the GIN index.
+ */
+const searchQuery = (search: string, p: (v: unknown) => string) => {
+  const words = search.split(/\s+/).filter(Boolean);
+  if (words.length <= 8 && words.every((w) => /^[\p{L}\p{N}_]+$/u.test(w)) && !words.some((w) => /^or$/i.test(w)))
+    return `to_tsquery('simple', ${p(words.map((w) => `${w}:*`).join(" & "))})`;
+  return `websearch_to_tsquery('simple', ${p(search)})`;
+};
+
 /** The WHERE clause shared by the page and the count; parameters are numbered from 1. */
 export const issueListWhere = (f: IssueListFilter) => {
   const params: unknown[] = [];
@@ -69,7 +80,7 @@ export const issueListWhere = (f: IssueListFilter) => {
   if (search) {
     const iid = /^#(\d{1,9})$/.exec(search);
     if (iid) where.push(`i.iid = ${p(Number(iid[1]))}`);
-    else where.push(`i.search_vector @@ websearch_to_tsquery('simple', ${p(search)})`);
+    else where.push(`i.search_vector @@ ${searchQuery(search, p)}`);
   }
   for (const title of new Set((f.labelNames ?? []).map((t) => t.toLowerCase()))) {
     where.push(
