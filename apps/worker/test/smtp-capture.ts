@@ -64,6 +64,8 @@ export const startSmtpCapture = async (options: SmtpCaptureOptions = {}): Promis
     disabledCommands: ["STARTTLS"],
     logger: false,
     size: 50 * 1024 * 1024,
+    // stop() ends idle client connections (a pooled transport keeps them open) almost at once.
+    closeTimeout: 200,
     onRcptTo(address, _session, callback) {
       const r = options.onRcpt?.(address.address) ?? null;
       callback(r ? refuse(r) : undefined);
