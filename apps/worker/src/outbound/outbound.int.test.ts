@@ -366,6 +366,14 @@ describe("the outbox runner", () => {
     expect(smtp!.messages).toHaveLength(1);
   });
 
+  it("wakes on the outbox NOTIFY of the committing transaction, without waiting for the poll", async () => {
+    const { smtp, ctx, mail } = await setup();
+    await run(ctx, { ...FAST, pollIntervalMs: 600_000 });
+    const t = await seedTicket(ds, mail);
+    await expect.poll(() => smtp!.messages.length, { timeout: 5_000 }).toBe(1);
+    expect(smtp!.messages[0].parsed.messageId).toBe(`<issue_${t.issueId}@desk.example.com>`);
+  });
+
   it("writes .eml files under DATA_DIR/outbox without SMTP_URL and marks them sent", async () => {
     const { ctx, mail } = await setup({ smtp: null });
     const t = await seedTicket(ds, mail);
