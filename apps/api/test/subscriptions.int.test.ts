@@ -152,6 +152,34 @@ describe("subscriptions across processes (G4)", () => {
     }
   });
 
+  it("stops delivering to a subscriber blocked after connecting", async () => {
+    const sub = api.subscribe<Created>(CREATED, { p: "demo/app" }, { cookie: await api.signIn("developer") });
+    try {
+      await sub.opened();
+      await db.dataSource.query("UPDATE users SET blocked = true WHERE username = 'developer'");
+      const watcher = api.subscribe<Created>(CREATED, { p: "demo/app" }, { cookie: await api.signIn("owner") });
+      try {
+        await watcher.opened();
+        await db.dataSource.transaction((m) =>
+          serviceDeskIssue(m, {
+            projectId: fixtures["demo/app"].project.id,
+            title: "After block",
+            confidential: false,
+            requester: "b@x.example",
+          }),
+        );
+        await waitFor(() => watcher.events.length === 1, 1000, "the owner's event");
+        await new Promise((r) => setTimeout(r, 300));
+        expect(sub.events).toEqual([]);
+      } finally {
+        await watcher.close();
+      }
+    } finally {
+      await db.dataSource.query("UPDATE users SET blocked = false WHERE username = 'developer'");
+      await sub.close();
+    }
+  });
+
   it("answers a subscription to a project the viewer can't see exactly like one to a project that does not exist", async () => {
     const cookie = await api.signIn("outsider");
     const hidden = api.subscribe<Created>(CREATED, { p: "demo/app" }, { cookie });

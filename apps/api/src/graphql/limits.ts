@@ -8,6 +8,7 @@ import {
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  type ValidationRule,
 } from "graphql";
 import { createRequire } from "node:module";
 import type { ComplexityEstimator } from "graphql-query-complexity";
@@ -106,4 +107,27 @@ export const limitsMiddleware: MiddlewareFn = async ({ info }, next) => {
     if (error) throw error;
   }
   return next();
+};
+
+/**
+ * The depth limit as a validation rule, for the server wiring (Apollo `validationRules`, graphql-ws
+ * `onSubscribe`): it also covers introspection fields, which no resolver middleware sees.
+ */
+export const depthLimitRule: ValidationRule = (context) => {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const def of context.getDocument().definitions) {
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+  }
+  return {
+    OperationDefinition(node) {
+      const depth = queryDepth(node.selectionSet, fragments);
+      if (depth > MAX_QUERY_DEPTH) {
+        context.reportError(
+          new GraphQLError(`The query is too deep (${depth} levels; the limit is ${MAX_QUERY_DEPTH}).`, {
+            nodes: [node],
+          }),
+        );
+      }
+    },
+  };
 };

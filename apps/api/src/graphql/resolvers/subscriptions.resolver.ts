@@ -19,6 +19,10 @@ type NoteEvent = { note: NoteEntity; projectId: number };
 /** Each event is re-authorised with fresh data (a derived context = fresh loaders), per subscriber. */
 const eventContext = (ctx: ApiContext): ApiContext => ({ ...ctx });
 
+/** A subscriber blocked since it connected gets nothing more (the socket keeps its viewer). */
+const viewerActive = async (ctx: ApiContext) =>
+  ctx.viewer === null || !((await loadersOf(ctx).userById.load(ctx.viewer.id))?.blocked ?? true);
+
 const guard = (info: GraphQLResolveInfo) => {
   const error = checkLimitsOf(info);
   if (error) throw error;
@@ -34,7 +38,7 @@ const issueStream =
       map(async (event: IssueEventPayload): Promise<IssueEvent | null> => {
         const evCtx = eventContext(ctx);
         const project = await loadersOf(evCtx).projectById.load(event.projectId);
-        if (!project || project.fullPath !== projectPath) return null;
+        if (!project || project.fullPath !== projectPath || !(await viewerActive(evCtx))) return null;
         const found = await readableIssue(evCtx, event.issueId);
         return found ? { issue: found.issue } : null;
       }),
@@ -51,6 +55,7 @@ const noteStream = (data: SubscribeResolverData<unknown, { noteableId: string },
     map(async (event: NoteEventPayload): Promise<NoteEvent | null> => {
       if (issueId === null || event.issueId !== issueId) return null;
       const evCtx = eventContext(ctx);
+      if (!(await viewerActive(evCtx))) return null;
       const found = await readableIssue(evCtx, event.issueId);
       if (!found) return null;
       const note = await ctx.dataSource.manager.findOneBy(NoteEntity, { id: event.noteId, issueId: found.issue.id });
