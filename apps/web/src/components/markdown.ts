@@ -73,6 +73,8 @@ export const renderMarkdown = (source: string, options: { allowRemoteImages: boo
       node.setAttribute("loading", "lazy");
       node.setAttribute("referrerpolicy", "no-referrer");
     }
+    // Wide code and tables scroll sideways: keyboard users must be able to reach and scroll them.
+    if (node.tagName === "PRE" || node.tagName === "TABLE") node.setAttribute("tabindex", "0");
     if (node.tagName === "A") {
       const href = node.getAttribute("href");
       if (href !== null && !isSafeLink(href, origin)) node.removeAttribute("href");

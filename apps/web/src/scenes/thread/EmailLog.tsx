@@ -10,7 +10,8 @@ export const EmailLog = ({ emails }: { emails: ThreadIssue_IssueFragment["emails
     {!emails || emails.length === 0 ? (
       <p className="muted">No emails sent for this issue yet.</p>
     ) : (
-      <div className="table-scroll">
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+      <section className="table-scroll" aria-label="Email log table" tabIndex={0}>
         <table className="table">
           <caption className="visually-hidden">Emails sent for this issue</caption>
           <thead>
@@ -42,7 +43,7 @@ export const EmailLog = ({ emails }: { emails: ThreadIssue_IssueFragment["emails
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
     )}
   </section>
 );
