@@ -97,6 +97,7 @@ const rawMessages = (n: number, round: string) =>
       attachments: [],
       attempts: 1,
       createdAt: new Date(),
+      recipientUnsubscribed: false,
     };
     return mailOptionsFor(row, { emailFrom: "support@desk.example.com", dataDir: os.tmpdir() });
   });

@@ -172,21 +172,42 @@ describe("the outbox runner", () => {
     await ds.transaction((m) => createNote(m, mail, { issueId: t.issueId, authorId: t.agentId, body: "Fixed." }));
 
     await run(ctx);
-    await expect.poll(() => smtp!.messages.length).toBe(5);
-    await expect.poll(async () => (await outbox()).every((r) => r.status === "sent")).toBe(true);
+    await expect
+      .poll(async () => (await outbox()).every((r) => r.status === "sent" || r.status === "failed"))
+      .toBe(true);
+    expect(smtp!.messages).toHaveLength(4);
     expect(smtp!.to("jane@customer.test").map((m) => m.parsed.text?.split("\n")[0])).toEqual([
       expect.stringContaining("Thank you for your support request!"),
       "From Bob",
       "Fixed.",
     ]);
     expect(smtp!.to("bob@customer.test").map((m) => m.parsed.text?.split("\n")[0])).toEqual(["Fixed."]);
-    expect(smtp!.to("carol@customer.test").map((m) => m.parsed.text?.split("\n")[0])).toEqual(["From Bob"]);
+    // Carol's copy of Bob's note was still queued when she unsubscribed: it never leaves.
+    expect(smtp!.to("carol@customer.test")).toEqual([]);
+    const carolRow = (await outbox()).find((r) => r.toAddress === "carol@customer.test")!;
+    expect(carolRow.status).toBe("failed");
+    expect(carolRow.lastError).toMatch(/unsubscribed/);
     for (const m of smtp!.messages) {
       expect(m.raw.toString()).not.toMatch(/internal only|changed the title|unsubscribed carol/);
       // D3: no participant sees another's address.
       expect(m.envelope.to).toHaveLength(1);
       expect(header(m, "Cc")).toBeUndefined();
     }
+  });
+
+  it("does not send what was queued for a participant who unsubscribed before it went out", async () => {
+    const { ctx, mail } = await setup({ smtp: null });
+    const t = await seedTicket(ds, mail);
+    await ds.transaction((m) => createNote(m, mail, { issueId: t.issueId, authorId: t.agentId, body: "Queued" }));
+    const [thanks] = await outbox();
+    // The unsubscribe link of the thank-you is used while the note email still waits in the outbox.
+    await ds.transaction((m) => unsubscribeByReplyKey(m, mail, { replyKey: thanks.replyKey! }));
+    await run(ctx);
+    await expect.poll(async () => (await outbox()).every((r) => r.status === "failed")).toBe(true);
+    for (const row of await outbox()) {
+      expect(row.lastError).toBe("Not sent: the recipient unsubscribed from this issue before the email went out.");
+    }
+    expect(fs.existsSync(path.join(dataDir, "outbox"))).toBe(false);
   });
 
   it("attaches a note's files when they total at most 10 MB and leaves bigger ones as links", async () => {

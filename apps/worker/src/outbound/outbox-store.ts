@@ -22,6 +22,8 @@ export type ClaimedEmail = {
   /** This attempt's number (1 for the first); the token of the lease. */
   attempts: number;
   createdAt: Date;
+  /** The participant unsubscribed after the email was queued (D4: nothing more is sent). */
+  recipientUnsubscribed: boolean;
 };
 
 type Row = {
@@ -41,6 +43,7 @@ type Row = {
   attachments: OutboundAttachment[];
   attempts: number;
   created_at: Date;
+  unsubscribed: boolean | null;
 };
 
 const toClaimed = (r: Row): ClaimedEmail => ({
@@ -60,6 +63,7 @@ const toClaimed = (r: Row): ClaimedEmail => ({
   attachments: r.attachments ?? [],
   attempts: r.attempts,
   createdAt: r.created_at,
+  recipientUnsubscribed: r.unsubscribed === true,
 });
 
 /**
@@ -82,7 +86,10 @@ export const claimDueEmails = async (ds: DataSource, limit: number, leaseMs: num
        FROM due WHERE o.id = due.id
      RETURNING o.id, o.kind, o.project_id, o.issue_id, o.to_address, o.from_name, o.subject, o.message_id,
                o.in_reply_to, o."references", o.headers, o.text_body, o.html_body, o.attachments, o.attempts,
-               o.created_at`,
+               o.created_at,
+               (SELECT p.unsubscribed_at IS NOT NULL
+                  FROM sent_notifications s JOIN issue_email_participants p ON p.id = s.participant_id
+                 WHERE s.reply_key = o.reply_key) AS unsubscribed`,
     [limit, leaseMs],
   );
   // TypeORM returns [rows, count] for an UPDATE … RETURNING.

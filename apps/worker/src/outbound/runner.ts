@@ -127,6 +127,12 @@ export const startOutboundRunner = async (
   const deliverOne = async (email: ClaimedEmail) => {
     const claim = { id: email.id, attempts: email.attempts };
     const fields = { outboxId: email.id, kind: email.kind, attempt: email.attempts, messageId: email.messageId };
+    if (email.recipientUnsubscribed) {
+      const reason = "Not sent: the recipient unsubscribed from this issue before the email went out.";
+      await record("failed", () => markFailed(ds, claim, reason));
+      log.info(fields, "outbound.skipped_unsubscribed");
+      return;
+    }
     let message: ReturnType<typeof mailOptionsFor>;
     try {
       message = mailOptionsFor(email, compose);
