@@ -23,8 +23,9 @@ const { getComplexity, simpleEstimator } = createRequire(import.meta.url)(
 /** F3: deeper or costlier operations are refused before anything is resolved. */
 export const MAX_QUERY_DEPTH = 12;
 export const MAX_QUERY_COMPLEXITY = 25_000;
-/** Page size assumed for a connection asked without `first`. */
+/** Page size assumed for a connection asked without `first` (notes default to 100). */
 const DEFAULT_PAGE = 20;
+const DEFAULT_PAGE_OF: Record<string, number> = { notes: 100 };
 
 /** Depth of the deepest field (fragments followed, introspection fields included). */
 export const queryDepth = (
@@ -56,7 +57,7 @@ const connectionEstimator: ComplexityEstimator = ({ args, childComplexity }) => 
 };
 const pagedByDefault: ComplexityEstimator = ({ field, childComplexity }) =>
   "first" in (field.args?.reduce((a, x) => Object.assign(a, { [x.name]: x }), {}) ?? {})
-    ? 1 + DEFAULT_PAGE * childComplexity
+    ? 1 + (DEFAULT_PAGE_OF[field.name] ?? DEFAULT_PAGE) * childComplexity
     : (undefined as unknown as number);
 
 const checked = new WeakMap<OperationDefinitionNode, GraphQLError | null>();

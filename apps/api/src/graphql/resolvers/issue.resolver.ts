@@ -14,9 +14,10 @@ import {
   presentIssue,
 } from "../types/issue.type.ts";
 import { LabelConnectionType } from "../types/label.type.ts";
+import { ProjectType, presentProject } from "../types/project.type.ts";
 import { NoteConnectionType, NoteType, presentNote } from "../types/note.type.ts";
 import { UserConnectionType, UserType } from "../types/user.type.ts";
-import { pageSize } from "./project.resolver.ts";
+import { DEFAULT_NOTES_PAGE_SIZE, pageSize } from "./project.resolver.ts";
 
 const encodeNoteCursor = (id: number) => Buffer.from(`note:${id}`).toString("base64url");
 const decodeNoteCursor = (cursor: string): number | null => {
@@ -74,7 +75,8 @@ export class IssueResolver {
   }
 
   @FieldResolver(() => NoteConnectionType, {
-    description: "The timeline, oldest first; internal notes only for Reporter+.",
+    description:
+      "The timeline, oldest first (100 per page unless `first` says otherwise); internal notes only for Reporter+.",
   })
   async notes(
     @Root() issue: IssueType,
@@ -83,7 +85,7 @@ export class IssueResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ): Promise<NoteConnectionType> {
     const abilities = await loadersOf(ctx).abilities.load(issue.projectId);
-    const limit = pageSize(first);
+    const limit = pageSize(first, DEFAULT_NOTES_PAGE_SIZE);
     const afterId = after ? decodeNoteCursor(after) : null;
     if (after && afterId === null) return { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } };
     const qb = ctx.dataSource.manager
@@ -146,6 +148,11 @@ export class IssueResolver {
   async reference(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<string> {
     const project = await loadersOf(ctx).projectById.load(issue.projectId);
     return `${project?.fullPath}#${issue.iid}`;
+  }
+
+  @FieldResolver(() => ProjectType, { description: "The project the issue belongs to." })
+  async project(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<ProjectType> {
+    return presentProject((await loadersOf(ctx).projectById.load(issue.projectId))!);
   }
 
   @FieldResolver(() => IssueType, { nullable: true, description: "Where the issue was moved; null if not visible." })

@@ -22,8 +22,11 @@ export { presentProject };
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-export const pageSize = (first: number | null | undefined) =>
-  Math.max(0, Math.min(first ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE));
+/** A timeline is read whole more often than not: notes default to the largest page. */
+export const DEFAULT_NOTES_PAGE_SIZE = MAX_PAGE_SIZE;
+
+export const pageSize = (first: number | null | undefined, fallback = DEFAULT_PAGE_SIZE) =>
+  Math.max(0, Math.min(first ?? fallback, MAX_PAGE_SIZE));
 
 const LEVEL_NAMES: Record<number, string> = {
   [AccessLevel.Guest]: "GUEST",
