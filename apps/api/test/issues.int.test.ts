@@ -1,5 +1,6 @@
 // E2/F1: the issue list (filters, full-text and #iid search, sort, stable cursor pagination, count),
 // a constant number of SQL queries per page (DataLoaders), and moving a ticket (item 41).
+import { createIssue } from "@tidings/core";
 import { SentNotificationEntity, UserEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import type { Logger as TypeOrmLogger } from "typeorm";
@@ -140,6 +141,42 @@ describe("issue list, loaders and moves", () => {
     expect((await list({ state: "all", search: "#2" })).nodes.map((n) => n.iid)).toEqual(["2"]);
     expect((await list({ state: "all", search: "print FIR" })).count).toBe(6); // prefixes, as you type
     expect((await list({ state: "all", search: '"fire 10" OR "Question 11"' })).count).toBe(2);
+  });
+
+  it("never lets a viewer below Reporter find an issue by its hidden requester address (item 32)", async () => {
+    const guestCookie = await api.signIn("guest");
+    const issue = await db.dataSource.transaction(async (m) => {
+      const [bot] = await m.query("SELECT id FROM users WHERE username = 'support-bot'");
+      return createIssue(m, {
+        projectId: 1,
+        title: "Where is my parcel",
+        description: "No address in here",
+        authorId: bot.id,
+        externalAuthor: "secret.person@hidden.example",
+      });
+    });
+    const search = (c: string, q: string) =>
+      api.graphql<Page>(LIST, { p: "demo/app", search: q, state: "all" }, { cookie: c });
+    const asGuest = await search(guestCookie, "secret.person@hidden.example");
+    expect(asGuest.data?.project.issues.count).toBe(0);
+    expect((await search(guestCookie, "parcel")).data?.project.issues.nodes.map((n) => n.id)).toEqual([
+      `gid://tidings/Issue/${issue.id}`,
+    ]);
+    const asMaintainer = await search(cookie, "secret.person@hidden.example");
+    expect(asMaintainer.data?.project.issues.nodes.map((n) => n.id)).toEqual([`gid://tidings/Issue/${issue.id}`]);
+    await db.dataSource.query("UPDATE issues SET state = 'closed' WHERE id = $1", [issue.id]);
+  });
+
+  it("refuses filters with too many values", async () => {
+    const res = await api.graphql(
+      LIST,
+      { p: "demo/app", labelName: Array.from({ length: 21 }, (_, i) => `l${i}`) },
+      { cookie },
+    );
+    expect(res.errors?.[0]).toMatchObject({
+      message: "Filter on at most 20 labels and 20 assignees.",
+      extensions: { code: "BAD_USER_INPUT" },
+    });
   });
 
   it("answers a malformed cursor with an empty page, never an error", async () => {

@@ -80,7 +80,14 @@ export const issueListWhere = (f: IssueListFilter) => {
   if (search) {
     const iid = /^#(\d{1,9})$/.exec(search);
     if (iid) where.push(`i.iid = ${p(Number(iid[1]))}`);
-    else where.push(`i.search_vector @@ ${searchQuery(search, p)}`);
+    else {
+      const query = searchQuery(search, p);
+      where.push(`i.search_vector @@ ${query}`);
+      // Below Reporter the requester's address is obfuscated (item 32): it must not be searchable
+      // either, or a search would confirm the hidden address. The index narrows, this rechecks.
+      if (!f.readConfidential)
+        where.push(`to_tsvector('simple', coalesce(i.title, '') || ' ' || coalesce(i.description, '')) @@ ${query}`);
+    }
   }
   for (const title of new Set((f.labelNames ?? []).map((t) => t.toLowerCase()))) {
     where.push(

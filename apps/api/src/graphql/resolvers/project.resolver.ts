@@ -1,5 +1,6 @@
 import { countIssues, listIssueIds, serviceDeskAddress } from "@tidings/core";
 import { AccessLevel, type IssueEntity, ProjectEntity } from "@tidings/db";
+import { GraphQLError } from "graphql";
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { readableIssue, readableProject } from "../access.ts";
@@ -21,6 +22,7 @@ export { presentProject };
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_FILTER_VALUES = 20;
 
 /** A timeline is read whole more often than not: notes default to the largest page. */
 export const DEFAULT_NOTES_PAGE_SIZE = MAX_PAGE_SIZE;
@@ -138,6 +140,11 @@ export class ProjectResolver {
     @Arg("first", () => Int, { nullable: true }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ): Promise<IssueConnectionType> {
+    if ((labelName?.length ?? 0) > MAX_FILTER_VALUES || (assigneeUsernames?.length ?? 0) > MAX_FILTER_VALUES) {
+      throw new GraphQLError(`Filter on at most ${MAX_FILTER_VALUES} labels and ${MAX_FILTER_VALUES} assignees.`, {
+        extensions: { code: "BAD_USER_INPUT" },
+      });
+    }
     const abilities = await loadersOf(ctx).abilities.load(p.dbId);
     const filter = {
       projectId: p.dbId,
