@@ -1,19 +1,30 @@
+import { lazy, Suspense } from "react";
 import { createBrowserRouter, useLocation } from "react-router";
-import { ErrorState } from "../components/States.tsx";
+import { ErrorState, LoadingState } from "../components/States.tsx";
 import { HomeScene } from "../scenes/home/HomeScene.tsx";
 import { IssuesScene } from "../scenes/issues/IssuesScene.tsx";
-import { QuarantineScene } from "../scenes/quarantine/QuarantineScene.tsx";
-import { SettingsScene } from "../scenes/settings/SettingsScene.tsx";
 import { SignInScene } from "../scenes/sign-in/SignInScene.tsx";
-import { ThreadScene } from "../scenes/thread/ThreadScene.tsx";
+
+// The list and sign-in are in the first bundle; the rest (with Markdown and DOMPurify) load on demand.
+const ThreadScene = lazy(() => import("../scenes/thread/ThreadScene.tsx").then((m) => ({ default: m.ThreadScene })));
+const SettingsScene = lazy(() =>
+  import("../scenes/settings/SettingsScene.tsx").then((m) => ({ default: m.SettingsScene })),
+);
+const QuarantineScene = lazy(() =>
+  import("../scenes/quarantine/QuarantineScene.tsx").then((m) => ({ default: m.QuarantineScene })),
+);
 import { AppShell } from "./AppShell.tsx";
-import { parseProjectPath } from "./paths.ts";
+import { type ProjectRoute, parseProjectPath } from "./paths.ts";
 
 /** Every project page lives under `/<full/path>/-/…`; the splat route parses it (paths.ts). */
 const ProjectRoutes = () => {
   const { pathname } = useLocation();
   const route = parseProjectPath(pathname);
   if (!route || route.page === "unknown") return <NotFoundPage />;
+  return <Suspense fallback={<LoadingState />}>{projectPage(route)}</Suspense>;
+};
+
+const projectPage = (route: Exclude<ProjectRoute, { page: "unknown" }>) => {
   switch (route.page) {
     case "issues":
       return <IssuesScene key={route.projectPath} projectPath={route.projectPath} />;
