@@ -124,7 +124,15 @@ export const startOutboundRunner = async (
     }
   };
 
-  const deliverOne = async (email: ClaimedEmail) => {
+  // Emails whose SMTP conversation is under way; a slot frees as soon as the server has answered, and
+  // the outcome is recorded right then while the next email already goes out.
+  let sending = 0;
+  const sendSlotFree = () => {
+    sending--;
+    wake();
+  };
+
+  const deliverOne = async (email: ClaimedEmail, slot: { release: () => void }) => {
     const claim = { id: email.id, attempts: email.attempts };
     const fields = { outboxId: email.id, kind: email.kind, attempt: email.attempts, messageId: email.messageId };
     if (email.recipientUnsubscribed) {
@@ -147,6 +155,7 @@ export const startOutboundRunner = async (
     try {
       ({ response } = await delivery.send(message, { id: email.id, messageId: email.messageId }));
     } catch (err) {
+      slot.release();
       const failure = classifySendError(err);
       if (failure.permanent) {
         await record("failed", () => markFailed(ds, claim, failure.reason));
@@ -164,6 +173,7 @@ export const startOutboundRunner = async (
       }
       return;
     }
+    slot.release();
     const recorded = await record("sent", () => markSent(ds, claim));
     if (recorded) log.info({ ...fields, response: response.slice(0, 200) }, "outbound.sent");
     else log.warn(fields, "outbound.sent_after_lease_lost");
@@ -172,11 +182,21 @@ export const startOutboundRunner = async (
   // Claimed but not sending yet: claiming a batch per query keeps the database work per email low.
   const buffer: ClaimedEmail[] = [];
   const dispatch = () => {
-    while (inFlight.size < opts.concurrency && buffer.length > 0) {
+    while (sending < opts.concurrency && buffer.length > 0) {
       const email = buffer.shift()!;
-      const done = deliverOne(email)
+      sending++;
+      let released = false;
+      const slot = {
+        release: () => {
+          if (released) return;
+          released = true;
+          sendSlotFree();
+        },
+      };
+      const done = deliverOne(email, slot)
         .catch((err) => log.error({ err, outboxId: email.id }, "outbound.deliver_crashed"))
         .finally(() => {
+          slot.release();
           inFlight.delete(email.id);
           wake();
         });
