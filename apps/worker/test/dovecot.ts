@@ -97,8 +97,13 @@ service imap-login {
     text += "service anvil {\n  chroot =\n}\nservice imap-login {\n  chroot =\n}\n";
   }
   fs.writeFileSync(conf, text);
-  const started = spawnSync("/usr/sbin/dovecot", ["-c", conf], { encoding: "utf8" });
-  if (started.status !== 0) throw new Error(`dovecot failed to start: ${started.stderr}`);
+  // The daemon inherits stdio: with pipes, spawnSync would wait for it forever. Write to a file instead.
+  const out = fs.openSync(path.join(dir, "start.log"), "w");
+  const started = spawnSync("/usr/sbin/dovecot", ["-c", conf], { stdio: ["ignore", out, out], timeout: 10_000 });
+  fs.closeSync(out);
+  if (started.status !== 0) {
+    throw new Error(`dovecot failed to start: ${fs.readFileSync(path.join(dir, "start.log"), "utf8")}`);
+  }
   await waitForPort(port);
 
   const client = async (user = users[0]) => {
@@ -137,20 +142,11 @@ service imap-login {
         }
       }),
     setUidValidity: (value, opts = {}) => {
-      execFileSync("doveadm", [
-        "-c",
-        conf,
-        "mailbox",
-        "update",
-        "-u",
-        opts.user ?? users[0],
-        "--uid-validity",
-        String(value),
-        opts.mailbox ?? "INBOX",
-      ]);
+      const args = ["-c", conf, "mailbox", "update", "-u", opts.user ?? users[0], "--uid-validity", String(value)];
+      execFileSync("doveadm", [...args, opts.mailbox ?? "INBOX"], { stdio: "ignore", timeout: 10_000 });
     },
     stop: async () => {
-      spawnSync("doveadm", ["-c", conf, "stop"]);
+      spawnSync("doveadm", ["-c", conf, "stop"], { stdio: "ignore", timeout: 10_000 });
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
