@@ -222,17 +222,24 @@ const PROBES: Probe[] = [
   {
     name: "Issue (confidential) core fields",
     kind: "field",
-    run: async (env, who) =>
-      issueField(
+    run: async (env, who) => {
+      const issue = await issueField(
         env,
         who,
         env.fx.confidential.iid,
-        "title state confidential author { username } labels { nodes { title } } assignees { nodes { username } }",
-      ),
+        "id iid title description state confidential createdAt updatedAt author { username } labels { nodes { title } } assignees { nodes { username } }",
+      );
+      return issue && { ...issue, createdAt: typeof issue.createdAt, updatedAt: typeof issue.updatedAt };
+    },
     expect: (env, who) =>
       who.reporter
         ? {
+            id: gid("Issue", env.fx.confidential.id),
+            iid: String(env.fx.confidential.iid),
             title: env.fx.confidential.title,
+            description: env.fx.confidential.description,
+            createdAt: "string",
+            updatedAt: "string",
             state: "opened",
             confidential: true,
             author: { username: "support-bot" },
@@ -253,11 +260,25 @@ const PROBES: Probe[] = [
     kind: "field",
     run: async (env, who) =>
       (
-        (await issueField(env, who, env.fx.confidential.iid, "notes { nodes { body internal } }"))?.notes as
-          | { nodes: { body: string }[] }
+        (
+          await issueField(
+            env,
+            who,
+            env.fx.confidential.iid,
+            "notes { nodes { id body internal system author { username } createdAt } pageInfo { hasNextPage } }",
+          )
+        )?.notes as
+          | { nodes: { id: string; body: string; internal: boolean; system: boolean; author: { username: string } }[] }
           | undefined
-      )?.nodes.map((n) => n.body) ?? null,
-    expect: (_env, who) => (who.reporter ? ["Customer reply", "Internal remark"] : null),
+      )?.nodes.map((n) => [n.body, n.internal, n.system, n.author.username, n.id.startsWith("gid://tidings/Note/")]) ??
+      null,
+    expect: (env, who) =>
+      who.reporter
+        ? [
+            ["Customer reply", false, false, "support-bot", true],
+            ["Internal remark", true, false, env.path === "demo/app" ? "developer" : "maintainer", true],
+          ]
+        : null,
   },
   {
     name: "Issue.emailParticipants (confidential)",

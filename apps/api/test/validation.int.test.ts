@@ -75,6 +75,30 @@ describe("validation and malformed requests (B3–B5, F3)", () => {
     await update({ projectKey: "support_1" });
   });
 
+  it("shows the alias address with the suffix when SERVICE_DESK_EMAIL_ADDRESS is configured (item 4)", async () => {
+    const alias = await startTestApi(db, {
+      seed: false,
+      env: { SERVICE_DESK_EMAIL_ADDRESS: "contact+%{key}@example.com" },
+    });
+    try {
+      const address = async () =>
+        (
+          await alias.graphql<{ project: { serviceDeskAddress: string } }>(
+            `{ project(fullPath: "demo/app") { serviceDeskAddress } }`,
+            {},
+            { cookie: await alias.signIn("reporter") },
+          )
+        ).data?.project.serviceDeskAddress;
+      expect(await address()).toBe("contact+demo-app-support_1@example.com");
+      await update({ projectKey: "" });
+      const [p] = await db.dataSource.query("SELECT id FROM projects WHERE full_path = 'demo/app'");
+      expect(await address()).toBe(`contact+demo-app-${p.id}-issue-@example.com`);
+      await update({ projectKey: "support_1" });
+    } finally {
+      await alias.close();
+    }
+  });
+
   it("refuses a suffix outside a-z 0-9 _, a long one, and one used by a project with the same slug", async () => {
     expect((await update({ projectKey: "Support-Desk" })).errors).toEqual([
       "Email address suffix can contain only lowercase letters, digits, and '_'.",
