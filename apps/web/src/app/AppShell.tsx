@@ -15,7 +15,7 @@ export const AppShell = () => {
   const route = parseProjectPath(location.pathname);
   const nav = useQuery(ProjectNavDocument, {
     variables: { fullPath: route?.projectPath ?? "" },
-    skip: !route || !data?.currentUser,
+    skip: !route,
   });
   const canAdmin = nav.data?.project?.userPermissions.adminProject ?? false;
   const signedOut = !loading && !error && data && !data.currentUser;
@@ -29,7 +29,6 @@ export const AppShell = () => {
     }
   }, [signedOut, location.pathname, location.search, navigate]);
 
-  if (!data && loading) return <LoadingState label="Loading Tidings…" />;
   if (!data && error) {
     return (
       <main id="main" className="page">
@@ -37,9 +36,11 @@ export const AppShell = () => {
       </main>
     );
   }
-  if (!data?.currentUser) return <LoadingState label="Redirecting to sign in…" />;
+  if (signedOut) return <LoadingState label="Redirecting to sign in…" />;
 
-  const projects = data.projects.nodes;
+  // The page mounts at once, hidden until the viewer is known, so its query runs in parallel with ours.
+  const ready = !!data?.currentUser;
+  const projects = data?.projects.nodes ?? [];
   const currentPath = route?.projectPath;
   const handleProjectChange = (event: ChangeEvent<HTMLSelectElement>) => {
     if (event.target.value) navigate(issuesPath(event.target.value));
@@ -75,9 +76,11 @@ export const AppShell = () => {
           </select>
         </div>
         <div className="topbar__user">
-          <span className="topbar__username" title={data.currentUser.name}>
-            @{data.currentUser.username}
-          </span>
+          {data?.currentUser ? (
+            <span className="topbar__username" title={data.currentUser.name}>
+              @{data.currentUser.username}
+            </span>
+          ) : null}
           <button type="button" className="btn btn--ghost" onClick={handleSignOut}>
             Sign out
           </button>
@@ -104,7 +107,10 @@ export const AppShell = () => {
         </nav>
       ) : null}
       <main id="main" className="page">
-        <Outlet />
+        {ready ? null : <LoadingState label="Loading Tidings…" />}
+        <div hidden={!ready}>
+          <Outlet />
+        </div>
       </main>
     </div>
   );
