@@ -12,6 +12,9 @@ import { addParticipant, seedTicket, TEST_EMAIL_FROM, testWorkerContext } from "
 import type { WorkerContext } from "../context.ts";
 import { type OutboundOptions, startOutbound } from "./index.ts";
 
+/** Deliveries are asynchronous; on a busy CI machine they can take a few seconds. */
+const SLOW = { timeout: 10_000 };
+
 const FAST: Partial<OutboundOptions> = {
   pollIntervalMs: 200,
   retry: { baseMs: 100, capMs: 400, maxAttempts: 100 },
@@ -62,7 +65,7 @@ describe("the outbox runner", () => {
     const { smtp, ctx, mail } = await setup();
     const t = await seedTicket(ds, mail, { title: "Printer on fire" });
     await run(ctx);
-    await expect.poll(() => smtp!.messages.length).toBe(1);
+    await expect.poll(() => smtp!.messages.length, SLOW).toBe(1);
     const m = smtp!.messages[0];
     const [row] = await outbox();
     const key = row.replyKey!;
@@ -99,7 +102,7 @@ describe("the outbox runner", () => {
     expect(m.parsed.html).not.toContain("/-/issues/");
 
     // The server's 250 comes before the row is marked sent.
-    await expect.poll(async () => (await outbox())[0].status).toBe("sent");
+    await expect.poll(async () => (await outbox())[0].status, SLOW).toBe("sent");
     const [sent] = await outbox();
     expect(sent).toMatchObject({ status: "sent", attempts: 1, lastError: null });
     expect(sent.sentAt).toBeInstanceOf(Date);
@@ -112,7 +115,7 @@ describe("the outbox runner", () => {
       await ds.transaction((m) => createNote(m, mail, { issueId: t.issueId, authorId: t.agentId, body }));
     }
     await run(ctx);
-    await expect.poll(() => smtp!.messages.length).toBe(3);
+    await expect.poll(() => smtp!.messages.length, SLOW).toBe(3);
     const [thanks, first, second] = [...smtp!.messages].sort(
       (a, b) => a.parsed.date!.getTime() - b.parsed.date!.getTime(),
     );
@@ -173,7 +176,7 @@ describe("the outbox runner", () => {
 
     await run(ctx);
     await expect
-      .poll(async () => (await outbox()).every((r) => r.status === "sent" || r.status === "failed"))
+      .poll(async () => (await outbox()).every((r) => r.status === "sent" || r.status === "failed"), SLOW)
       .toBe(true);
     expect(smtp!.messages).toHaveLength(4);
     expect(smtp!.to("jane@customer.test").map((m) => m.parsed.text?.split("\n")[0])).toEqual([
@@ -203,7 +206,7 @@ describe("the outbox runner", () => {
     // The unsubscribe link of the thank-you is used while the note email still waits in the outbox.
     await ds.transaction((m) => unsubscribeByReplyKey(m, mail, { replyKey: thanks.replyKey! }));
     await run(ctx);
-    await expect.poll(async () => (await outbox()).every((r) => r.status === "failed")).toBe(true);
+    await expect.poll(async () => (await outbox()).every((r) => r.status === "failed"), SLOW).toBe(true);
     for (const row of await outbox()) {
       expect(row.lastError).toBe("Not sent: the recipient unsubscribed from this issue before the email went out.");
     }
@@ -246,7 +249,7 @@ describe("the outbox runner", () => {
       }),
     );
     await run(ctx);
-    await expect.poll(() => smtp!.messages.length).toBe(3);
+    await expect.poll(() => smtp!.messages.length, SLOW).toBe(3);
     const withFiles = smtp!.messages.find((m) => m.parsed.text?.startsWith("See the files."))!;
     expect(withFiles.parsed.attachments.map((a) => [a.filename, a.contentType, a.size])).toEqual([
       ["log.txt", "text/plain", 14],
@@ -302,7 +305,7 @@ describe("the outbox runner", () => {
     const gone = await seedTicket(ds, mail, { requester: "gone@customer.test" });
     await run(ctx, { ...FAST, concurrency: 1 });
     await expect
-      .poll(async () => (await outbox()).every((r) => r.status === "sent" || r.status === "failed"))
+      .poll(async () => (await outbox()).every((r) => r.status === "sent" || r.status === "failed"), SLOW)
       .toBe(true);
     const [okRow, goneRow] = await outbox();
     expect(okRow).toMatchObject({ status: "sent", attempts: 2, lastError: null });
@@ -346,7 +349,7 @@ describe("the outbox runner", () => {
     await repo.update({ issueId: dead.issueId }, { status: "sending", attempts: 1, lockedUntil: past });
     await repo.update({ issueId: live.issueId }, { status: "sending", attempts: 1, lockedUntil: future });
     await run(ctx);
-    await expect.poll(async () => (await repo.findOneByOrFail({ issueId: dead.issueId })).status).toBe("sent");
+    await expect.poll(async () => (await repo.findOneByOrFail({ issueId: dead.issueId })).status, SLOW).toBe("sent");
     const row = await repo.findOneByOrFail({ issueId: dead.issueId });
     expect(row.attempts).toBe(2);
     expect(smtp!.messages.map((m) => m.parsed.messageId)).toEqual([`<${row.messageId}>`]);
@@ -359,7 +362,7 @@ describe("the outbox runner", () => {
     const { ctx, mail } = await setup({ smtp });
     for (let i = 0; i < 3; i++) await seedTicket(ds, mail, { requester: `user${i}@customer.test` });
     const runner = await startOutbound(ctx, { ...FAST, concurrency: 1 });
-    await expect.poll(async () => (await outbox()).filter((r) => r.status === "sending").length).toBe(3);
+    await expect.poll(async () => (await outbox()).filter((r) => r.status === "sending").length, SLOW).toBe(3);
     await runner.stop();
     const rows = await outbox();
     expect(rows.map((r) => r.status)).toEqual(["sent", "queued", "queued"]);
@@ -382,7 +385,7 @@ describe("the outbox runner", () => {
       createNote(m, mail, { issueId: t.issueId, authorId: t.agentId, body: "File", attachmentIds: [att.id] }),
     );
     await run(ctx);
-    await expect.poll(async () => (await outbox()).map((r) => r.status)).toEqual(["sent", "failed"]);
+    await expect.poll(async () => (await outbox()).map((r) => r.status), SLOW).toEqual(["sent", "failed"]);
     expect((await outbox())[1].lastError).toMatch(/^The email could not be built: .*ENOENT/);
     expect(smtp!.messages).toHaveLength(1);
   });
@@ -395,6 +398,22 @@ describe("the outbox runner", () => {
     expect(smtp!.messages[0].parsed.messageId).toBe(`<issue_${t.issueId}@desk.example.com>`);
   });
 
+  it("listens again after its LISTEN connection is killed", async () => {
+    const { smtp, ctx, mail } = await setup();
+    await run(ctx, { ...FAST, pollIntervalMs: 600_000 });
+    const listeners = `SELECT pid FROM pg_stat_activity
+      WHERE application_name = 'tidings-outbox-listen' AND datname = current_database()`;
+    await expect.poll(async () => (await ds.query(listeners)).length, SLOW).toBe(1);
+    const [{ pid }] = await ds.query(listeners);
+    await ds.query("SELECT pg_terminate_backend($1)", [pid]);
+    // A new connection (a new backend pid) LISTENs again after the 2 s back-off.
+    const others = async () =>
+      (await ds.query(listeners)).map((r: { pid: number }) => r.pid).filter((p: number) => p !== pid);
+    await expect.poll(others, { timeout: 10_000 }).toHaveLength(1);
+    await seedTicket(ds, mail);
+    await expect.poll(() => smtp!.messages.length, { timeout: 5_000 }).toBe(1);
+  });
+
   it("writes .eml files under DATA_DIR/outbox without SMTP_URL and marks them sent", async () => {
     const { ctx, mail } = await setup({ smtp: null });
     const t = await seedTicket(ds, mail);
@@ -403,7 +422,7 @@ describe("the outbox runner", () => {
     );
     const runner = await run(ctx);
     expect(runner.delivery).toBe("eml");
-    await expect.poll(async () => (await outbox()).every((r) => r.status === "sent")).toBe(true);
+    await expect.poll(async () => (await outbox()).every((r) => r.status === "sent"), SLOW).toBe(true);
     const rows = await outbox();
     const files = fs.readdirSync(path.join(dataDir, "outbox")).sort();
     expect(files).toEqual(rows.map((r) => `${r.id}-${r.messageId}.eml`).sort());

@@ -19,6 +19,9 @@ import { addParticipant, seedTicket, testWorkerContext } from "../../test/servic
 import { type CapturedMail, type SmtpCapture, startSmtpCapture } from "../../test/smtp-capture.ts";
 import { type OutboundRunner, startOutbound } from "./index.ts";
 
+/** Deliveries are asynchronous; on a busy CI machine they can take a few seconds. */
+const SLOW = { timeout: 10_000 };
+
 const AGENT_TEXT = "Please restart the printer and tell us whether it still smokes.";
 
 describe("a customer's reply to a new-note email", () => {
@@ -60,7 +63,7 @@ describe("a customer's reply to a new-note email", () => {
       .poll(() => {
         email = smtp.messages.find((m) => m.parsed.messageId === `<${row.messageId}>`);
         return email;
-      })
+      }, SLOW)
       .toBeDefined();
     return { t, email: email! };
   };

@@ -230,25 +230,32 @@ export const startOutboundRunner = async (
   // LISTEN on the outbox channel: enqueueEmail NOTIFYs on commit. The poll covers any gap.
   const databaseUrl = (ds.options as { url?: string }).url ?? config.DATABASE_URL;
   let listener: pg.Client | null = null;
-  const listen = async () => {
+  const listen = async (): Promise<void> => {
     if (!databaseUrl || stopping) return;
     const client = new pg.Client({ connectionString: databaseUrl, application_name: "tidings-outbox-listen" });
-    client.on("notification", () => wake());
-    client.on("error", (err) => {
-      log.warn({ err }, "outbound.listen_error");
-      client.end().catch(() => undefined);
+    let retried = false;
+    // One reconnect per lost client, whichever of error/end/connect failure reports it first.
+    const retry = (err: unknown, event: string) => {
       if (listener === client) listener = null;
-      if (!stopping) setTimeout(() => void listen().catch(() => undefined), 2_000).unref();
+      client.end().catch(() => undefined);
+      if (retried || stopping) return;
+      retried = true;
+      log.warn({ err }, event);
+      setTimeout(() => void listen(), 2_000).unref();
+    };
+    client.on("notification", () => wake());
+    client.on("error", (err) => retry(err, "outbound.listen_error"));
+    client.on("end", () => {
+      if (listener === client) retry(null, "outbound.listen_ended");
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       listener = client;
+      // Anything queued while the listener was down.
       wake();
     } catch (err) {
-      log.warn({ err }, "outbound.listen_failed");
-      client.end().catch(() => undefined);
-      if (!stopping) setTimeout(() => void listen().catch(() => undefined), 2_000).unref();
+      retry(err, "outbound.listen_failed");
     }
   };
   await listen();
@@ -288,7 +295,9 @@ export const startOutboundRunner = async (
       await Promise.allSettled([...inFlight.values()].map((f) => f.done));
       clearInterval(heartbeat);
       for (const t of timers) clearTimeout(t);
-      await listener?.end().catch(() => undefined);
+      const l = listener;
+      listener = null;
+      await l?.end().catch(() => undefined);
       await delivery.close();
       log.info("outbound.stopped");
     },
