@@ -7,11 +7,12 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type NextFunction, type Request, type Response } from "express";
-import type { GraphQLSchema } from "graphql";
+import { type GraphQLSchema, specifiedRules, validate } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { ApiContext, ApiDeps } from "./context.ts";
 import { formatError } from "./graphql/format-error.ts";
+import { depthLimitRule } from "./graphql/limits.ts";
 import { resolveViewer } from "./http/viewer.ts";
 import { authRouter } from "./routes/auth.ts";
 
@@ -35,6 +36,8 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
   const wsCleanup = useServer(
     {
       schema: options.schema,
+      // The same depth limit as over HTTP, introspection included.
+      validate: (schema, document) => validate(schema, document, [...specifiedRules, depthLimitRule]),
       context: async (ctx): Promise<ApiContext> => ({
         ...deps,
         requestId: randomUUID(),
@@ -51,6 +54,7 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
     schema: options.schema,
     formatError,
     csrfPrevention: true,
+    validationRules: [depthLimitRule],
     introspection: true,
     includeStacktraceInErrorResponses: false,
     plugins: [
@@ -119,6 +123,17 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
   }
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    // Client errors raised by body parsers (malformed JSON, too large) keep their 4xx status.
+    const status =
+      (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      if (!res.headersSent) {
+        res
+          .status(status)
+          .json({ message: status === 413 ? "The request is too large." : "The request body is not valid." });
+      }
+      return;
+    }
     log.error({ err }, "http.error");
     if (!res.headersSent) res.status(500).json({ message: "Internal server error" });
   });
