@@ -116,3 +116,12 @@ describe("redactReplyKeys", () => {
     expect(out).toContain("See #12 and a1b2.");
   });
 });
+
+describe("the plain-text part of a note", () => {
+  it("shows the quoted part of a reply as text, without the collapsed-block HTML", () => {
+    const note = "Thanks!\n\n<details><summary>...</summary>\n\n> On Monday we wrote:\n> hello\n\n</details>";
+    const out = renderEmail("%{NOTE_TEXT}", { NOTE_TEXT: note });
+    expect(out.text).toBe("Thanks!\n\n...\n\n> On Monday we wrote:\n> hello\n");
+    expect(out.html).toContain("<details>");
+  });
+});

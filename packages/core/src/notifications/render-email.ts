@@ -104,6 +104,16 @@ ${content}
 </html>
 `;
 
+/**
+ * Markdown reads well as plain text, except the collapsed blocks of HTML a note may hold (the quoted
+ * part of an email reply): in the text part they become their contents.
+ */
+const markdownAsText = (md: string) =>
+  md
+    .replace(/<summary>([\s\S]*?)<\/summary>/gi, "$1")
+    .replace(/<\/?details>/gi, "")
+    .replace(/\n{3,}/g, "\n\n");
+
 const renderMarkdownBlock = (md: string) => markdown.parse(md) as string;
 const renderMarkdownInline = (md: string) => markdown.parseInline(md) as string;
 
@@ -129,7 +139,13 @@ export const renderEmail = (
   values: TemplateValues,
   options: RenderEmailOptions = {},
 ): RenderedEmail => {
-  const text = `${substitutePlaceholders(template, values).replace(/\s+$/, "")}\n`;
+  const text = `${template
+    .replace(PLACEHOLDER, (whole, name: string) => {
+      if (!(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name)) return whole;
+      const value = values[name as TemplatePlaceholder] ?? "";
+      return MARKDOWN_PLACEHOLDERS.has(name as TemplatePlaceholder) ? markdownAsText(value) : value;
+    })
+    .replace(/\s+$/, "")}\n`;
 
   const used: TemplatePlaceholder[] = [];
   const tokenized = template.replace(PLACEHOLDER, (whole, name: string) => {
