@@ -6,14 +6,16 @@ import { fileURLToPath } from "node:url";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
+import { digest } from "@tidings/core";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { type GraphQLSchema, specifiedRules, validate } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
+import type { WebSocket } from "ws";
 import { WebSocketServer } from "ws";
 import type { ApiContext, ApiDeps } from "./context.ts";
 import { formatError } from "./graphql/format-error.ts";
 import { depthLimitRule } from "./graphql/limits.ts";
-import { resolveViewer } from "./http/viewer.ts";
+import { parseCookies, resolveViewer, SESSION_COOKIE } from "./http/viewer.ts";
 import { authRouter } from "./routes/auth.ts";
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../web/dist");
@@ -33,6 +35,24 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
 
   // GraphQL over WebSocket (graphql-ws) on the same port and path; authenticated like HTTP.
   const wss = new WebSocketServer({ server: httpServer, path: "/graphql" });
+  // Sockets by session digest: a sign-out (on any node) closes them, so no event outlives the session.
+  const socketsBySession = new Map<string, Set<WebSocket>>();
+  deps.pubSub.onSessionRevoked((sessionDigest) => {
+    for (const socket of socketsBySession.get(sessionDigest) ?? []) socket.close(4401, "Signed out");
+    socketsBySession.delete(sessionDigest);
+  });
+  wss.on("connection", (socket, request) => {
+    const token = parseCookies(request.headers.cookie)[SESSION_COOKIE];
+    if (!token) return;
+    const key = digest(token);
+    const set = socketsBySession.get(key) ?? new Set<WebSocket>();
+    set.add(socket);
+    socketsBySession.set(key, set);
+    socket.on("close", () => {
+      set.delete(socket);
+      if (!set.size) socketsBySession.delete(key);
+    });
+  });
   const wsCleanup = useServer(
     {
       schema: options.schema,

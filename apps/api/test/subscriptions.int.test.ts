@@ -180,6 +180,36 @@ describe("subscriptions across processes (G4)", () => {
     }
   });
 
+  it("closes a signed-out session's WebSocket, so it receives nothing after sign-out", async () => {
+    const cookie = await api.signIn("reporter");
+    const sub = api.subscribe<Created>(CREATED, { p: "demo/app" }, { cookie });
+    try {
+      await sub.opened();
+      const out = await fetch(`${api.url}/auth/sign_out`, { method: "POST", headers: { cookie } });
+      expect(out.status).toBe(204);
+      await waitFor(() => sub.errors.length > 0, 2000, "the socket to be closed");
+      expect(String((sub.errors[0] as { code?: number }).code)).toBe("4401");
+      const watcher = api.subscribe<Created>(CREATED, { p: "demo/app" }, { cookie: await api.signIn("owner") });
+      try {
+        await watcher.opened();
+        await db.dataSource.transaction((m) =>
+          serviceDeskIssue(m, {
+            projectId: fixtures["demo/app"].project.id,
+            title: "After sign-out",
+            confidential: true,
+            requester: "s@x.example",
+          }),
+        );
+        await waitFor(() => watcher.events.length === 1, 1000, "the owner's event");
+        expect(sub.events).toEqual([]);
+      } finally {
+        await watcher.close();
+      }
+    } finally {
+      await sub.close();
+    }
+  });
+
   it("answers a subscription to a project the viewer can't see exactly like one to a project that does not exist", async () => {
     const cookie = await api.signIn("outsider");
     const hidden = api.subscribe<Created>(CREATED, { p: "demo/app" }, { cookie });

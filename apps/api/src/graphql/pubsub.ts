@@ -17,7 +17,14 @@ const createLocalPubSub = () =>
     [Topic.NoteCreated]: [NoteEventPayload];
   }>();
 
-export type AppPubSub = ReturnType<typeof createLocalPubSub> & { close: () => Promise<void> };
+export type AppPubSub = ReturnType<typeof createLocalPubSub> & {
+  close: () => Promise<void>;
+  /** Called with the digest of every session signed out on any api node. */
+  onSessionRevoked: (listener: (sessionDigest: string) => void) => void;
+};
+
+/** NOTIFY channel carrying the digest of a session that was signed out. */
+export const SESSIONS_CHANNEL = "tidings_sessions";
 
 const TOPIC_OF: Record<DomainEvent["type"], (typeof Topic)[keyof typeof Topic]> = {
   issue_created: Topic.IssueCreated,
@@ -31,12 +38,17 @@ const TOPIC_OF: Record<DomainEvent["type"], (typeof Topic)[keyof typeof Topic]> 
  */
 export const createPgPubSub = async (databaseUrl: string, log: Logger): Promise<AppPubSub> => {
   const local = createLocalPubSub();
+  const revokedListeners: ((digest: string) => void)[] = [];
   let client: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
   const connect = async () => {
     const c = new pg.Client({ connectionString: databaseUrl, application_name: "tidings-api-listen" });
     c.on("notification", (msg) => {
+      if (msg.channel === SESSIONS_CHANNEL && msg.payload) {
+        for (const listener of revokedListeners) listener(msg.payload);
+        return;
+      }
       if (msg.channel !== EVENTS_CHANNEL || !msg.payload) return;
       try {
         const event = JSON.parse(msg.payload) as DomainEvent;
@@ -55,10 +67,14 @@ export const createPgPubSub = async (databaseUrl: string, log: Logger): Promise<
     });
     await c.connect();
     await c.query(`LISTEN ${EVENTS_CHANNEL}`);
+    await c.query(`LISTEN ${SESSIONS_CHANNEL}`);
     client = c;
   };
   await connect();
   return Object.assign(local, {
+    onSessionRevoked: (listener: (digest: string) => void) => {
+      revokedListeners.push(listener);
+    },
     close: async () => {
       closed = true;
       clearTimeout(retry);

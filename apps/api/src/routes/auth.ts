@@ -1,6 +1,7 @@
-import { DomainError, SESSION_TTL_MS, signIn, signOut } from "@tidings/core";
+import { DomainError, digest, SESSION_TTL_MS, signIn, signOut } from "@tidings/core";
 import express, { type Request, type Response, Router } from "express";
 import type { ApiDeps } from "../context.ts";
+import { SESSIONS_CHANNEL } from "../graphql/pubsub.ts";
 import { parseCookies, SESSION_COOKIE } from "../http/viewer.ts";
 
 const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, RATE_LIMITED: 429, INVALID_INPUT: 400 };
@@ -45,7 +46,11 @@ export const authRouter = ({ config, dataSource, log }: Pick<ApiDeps, "config" |
 
   router.post("/auth/sign_out", async (req: Request, res: Response) => {
     const token = parseCookies(req.headers.cookie)[SESSION_COOKIE];
-    if (token) await signOut(dataSource.manager, token);
+    if (token) {
+      await signOut(dataSource.manager, token);
+      // Every api node closes the WebSockets opened with this session (they authenticated at connect).
+      await dataSource.query("SELECT pg_notify($1, $2)", [SESSIONS_CHANNEL, digest(token)]);
+    }
     res.clearCookie(SESSION_COOKIE, cookieOptions);
     res.status(204).end();
   });
