@@ -1,11 +1,6 @@
 import { Marked } from "marked";
 import sanitizeHtml from "sanitize-html";
-import {
-  substitutePlaceholders,
-  TEMPLATE_PLACEHOLDERS,
-  type TemplatePlaceholder,
-  type TemplateValues,
-} from "./templates.ts";
+import { TEMPLATE_PLACEHOLDERS, type TemplatePlaceholder, type TemplateValues } from "./templates.ts";
 
 /** Placeholders whose values are Markdown written by people (the note, the issue description). */
 const MARKDOWN_PLACEHOLDERS: ReadonlySet<TemplatePlaceholder> = new Set(["NOTE_TEXT", "ISSUE_DESCRIPTION"]);
