@@ -13,6 +13,8 @@ export type ReceiveEmailInput = {
   /** Messages above this are stored as their header block only and rejected as too large (C10). */
   maxEmailBytes: number;
   route: RouteSettings;
+  /** The real size when the transport kept only the head of an oversize message. */
+  originalSize?: number;
 };
 
 export type ReceiveEmailResult = { id: number; duplicate: boolean; status: InboundStatus };
@@ -46,7 +48,8 @@ export const idempotencyKeyFor = (
 export const receiveEmail = async (db: EntityManager, input: ReceiveEmailInput): Promise<ReceiveEmailResult> => {
   const { key, messageId, sha256 } = idempotencyKeyFor(input.raw, input.route, input.envelopeTo);
   const headers = readHeaders(input.raw);
-  const oversize = input.raw.length > input.maxEmailBytes;
+  const size = Math.max(input.originalSize ?? 0, input.raw.length);
+  const oversize = size > input.maxEmailBytes;
   const stored = oversize ? input.raw.subarray(0, Math.min(input.raw.length, HEADER_ONLY_LIMIT)) : input.raw;
   const result = await db
     .createQueryBuilder()
@@ -62,7 +65,7 @@ export const receiveEmail = async (db: EntityManager, input: ReceiveEmailInput):
       subject: headerValue(headers, "subject")?.slice(0, 500) ?? null,
       fromAddress: headerValue(headers, "from")?.slice(0, 500) ?? null,
       raw: stored,
-      sizeBytes: input.raw.length,
+      sizeBytes: size,
       sha256,
       status: "received",
     })
