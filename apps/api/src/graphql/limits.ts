@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import {
   type DocumentNode,
   type FieldNode,
@@ -10,7 +11,6 @@ import {
   type SelectionSetNode,
   type ValidationRule,
 } from "graphql";
-import { createRequire } from "node:module";
 import type { ComplexityEstimator } from "graphql-query-complexity";
 import type { MiddlewareFn } from "type-graphql";
 

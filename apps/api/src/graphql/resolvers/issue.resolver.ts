@@ -14,8 +14,8 @@ import {
   presentIssue,
 } from "../types/issue.type.ts";
 import { LabelConnectionType } from "../types/label.type.ts";
-import { ProjectType, presentProject } from "../types/project.type.ts";
 import { NoteConnectionType, NoteType, presentNote } from "../types/note.type.ts";
+import { ProjectType, presentProject } from "../types/project.type.ts";
 import { UserConnectionType, UserType } from "../types/user.type.ts";
 import { DEFAULT_NOTES_PAGE_SIZE, pageSize } from "./project.resolver.ts";
 

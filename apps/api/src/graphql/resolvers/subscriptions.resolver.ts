@@ -1,8 +1,8 @@
 import { filter, map, pipe } from "@graphql-yoga/subscription";
 import { type IssueEntity, NoteEntity } from "@tidings/db";
 import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Ctx, ID, Resolver, Root, Subscription } from "type-graphql";
 import type { SubscribeResolverData } from "type-graphql";
+import { Arg, Ctx, ID, Resolver, Root, Subscription } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { canViewNote, readableIssue } from "../access.ts";
 import { fromGid } from "../ids.ts";

@@ -1,5 +1,5 @@
-import type { ProjectEntity, ServiceDeskSettingEntity } from "@tidings/db";
 import { effectiveTicketsConfidential } from "@tidings/core";
+import type { ProjectEntity, ServiceDeskSettingEntity } from "@tidings/db";
 import { Field, ObjectType } from "type-graphql";
 
 @ObjectType("ServiceDeskSettings", { description: "B1–B7; Maintainer+ only." })
