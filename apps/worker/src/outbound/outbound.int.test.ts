@@ -2,10 +2,11 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createNote, listIssueEmails, unsubscribeByReplyKey } from "@tidings/core";
+import { createNote, EVENTS_CHANNEL, listIssueEmails, unsubscribeByReplyKey } from "@tidings/core";
 import { AttachmentEntity, type DataSource, freePort, OutboundEmailEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { simpleParser } from "mailparser";
+import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type SmtpCapture, startSmtpCapture } from "../../test/smtp-capture.ts";
 import { addParticipant, seedTicket, TEST_EMAIL_FROM, testWorkerContext } from "../../test/service-desk-fixtures.ts";
@@ -412,6 +413,23 @@ describe("the outbox runner", () => {
     await expect.poll(others, { timeout: 10_000 }).toHaveLength(1);
     await seedTicket(ds, mail);
     await expect.poll(() => smtp!.messages.length, { timeout: 5_000 }).toBe(1);
+  });
+
+  it("tells the issue's viewers when an email's state changes (issue_updated), so the email log is live", async () => {
+    const { smtp, ctx, mail } = await setup();
+    const events: string[] = [];
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    cleanups.push(() => client.end());
+    client.on("notification", (n) => events.push(n.payload ?? ""));
+    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    const t = await seedTicket(ds, mail);
+    events.length = 0;
+    await run(ctx);
+    await expect.poll(() => smtp!.messages.length, SLOW).toBe(1);
+    await expect
+      .poll(() => events.map((e) => JSON.parse(e)), SLOW)
+      .toContainEqual({ type: "issue_updated", projectId: t.projectId, issueId: t.issueId });
   });
 
   it("writes .eml files under DATA_DIR/outbox without SMTP_URL and marks them sent", async () => {
