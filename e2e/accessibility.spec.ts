@@ -1,17 +1,9 @@
 // Issue 6 / E6: axe finds no serious or critical violations on the main screens, at desktop and phone
 // width (375 px, no sideways scrolling), and keyboard focus is visible.
-import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { signInAs } from "./support/auth.ts";
 import { sendCustomerMail } from "./support/mail.ts";
-import { collectPageErrors, graphql, serviceDeskAddress, unique } from "./web-helpers.ts";
-
-const seriousViolations = async (page: Page) => {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-};
+import { collectPageErrors, graphql, seriousViolations, serviceDeskAddress, unique } from "./web-helpers.ts";
 
 const ensureIssue = async (page: Page) => {
   const subject = unique("Accessibility check");
@@ -98,7 +90,7 @@ test("the tracker is usable from the keyboard with a visible focus", async ({ pa
     await page.keyboard.press("k");
     await expect(list.getByRole("link").first()).toBeFocused();
   }
-  const title = await list.getByRole("link").first().innerText();
+  const title = ((await list.getByRole("link").first().textContent()) ?? "").trim();
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
   await expect(page.getByRole("heading", { level: 1, name: title })).toBeFocused();

@@ -29,11 +29,14 @@ test("a responder filters, labels, assigns and closes issues while the list foll
   // Label and assign the first one in its thread.
   await list.getByRole("link", { name: `Invoice question 1 ${token}` }).click();
   await page.getByRole("button", { name: "Edit labels" }).click();
-  await page.getByLabel("Labels, comma-separated").fill(`billing-${token}`);
+  await page.getByLabel("New labels, comma-separated").fill(`billing-${token}`);
   await page.getByRole("button", { name: "Save labels" }).click();
   await expect(page.getByRole("complementary", { name: "Issue details" })).toContainText(`billing-${token}`);
   await page.getByRole("button", { name: "Edit assignees" }).click();
-  await page.getByLabel("Assignee usernames, comma-separated").fill("developer");
+  await page
+    .getByRole("group", { name: "Assign to" })
+    .getByRole("checkbox", { name: /@developer/ })
+    .check();
   await page.getByRole("button", { name: "Save assignees" }).click();
   await expect(page.getByRole("complementary", { name: "Issue details" })).toContainText("@developer");
 

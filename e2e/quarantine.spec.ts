@@ -3,7 +3,7 @@
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./support/auth.ts";
 import { sendCustomerMail } from "./support/mail.ts";
-import { collectPageErrors, graphql, serviceDeskAddress, unique } from "./web-helpers.ts";
+import { collectPageErrors, graphql, seriousViolations, serviceDeskAddress, unique } from "./web-helpers.ts";
 
 const autoReply = async (to: string, subject: string) =>
   sendCustomerMail({
@@ -52,17 +52,20 @@ test("an admin reads a quarantined auto-reply safely, retries it, releases one i
   expect(await raw.locator("script, img, b").count()).toBe(0);
   expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: string }).__pwned ?? null)).toBeNull();
   expect(remote).toEqual([]);
+  expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: "test-results/screens/quarantine.png", fullPage: true });
 
   // Retry runs the pipeline again: still auto-generated, so it stays ignored.
   await first.getByRole("button", { name: "Retry" }).click();
-  await expect(first.getByRole("status")).toContainText(/Retried/);
+  await expect(page.getByRole("status").filter({ hasText: "Retried" })).toContainText(`Retried “${kept}”: Ignored`);
   await expect(item(kept)).toBeVisible();
 
   // Release opens a Service Desk issue in the chosen project.
   await item(released).getByLabel("Release into project").selectOption("demo/app");
   await item(released).getByRole("button", { name: "Release" }).click();
-  await expect(item(released).getByRole("status")).toContainText(/Released into demo\/app as #\d+/);
+  await expect(page.getByRole("status").filter({ hasText: "Released" })).toContainText(
+    new RegExp(`Released “${released}” into demo/app as #\\d+\\.`),
+  );
   await expect
     .poll(async () => {
       const data = await graphql<{ project: { issues: { nodes: { title: string }[] } } }>(
@@ -77,6 +80,7 @@ test("an admin reads a quarantined auto-reply safely, retries it, releases one i
   // Delete asks first, then the message is gone from the list.
   page.once("dialog", (d) => void d.accept());
   await item(deleted).getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Deleted" })).toContainText(`Deleted “${deleted}”.`);
   await expect(item(deleted)).toHaveCount(0);
   expect(errors.filter((e) => !e.includes("ERR_FAILED"))).toEqual([]);
 });

@@ -1,4 +1,5 @@
 // Helpers for the responder-app specs (issue 6). The product itself is booted by e2e/support.
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
 
 export const unique = (prefix: string) =>
@@ -58,4 +59,12 @@ export const collectPageErrors = (page: Page) => {
   });
   page.on("pageerror", (e) => errors.push(e.message));
   return errors;
+};
+
+/** Serious and critical axe violations (WCAG 2.1 A/AA) on the page as it is now. */
+export const seriousViolations = async (page: Page) => {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 };

@@ -1,14 +1,21 @@
+import { useQuery } from "@apollo/client/react";
 import { type FormEvent, useEffect, useRef } from "react";
+import { IssueFilterOptionsDocument } from "../../graphql/__generated__/graphql.ts";
 import { type IssueFilters, SORTS } from "./filters.ts";
 
 /** Search, label, assignee and author (All tab) are applied with Enter or "Apply"; sort applies at once. */
 export const IssueFilterBar = ({
+  projectPath,
   filters,
   onChange,
 }: {
+  projectPath: string;
   filters: IssueFilters;
   onChange: (change: Partial<IssueFilters>) => void;
 }) => {
+  // Suggestions for the label, assignee and author inputs (a datalist: typing stays possible).
+  const options = useQuery(IssueFilterOptionsDocument, { variables: { fullPath: projectPath } }).data?.project;
+  const usernames = options?.projectMembers.nodes.map((m) => m.user.username) ?? [];
   const formRef = useRef<HTMLFormElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
@@ -69,16 +76,44 @@ export const IssueFilterBar = ({
       </div>
       <div className="field">
         <label htmlFor="issue-label">Label</label>
-        <input id="issue-label" name="label" placeholder="e.g. bug, urgent" defaultValue={filters.labels.join(", ")} />
+        <input
+          id="issue-label"
+          name="label"
+          list="issue-label-options"
+          placeholder="e.g. bug, urgent"
+          defaultValue={filters.labels.join(", ")}
+        />
+        <datalist id="issue-label-options">
+          {options?.labels.nodes.map((l) => (
+            <option key={l.id} value={l.title} />
+          ))}
+        </datalist>
       </div>
       <div className="field">
         <label htmlFor="issue-assignee">Assignee</label>
-        <input id="issue-assignee" name="assignee" placeholder="username" defaultValue={filters.assignee} />
+        <input
+          id="issue-assignee"
+          name="assignee"
+          list="issue-member-options"
+          placeholder="username"
+          defaultValue={filters.assignee}
+        />
+        <datalist id="issue-member-options">
+          {usernames.map((u) => (
+            <option key={u} value={u} />
+          ))}
+        </datalist>
       </div>
       {filters.tab === "all" ? (
         <div className="field">
           <label htmlFor="issue-author">Author</label>
-          <input id="issue-author" name="author" placeholder="username" defaultValue={filters.author} />
+          <input
+            id="issue-author"
+            name="author"
+            list="issue-member-options"
+            placeholder="username"
+            defaultValue={filters.author}
+          />
         </div>
       ) : null}
       <div className="field">

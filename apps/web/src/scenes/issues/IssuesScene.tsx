@@ -190,7 +190,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
         })}
       </div>
 
-      <IssueFilterBar filters={filters} onChange={update} />
+      <IssueFilterBar projectPath={projectPath} filters={filters} onChange={update} />
 
       {error ? (
         <p className="alert alert--error" role="alert">

@@ -35,6 +35,8 @@ export const QuarantineScene = ({ projectPath }: { projectPath: string }) => {
   usePageTitle(`Quarantine · ${projectPath}`);
   const [scope, setScope] = useState<"project" | "instance">("project");
   const [status, setStatus] = useState<"" | InboundEmailStatus>("");
+  // Outcomes are announced at page level: a released or deleted message may leave the list.
+  const [notice, setNotice] = useState("");
   const variables = {
     fullPath: projectPath,
     projectPath: scope === "project" ? projectPath : null,
@@ -97,6 +99,9 @@ export const QuarantineScene = ({ projectPath }: { projectPath: string }) => {
           {errorMessage(error)}
         </p>
       ) : null}
+      <p role="status" className={notice ? "alert alert--done" : "visually-hidden"}>
+        {notice}
+      </p>
       {list.nodes.length === 0 ? (
         <p className="empty">
           {scope === "instance"
@@ -113,7 +118,10 @@ export const QuarantineScene = ({ projectPath }: { projectPath: string }) => {
                 releaseTargets={releaseTargets}
                 defaultTarget={email.project?.fullPath ?? projectPath}
                 rawVariables={{ projectPath: variables.projectPath, status: variables.status, first: PAGE_SIZE }}
-                onChanged={() => refetch()}
+                onDone={(text) => {
+                  setNotice(text);
+                  void refetch();
+                }}
               />
             ))}
           </ul>
@@ -154,24 +162,25 @@ const QuarantineItem = ({
   releaseTargets,
   defaultTarget,
   rawVariables,
-  onChanged,
+  onDone,
 }: {
   email: QuarantineItem_EmailFragment;
   releaseTargets: string[];
   defaultTarget: string;
   rawVariables: { projectPath: string | null; status: InboundEmailStatus | null; first: number };
-  onChanged: () => void;
+  onDone: (message: string) => void;
 }) => {
   const client = useApolloClient();
   const [raw, setRaw] = useState<string | null | undefined>(undefined);
   const [rawState, setRawState] = useState<"closed" | "loading" | "open">("closed");
   const [target, setTarget] = useState(releaseTargets.includes(defaultTarget) ? defaultTarget : "");
-  const [messages, setMessages] = useState<{ kind: "error" | "done"; text: string }[]>([]);
+  const [errors, setErrors] = useState<string[]>([]);
   const [retry, retryState] = useMutation(InboundEmailRetryDocument);
   const [release, releaseState] = useMutation(InboundEmailReleaseDocument);
   const [remove, removeState] = useMutation(InboundEmailDeleteDocument);
   const busy = retryState.loading || releaseState.loading || removeState.loading;
   const titleId = `quarantine-${email.id.replace(/\W/g, "")}`;
+  const subject = email.subject?.trim() || "(no subject)";
 
   const handleToggleRaw = async () => {
     if (rawState === "open") return setRawState("closed");
@@ -185,24 +194,25 @@ const QuarantineItem = ({
       });
       setRaw(data?.quarantine.nodes.find((n) => n.id === email.id)?.rawSource ?? null);
     } catch (err) {
-      setMessages([{ kind: "error", text: errorMessage(err) }]);
+      setErrors([errorMessage(err)]);
       setRaw(undefined);
       return setRawState("closed");
     }
     setRawState("open");
   };
 
-  const report = (errors: string[] | undefined, done: string) => {
-    setMessages(errors?.length ? errors.map((text) => ({ kind: "error", text })) : [{ kind: "done", text: done }]);
-    if (!errors?.length) onChanged();
+  const report = (problems: string[] | undefined, done: string) => {
+    setErrors(problems ?? []);
+    if (!problems?.length) onDone(done);
   };
   const handleRetry = async () => {
     try {
       const result = await retry({ variables: { input: { id: email.id } } });
       const after = result.data?.inboundEmailRetry.inboundEmail;
-      report(result.data?.inboundEmailRetry.errors, `Retried: ${after?.reason ?? after?.status ?? "processed"}.`);
+      const outcome = (after?.reason ?? after?.status ?? "processed").replace(/\.$/, "");
+      report(result.data?.inboundEmailRetry.errors, `Retried “${subject}”: ${outcome}.`);
     } catch (err) {
-      setMessages([{ kind: "error", text: errorMessage(err) }]);
+      setErrors([errorMessage(err)]);
     }
   };
   const handleRelease = async () => {
@@ -212,19 +222,19 @@ const QuarantineItem = ({
       const issue = result.data?.inboundEmailRelease.inboundEmail?.issue;
       report(
         result.data?.inboundEmailRelease.errors,
-        issue ? `Released into ${target} as #${issue.iid}.` : `Released into ${target}.`,
+        issue ? `Released “${subject}” into ${target} as #${issue.iid}.` : `Released “${subject}” into ${target}.`,
       );
     } catch (err) {
-      setMessages([{ kind: "error", text: errorMessage(err) }]);
+      setErrors([errorMessage(err)]);
     }
   };
   const handleDelete = async () => {
     if (!window.confirm("Delete this message for good? Its raw content cannot be recovered.")) return;
     try {
       const result = await remove({ variables: { input: { id: email.id } } });
-      report(result.data?.inboundEmailDelete.errors, "Deleted.");
+      report(result.data?.inboundEmailDelete.errors, `Deleted “${subject}”.`);
     } catch (err) {
-      setMessages([{ kind: "error", text: errorMessage(err) }]);
+      setErrors([errorMessage(err)]);
     }
   };
 
@@ -233,7 +243,7 @@ const QuarantineItem = ({
       <article aria-labelledby={titleId}>
         <header className="quarantine-item__header">
           <h2 id={titleId} className="quarantine-item__subject">
-            {email.subject?.trim() || "(no subject)"}
+            {subject}
           </h2>
           <span className={`badge badge--quarantine-${email.status}`}>{email.status}</span>
         </header>
@@ -302,10 +312,10 @@ const QuarantineItem = ({
             Delete
           </button>
         </div>
-        {messages.length ? (
-          <ul className={`alert ${messages[0].kind === "error" ? "alert--error" : "alert--done"}`} role="status">
-            {messages.map((m) => (
-              <li key={m.text}>{m.text}</li>
+        {errors.length ? (
+          <ul className="alert alert--error" role="alert">
+            {errors.map((e) => (
+              <li key={e}>{e}</li>
             ))}
           </ul>
         ) : null}

@@ -19,11 +19,23 @@ const splitList = (value: string) =>
 
 type Props = {
   projectPath: string;
+  /** The project's labels and members, for the pickers (labels on the issue but not in the project are kept). */
+  projectLabels: string[];
+  projectMembers: { username: string; name: string }[];
   issue: ThreadIssue_IssueFragment;
   projects: { id: string; fullPath: string; name: string }[];
 };
 
-export const IssueSidebar = ({ projectPath, issue, projects }: Props) => {
+export const IssueSidebar = ({ projectPath, issue, projects, projectLabels, projectMembers }: Props) => {
+  const labels = [...new Set([...projectLabels, ...issue.labels.nodes.map((l) => l.title)])].sort((a, b) =>
+    a.localeCompare(b),
+  );
+  const members = [
+    ...projectMembers,
+    ...issue.assignees.nodes
+      .filter((a) => !projectMembers.some((m) => m.username === a.username))
+      .map((a) => ({ username: a.username, name: "" })),
+  ];
   const navigate = useNavigate();
   const [updateIssue, { loading: updating }] = useMutation(UpdateIssueDocument);
   const [moveIssue, { loading: moving }] = useMutation(IssueMoveDocument);
@@ -43,11 +55,17 @@ export const IssueSidebar = ({ projectPath, issue, projects }: Props) => {
     }
   };
 
-  const handleListSubmit = (field: "labels" | "assignees") => async (event: FormEvent<HTMLFormElement>) => {
+  const handleLabelsSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const value = splitList(String(new FormData(event.currentTarget).get(field) ?? ""));
-    const ok = await update(field === "labels" ? { labels: value } : { assigneeUsernames: value });
-    if (ok) setEditing(null);
+    const form = new FormData(event.currentTarget);
+    const chosen = form.getAll("label").map(String);
+    const added = splitList(String(form.get("newLabels") ?? ""));
+    if (await update({ labels: [...new Set([...chosen, ...added])] })) setEditing(null);
+  };
+  const handleAssigneesSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const chosen = new FormData(event.currentTarget).getAll("assignee").map(String);
+    if (await update({ assigneeUsernames: chosen })) setEditing(null);
   };
 
   const handleMove = async (event: FormEvent) => {
@@ -95,20 +113,31 @@ export const IssueSidebar = ({ projectPath, issue, projects }: Props) => {
             type="button"
             className="link-button"
             aria-expanded={editing === "assignees"}
-            aria-label="Edit assignees"
             onClick={() => setEditing(editing === "assignees" ? null : "assignees")}
           >
             {editing === "assignees" ? "Cancel" : "Edit"}
+            <span className="visually-hidden"> assignees</span>
           </button>
         </div>
         {editing === "assignees" ? (
-          <form onSubmit={handleListSubmit("assignees")} className="sidebar__form">
-            <label htmlFor="assignees-input">Assignee usernames, comma-separated</label>
-            <input
-              id="assignees-input"
-              name="assignees"
-              defaultValue={issue.assignees.nodes.map((a) => a.username).join(", ")}
-            />
+          <form onSubmit={handleAssigneesSubmit} className="sidebar__form">
+            <fieldset className="picker">
+              <legend>Assign to</legend>
+              {members.length === 0 ? <p className="muted">No project members.</p> : null}
+              {members.map((m) => (
+                <label key={m.username} className="checkbox">
+                  <input
+                    type="checkbox"
+                    name="assignee"
+                    value={m.username}
+                    defaultChecked={issue.assignees.nodes.some((a) => a.username === m.username)}
+                  />
+                  <span>
+                    @{m.username} <span className="muted">{m.name}</span>
+                  </span>
+                </label>
+              ))}
+            </fieldset>
             <button type="submit" className="btn btn--small btn--primary" disabled={updating}>
               Save assignees
             </button>
@@ -131,16 +160,32 @@ export const IssueSidebar = ({ projectPath, issue, projects }: Props) => {
             type="button"
             className="link-button"
             aria-expanded={editing === "labels"}
-            aria-label="Edit labels"
             onClick={() => setEditing(editing === "labels" ? null : "labels")}
           >
             {editing === "labels" ? "Cancel" : "Edit"}
+            <span className="visually-hidden"> labels</span>
           </button>
         </div>
         {editing === "labels" ? (
-          <form onSubmit={handleListSubmit("labels")} className="sidebar__form">
-            <label htmlFor="labels-input">Labels, comma-separated</label>
-            <input id="labels-input" name="labels" defaultValue={issue.labels.nodes.map((l) => l.title).join(", ")} />
+          <form onSubmit={handleLabelsSubmit} className="sidebar__form">
+            {labels.length ? (
+              <fieldset className="picker">
+                <legend>Project labels</legend>
+                {labels.map((title) => (
+                  <label key={title} className="checkbox">
+                    <input
+                      type="checkbox"
+                      name="label"
+                      value={title}
+                      defaultChecked={issue.labels.nodes.some((l) => l.title === title)}
+                    />
+                    <LabelPill title={title} />
+                  </label>
+                ))}
+              </fieldset>
+            ) : null}
+            <label htmlFor="labels-input">New labels, comma-separated</label>
+            <input id="labels-input" name="newLabels" />
             <button type="submit" className="btn btn--small btn--primary" disabled={updating}>
               Save labels
             </button>

@@ -135,7 +135,13 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
           </section>
           <EmailLog emails={issue.emails} />
         </div>
-        <IssueSidebar projectPath={projectPath} issue={issue} projects={data.projects.nodes} />
+        <IssueSidebar
+          projectPath={projectPath}
+          issue={issue}
+          projects={data.projects.nodes}
+          projectLabels={data.project.labels.nodes.map((l) => l.title)}
+          projectMembers={data.project.projectMembers.nodes.map((m) => m.user)}
+        />
       </div>
     </div>
   );
