@@ -10,7 +10,11 @@ import { startInbound } from "../src/inbound/index.ts";
 const stage = process.argv[2] ?? "none";
 const config = loadConfig();
 if (!config.DATABASE_URL) throw new Error("DATABASE_URL is required");
-const dataSource = createDataSource({ url: config.DATABASE_URL, poolSize: 5, applicationName: "tidings-crash-worker" });
+const dataSource = createDataSource({
+  url: config.DATABASE_URL,
+  poolSize: 10,
+  applicationName: "tidings-crash-worker",
+});
 await dataSource.initialize();
 const log = createLogger(config.LOG_LEVEL, "crash-worker");
 const die = (): void => {

@@ -87,6 +87,12 @@ export const startImapConsumer = (
   let lease: QueryRunner | null = null;
   let client: ImapFlow | null = null;
   let wake: (() => void) | null = null;
+  /** Set by an EXISTS that arrives while a sync runs, so the next wait does not miss it. */
+  let pending = false;
+  const notify = () => {
+    pending = true;
+    wake?.();
+  };
   let syncWaiters: (() => void)[] = [];
 
   const releaseLease = async () => {
@@ -219,9 +225,9 @@ export const startImapConsumer = (
     c.on("error", (err: Error) => log.warn({ err }, "imap.client_error"));
     c.on("close", () => {
       closed = true;
-      wake?.();
+      notify();
     });
-    c.on("exists", () => wake?.());
+    c.on("exists", notify);
     await c.connect();
     await c.mailboxOpen(target.mailbox);
     const folders = await c.list();
@@ -230,6 +236,7 @@ export const startImapConsumer = (
     let attemptReset = false;
     while (!state.stopped && !closed) {
       if (!(await leaseAlive())) throw new Error("lost the mailbox lease");
+      pending = false;
       await sync(c, archive);
       if (!attemptReset) {
         attempt = 0;
@@ -237,6 +244,7 @@ export const startImapConsumer = (
       }
       for (const w of syncWaiters.splice(0)) w();
       if (state.stopped || closed) break;
+      if (pending) continue;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, opts.pollMs ?? 30_000);
         wake = () => {
