@@ -62,7 +62,7 @@ export const AppShell = () => {
         </Link>
         <div className="topbar__project">
           <label htmlFor="project-switcher" className="visually-hidden">
-            Project
+            Switch project
           </label>
           <select id="project-switcher" value={currentPath ?? ""} onChange={handleProjectChange}>
             {!currentPath || !projects.some((p) => p.fullPath === currentPath) ? (

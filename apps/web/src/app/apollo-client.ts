@@ -15,8 +15,13 @@ export const cursorNodesPagination = (keyArgs: string[] | false): FieldPolicy<No
   keyArgs,
   merge(existing, incoming, { args }) {
     if (!existing || !args?.after) return incoming;
-    const seen = new Set(existing.nodes ?? []);
-    return { ...incoming, nodes: [...(existing.nodes ?? []), ...(incoming.nodes ?? []).filter((n) => !seen.has(n))] };
+    // Cached nodes are references ({ __ref: "Issue:…" }): compare them by their key, not by identity.
+    const key = (n: unknown) => (n && typeof n === "object" && "__ref" in n ? (n as { __ref: string }).__ref : n);
+    const seen = new Set((existing.nodes ?? []).map(key));
+    return {
+      ...incoming,
+      nodes: [...(existing.nodes ?? []), ...(incoming.nodes ?? []).filter((n) => !seen.has(key(n)))],
+    };
   },
 });
 
