@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { cursorNodesPagination } from "./apollo-client.ts";
 
 type Page = { nodes: { __ref: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; count: number };
-const merge = cursorNodesPagination(["state"]).merge as (
+const merge = cursorNodesPagination(["state"]).merge as unknown as (
   existing: Page | undefined,
   incoming: Page,
   options: { args: Record<string, unknown> | null },
