@@ -63,6 +63,17 @@ export const routeSettingsOf = (mail: MailSettings): RouteSettings => ({
   replyHost: mail.messageIdHost,
 });
 
+/** The Support Bot's id, looked up once per database (it never changes once created). */
+const botIds = new WeakMap<object, number>();
+const supportBot = async (db: EntityManager): Promise<{ id: number }> => {
+  const known = botIds.get(db.connection);
+  return known !== undefined ? { id: known } : ensureSupportBot(db);
+};
+/** Creates the Support Bot in its own committed statement, so the cached id can never be rolled back. */
+const rememberSupportBot = async (ds: DataSource) => {
+  if (!botIds.has(ds)) botIds.set(ds, (await ensureSupportBot(ds.manager)).id);
+};
+
 /** GitLab issues hold at most 10 email participants (item 29). */
 export const MAX_PARTICIPANTS = 10;
 /** After this many failed attempts a message is quarantined as `failed` instead of retried. */
@@ -281,7 +292,7 @@ const applyReplyKey = async (ctx: Ctx, replyKey: string): Promise<InboundOutcome
       reason: "Ignored: the reply holds only quick actions, which are never run from email; there was nothing to post.",
     });
   }
-  const bot = await ensureSupportBot(ctx.db);
+  const bot = await supportBot(ctx.db);
   const settings = await ctx.db.findOneBy(ServiceDeskSettingEntity, { projectId: project.id });
   const sender = firstAddress(ctx.parsed?.from) ?? ctx.requester ?? sent.recipientEmail;
   const note = await createNote(ctx.db, ctx.settings.mail, {
@@ -298,7 +309,7 @@ const applyReplyKey = async (ctx: Ctx, replyKey: string): Promise<InboundOutcome
 
 const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promise<InboundOutcome> => {
   const settings = await ctx.db.findOneBy(ServiceDeskSettingEntity, { projectId: project.id });
-  const bot = await ensureSupportBot(ctx.db);
+  const bot = await supportBot(ctx.db);
   const exclude = ourAddresses(ctx, project, settings);
   const cc = settings?.addExternalParticipantsFromCc ? allAddresses(ctx.parsed?.cc) : [];
   const messageId = ctx.row.messageId;
@@ -515,13 +526,15 @@ export const processInboundEmail = async (
   id: number,
 ): Promise<ProcessResult | null> => {
   try {
+    await rememberSupportBot(ds);
     return await ds.transaction(async (db) => {
-      const locked = await db.query(
-        `SELECT id FROM inbound_emails WHERE id = $1 AND status = 'received' FOR UPDATE SKIP LOCKED`,
-        [id],
-      );
-      if (locked.length === 0) return null;
-      const row = await db.findOneByOrFail(InboundEmailEntity, { id });
+      const row = await db
+        .createQueryBuilder(InboundEmailEntity, "e")
+        .where("e.id = :id AND e.status = 'received'", { id })
+        .setLock("pessimistic_write")
+        .setOnLocked("skip_locked")
+        .getOne();
+      if (!row) return null;
       const { subject, ...result } = await applyInboundEmail(db, settings, row);
       await db.update(
         InboundEmailEntity,
