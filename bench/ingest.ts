@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { childEnv } from "@tidings/config";
-import { parseEmail } from "@tidings/core";
+import { createProject, parseEmail } from "@tidings/core";
 import { connectAndMigrate, createDataSource, type DataSource, freePort, startEmbeddedPostgres } from "@tidings/db";
 import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
@@ -24,11 +24,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(here);
 
 /** ~5 KB plain-text messages, each from its own sender, to the project's Service Desk address. */
-const messageFor = (projectId: number, tag: string, i: number) =>
+const messageFor = (projectId: number, tag: string, i: number, slug = "email-test") =>
   Buffer.from(
     [
       `From: Customer ${i} <customer${i}@${tag}.example.org>`,
-      `To: incoming+email-test-${projectId}-issue-@appmail.adventuretime.ooo`,
+      `To: incoming+${slug}-${projectId}-issue-@appmail.adventuretime.ooo`,
       `Subject: Printer ${i} is on fire (${tag})`,
       `Message-ID: <${tag}-${i}@example.org>`,
       "Date: Sat, 21 Nov 2026 12:00:00 +0000",
@@ -69,6 +69,14 @@ const main = async () => {
   try {
     await connectAndMigrate(ds);
     const { project } = await createIngestWorld(ds, { ingest: { issuesPerSenderPerHour: 0 } });
+    // Seven more projects: issue iids are allocated under each project's row lock, so one project
+    // serialises its new issues; several projects show what the pipeline does in parallel.
+    const projects = [project];
+    for (let p = 2; p <= 8; p++) {
+      projects.push(
+        await ds.transaction((m) => createProject(m, { groupPath: "email", path: `p${p}`, serviceDeskEnabled: true })),
+      );
+    }
     const smtpPort = await freePort();
 
     // Baseline 1: mailparser alone on the same messages (sequential, this process).
@@ -135,7 +143,7 @@ const main = async () => {
       (await ds.query(`SELECT count(*)::int AS n FROM issues WHERE message_id LIKE $1`, [`${tag}-%`]))[0].n as number;
 
     // SMTP: nodemailer pool (4 connections) → our listener → stored → applied.
-    const smtpRun = async (tag: string, n: number) => {
+    const smtpRun = async (tag: string, n: number, spread = 1) => {
       const transport = nodemailer.createTransport({
         host: "127.0.0.1",
         port: smtpPort,
@@ -145,14 +153,15 @@ const main = async () => {
         maxConnections: 4,
         maxMessages: Number.POSITIVE_INFINITY,
       });
-      const to = `incoming+email-test-${project.id}-issue-@appmail.adventuretime.ooo`;
       await Promise.all(
-        Array.from({ length: n }, (_, i) =>
-          transport.sendMail({
+        Array.from({ length: n }, (_, i) => {
+          const p = projects[i % spread];
+          const to = `incoming+${p.fullPathSlug}-${p.id}-issue-@appmail.adventuretime.ooo`;
+          return transport.sendMail({
             envelope: { from: `customer${i}@${tag}.example.org`, to: [to] },
-            raw: messageFor(project.id, tag, i),
-          }),
-        ),
+            raw: messageFor(p.id, tag, i, p.fullPathSlug),
+          });
+        }),
       );
       transport.close();
       await waitFor(async () => (await issuesLike(tag)) === n);
@@ -160,7 +169,9 @@ const main = async () => {
     };
     await smtpRun("smtpwarm", 200);
     const smtp = await smtpRun("smtp", SMTP_N);
-    rows.push({ what: "SMTP → issues (nodemailer, 4 conns)", n: SMTP_N, ...smtp });
+    rows.push({ what: "SMTP → issues, 1 project (nodemailer, 4 conns)", n: SMTP_N, ...smtp });
+    const smtp8 = await smtpRun("smtpspread", SMTP_N, 8);
+    rows.push({ what: "SMTP → issues, 8 projects (nodemailer, 4 conns)", n: SMTP_N, ...smtp8 });
 
     // IMAP: a backlog APPENDed while the consumer holds the lease, drained through IDLE/fetch.
     const imapRun = async (tag: string, n: number) => {
@@ -181,7 +192,7 @@ const main = async () => {
     };
     await imapRun("imapwarm", 100);
     const imap = await imapRun("imap", IMAP_N);
-    rows.push({ what: "IMAP → issues (Dovecot, IDLE, append backlog)", n: IMAP_N, ...imap });
+    rows.push({ what: "IMAP → issues, 1 project (Dovecot, IDLE, backlog)", n: IMAP_N, ...imap });
   } finally {
     if (worker && worker.exitCode === null) {
       const exited = new Promise((r) => worker?.once("exit", r));
