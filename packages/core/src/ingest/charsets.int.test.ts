@@ -136,6 +136,39 @@ describe("charsets (C11)", () => {
   });
 });
 
+describe("HTML mail (C5)", () => {
+  it("converts HTML-only mail to Markdown and points an inline cid: image at its stored upload", async () => {
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    const raw = message(
+      ["Subject: html with inline image", "MIME-Version: 1.0", 'Content-Type: multipart/related; boundary="rel"'],
+      [
+        "--rel",
+        "Content-Type: text/html; charset=utf-8",
+        "",
+        '<p>Hello <b>team</b>, see <a href="https://example.org/x">the page</a>:</p><p><img src="cid:shot@x" alt="shot"></p>',
+        "<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>",
+        "--rel",
+        "Content-Type: image/png",
+        "Content-ID: <shot@x>",
+        "Content-Transfer-Encoding: base64",
+        "",
+        png.toString("base64"),
+        "--rel--",
+        "",
+      ].join("\r\n"),
+    );
+    const issue = await issueOf(raw);
+    const [att] = await ds.getRepository(AttachmentEntity).findBy({ issueId: issue.id });
+    expect(issue.description).toContain("Hello **team**, see [the page](https://example.org/x):");
+    expect(issue.description).toContain(`![shot](/uploads/${att.secret}/`);
+    expect(issue.description).not.toContain("cid:");
+    expect(issue.description).toMatch(/\| A \| B \|/);
+  });
+});
+
 describe("malformed MIME (C11)", () => {
   it("uses the content hash without a Message-ID: the same bytes twice make one issue", async () => {
     const raw = message(["Subject: no id"], "hello", { messageId: false });
