@@ -75,6 +75,7 @@ export const SettingsScene = ({ projectPath }: { projectPath: string }) => {
       projectId={project.id}
       address={project.serviceDeskAddress ?? null}
       settings={project.serviceDeskSettings}
+      isPublic={project.visibility === "public"}
     />
   );
 };
@@ -84,7 +85,9 @@ const SettingsForm = ({
   projectId,
   address,
   settings,
+  isPublic,
 }: {
+  isPublic: boolean;
   projectPath: string;
   projectId: string;
   address: string | null;
@@ -270,7 +273,9 @@ const SettingsForm = ({
           <legend>Tickets</legend>
           <Checkbox
             label="New tickets are confidential by default"
-            checked={form.ticketsConfidentialByDefault}
+            checked={isPublic || form.ticketsConfidentialByDefault}
+            disabled={isPublic}
+            hint={isPublic ? "Always on in a public project: customers' emails must not become public." : undefined}
             onChange={(v) => set("ticketsConfidentialByDefault", v)}
           />
           <Checkbox
@@ -389,13 +394,20 @@ const Checkbox = ({
   label,
   checked,
   onChange,
+  disabled,
+  hint,
 }: {
   label: React.ReactNode;
   checked: boolean;
   onChange: (value: boolean) => void;
+  disabled?: boolean;
+  hint?: string;
 }) => (
   <label className="checkbox">
-    <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
-    <span>{label}</span>
+    <input type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />
+    <span>
+      {label}
+      {hint ? <span className="hint checkbox__hint">{hint}</span> : null}
+    </span>
   </label>
 );
