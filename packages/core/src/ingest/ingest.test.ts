@@ -96,10 +96,17 @@ describe("findMailKey", () => {
     expect(targetOfKey(m!)).toEqual({ kind: "legacy", fullPath: "email/test" });
   });
 
-  it("prefers the SMTP envelope recipient over the headers", () => {
+  it("uses the SMTP envelope recipient after Delivered-To and before Received (Bcc'd mail)", () => {
+    const bcc = readHeaders(Buffer.from("From: a@example.org\r\nTo: friend@example.org\r\nSubject: s\r\n\r\nb"));
+    expect(findMailKey(bcc, serviceDesk, ["support+other-3-issue-@example.com"])).toMatchObject({
+      key: "other-3-issue-",
+      header: "envelope",
+    });
     const raw = gitlabFixture("service_desk.eml", { projectId: 12, slug: "email-test" });
-    const m = findMailKey(readHeaders(raw), serviceDesk, ["support+other-3-issue-@example.com"]);
-    expect(m).toMatchObject({ key: "other-3-issue-", header: "envelope" });
+    expect(findMailKey(readHeaders(raw), serviceDesk, ["support+other-3-issue-@example.com"])).toMatchObject({
+      key: "email-test-12-issue-",
+      header: "to",
+    });
   });
 
   it("classifies unsubscribe, unknown and new-issue-by-email keys", () => {

@@ -35,20 +35,17 @@ export const receivedRecipients = (headers: RawHeaders): string[] =>
   headerValues(headers, "received").flatMap((v) => [...v.matchAll(/for\s+<([^<>]+)>/gi)].map((m) => m[1].trim()));
 
 /**
- * The first of our addresses found, in this order: the SMTP envelope recipients (when the message came
- * through our listener they name the exact destination), then GitLab's order: To, References
- * (`reply-<key>@<host>`, also comma-joined), Delivered-To, X-Delivered-To, Envelope-To, X-Envelope-To,
- * Received (`for <…>`), X-Original-To, X-Forwarded-To, Cc. First match wins.
+ * The first of our addresses found, in GitLab's order: To, References (`reply-<key>@<host>`, also
+ * comma-joined), Delivered-To, X-Delivered-To, Envelope-To, X-Envelope-To, then the SMTP envelope
+ * recipients of our own listener (what an MTA would have written into Delivered-To; they find Bcc'd
+ * mail), Received (`for <…>`), X-Original-To, X-Forwarded-To, Cc. First match wins, so one message is
+ * one item even when it was sent to several of our addresses (as GitLab).
  */
 export const findMailKey = (
   headers: RawHeaders,
   settings: RouteSettings,
   envelopeTo: string[] = [],
 ): KeyMatch | null => {
-  for (const rcpt of envelopeTo) {
-    const m = matchAddress(settings, "envelope", rcpt);
-    if (m) return m;
-  }
   const scan = (header: string): KeyMatch | null => {
     for (const value of headerValues(headers, header)) {
       for (const address of addressesIn(value)) {
@@ -69,6 +66,10 @@ export const findMailKey = (
   }
   for (const h of ADDRESS_HEADERS_AFTER_REFERENCES) {
     const m = scan(h);
+    if (m) return m;
+  }
+  for (const rcpt of envelopeTo) {
+    const m = matchAddress(settings, "envelope", rcpt);
     if (m) return m;
   }
   for (const address of receivedRecipients(headers)) {
