@@ -73,7 +73,7 @@ export const startProcessor = (
     try {
       const rows: { id: number }[] = await ctx.dataSource.query(
         `SELECT id FROM inbound_emails
-         WHERE status = 'received' AND attempts < $1
+         WHERE status = 'received' AND attempts <= $1
            AND updated_at < now() - (interval '2 seconds' + attempts * attempts * interval '5 seconds')
          ORDER BY id LIMIT 500`,
         [MAX_ATTEMPTS],

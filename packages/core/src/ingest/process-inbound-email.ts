@@ -516,17 +516,35 @@ export type ProcessResult = InboundOutcome & { id: number };
 
 /**
  * Applies one `received` message in its own transaction and records the outcome. Returns null when the
- * row is not `received` any more or another processor holds it. An infrastructure error rolls back,
- * counts an attempt (the row stays `received` to be retried), and after MAX_ATTEMPTS quarantines it as
- * `failed` with the error as reason. Never throws for a bad message.
+ * row is not `received` any more or another processor holds it.
+ * The attempt is counted in its own committed statement before the work starts, so a message that kills
+ * the process (a poison message) is counted too: after MAX_ATTEMPTS it is quarantined as `failed`
+ * instead of crashing every worker that picks it up. An error rolls the work back (the row stays
+ * `received`, to be retried by the sweep with a growing delay) and is rethrown for the caller to log.
  */
 export const processInboundEmail = async (
   ds: DataSource,
   settings: IngestSettings,
   id: number,
 ): Promise<ProcessResult | null> => {
+  await rememberSupportBot(ds);
+  const [claimed] = await ds.query(
+    `UPDATE inbound_emails SET attempts = attempts + 1, updated_at = now()
+     WHERE id = $1 AND status = 'received' RETURNING attempts`,
+    [id],
+  );
+  const attempts = (Array.isArray(claimed) ? claimed[0] : claimed)?.attempts as number | undefined;
+  if (attempts === undefined) return null;
+  if (attempts > MAX_ATTEMPTS) {
+    await ds.query(
+      `UPDATE inbound_emails SET status = 'failed', processed_at = now(), updated_at = now(),
+         reason = coalesce(reason, 'Processing failed') || $2
+       WHERE id = $1 AND status = 'received'`,
+      [id, ` (gave up after ${MAX_ATTEMPTS} attempts)`],
+    );
+    return { ...outcome("failed", { reason: `Gave up after ${MAX_ATTEMPTS} attempts.` }), id };
+  }
   try {
-    await rememberSupportBot(ds);
     return await ds.transaction(async (db) => {
       const row = await db
         .createQueryBuilder(InboundEmailEntity, "e")
@@ -546,7 +564,6 @@ export const processInboundEmail = async (
           issueId: result.issueId,
           noteId: result.noteId,
           subject: subject?.slice(0, 500) ?? null,
-          attempts: row.attempts + 1,
           processedAt: new Date(),
         },
       );
@@ -555,9 +572,9 @@ export const processInboundEmail = async (
   } catch (err) {
     const message = `Processing failed: ${(err as Error).message ?? String(err)}`.slice(0, 1000);
     await ds.query(
-      `UPDATE inbound_emails SET attempts = attempts + 1, reason = $2,
-         status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE status END,
-         processed_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE processed_at END,
+      `UPDATE inbound_emails SET reason = $2,
+         status = CASE WHEN attempts >= $3 THEN 'failed' ELSE status END,
+         processed_at = CASE WHEN attempts >= $3 THEN now() ELSE processed_at END,
          updated_at = now()
        WHERE id = $1 AND status = 'received'`,
       [id, message, MAX_ATTEMPTS],

@@ -4,7 +4,8 @@ import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "../errors.ts";
 import { deleteInboundEmail } from "./delete-inbound-email.ts";
-import { processInboundEmail } from "./process-inbound-email.ts";
+import { MAX_ATTEMPTS, processInboundEmail, routeSettingsOf } from "./process-inbound-email.ts";
+import { receiveEmail } from "./receive-email.ts";
 import { releaseInboundEmail } from "./release-inbound-email.ts";
 import { retryInboundEmail } from "./retry-inbound-email.ts";
 import { gitlabFixture } from "./testing/corpus.ts";
@@ -67,5 +68,25 @@ describe("quarantine use cases", () => {
     expect((await row(stored.id)).raw.length).toBe(0);
     const again = await world.ingest(raw);
     expect(again.stored).toMatchObject({ id: stored.id, duplicate: true });
+  });
+
+  it("quarantines a message that crashed the processor MAX_ATTEMPTS times as failed (poison message)", async () => {
+    const raw = Buffer.from(
+      `From: p@example.org\r\nTo: incoming+email-test-${world.project.id}-issue-@appmail.adventuretime.ooo\r\nMessage-ID: <poison@x>\r\nSubject: s\r\n\r\nb`,
+    );
+    const stored = await ds.transaction((m) =>
+      receiveEmail(m, {
+        raw,
+        transport: "smtp",
+        maxEmailBytes: world.settings.maxEmailBytes,
+        route: routeSettingsOf(world.settings.mail),
+      }),
+    );
+    // As if five processes had died while applying it (each claim is counted before the work).
+    await ds.getRepository(InboundEmailEntity).update({ id: stored.id }, { attempts: MAX_ATTEMPTS });
+    expect(await processInboundEmail(ds, world.settings, stored.id)).toMatchObject({ status: "failed" });
+    expect(await row(stored.id)).toMatchObject({ status: "failed" });
+    expect((await row(stored.id)).reason).toContain(`gave up after ${MAX_ATTEMPTS} attempts`);
+    expect(await ds.getRepository(IssueEntity).countBy({ messageId: "poison@x" })).toBe(0);
   });
 });
