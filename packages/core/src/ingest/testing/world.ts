@@ -19,6 +19,16 @@ export type WorldOptions = {
   ingest?: Partial<IngestSettings>;
 };
 
+/** One uploads directory per test process, removed when the process exits. */
+let dataDir: string | null = null;
+const testDataDir = () => {
+  if (dataDir) return dataDir;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tidings-ingest-"));
+  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  dataDir = dir;
+  return dir;
+};
+
 export const ingestSettingsForTest = (opts: WorldOptions = {}): IngestSettings => ({
   mail: {
     publicUrl: "http://localhost:3000",
@@ -28,7 +38,7 @@ export const ingestSettingsForTest = (opts: WorldOptions = {}): IngestSettings =
       opts.serviceDeskEmailAddress === undefined ? "support+%{key}@example.com" : opts.serviceDeskEmailAddress,
     messageIdHost: "localhost",
   },
-  dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "tidings-ingest-")),
+  dataDir: testDataDir(),
   maxEmailBytes: 25 * 1024 * 1024,
   maxAttachmentBytes: 10 * 1024 * 1024,
   issuesPerSenderPerHour: 20,
