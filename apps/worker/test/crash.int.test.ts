@@ -25,6 +25,7 @@ describe("crash drills", () => {
   let user = "";
   let n = 0;
   const children: ChildProcess[] = [];
+  const dataDirs: string[] = [];
 
   beforeAll(async () => {
     dovecot = await startDovecot(["crash0@test", "crash1@test"]);
@@ -45,10 +46,12 @@ describe("crash drills", () => {
       }
     }
     await db.drop();
+    for (const d of dataDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
   });
 
   const worker = (stage: string) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tidings-crash-data-"));
+    dataDirs.push(dataDir);
     const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "crash-worker.ts"), stage], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "inherit"],
