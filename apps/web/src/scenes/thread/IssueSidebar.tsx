@@ -18,6 +18,8 @@ const splitList = (value: string) =>
     .filter(Boolean);
 
 type Props = {
+  /** Reporter+: labels, assignees, confidentiality and move. */
+  canUpdate: boolean;
   projectPath: string;
   /** The project's labels and members, for the pickers (labels on the issue but not in the project are kept). */
   projectLabels: string[];
@@ -26,7 +28,7 @@ type Props = {
   projects: { id: string; fullPath: string; name: string }[];
 };
 
-export const IssueSidebar = ({ projectPath, issue, projects, projectLabels, projectMembers }: Props) => {
+export const IssueSidebar = ({ canUpdate, projectPath, issue, projects, projectLabels, projectMembers }: Props) => {
   const labels = [...new Set([...projectLabels, ...issue.labels.nodes.map((l) => l.title)])].sort((a, b) =>
     a.localeCompare(b),
   );
@@ -84,7 +86,6 @@ export const IssueSidebar = ({ projectPath, issue, projects, projectLabels, proj
     }
   };
 
-  const closed = issue.state === "closed";
   const otherProjects = projects.filter((p) => p.fullPath !== projectPath);
   return (
     <aside className="sidebar" aria-label="Issue details">
@@ -96,22 +97,12 @@ export const IssueSidebar = ({ projectPath, issue, projects, projectLabels, proj
         </ul>
       ) : null}
       <div className="sidebar__block">
-        <button
-          type="button"
-          className={`btn btn--block ${closed ? "" : "btn--danger-outline"}`}
-          disabled={updating}
-          onClick={() => update({ stateEvent: closed ? "REOPEN" : "CLOSE" })}
-        >
-          {closed ? "Reopen issue" : "Close issue"}
-        </button>
-      </div>
-
-      <div className="sidebar__block">
         <div className="sidebar__heading">
           <h2 id="assignees-title">Assignees</h2>
           <button
             type="button"
             className="link-button"
+            hidden={!canUpdate}
             aria-expanded={editing === "assignees"}
             onClick={() => setEditing(editing === "assignees" ? null : "assignees")}
           >
@@ -159,6 +150,7 @@ export const IssueSidebar = ({ projectPath, issue, projects, projectLabels, proj
           <button
             type="button"
             className="link-button"
+            hidden={!canUpdate}
             aria-expanded={editing === "labels"}
             onClick={() => setEditing(editing === "labels" ? null : "labels")}
           >
@@ -213,6 +205,7 @@ export const IssueSidebar = ({ projectPath, issue, projects, projectLabels, proj
         <button
           type="button"
           className="btn btn--small"
+          hidden={!canUpdate}
           disabled={updating}
           onClick={() => update({ confidential: !issue.confidential })}
         >
@@ -238,7 +231,7 @@ export const IssueSidebar = ({ projectPath, issue, projects, projectLabels, proj
         )}
       </div>
 
-      {otherProjects.length ? (
+      {canUpdate && otherProjects.length ? (
         <form className="sidebar__block sidebar__form" onSubmit={handleMove}>
           <div className="sidebar__heading">
             <h2>Move issue</h2>

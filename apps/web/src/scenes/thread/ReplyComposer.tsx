@@ -7,9 +7,11 @@ import { CreateNoteDocument, type ThreadNote_NoteFragment } from "../../graphql/
 /** Write/Preview, "Make this an internal note", "Comment". Public comments are emailed to participants. */
 export const ReplyComposer = ({
   issueId,
+  canCreateInternal,
   onCreated,
 }: {
   issueId: string;
+  canCreateInternal: boolean;
   onCreated: (note: ThreadNote_NoteFragment) => void;
 }) => {
   const [body, setBody] = useState("");
@@ -100,10 +102,12 @@ export const ReplyComposer = ({
         </ul>
       ) : null}
       <div className="composer__footer">
-        <label className="checkbox">
-          <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.target.checked)} />
-          Make this an internal note
-        </label>
+        {canCreateInternal ? (
+          <label className="checkbox">
+            <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.target.checked)} />
+            Make this an internal note
+          </label>
+        ) : null}
         <span id={hintId} className="muted composer__hint">
           {internal
             ? "Internal notes are visible to project members only and are never emailed."

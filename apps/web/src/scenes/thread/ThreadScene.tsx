@@ -24,6 +24,7 @@ import { SUPPORT_BOT } from "../issues/filters.ts";
 import { EmailLog } from "./EmailLog.tsx";
 import { IssueSidebar } from "./IssueSidebar.tsx";
 import { ReplyComposer } from "./ReplyComposer.tsx";
+import { StateToggle } from "./StateToggle.tsx";
 import { ThreadNote } from "./ThreadNote.tsx";
 
 /** Appends a note to the cached thread unless it is already there (the mutation and the subscription both deliver it). */
@@ -90,7 +91,12 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
         <span aria-current="page">#{issue.iid}</span>
       </nav>
       <header className="thread__header">
-        <PageHeading>{issue.title}</PageHeading>
+        <div className="thread__title-row">
+          <PageHeading>{issue.title}</PageHeading>
+          {issue.userPermissions.updateIssue ? (
+            <StateToggle projectPath={projectPath} iid={issue.iid} state={issue.state} />
+          ) : null}
+        </div>
         <div className="thread__meta">
           <StateBadge state={issue.state} />
           {issue.confidential ? <ConfidentialBadge /> : null}
@@ -131,11 +137,20 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
                 Load more activity
               </button>
             ) : null}
-            <ReplyComposer issueId={issue.id} onCreated={handleNoteCreated} />
+            {issue.userPermissions.createNote ? (
+              <ReplyComposer
+                issueId={issue.id}
+                canCreateInternal={issue.userPermissions.createInternalNote}
+                onCreated={handleNoteCreated}
+              />
+            ) : (
+              <p className="muted">You can read this issue but not comment on it.</p>
+            )}
           </section>
           <EmailLog emails={issue.emails} />
         </div>
         <IssueSidebar
+          canUpdate={issue.userPermissions.updateIssue}
           projectPath={projectPath}
           issue={issue}
           projects={data.projects.nodes}
