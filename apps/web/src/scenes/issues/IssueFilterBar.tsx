@@ -118,7 +118,14 @@ export const IssueFilterBar = ({
       ) : null}
       <div className="field">
         <label htmlFor="issue-sort">Sort by</label>
-        <select id="issue-sort" value={filters.sort} onChange={(e) => onChange({ sort: e.target.value })}>
+        <select
+          id="issue-sort"
+          value={filters.sort}
+          onChange={(e) => {
+            const sort = SORTS.find((s) => s.value === e.target.value)?.value;
+            if (sort) onChange({ sort });
+          }}
+        >
           {SORTS.map((s) => (
             <option key={s.value} value={s.value}>
               {s.label}

@@ -70,7 +70,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
   const listVariables = {
     fullPath: projectPath,
     state: filters.state,
-    sort: filters.sort as never,
+    sort: filters.sort,
     first: PAGE_SIZE,
     ...filterVariables(filters),
   };

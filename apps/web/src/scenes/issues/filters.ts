@@ -1,3 +1,5 @@
+import type { IssueSort } from "../../graphql/__generated__/graphql.ts";
+
 /** The tracker's filters live in the URL (`?tab=all&state=closed&search=…`) so links and reloads keep them. */
 export type IssueTab = "service_desk" | "all";
 export type IssueStateFilter = "opened" | "closed" | "all";
@@ -9,13 +11,13 @@ export type IssueFilters = {
   labels: string[];
   assignee: string;
   author: string;
-  sort: string;
+  sort: IssueSort;
 };
 
 export const SUPPORT_BOT = "support-bot";
-export const DEFAULT_SORT = "CREATED_DESC";
+export const DEFAULT_SORT: IssueSort = "CREATED_DESC";
 
-export const SORTS: { value: string; label: string }[] = [
+export const SORTS: { value: IssueSort; label: string }[] = [
   { value: "CREATED_DESC", label: "Created date, newest first" },
   { value: "CREATED_ASC", label: "Created date, oldest first" },
   { value: "UPDATED_DESC", label: "Updated date, newest first" },
@@ -32,7 +34,7 @@ export const readFilters = (params: URLSearchParams): IssueFilters => {
     labels: params.getAll("label").filter(Boolean),
     assignee: params.get("assignee")?.trim() ?? "",
     author: params.get("author")?.trim() ?? "",
-    sort: sort && SORTS.some((s) => s.value === sort) ? sort : DEFAULT_SORT,
+    sort: SORTS.find((s) => s.value === sort)?.value ?? DEFAULT_SORT,
   };
 };
 
