@@ -1,5 +1,5 @@
 import { useQuery } from "@apollo/client/react";
-import { type FormEvent, useEffect, useRef } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { IssueFilterOptionsDocument } from "../../graphql/__generated__/graphql.ts";
 import { type IssueFilters, SORTS } from "./filters.ts";
 
@@ -17,6 +17,8 @@ export const IssueFilterBar = ({
   const options = useQuery(IssueFilterOptionsDocument, { variables: { fullPath: projectPath } }).data?.project;
   const usernames = options?.projectMembers.nodes.map((m) => m.user.username) ?? [];
   const formRef = useRef<HTMLFormElement>(null);
+  // On a phone only search shows until "More filters" is pressed (CSS decides; wide screens show all).
+  const [expanded, setExpanded] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
 
   // Keep the inputs in step with the URL (back/forward, tab links).
@@ -62,7 +64,12 @@ export const IssueFilterBar = ({
 
   const active = filters.search || filters.labels.length || filters.assignee || filters.author;
   return (
-    <form ref={formRef} className="filter-bar" aria-label="Filter issues" onSubmit={handleSubmit}>
+    <form
+      ref={formRef}
+      className={`filter-bar${expanded ? " is-expanded" : ""}`}
+      aria-label="Filter issues"
+      onSubmit={handleSubmit}
+    >
       <div className="field field--grow">
         <label htmlFor="issue-search">Search</label>
         <input
@@ -74,7 +81,7 @@ export const IssueFilterBar = ({
           defaultValue={filters.search}
         />
       </div>
-      <div className="field">
+      <div className="field filter-bar__extra">
         <label htmlFor="issue-label">Label</label>
         <input
           id="issue-label"
@@ -89,7 +96,7 @@ export const IssueFilterBar = ({
           ))}
         </datalist>
       </div>
-      <div className="field">
+      <div className="field filter-bar__extra">
         <label htmlFor="issue-assignee">Assignee</label>
         <input
           id="issue-assignee"
@@ -105,7 +112,7 @@ export const IssueFilterBar = ({
         </datalist>
       </div>
       {filters.tab === "all" ? (
-        <div className="field">
+        <div className="field filter-bar__extra">
           <label htmlFor="issue-author">Author</label>
           <input
             id="issue-author"
@@ -116,7 +123,7 @@ export const IssueFilterBar = ({
           />
         </div>
       ) : null}
-      <div className="field">
+      <div className="field filter-bar__extra">
         <label htmlFor="issue-sort">Sort by</label>
         <select
           id="issue-sort"
@@ -134,6 +141,14 @@ export const IssueFilterBar = ({
         </select>
       </div>
       <div className="filter-bar__actions">
+        <button
+          type="button"
+          className="btn btn--ghost filter-bar__more"
+          aria-expanded={expanded}
+          onClick={() => setExpanded(!expanded)}
+        >
+          {expanded ? "Fewer filters" : "More filters"}
+        </button>
         <button type="submit" className="btn btn--primary">
           Apply
         </button>
