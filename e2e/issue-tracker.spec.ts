@@ -102,3 +102,35 @@ test("a responder moves an issue to another project", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 1, name: subject })).toBeVisible();
   await expect(page.getByRole("main")).toContainText("mover@customer.example");
 });
+
+test("an open thread follows changes made elsewhere without a reload", async ({ page }) => {
+  const subject = unique("Live thread");
+  await signInAs(page, "maintainer");
+  await sendCustomerMail({
+    from: "live.thread@customer.example",
+    to: await serviceDeskAddress(page, "demo/app"),
+    subject,
+    text: "Watching this thread.",
+  });
+  let iid = "";
+  await expect
+    .poll(async () => {
+      const data = await graphql<{ project: { issues: { nodes: { iid: string }[] } } }>(
+        page,
+        'query ($s: String) { project(fullPath: "demo/app") { issues(search: $s) { nodes { iid } } } }',
+        { s: subject },
+      );
+      iid = data.project.issues.nodes[0]?.iid ?? "";
+      return iid;
+    })
+    .not.toBe("");
+  const live = subscriptionsStarted(page, ["NoteCreated", "ThreadIssueUpdated"]);
+  await page.goto(`/demo/app/-/issues/${iid}`);
+  await expect(page.getByRole("heading", { level: 1, name: subject })).toBeVisible();
+  await live;
+  await graphql(page, "mutation ($i: UpdateIssueInput!) { updateIssue(input: $i) { errors } }", {
+    i: { projectPath: "demo/app", iid, stateEvent: "CLOSE", labels: ["escalated"] },
+  });
+  await expect(page.getByRole("button", { name: "Reopen issue" })).toBeVisible();
+  await expect(page.getByRole("complementary", { name: "Issue details" })).toContainText("escalated");
+});

@@ -85,7 +85,7 @@ export const ReplyComposer = ({
                 e.currentTarget.form?.requestSubmit();
               }
             }}
-            placeholder="Write a comment or drag your files here… (Markdown)"
+            placeholder="Write a comment (Markdown)…"
             aria-describedby={hintId}
           />
         </>
