@@ -1,6 +1,7 @@
 // Every fixture of GitLab's corpus (../shared/corpus/gitlab) against its EXPECTED.md outcome, end to end:
 // stored raw, routed, classified, applied in one transaction, outcome recorded on the inbound row.
 import {
+  AttachmentEntity,
   type DataSource,
   EmailParticipantEntity,
   InboundEmailEntity,
@@ -278,6 +279,42 @@ describe("GitLab corpus: replies to the original email", () => {
     expect(new Set(await participants(issue.id))).toEqual(
       new Set(["jake@adventuretime.ooo", "alan@adventuretime.ooo"]),
     );
+  });
+
+  it("a reply to the original email with an attachment: linked to the note and attached to the new-note email", async () => {
+    const w = await world();
+    await w.send("service_desk.eml");
+    const reply = Buffer.from(
+      [
+        "From: Alan <alan@adventuretime.ooo>",
+        `To: incoming+email-test-${w.project.id}-issue-@appmail.adventuretime.ooo`,
+        `In-Reply-To: <${JAKE_MESSAGE_ID}>`,
+        "Message-ID: <alan-attachment@x>",
+        "Subject: Re: The message subject! @all",
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/mixed; boundary="b"',
+        "",
+        "--b",
+        "Content-Type: text/plain",
+        "",
+        "Log attached.",
+        "--b",
+        "Content-Type: text/plain; name=log.txt",
+        "Content-Disposition: attachment; filename=log.txt",
+        "",
+        "line 1",
+        "--b--",
+        "",
+      ].join("\r\n"),
+    );
+    expect((await w.ingest(reply)).result).toMatchObject({ status: "note" });
+    const [note] = await notes();
+    expect(note.body).toMatch(/^Log attached\.\n\n\[log\.txt\]\(\/uploads\/[0-9a-f]{32}\/log\.txt\)$/);
+    const [att] = await ds.getRepository(AttachmentEntity).find();
+    expect(att).toMatchObject({ noteId: note.id, filename: "log.txt" });
+    const [toJake] = await outbox("new_note");
+    expect(toJake.toAddress).toBe("jake@adventuretime.ooo");
+    expect(toJake.attachments.map((a) => a.filename)).toEqual(["log.txt"]);
   });
 
   it("service_desk_reply.eml alone: a new issue with that description and a thank-you", async () => {

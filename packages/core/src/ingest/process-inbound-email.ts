@@ -301,8 +301,8 @@ const applyReplyKey = async (ctx: Ctx, replyKey: string): Promise<InboundOutcome
     body: text,
     externalAuthor: sender,
     messageId: ctx.row.messageId,
+    attachmentIds,
   });
-  await linkAttachments(ctx.db, attachmentIds, issue.id, note.id);
   await reopenIfClosed(ctx, issue, settings, bot.id);
   return outcome("note", { projectId: project.id, issueId: issue.id, noteId: note.id });
 };
@@ -346,8 +346,8 @@ const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promise<Inbou
       body: text,
       externalAuthor: ctx.requester,
       messageId,
+      attachmentIds,
     });
-    await linkAttachments(ctx.db, attachmentIds, original.id, note.id);
     for (const p of await addParticipants(ctx.db, original.id, cc, exclude)) {
       await queueNewParticipantEmail(ctx.db, ctx.settings.mail, { issueId: original.id, participantId: p.id });
     }
