@@ -319,7 +319,7 @@ const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promise<Inbou
     ...messageIdTokens(headerValue(ctx.headers, "in-reply-to")),
     ...messageIdTokens(headerValue(ctx.headers, "references")),
   ];
-  const original = threadIds.length
+  let original = threadIds.length
     ? await ctx.db
         .createQueryBuilder(IssueEntity, "i")
         .where("i.project_id = :projectId AND i.message_id IN (:...ids)", { projectId: project.id, ids: threadIds })
@@ -327,18 +327,25 @@ const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promise<Inbou
         .setLock("pessimistic_write")
         .getOne()
     : null;
+  // A moved ticket (gitlab-reference item 41): the customer's reply follows it to where it lives now.
+  for (let hops = 0; original?.movedToId && hops < 20; hops++) {
+    original = await ctx.db.findOne(IssueEntity, {
+      where: { id: original.movedToId },
+      lock: { mode: "pessimistic_write" },
+    });
+  }
   const body = bodyOf(ctx.parsed ?? {});
 
   if (original) {
     if (messageId && (await ctx.db.existsBy(NoteEntity, { issueId: original.id, messageId }))) {
       return outcome("duplicate", {
-        projectId: project.id,
+        projectId: original.projectId,
         issueId: original.id,
         reason: "Already added (same Message-ID).",
       });
     }
-    const { text, attachmentIds } = await withAttachments(ctx, project.id, neutraliseQuickActions(body));
-    if (!text) return reject(ctx, REJECTION.emptyEmail, null, { projectId: project.id, issueId: original.id });
+    const { text, attachmentIds } = await withAttachments(ctx, original.projectId, neutraliseQuickActions(body));
+    if (!text) return reject(ctx, REJECTION.emptyEmail, null, { projectId: original.projectId, issueId: original.id });
     if (ctx.requester) await addParticipants(ctx.db, original.id, [ctx.requester], exclude);
     const note = await createNote(ctx.db, ctx.settings.mail, {
       issueId: original.id,
@@ -351,8 +358,12 @@ const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promise<Inbou
     for (const p of await addParticipants(ctx.db, original.id, cc, exclude)) {
       await queueNewParticipantEmail(ctx.db, ctx.settings.mail, { issueId: original.id, participantId: p.id });
     }
-    await reopenIfClosed(ctx, original, settings, bot.id);
-    return outcome("note", { projectId: project.id, issueId: original.id, noteId: note.id });
+    const issueSettings =
+      original.projectId === project.id
+        ? settings
+        : await ctx.db.findOneBy(ServiceDeskSettingEntity, { projectId: original.projectId });
+    await reopenIfClosed(ctx, original, issueSettings, bot.id);
+    return outcome("note", { projectId: original.projectId, issueId: original.id, noteId: note.id });
   }
 
   // The same message reaching two addresses of one project (e.g. To the alias, Cc the incoming address).
