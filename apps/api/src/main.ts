@@ -5,7 +5,7 @@ import { createLogger, mailSettingsFromConfig, seedDemo } from "@tidings/core";
 import { connectAndMigrate, createDataSource } from "@tidings/db";
 import { createPgPubSub } from "./graphql/pubsub.ts";
 import { buildApiSchema } from "./graphql/schema.ts";
-import { unsubscribeRouter } from "./routes/unsubscribe.ts";
+import { PUBLIC_ROUTERS, VIEWER_ROUTERS } from "./routes/index.ts";
 import { createServer } from "./server.ts";
 
 const main = async () => {

@@ -23,7 +23,14 @@ const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../
 /** A module's routes (mail webhook, uploads, unsubscribe), mounted after the viewer is resolved. */
 export type RouterFactory = (deps: ApiDeps) => express.Router;
 
-export type CreateServerOptions = { schema: GraphQLSchema; webDist?: string | null; routers?: RouterFactory[] };
+export type CreateServerOptions = {
+  schema: GraphQLSchema;
+  webDist?: string | null;
+  /** Mounted before the viewer is resolved. */
+  publicRouters?: RouterFactory[];
+  /** Mounted after the viewer is resolved (res.locals.viewer). */
+  routers?: RouterFactory[];
+};
 
 /** Builds the api process's HTTP + WebSocket server without listening (so tests can start it). */
 export const createServer = async (deps: ApiDeps, options: CreateServerOptions) => {
@@ -108,6 +115,7 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
   });
 
   app.use(authRouter(deps));
+  for (const router of options.publicRouters ?? []) app.use(router(deps));
 
   // Every dynamic route below sees the viewer (cookie session or bearer token) in res.locals.viewer.
   app.use(async (req: Request, res: Response, next: NextFunction) => {
