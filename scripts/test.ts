@@ -60,6 +60,7 @@ const vitest = run("vitest (unit + integration)", process.execPath, [
 const v = readJson<{ numPassedTests: number; numFailedTests: number; numTotalTests: number }>(vitestJson);
 if (v) Object.assign(vitest, { passed: v.numPassedTests, failed: v.numTotalTests - v.numPassedTests });
 else Object.assign(vitest, { passed: 0, failed: 1 });
+vitest.ok &&= vitest.failed === 0;
 
 // 4. The SPA, as the e2e tests and `npm start` serve it.
 run(
@@ -76,6 +77,7 @@ const pw = run("playwright (Chromium)", process.execPath, [...node("node_modules
 const p = readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>(pwJson);
 if (p) Object.assign(pw, { passed: p.stats.expected + p.stats.flaky, failed: p.stats.unexpected });
 else Object.assign(pw, { passed: 0, failed: 1 });
+pw.ok &&= pw.failed === 0;
 
 // Summary.
 process.stdout.write("\n── summary ──\n");

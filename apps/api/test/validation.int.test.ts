@@ -263,6 +263,16 @@ describe("validation and malformed requests (B3–B5, F3)", () => {
     expect(res.data?.project ?? null).toBeNull();
   });
 
+  it("accepts enum values passed as variables (the cost check sees their input form)", async () => {
+    const res = await api.graphql<{ previewServiceDeskTemplate: { unknownPlaceholders: string[] } }>(
+      `query($p: ID!, $kind: ServiceDeskTemplateKind!) { previewServiceDeskTemplate(projectPath: $p, kind: $kind, template: "Hi %{ISSUE_ID} %{NOPE}") { unknownPlaceholders } }`,
+      { p: "demo/app", kind: "THANK_YOU" },
+      { cookie },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.previewServiceDeskTemplate.unknownPlaceholders).toEqual(["NOPE"]);
+  });
+
   it("applies the depth limit to introspection too", async () => {
     let selection = "name";
     for (let i = 0; i < MAX_QUERY_DEPTH; i++) selection = `ofType { ${selection} }`;

@@ -4,12 +4,18 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   GraphQLError,
+  type GraphQLInputType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationRule,
+  isEnumType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  typeFromAST,
 } from "graphql";
 import type { ComplexityEstimator } from "graphql-query-complexity";
 import type { MiddlewareFn } from "type-graphql";
@@ -95,8 +101,38 @@ export const checkLimits = (
   return error;
 };
 
-export const checkLimitsOf = (info: GraphQLResolveInfo) =>
-  checkLimits(info.schema, info.operation, info.fragments, info.variableValues);
+/** Turns a coerced (internal) value back into its input form: enums to their names, recursively. */
+const toInputForm = (type: GraphQLInputType, value: unknown): unknown => {
+  if (value === null || value === undefined) return value;
+  if (isNonNullType(type)) return toInputForm(type.ofType, value);
+  if (isListType(type)) return Array.isArray(value) ? value.map((v) => toInputForm(type.ofType, v)) : value;
+  if (isEnumType(type)) return type.serialize(value);
+  if (isInputObjectType(type) && typeof value === "object") {
+    const fields = type.getFields();
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        fields[k] ? toInputForm(fields[k].type, v) : v,
+      ]),
+    );
+  }
+  return value;
+};
+
+/**
+ * The resolver sees coerced variables (enum values already internal, e.g. "thank_you"); the cost
+ * estimator coerces them again, so hand it their input form (the enum names).
+ */
+export const checkLimitsOf = (info: GraphQLResolveInfo) => {
+  const variables: Record<string, unknown> = {};
+  for (const def of info.operation.variableDefinitions ?? []) {
+    const name = def.variable.name.value;
+    if (!(name in info.variableValues)) continue;
+    const type = typeFromAST(info.schema, def.type) as GraphQLInputType | undefined;
+    variables[name] = type ? toInputForm(type, info.variableValues[name]) : info.variableValues[name];
+  }
+  return checkLimits(info.schema, info.operation, info.fragments, variables);
+};
 
 /**
  * Enforced on every root field of queries and mutations, whichever transport runs them (HTTP or
