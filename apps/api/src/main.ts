@@ -5,7 +5,6 @@ import { createLogger, mailSettingsFromConfig, seedDemo } from "@tidings/core";
 import { connectAndMigrate, createDataSource } from "@tidings/db";
 import { createPgPubSub } from "./graphql/pubsub.ts";
 import { buildApiSchema } from "./graphql/schema.ts";
-import { PUBLIC_ROUTERS, VIEWER_ROUTERS } from "./routes/index.ts";
 import { createServer } from "./server.ts";
 
 const main = async () => {

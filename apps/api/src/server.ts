@@ -17,6 +17,7 @@ import { formatError } from "./graphql/format-error.ts";
 import { depthLimitRule } from "./graphql/limits.ts";
 import { parseCookies, resolveViewer, SESSION_COOKIE } from "./http/viewer.ts";
 import { authRouter } from "./routes/auth.ts";
+import { PUBLIC_ROUTERS, VIEWER_ROUTERS } from "./routes/index.ts";
 
 const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../web/dist");
 
@@ -26,9 +27,9 @@ export type RouterFactory = (deps: ApiDeps) => express.Router;
 export type CreateServerOptions = {
   schema: GraphQLSchema;
   webDist?: string | null;
-  /** Mounted before the viewer is resolved. */
+  /** Mounted before the viewer is resolved; defaults to PUBLIC_ROUTERS (mail webhook, unsubscribe). */
   publicRouters?: RouterFactory[];
-  /** Mounted after the viewer is resolved (res.locals.viewer). */
+  /** Mounted after the viewer is resolved (res.locals.viewer); defaults to VIEWER_ROUTERS (uploads). */
   routers?: RouterFactory[];
 };
 
@@ -115,7 +116,7 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
   });
 
   app.use(authRouter(deps));
-  for (const router of options.publicRouters ?? []) app.use(router(deps));
+  for (const router of options.publicRouters ?? PUBLIC_ROUTERS) app.use(router(deps));
 
   // Every dynamic route below sees the viewer (cookie session or bearer token) in res.locals.viewer.
   app.use(async (req: Request, res: Response, next: NextFunction) => {
@@ -126,7 +127,7 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
       next(err);
     }
   });
-  for (const router of options.routers ?? []) app.use(router(deps));
+  for (const router of options.routers ?? VIEWER_ROUTERS) app.use(router(deps));
 
   app.use(
     "/graphql",

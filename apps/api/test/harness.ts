@@ -6,7 +6,6 @@ import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { createPgPubSub } from "../src/graphql/pubsub.ts";
 import { buildApiSchema } from "../src/graphql/schema.ts";
-import { PUBLIC_ROUTERS, VIEWER_ROUTERS } from "../src/routes/index.ts";
 import { createServer, type RouterFactory } from "../src/server.ts";
 
 export const DEMO_PASSWORD = "demo-password-123";
@@ -31,13 +30,8 @@ export const startTestApi = async (
   const schema = await buildApiSchema(pubSub);
   const server = await createServer(
     { config, dataSource: db.dataSource, log, pubSub, mail: mailSettingsFromConfig(config) },
-    // The same routes as main.ts unless a test passes its own.
-    {
-      schema,
-      webDist: null,
-      publicRouters: opts.routers ? [] : PUBLIC_ROUTERS,
-      routers: opts.routers ?? VIEWER_ROUTERS,
-    },
+    // The same routes as main.ts (createServer's defaults) unless a test passes its own.
+    { schema, webDist: null, ...(opts.routers ? { publicRouters: [], routers: opts.routers } : {}) },
   );
   const port = await server.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}`;

@@ -1,0 +1,41 @@
+// D4 through the running product: the customer follows the thank-you email's unsubscribe link,
+// confirms, and the responder sees the system note; nothing more is sent to them.
+import { expect, test } from "@playwright/test";
+import { signInAs } from "./support/auth.ts";
+import { capturedMail, sendCustomerMail, waitForMail } from "./support/mail.ts";
+import { serviceDeskAddress, unique } from "./web-helpers.ts";
+
+test("a customer unsubscribes through the link in the thank-you email and gets no further mail", async ({
+  page,
+  browser,
+}) => {
+  const customer = `unsub.${Date.now()}@customer.example`;
+  const subject = unique("Please stop emailing me");
+  await signInAs(page, "maintainer");
+  const address = await serviceDeskAddress(page, "demo/app");
+  await sendCustomerMail({ from: customer, to: address, subject, text: "One question, then silence please." });
+
+  const thankYou = await waitForMail((m) => m.envelopeTo === customer && (m.subject ?? "").includes(subject));
+  const listUnsubscribe = thankYou.headerLines.find((h) => h.key === "list-unsubscribe")?.line ?? "";
+  const link = /<(https?:\/\/[^>]+)>/.exec(listUnsubscribe)?.[1];
+  expect(link, listUnsubscribe).toBeTruthy();
+
+  // The customer, in their own browser session (not signed in).
+  const customerPage = await (await browser.newContext()).newPage();
+  await customerPage.goto(link as string);
+  await expect(customerPage.getByRole("heading", { name: "Unsubscribe from this ticket?" })).toBeVisible();
+  await customerPage.getByRole("button", { name: "Unsubscribe" }).click();
+  await expect(customerPage.getByRole("heading", { name: "You have been unsubscribed" })).toBeVisible();
+
+  // The responder sees it in the thread, and a public comment no longer reaches the customer.
+  await page.goto("/demo/app/-/issues");
+  await page.getByRole("link", { name: subject }).click();
+  await expect(page.getByText(`unsubscribed ${customer}`)).toBeVisible();
+  await page.getByLabel("Write a comment").fill("Anyone still there?");
+  await page.getByRole("button", { name: "Comment" }).click();
+  await expect(page.getByText("Anyone still there?")).toBeVisible();
+  // A negative check: give the outbox (which wakes on NOTIFY within milliseconds) time to wrongly send.
+  await page.waitForTimeout(2000);
+  const toCustomer = (await capturedMail()).filter((m) => m.envelopeTo === customer);
+  expect(toCustomer.map((m) => m.subject)).toEqual([thankYou.subject]);
+});
