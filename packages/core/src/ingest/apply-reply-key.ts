@@ -1,0 +1,61 @@
+// C7: a reply through a reply key becomes a note by Support Bot showing the sender; quoted text trimmed
+// and kept in a <details> block; the issue reopens when the project says so.
+import { IssueEntity, NoteEntity, ProjectEntity, SentNotificationEntity, ServiceDeskSettingEntity } from "@tidings/db";
+import { createNote } from "../notes/create-note.ts";
+import { bodyOf, onlyQuickActions, replyNoteBody, trimReply } from "./content.ts";
+import { REJECTION } from "./rejection-texts.ts";
+import {
+  type Ctx,
+  type InboundOutcome,
+  outcome,
+  reject,
+  reopenIfClosed,
+  supportBot,
+  withAttachments,
+  firstAddress,
+} from "./apply-context.ts";
+
+export const applyReplyKey = async (ctx: Ctx, replyKey: string): Promise<InboundOutcome> => {
+  const sent = await ctx.db.findOneBy(SentNotificationEntity, { replyKey });
+  if (!sent) return reject(ctx, REJECTION.sentNotificationNotFound, "no notification has this reply key");
+  const issue = await ctx.db.findOne(IssueEntity, { where: { id: sent.issueId }, lock: { mode: "pessimistic_write" } });
+  if (!issue) return reject(ctx, REJECTION.noteableNotFound, null, { projectId: sent.projectId });
+  const project = await ctx.db.findOneByOrFail(ProjectEntity, { id: issue.projectId });
+  if (!project.serviceDeskEnabled) {
+    return reject(ctx, REJECTION.projectNotFound, "Service Desk is disabled for this project", {
+      projectId: project.id,
+    });
+  }
+  if (ctx.row.messageId && (await ctx.db.existsBy(NoteEntity, { issueId: issue.id, messageId: ctx.row.messageId }))) {
+    return outcome("duplicate", {
+      projectId: project.id,
+      issueId: issue.id,
+      reason: "Already added to this issue (same Message-ID).",
+    });
+  }
+  const trimmed = trimReply(bodyOf(ctx.parsed ?? {}));
+  const { text, attachmentIds, hadAttachments } = await withAttachments(ctx, project.id, replyNoteBody(trimmed));
+  if (!trimmed.message && !hadAttachments) {
+    return reject(ctx, REJECTION.emptyEmail, "only quoted text", { projectId: project.id, issueId: issue.id });
+  }
+  if (trimmed.message && onlyQuickActions(trimmed.message) && !hadAttachments) {
+    return outcome("ignored", {
+      projectId: project.id,
+      issueId: issue.id,
+      reason: "Ignored: the reply holds only quick actions, which are never run from email; there was nothing to post.",
+    });
+  }
+  const bot = await supportBot(ctx.db);
+  const settings = await ctx.db.findOneBy(ServiceDeskSettingEntity, { projectId: project.id });
+  const sender = firstAddress(ctx.parsed?.from) ?? ctx.requester ?? sent.recipientEmail;
+  const note = await createNote(ctx.db, ctx.settings.mail, {
+    issueId: issue.id,
+    authorId: bot.id,
+    body: text,
+    externalAuthor: sender,
+    messageId: ctx.row.messageId,
+    attachmentIds,
+  });
+  await reopenIfClosed(ctx, issue, settings, bot.id);
+  return outcome("note", { projectId: project.id, issueId: issue.id, noteId: note.id });
+};

@@ -1,0 +1,171 @@
+// C5, C6, C10: mail to a project's Service Desk address opens a confidential issue, or joins the thread
+// it replies to; Cc participants, the rate limit and the thank-you email live here.
+import {
+  type EntityManager,
+  InboundEmailEntity,
+  IssueEntity,
+  NoteEntity,
+  ProjectEntity,
+  ServiceDeskSettingEntity,
+} from "@tidings/db";
+import { createIssue } from "../issues/create-issue.ts";
+import { createNote } from "../notes/create-note.ts";
+import { queueNewParticipantEmail, queueThankYouEmail } from "../notifications/queue-emails.ts";
+import { appendTemplate, bodyOf, neutraliseQuickActions } from "./content.ts";
+import { headerValue, messageIdTokens, readHeaders } from "./headers.ts";
+import { REJECTION } from "./rejection-texts.ts";
+import {
+  addParticipants,
+  type Ctx,
+  type InboundOutcome,
+  linkAttachments,
+  outcome,
+  ourAddresses,
+  reject,
+  reopenIfClosed,
+  requesterOf,
+  supportBot,
+  withAttachments,
+  allAddresses,
+  parseEmail,
+} from "./apply-context.ts";
+import { type IngestSettings } from "./ingest-settings.ts";
+
+export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promise<InboundOutcome> => {
+  const settings = await ctx.db.findOneBy(ServiceDeskSettingEntity, { projectId: project.id });
+  const bot = await supportBot(ctx.db);
+  const exclude = ourAddresses(ctx, project, settings);
+  const cc = settings?.addExternalParticipantsFromCc ? allAddresses(ctx.parsed?.cc) : [];
+  const messageId = ctx.row.messageId;
+
+  // C6: a reply to the email that opened an issue becomes a note on it.
+  const threadIds = [
+    ...messageIdTokens(headerValue(ctx.headers, "in-reply-to")),
+    ...messageIdTokens(headerValue(ctx.headers, "references")),
+  ];
+  let original = threadIds.length
+    ? await ctx.db
+        .createQueryBuilder(IssueEntity, "i")
+        .where("i.project_id = :projectId AND i.message_id IN (:...ids)", { projectId: project.id, ids: threadIds })
+        .orderBy("i.id")
+        .setLock("pessimistic_write")
+        .getOne()
+    : null;
+  // A moved ticket (gitlab-reference item 41): the customer's reply follows it to where it lives now.
+  for (let hops = 0; original?.movedToId && hops < 20; hops++) {
+    original = await ctx.db.findOne(IssueEntity, {
+      where: { id: original.movedToId },
+      lock: { mode: "pessimistic_write" },
+    });
+  }
+  const body = bodyOf(ctx.parsed ?? {});
+
+  if (original) {
+    if (messageId && (await ctx.db.existsBy(NoteEntity, { issueId: original.id, messageId }))) {
+      return outcome("duplicate", {
+        projectId: original.projectId,
+        issueId: original.id,
+        reason: "Already added (same Message-ID).",
+      });
+    }
+    const { text, attachmentIds } = await withAttachments(ctx, original.projectId, neutraliseQuickActions(body));
+    if (!text) return reject(ctx, REJECTION.emptyEmail, null, { projectId: original.projectId, issueId: original.id });
+    if (ctx.requester) await addParticipants(ctx.db, original.id, [ctx.requester], exclude);
+    const note = await createNote(ctx.db, ctx.settings.mail, {
+      issueId: original.id,
+      authorId: bot.id,
+      body: text,
+      externalAuthor: ctx.requester,
+      messageId,
+      attachmentIds,
+    });
+    for (const p of await addParticipants(ctx.db, original.id, cc, exclude)) {
+      await queueNewParticipantEmail(ctx.db, ctx.settings.mail, { issueId: original.id, participantId: p.id });
+    }
+    const issueSettings =
+      original.projectId === project.id
+        ? settings
+        : await ctx.db.findOneBy(ServiceDeskSettingEntity, { projectId: original.projectId });
+    await reopenIfClosed(ctx, original, issueSettings, bot.id);
+    return outcome("note", { projectId: original.projectId, issueId: original.id, noteId: note.id });
+  }
+
+  // The same message reaching two addresses of one project (e.g. To the alias, Cc the incoming address).
+  if (messageId && (await ctx.db.existsBy(IssueEntity, { projectId: project.id, messageId }))) {
+    const existing = await ctx.db.findOneByOrFail(IssueEntity, { projectId: project.id, messageId });
+    return outcome("duplicate", {
+      projectId: project.id,
+      issueId: existing.id,
+      reason: "This message already opened an issue in this project (same Message-ID).",
+    });
+  }
+
+  // C10: per-sender rate limit of new issues per project.
+  const limit = ctx.settings.issuesPerSenderPerHour;
+  if (limit > 0 && ctx.requester && !ctx.released) {
+    const [{ n }] = await ctx.db.query(
+      `SELECT count(*)::int AS n FROM issues
+       WHERE project_id = $1 AND lower(external_author) = lower($2) AND created_at > now() - interval '1 hour'`,
+      [project.id, ctx.requester],
+    );
+    if (n >= limit) {
+      // No rejection email: answering a flood would make us an amplifier. The admin can release it.
+      return outcome("rejected", {
+        projectId: project.id,
+        reason: `${REJECTION.rateLimited} (${ctx.requester} opened ${n} issues in this project in the last hour; the limit is ${limit})`,
+      });
+    }
+  }
+
+  const subject = (ctx.parsed?.subject ?? "").trim();
+  const { text, attachmentIds, hadAttachments } = await withAttachments(ctx, project.id, body);
+  if (!subject && !body && !hadAttachments)
+    return reject(ctx, REJECTION.emptyEmail, "no subject, no body", { projectId: project.id });
+  const description = appendTemplate(neutraliseQuickActions(text), settings?.issueTemplate);
+  const title = (subject || "(no subject)").replace(/\s+/g, " ").slice(0, 255);
+  const issue = await createIssue(ctx.db, {
+    projectId: project.id,
+    title,
+    description,
+    authorId: bot.id,
+    // B7: confidential by the setting, always in public projects.
+    confidential: project.visibility === "public" ? true : (settings?.ticketsConfidentialByDefault ?? true),
+    externalAuthor: ctx.requester,
+    messageId,
+  });
+  await linkAttachments(ctx.db, attachmentIds, issue.id, null);
+  if (ctx.requester) {
+    const [requester] = await addParticipants(ctx.db, issue.id, [ctx.requester], exclude);
+    if (requester)
+      await queueThankYouEmail(ctx.db, ctx.settings.mail, { issueId: issue.id, participantId: requester.id });
+  }
+  for (const p of await addParticipants(ctx.db, issue.id, cc, exclude)) {
+    await queueNewParticipantEmail(ctx.db, ctx.settings.mail, { issueId: issue.id, participantId: p.id });
+  }
+  return outcome("issue", { projectId: project.id, issueId: issue.id });
+};
+
+/**
+ * Applies a stored message to a given project as a Service Desk email (new issue, or note on the
+ * issue it replies to), whatever its routing or classification said: the quarantine's "release".
+ */
+export const applyToProject = async (
+  db: EntityManager,
+  settings: IngestSettings,
+  row: InboundEmailEntity,
+  project: ProjectEntity,
+): Promise<InboundOutcome> => {
+  const ctx: Ctx = {
+    db,
+    settings,
+    row,
+    headers: readHeaders(row.raw),
+    parsed: null,
+    autoGenerated: null,
+    requester: null,
+  };
+  ctx.released = true;
+  ctx.parsed = await parseEmail(row.raw);
+  ctx.requester = requesterOf(ctx.parsed);
+  return applyServiceDesk(ctx, project);
+};

@@ -1,0 +1,27 @@
+// What the ingestion pipeline needs from the configuration.
+import type { Config } from "@tidings/config";
+import { type MailSettings, mailSettingsFromConfig } from "../notifications/mail-settings.ts";
+import { type RouteSettings } from "./route.ts";
+
+export type IngestSettings = {
+  mail: MailSettings;
+  dataDir: string;
+  maxEmailBytes: number;
+  maxAttachmentBytes: number;
+  /** New issues per sender per project per hour; 0 = no limit. */
+  issuesPerSenderPerHour: number;
+};
+
+export const ingestSettingsFromConfig = (config: Config): IngestSettings => ({
+  mail: mailSettingsFromConfig(config),
+  dataDir: config.DATA_DIR,
+  maxEmailBytes: config.MAX_EMAIL_BYTES,
+  maxAttachmentBytes: config.MAX_ATTACHMENT_BYTES,
+  issuesPerSenderPerHour: config.INBOUND_ISSUES_PER_SENDER_PER_HOUR,
+});
+
+export const routeSettingsOf = (mail: MailSettings): RouteSettings => ({
+  incomingEmailAddress: mail.incomingEmailAddress,
+  serviceDeskEmailAddress: mail.serviceDeskEmailAddress,
+  replyHost: mail.messageIdHost,
+});
