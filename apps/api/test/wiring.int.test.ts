@@ -54,6 +54,18 @@ describe("the api's mounted routes", () => {
       .toEqual([{ title: "Webhook wiring", confidential: true, externalAuthor: "customer@example.net" }]);
   });
 
+  it("exposes Prometheus metrics that reflect the mail that went through (G2)", async () => {
+    const res = await fetch(`${api.url}/-/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(text).toContain('tidings_inbound_emails{status="issue"} 1');
+    expect(text).toContain("# TYPE tidings_outbound_backlog gauge");
+    // No worker runs in this test: the thank-you email waits in the outbox.
+    expect(text).toContain('tidings_outbound_emails{status="queued"} 1');
+    expect(text).toMatch(/tidings_inbound_latency_seconds\{quantile="0.95"\} [\d.]+/);
+  });
+
   it("answers unknown uploads and unsubscribe keys with 404", async () => {
     expect((await fetch(`${api.url}/uploads/nosuchsecret/file.txt`)).status).toBe(404);
     expect((await fetch(`${api.url}/-/unsubscribe/0123456789abcdef0123456789abcdef`)).status).toBe(404);

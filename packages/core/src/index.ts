@@ -93,3 +93,4 @@ export {
   updateServiceDeskSettings,
 } from "./settings/update-service-desk-settings.ts";
 export * from "./ingest/index.ts";
+export { type MailMetrics, readMailMetrics } from "./operations/read-mail-metrics.ts";

@@ -1,9 +1,10 @@
 import type { RouterFactory } from "../server.ts";
 import { mailIncomingRouter } from "./mail-incoming.ts";
+import { metricsRouter } from "./metrics.ts";
 import { unsubscribeRouter } from "./unsubscribe.ts";
 import { uploadsRouter } from "./uploads.ts";
 
 /** Routes that never need the viewer (the mail webhook authenticates with its own secret). */
 export const PUBLIC_ROUTERS: RouterFactory[] = [mailIncomingRouter, unsubscribeRouter];
-/** Routes that read `res.locals.viewer` (cookie session or bearer token). */
-export const VIEWER_ROUTERS: RouterFactory[] = [uploadsRouter];
+/** Routes that read `res.locals.viewer` (cookie session or bearer token): uploads, /-/metrics. */
+export const VIEWER_ROUTERS: RouterFactory[] = [uploadsRouter, metricsRouter];

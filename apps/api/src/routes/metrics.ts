@@ -1,0 +1,84 @@
+import { readMailMetrics, type Viewer } from "@tidings/core";
+import { type Request, type Response, Router } from "express";
+import type { ApiDeps } from "../context.ts";
+
+const label = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+
+/** Prometheus text exposition of the mail metrics. */
+export const renderMetrics = (m: Awaited<ReturnType<typeof readMailMetrics>>): string => {
+  const out: string[] = [];
+  const gauge = (name: string, help: string, samples: [Record<string, string>, number][]) => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
+    for (const [labels, value] of samples) {
+      const l = Object.entries(labels)
+        .map(([k, v]) => `${k}="${label(v)}"`)
+        .join(",");
+      out.push(`${name}${l ? `{${l}}` : ""} ${Number.isFinite(value) ? value : 0}`);
+    }
+  };
+  const statuses = (rec: Record<string, number>, all: string[]) =>
+    all.map((s): [Record<string, string>, number] => [{ status: s }, rec[s] ?? 0]);
+  gauge(
+    "tidings_inbound_emails",
+    "Received emails by outcome.",
+    statuses(m.inboundByStatus, [
+      "received",
+      "issue",
+      "note",
+      "unsubscribed",
+      "duplicate",
+      "ignored",
+      "rejected",
+      "failed",
+      "deleted",
+    ]),
+  );
+  gauge("tidings_inbound_backlog", "Stored emails not applied yet.", [[{}, m.inboundBacklog]]);
+  gauge("tidings_inbound_oldest_unprocessed_age_seconds", "Age of the oldest email not applied yet.", [
+    [{}, m.inboundOldestUnprocessedSeconds],
+  ]);
+  gauge("tidings_inbound_latency_seconds", "Store-to-outcome latency over the last hour.", [
+    [{ quantile: "0.5" }, m.inboundLatencySeconds.p50],
+    [{ quantile: "0.95" }, m.inboundLatencySeconds.p95],
+  ]);
+  gauge("tidings_inbound_processed_last_hour", "Emails that reached an outcome in the last hour.", [
+    [{}, m.inboundLatencySeconds.count],
+  ]);
+  gauge(
+    "tidings_outbound_emails",
+    "Outbox emails by state.",
+    statuses(m.outboundByStatus, ["queued", "sending", "sent", "failed"]),
+  );
+  gauge("tidings_outbound_backlog", "Outbox emails waiting to be sent.", [[{}, m.outboundBacklog]]);
+  gauge("tidings_outbound_oldest_queued_age_seconds", "Age of the oldest email waiting to be sent.", [
+    [{}, m.outboundOldestQueuedSeconds],
+  ]);
+  gauge(
+    "tidings_mailbox_last_sync_age_seconds",
+    "Seconds since each IMAP mailbox was last read successfully (mailbox lag).",
+    m.mailboxes.map((b): [Record<string, string>, number] => [{ mailbox: b.mailbox }, b.lastSyncAgeSeconds ?? -1]),
+  );
+  gauge(
+    "tidings_mailbox_failing",
+    "1 when the last attempt to read the mailbox failed.",
+    m.mailboxes.map((b): [Record<string, string>, number] => [{ mailbox: b.mailbox }, b.failing ? 1 : 0]),
+  );
+  return `${out.join("\n")}\n`;
+};
+
+export const isLoopback = (ip: string | undefined) =>
+  !!ip && (ip === "::1" || ip.startsWith("127.") || ip === "::ffff:127.0.0.1");
+
+/** GET /-/metrics (G2): for instance admins, or for a scraper on the same machine (loopback). */
+export const metricsRouter = ({ dataSource }: Pick<ApiDeps, "dataSource">) => {
+  const router = Router();
+  router.get("/-/metrics", async (req: Request, res: Response) => {
+    const viewer = res.locals.viewer as Viewer;
+    if (!viewer?.admin && !isLoopback(req.socket.remoteAddress)) {
+      res.status(404).json({ message: "Not found" });
+      return;
+    }
+    res.type("text/plain; version=0.0.4").send(renderMetrics(await readMailMetrics(dataSource.manager)));
+  });
+  return router;
+};

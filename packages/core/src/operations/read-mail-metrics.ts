@@ -1,0 +1,55 @@
+import type { EntityManager } from "@tidings/db";
+
+export type MailMetrics = {
+  inboundByStatus: Record<string, number>;
+  /** Messages stored but not applied yet, and how long the oldest has waited. */
+  inboundBacklog: number;
+  inboundOldestUnprocessedSeconds: number;
+  /** Store-to-outcome latency over the last hour. */
+  inboundLatencySeconds: { p50: number; p95: number; count: number };
+  outboundByStatus: Record<string, number>;
+  outboundBacklog: number;
+  outboundOldestQueuedSeconds: number;
+  mailboxes: { mailbox: string; lastSyncAgeSeconds: number | null; failing: boolean }[];
+};
+
+/** G2: what an operator watches to know mail is flowing (read on each scrape; a few indexed queries). */
+export const readMailMetrics = async (db: EntityManager): Promise<MailMetrics> => {
+  const [inbound, inboundWait, latency, outbound, outboundWait, cursors] = await Promise.all([
+    db.query(`SELECT status, count(*)::int AS n FROM inbound_emails GROUP BY status`),
+    db.query(
+      `SELECT count(*)::int AS n, coalesce(extract(epoch FROM now() - min(received_at)), 0)::float AS age
+         FROM inbound_emails WHERE status = 'received'`,
+    ),
+    db.query(
+      `SELECT coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY s), 0)::float AS p50,
+              coalesce(percentile_cont(0.95) WITHIN GROUP (ORDER BY s), 0)::float AS p95, count(*)::int AS n
+         FROM (SELECT extract(epoch FROM processed_at - received_at) AS s FROM inbound_emails
+                WHERE processed_at > now() - interval '1 hour') t`,
+    ),
+    db.query(`SELECT status, count(*)::int AS n FROM outbound_emails GROUP BY status`),
+    db.query(
+      `SELECT count(*)::int AS n, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS age
+         FROM outbound_emails WHERE status IN ('queued', 'sending')`,
+    ),
+    db.query(
+      `SELECT mailbox_key, extract(epoch FROM now() - last_sync_at)::float AS age, last_error IS NOT NULL AS failing
+         FROM imap_cursors ORDER BY mailbox_key`,
+    ),
+  ]);
+  const byStatus = (rows: { status: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  return {
+    inboundByStatus: byStatus(inbound),
+    inboundBacklog: inboundWait[0].n,
+    inboundOldestUnprocessedSeconds: inboundWait[0].age,
+    inboundLatencySeconds: { p50: latency[0].p50, p95: latency[0].p95, count: latency[0].n },
+    outboundByStatus: byStatus(outbound),
+    outboundBacklog: outboundWait[0].n,
+    outboundOldestQueuedSeconds: outboundWait[0].age,
+    mailboxes: cursors.map((c: { mailbox_key: string; age: number | null; failing: boolean }) => ({
+      mailbox: c.mailbox_key,
+      lastSyncAgeSeconds: c.age,
+      failing: c.failing,
+    })),
+  };
+};
