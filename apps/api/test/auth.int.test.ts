@@ -58,6 +58,27 @@ describe("sign-in (A1)", () => {
     expect(((await blocked.json()) as { message: string }).message).toMatch(/Too many failed sign-in attempts/);
   });
 
+  it("tells the signed-in user whether they are an instance admin, and nobody else", async () => {
+    const q = "{ currentUser { username admin } }";
+    expect((await api.graphql(q, {}, { cookie: await api.signIn("admin") })).data?.currentUser).toEqual({
+      username: "admin",
+      admin: true,
+    });
+    expect((await api.graphql(q, {}, { cookie: await api.signIn("owner") })).data?.currentUser).toEqual({
+      username: "owner",
+      admin: false,
+    });
+    // Other users appear as UserCore, which has no admin field at all.
+    const other = await api.graphql(
+      '{ project(fullPath: "demo/app") { projectMembers { nodes { user { admin } } } } }',
+      {},
+      {
+        cookie: await api.signIn("owner"),
+      },
+    );
+    expect(other.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+  });
+
   it("never lets the Support Bot sign in", async () => {
     expect((await signInRequest(api, "support-bot", DEMO_PASSWORD)).status).toBe(401);
   });

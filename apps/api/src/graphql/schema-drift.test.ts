@@ -15,7 +15,7 @@ describe("schema.graphql (F1)", () => {
   it("keeps the contract's names", async () => {
     const sdl = await printApiSchema();
     for (const name of [
-      "currentUser: UserCore",
+      "currentUser: CurrentUser",
       "project(fullPath: ID!): Project",
       "serviceDeskAddress: String",
       "serviceDeskSettings: ServiceDeskSettings",

@@ -68,17 +68,19 @@ export const QuarantineScene = ({ projectPath }: { projectPath: string }) => {
         off, too large…), ignored (auto-replies, bounces, loops) or failed. Each message is kept as received.
       </p>
       <div className="filter-bar">
-        <div className="field">
-          <label htmlFor="quarantine-scope">Messages</label>
-          <select
-            id="quarantine-scope"
-            value={scope}
-            onChange={(e) => setScope(e.target.value as "project" | "instance")}
-          >
-            <option value="project">Sent to {projectPath}</option>
-            <option value="instance">All, including unrouted mail (instance admins)</option>
-          </select>
-        </div>
+        {data.currentUser?.admin ? (
+          <div className="field">
+            <label htmlFor="quarantine-scope">Messages</label>
+            <select
+              id="quarantine-scope"
+              value={scope}
+              onChange={(e) => setScope(e.target.value as "project" | "instance")}
+            >
+              <option value="project">Sent to {projectPath}</option>
+              <option value="instance">All, including unrouted mail</option>
+            </select>
+          </div>
+        ) : null}
         <div className="field">
           <label htmlFor="quarantine-status">Reason</label>
           <select
