@@ -3,7 +3,7 @@
 // process owns an embedded cluster at a time).
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "@tidings/config";
+import { loadConfigOrExit } from "@tidings/config";
 import { addMember, createGroup, createProject, createUser, DomainError } from "@tidings/core";
 import {
   AccessLevel,
@@ -113,16 +113,7 @@ export const runAdminCommand = async (db: EntityManager, argv: string[]): Promis
 };
 
 const main = async () => {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(78);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   const argv = process.argv.slice(2);
   if (!argv.length || argv[0] === "--help") {
     console.log(USAGE);

@@ -6,25 +6,13 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { childEnv, ConfigError, type Config, loadConfig } from "@tidings/config";
+import { childEnv, type Config, loadConfigOrExit } from "@tidings/config";
 import { randomToken, seedDemo } from "@tidings/core";
 import { connectAndMigrate, createDataSource, type EmbeddedDatabase, startEmbeddedPostgres } from "@tidings/db";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const started = Date.now();
 const say = (line: string) => process.stdout.write(`[tidings] ${line}\n`);
-
-const loadOrExit = (): Config => {
-  try {
-    return loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(78);
-    }
-    throw e;
-  }
-};
 
 const ensureWebBuilt = () => {
   if (fs.existsSync(path.join(ROOT, "apps/web/dist/index.html"))) return;
@@ -81,7 +69,7 @@ const humanLine = (line: string) => {
 type Child = { name: string; script: string; proc: ChildProcess | null; restarts: number[] };
 
 const main = async () => {
-  const config = loadOrExit();
+  const config = loadConfigOrExit();
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {

@@ -129,3 +129,16 @@ export const childEnv = (overrides: Record<string, string | undefined>): Record<
   ...process.env,
   ...overrides,
 });
+
+/** For entry points: the parsed config, or every problem printed and exit code 78 (EX_CONFIG). */
+export const loadConfigOrExit = (env?: Record<string, string | undefined>): Config => {
+  try {
+    return loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(78);
+    }
+    throw e;
+  }
+};

@@ -94,3 +94,4 @@ export {
 } from "./settings/update-service-desk-settings.ts";
 export * from "./ingest/index.ts";
 export { type MailMetrics, readMailMetrics } from "./operations/read-mail-metrics.ts";
+export { requireDatabaseUrl, runUntilStopped, type ServiceHooks } from "./process/run-service.ts";

@@ -1,7 +1,7 @@
 // `npm run db:migrate` / `npm run db:rollback`: apply or revert migrations on DATABASE_URL,
 // or on the embedded database under DATA_DIR when DATABASE_URL is unset.
 import path from "node:path";
-import { loadConfig } from "@tidings/config";
+import { loadConfigOrExit } from "@tidings/config";
 import { connectAndMigrate, createDataSource } from "./data-source.ts";
 import { startEmbeddedPostgres } from "./embedded.ts";
 
@@ -10,7 +10,7 @@ if (command !== "migrate" && command !== "rollback") {
   console.error("usage: cli.ts migrate|rollback");
   process.exit(2);
 }
-const config = loadConfig();
+const config = loadConfigOrExit();
 const embedded = config.DATABASE_URL
   ? null
   : await startEmbeddedPostgres({ dataDir: path.join(config.DATA_DIR, "postgres") });
