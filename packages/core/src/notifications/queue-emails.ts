@@ -91,82 +91,61 @@ const baseValues = (
 
 export type QueueParticipantEmailInput = { issueId: number; participantId: number };
 
-/** D1: the thank-you email that starts the thread, Message-ID <issue_<id>@host>. */
-export const queueThankYouEmail = async (db: EntityManager, mail: MailSettings, input: QueueParticipantEmailInput) => {
+/**
+ * The emails addressed to one participant about the issue itself: D1's thank-you, which starts the
+ * thread (Message-ID <issue_<id>@host>), and item 31's new-participant email, which joins it.
+ */
+const queueParticipantEmail = async (
+  db: EntityManager,
+  mail: MailSettings,
+  input: QueueParticipantEmailInput,
+  kind: "thank_you" | "new_participant",
+) => {
   const { issue, project, settings } = await load(db, input.issueId);
   const participant = await db.findOneByOrFail(EmailParticipantEntity, { id: input.participantId });
   const replyKey = await sentNotification(db, issue, participant);
   const subject = subjectFor(issue);
-  const body = renderEmail(
-    settings?.thankYouTemplate || DEFAULT_TEMPLATES.thankYou,
-    baseValues(mail, project, issue, replyKey),
-    { subject, baseUrl: mail.publicUrl },
-  );
+  const template =
+    kind === "thank_you"
+      ? settings?.thankYouTemplate || DEFAULT_TEMPLATES.thankYou
+      : settings?.newParticipantTemplate || DEFAULT_TEMPLATES.newParticipant;
+  const body = renderEmail(template, baseValues(mail, project, issue, replyKey), { subject, baseUrl: mail.publicUrl });
   const thread = issueThreadId(mail, issue.id);
+  const starts = kind === "thank_you";
   return enqueueEmail(db, {
-    kind: "thank_you",
-    dedupeKey: `thank_you:issue:${issue.id}`,
+    kind,
+    dedupeKey: starts
+      ? `thank_you:issue:${issue.id}`
+      : `new_participant:issue:${issue.id}:participant:${participant.id}`,
     projectId: project.id,
     issueId: issue.id,
     replyKey,
     toAddress: participant.email,
     fromName: settings?.outgoingName || DEFAULT_OUTGOING_NAME,
     subject,
-    messageId: thread,
-    references: [],
+    messageId: starts ? thread : `issue_${issue.id}-participant_${participant.id}@${mail.messageIdHost}`,
+    inReplyTo: starts ? null : thread,
+    references: starts ? [] : [replyReference(mail, replyKey), thread],
     headers: notificationHeaders(
       mail,
       project,
       issue,
       replyKey,
-      "auto-replied",
-      threadIndexRoot(thread, issue.createdAt),
+      starts ? "auto-replied" : "auto-generated",
+      starts ? threadIndexRoot(thread, issue.createdAt) : threadIndexChild(thread, issue.createdAt),
     ),
     textBody: body.text,
     htmlBody: body.html,
   });
 };
 
+/** D1: the thank-you email to the requester of a new issue. */
+export const queueThankYouEmail = (db: EntityManager, mail: MailSettings, input: QueueParticipantEmailInput) =>
+  queueParticipantEmail(db, mail, input, "thank_you");
+
 /** GitLab item 31: a Cc'd or added participant is told they were added (no thank-you). */
-export const queueNewParticipantEmail = async (
-  db: EntityManager,
-  mail: MailSettings,
-  input: QueueParticipantEmailInput,
-) => {
-  const { issue, project, settings } = await load(db, input.issueId);
-  const participant = await db.findOneByOrFail(EmailParticipantEntity, { id: input.participantId });
-  const replyKey = await sentNotification(db, issue, participant);
-  const subject = subjectFor(issue);
-  const body = renderEmail(
-    settings?.newParticipantTemplate || DEFAULT_TEMPLATES.newParticipant,
-    baseValues(mail, project, issue, replyKey),
-    { subject, baseUrl: mail.publicUrl },
-  );
-  const thread = issueThreadId(mail, issue.id);
-  return enqueueEmail(db, {
-    kind: "new_participant",
-    dedupeKey: `new_participant:issue:${issue.id}:participant:${participant.id}`,
-    projectId: project.id,
-    issueId: issue.id,
-    replyKey,
-    toAddress: participant.email,
-    fromName: settings?.outgoingName || DEFAULT_OUTGOING_NAME,
-    subject,
-    messageId: `issue_${issue.id}-participant_${participant.id}@${mail.messageIdHost}`,
-    inReplyTo: thread,
-    references: [replyReference(mail, replyKey), thread],
-    headers: notificationHeaders(
-      mail,
-      project,
-      issue,
-      replyKey,
-      "auto-generated",
-      threadIndexChild(thread, issue.createdAt),
-    ),
-    textBody: body.text,
-    htmlBody: body.html,
-  });
-};
+export const queueNewParticipantEmail = (db: EntityManager, mail: MailSettings, input: QueueParticipantEmailInput) =>
+  queueParticipantEmail(db, mail, input, "new_participant");
 
 /**
  * D2: a public note is emailed to every subscribed participant except its author.
