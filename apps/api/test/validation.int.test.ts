@@ -90,6 +90,17 @@ describe("validation and malformed requests (B3–B5, F3)", () => {
           )
         ).data?.project.serviceDeskAddress;
       expect(await address()).toBe("contact+demo-app-support_1@example.com");
+      const configured = async (on: TestApi) =>
+        (
+          await on.graphql<{ project: { serviceDeskSettings: { aliasMailboxConfigured: boolean } } }>(
+            `{ project(fullPath: "demo/app") { serviceDeskSettings { aliasMailboxConfigured } } }`,
+            {},
+            { cookie: await on.signIn("maintainer") },
+          )
+        ).data?.project.serviceDeskSettings.aliasMailboxConfigured;
+      // The settings panel previews a suffix address only when the alias mailbox exists.
+      expect(await configured(alias)).toBe(true);
+      expect(await configured(api)).toBe(false);
       await update({ projectKey: "" });
       const [p] = await db.dataSource.query("SELECT id FROM projects WHERE full_path = 'demo/app'");
       expect(await address()).toBe(`contact+demo-app-${p.id}-issue-@example.com`);

@@ -93,7 +93,11 @@ export class ProjectResolver {
   async serviceDeskSettings(@Root() p: ProjectType, @Ctx() ctx: ApiContext): Promise<ServiceDeskSettingsType | null> {
     const abilities = await loadersOf(ctx).abilities.load(p.dbId);
     if (!abilities?.adminServiceDesk) return null;
-    return presentServiceDeskSettings(p.entity, await loadersOf(ctx).settingsByProjectId.load(p.dbId));
+    return presentServiceDeskSettings(
+      p.entity,
+      await loadersOf(ctx).settingsByProjectId.load(p.dbId),
+      !!ctx.config.SERVICE_DESK_EMAIL_ADDRESS,
+    );
   }
 
   @FieldResolver(() => ProjectPermissionsType)

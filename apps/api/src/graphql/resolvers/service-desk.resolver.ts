@@ -30,7 +30,11 @@ export class ServiceDeskResolver {
       });
       if (!result.ok) return { serviceDeskSettings: null, errors: result.errors };
       return {
-        serviceDeskSettings: presentServiceDeskSettings(result.value.project, result.value.settings),
+        serviceDeskSettings: presentServiceDeskSettings(
+          result.value.project,
+          result.value.settings,
+          !!ctx.config.SERVICE_DESK_EMAIL_ADDRESS,
+        ),
         errors: [],
       };
     } catch (err) {

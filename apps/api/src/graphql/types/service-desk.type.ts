@@ -15,11 +15,17 @@ export class ServiceDeskSettingsType {
   @Field(() => Boolean, { description: "Always true in a public project." }) ticketsConfidentialByDefault!: boolean;
   @Field(() => Boolean) reopenIssueOnExternalParticipantNote!: boolean;
   @Field(() => Boolean) addExternalParticipantsFromCc!: boolean;
+  @Field(() => Boolean, {
+    description:
+      "Whether the instance has a Service Desk alias mailbox (SERVICE_DESK_EMAIL_ADDRESS); the suffix only changes that address.",
+  })
+  aliasMailboxConfigured!: boolean;
 }
 
 export const presentServiceDeskSettings = (
   project: ProjectEntity,
   s: ServiceDeskSettingEntity | null,
+  aliasMailboxConfigured: boolean,
 ): ServiceDeskSettingsType => ({
   enabled: project.serviceDeskEnabled,
   projectKey: s?.projectKey ?? null,
@@ -31,6 +37,7 @@ export const presentServiceDeskSettings = (
   ticketsConfidentialByDefault: effectiveTicketsConfidential(project, s),
   reopenIssueOnExternalParticipantNote: s?.reopenIssueOnExternalParticipantNote ?? false,
   addExternalParticipantsFromCc: s?.addExternalParticipantsFromCc ?? false,
+  aliasMailboxConfigured,
 });
 
 @ObjectType("ServiceDeskTemplatePreview", { description: "B5: a template rendered with sample values." })

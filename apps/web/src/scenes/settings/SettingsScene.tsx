@@ -109,8 +109,8 @@ const SettingsForm = ({
   const defaultKey = numericId ? `${slug}-${numericId}-issue-` : null;
   const suffixPreview = previewAddress(address, slug, form.projectKey, defaultKey);
   const liveSuffixProblem = suffixProblem(form.projectKey.trim());
-  // A saved suffix that does not show in the address means the instance has no alias mailbox (B3, item 4).
-  const aliasMissing = !!(settings.projectKey && address && !address.includes(`${slug}-${settings.projectKey}@`));
+  // The suffix only changes the alias address (B3, item 4): without an alias mailbox there is nothing to preview.
+  const aliasMissing = !settings.aliasMailboxConfigured;
 
   const byField = useMemo(() => {
     const map: Partial<Record<keyof FormState | "general", string[]>> = {};
@@ -201,7 +201,11 @@ const SettingsForm = ({
             <>
               Add a suffix to the Service Desk email address: lowercase letters, digits and '_' only.
               {aliasMissing ? (
-                <> The suffix applies to the Service Desk alias address, which is not configured on this instance.</>
+                <>
+                  {" "}
+                  The suffix applies to the Service Desk alias address, which this instance does not have yet (an
+                  administrator sets SERVICE_DESK_EMAIL_ADDRESS); until then, mail keeps arriving at the address above.
+                </>
               ) : suffixPreview && !liveSuffixProblem ? (
                 <>
                   {" "}
