@@ -9,6 +9,7 @@ import {
   type Logger,
   processInboundEmail,
   REJECTION,
+  readLimited,
   receiveEmail,
   routeSettingsOf,
 } from "@tidings/core";
@@ -24,19 +25,6 @@ export const bearerMatches = (header: string | undefined, secret: string) => {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? "");
   return !!m && timingSafeEqual(digest(m[1].trim()), digest(secret));
 };
-
-/** Reads the body, keeping at most the first `limit` bytes, and reports the full size. */
-const readBody = (req: Request, limit: number) =>
-  new Promise<{ raw: Buffer; size: number }>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.on("end", () => resolve({ raw: Buffer.concat(chunks), size }));
-    req.on("error", reject);
-  });
 
 export const mailIncomingRouter = (deps: MailIncomingRouterDeps): Router => {
   const router = Router();
@@ -54,7 +42,7 @@ export const mailIncomingRouter = (deps: MailIncomingRouterDeps): Router => {
     const declared = Number(req.headers["content-length"] ?? 0);
     try {
       // Over the limit we still read the stream (keeping only the head) so the sender can be told.
-      const { raw, size } = await readBody(req, settings.maxEmailBytes);
+      const { raw, size } = await readLimited(req, settings.maxEmailBytes);
       if (size === 0) return void res.status(400).json({ success: false, message: "The request body is empty." });
       const tooLarge = size > settings.maxEmailBytes || declared > settings.maxEmailBytes;
       const stored = await deps.dataSource.transaction((db) =>

@@ -1,26 +1,13 @@
 // C1(a): the built-in SMTP listener. Unknown recipients are refused at RCPT TO (550), oversize at DATA
 // (552, SIZE is advertised), and 250 is answered only after the raw message is committed. Transport only:
 // every decision is in packages/core.
-import { type IngestSettings, isKnownRecipient, receiveEmail, routeSettingsOf } from "@tidings/core";
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from "smtp-server";
+import { type IngestSettings, isKnownRecipient, readLimited, receiveEmail, routeSettingsOf } from "@tidings/core";
+import { SMTPServer, type SMTPServerSession } from "smtp-server";
 import type { WorkerContext } from "../context.ts";
 
 export type SmtpReceiver = { port: number; stop: () => Promise<void> };
 
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
-
-/** Reads the DATA stream, keeping at most `limit` bytes (the rest is drained, not buffered). */
-const readLimited = (stream: SMTPServerDataStream, limit: number) =>
-  new Promise<{ raw: Buffer; size: number }>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    stream.on("end", () => resolve({ raw: Buffer.concat(chunks), size }));
-    stream.on("error", reject);
-  });
 
 export const startSmtpReceiver = async (
   ctx: WorkerContext,

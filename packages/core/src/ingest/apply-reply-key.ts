@@ -2,18 +2,18 @@
 // and kept in a <details> block; the issue reopens when the project says so.
 import { IssueEntity, NoteEntity, ProjectEntity, SentNotificationEntity, ServiceDeskSettingEntity } from "@tidings/db";
 import { createNote } from "../notes/create-note.ts";
-import { bodyOf, onlyQuickActions, replyNoteBody, trimReply } from "./content.ts";
-import { REJECTION } from "./rejection-texts.ts";
 import {
   type Ctx,
+  firstAddress,
   type InboundOutcome,
   outcome,
   reject,
   reopenIfClosed,
   supportBot,
   withAttachments,
-  firstAddress,
 } from "./apply-context.ts";
+import { bodyOf, onlyQuickActions, replyNoteBody, trimReply } from "./content.ts";
+import { REJECTION } from "./rejection-texts.ts";
 
 export const applyReplyKey = async (ctx: Ctx, replyKey: string): Promise<InboundOutcome> => {
   const sent = await ctx.db.findOneBy(SentNotificationEntity, { replyKey });
