@@ -1,10 +1,13 @@
 import path from "node:path";
 
-// Fixed loopback ports for the one product instance the e2e run boots (workers: 1).
+// Loopback ports for the one product instance the e2e run boots (workers: 1): 3107, 2627 and 2628 unless
+// E2E_PORT_BASE moves them (base, base+1, base+2) so two checkouts can run their browser tests side by side.
+// biome-ignore lint/style/noProcessEnv: test-runner knob, not product configuration.
+const base = Number(process.env.E2E_PORT_BASE ?? 0);
 export const E2E = {
-  port: 3107,
-  inboundSmtpPort: 2627,
-  captureSmtpPort: 2628,
+  port: base || 3107,
+  inboundSmtpPort: base ? base + 1 : 2627,
+  captureSmtpPort: base ? base + 2 : 2628,
   password: "e2e-demo-password",
   root: path.resolve(import.meta.dirname, "../.."),
   /** Fresh for every run: the product's DATA_DIR and the capture inbox. */
