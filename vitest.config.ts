@@ -17,7 +17,7 @@ export default defineConfig({
             "scripts/**/*.test.ts",
             "bench/**/*.test.ts",
           ],
-          exclude: ["**/*.int.test.ts", "**/node_modules/**"],
+          exclude: ["**/*.int.test.ts", "**/*.conformance.test.ts", "**/node_modules/**"],
           environment: "node",
           sequence: { groupOrder: 0 },
         },
@@ -38,6 +38,21 @@ export default defineConfig({
           hookTimeout: 120_000,
           pool: "forks",
           sequence: { groupOrder: 1 },
+          maxWorkers: 2,
+        },
+      },
+      {
+        // `npm run test:conformance`: GitLab's own test emails, read from outside the repository
+        // (GITLAB_CORPUS_DIR, default ../shared/corpus/gitlab). Never part of `npm test`.
+        resolve: { alias },
+        test: {
+          name: "conformance",
+          include: ["packages/*/src/**/*.conformance.test.ts"],
+          globalSetup: ["packages/db/src/testing/global-setup.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: "forks",
           maxWorkers: 2,
         },
       },

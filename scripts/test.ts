@@ -52,6 +52,10 @@ const vitest = run("vitest (unit + integration)", process.execPath, [
   ...node(
     "node_modules/vitest/vitest.mjs",
     "run",
+    "--project",
+    "unit",
+    "--project",
+    "integration",
     "--reporter=default",
     "--reporter=json",
     `--outputFile=${vitestJson}`,

@@ -609,7 +609,6 @@ describe("authorisation matrix (F2, A3, B2)", () => {
           }));
           try {
             await waitFor(() => api.subscriptionsOpened() >= opened + VIEWERS.length, 5000, "all subscriptions");
-            const started = Date.now();
             const id = await sub.trigger(e);
             const allowed = subs.filter((s) => sub.allowed(s.who));
             await waitFor(
@@ -617,7 +616,6 @@ describe("authorisation matrix (F2, A3, B2)", () => {
               1000,
               `${sub.field} for allowed viewers`,
             );
-            const elapsed = Date.now() - started;
             // A forbidden event is filtered while the allowed ones are delivered; give it ample time to leak.
             await new Promise((r) => setTimeout(r, 300));
             const actual: Record<string, unknown> = {};
@@ -631,7 +629,6 @@ describe("authorisation matrix (F2, A3, B2)", () => {
               cells++;
             }
             expect(actual).toEqual(expected);
-            expect(elapsed).toBeLessThan(1000);
           } finally {
             await Promise.all(subs.map((s) => s.sub.close()));
           }

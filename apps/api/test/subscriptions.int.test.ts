@@ -69,15 +69,14 @@ describe("subscriptions across processes (G4)", () => {
     );
     try {
       await sub.opened();
-      const started = Date.now();
       const res = await second.graphql<{ createNote: { errors: string[] } }>(
         "mutation($input: CreateNoteInput!) { createNote(input: $input) { note { id } errors } }",
         { input: { noteableId: issueGid, body: "Hello from node two" } },
         { cookie: await second.signIn("developer") },
       );
       expect(res.data?.createNote.errors).toEqual([]);
+      // The deadline is the assertion: the note from the other node arrives within a second.
       await waitFor(() => sub.events.length > 0, 1000, "the note from the second node");
-      expect(Date.now() - started).toBeLessThan(1000);
       expect(sub.events).toEqual([{ noteCreated: { body: "Hello from node two", author: { username: "developer" } } }]);
     } finally {
       await sub.close();

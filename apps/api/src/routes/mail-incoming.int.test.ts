@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { loadConfig } from "@tidings/config";
 import { createLogger } from "@tidings/core";
 import { createIngestWorld } from "@tidings/core/src/ingest/testing/world.ts";
-import { gitlabFixture } from "@tidings/core/src/ingest/testing/corpus.ts";
+import { mailFixture } from "@tidings/core/src/ingest/testing/fixtures.ts";
 import { type DataSource, InboundEmailEntity, IssueEntity, OutboundEmailEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import express from "express";
@@ -58,7 +58,8 @@ describe("POST /-/mail/incoming", () => {
       headers: { "Content-Type": "message/rfc822", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
       body,
     });
-  const fixture = () => gitlabFixture("service_desk.eml", { projectId, slug: "email-test" });
+  const fixture = () =>
+    mailFixture("new-ticket-gmail.eml", { projectId, slug: "email-test", host: "appmail.adventuretime.ooo" });
 
   it("is 404 when MAIL_WEBHOOK_SECRET is not set", async () => {
     const url = await serve({});
@@ -84,8 +85,12 @@ describe("POST /-/mail/incoming", () => {
     expect(await ds.getRepository(IssueEntity).count()).toBe(1);
   });
 
-  it("accepts the Shift_JIS message as bytes (service_desk_reply_illegal_utf8.eml)", async () => {
-    const raw = gitlabFixture("service_desk_reply_illegal_utf8.eml", { projectId, slug: "email-test" });
+  it("accepts the Shift_JIS message as bytes (a reply from a Japanese client)", async () => {
+    const raw = mailFixture("reply-shift-jis.eml", {
+      projectId,
+      slug: "email-test",
+      host: "appmail.adventuretime.ooo",
+    });
     const res = await post(base, raw);
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: number };

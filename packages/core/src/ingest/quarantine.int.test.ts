@@ -8,7 +8,7 @@ import { MAX_ATTEMPTS, processInboundEmail, routeSettingsOf } from "./process-in
 import { receiveEmail } from "./receive-email.ts";
 import { releaseInboundEmail } from "./release-inbound-email.ts";
 import { retryInboundEmail } from "./retry-inbound-email.ts";
-import { gitlabFixture } from "./testing/corpus.ts";
+import { mailFixture } from "./testing/fixtures.ts";
 import { createIngestWorld } from "./testing/world.ts";
 
 let db: TestDatabase;
@@ -27,7 +27,11 @@ describe("quarantine use cases", () => {
   it("retry: a message rejected while Service Desk was off becomes an issue once it is on", async () => {
     await ds.getRepository(ProjectEntity).update({ id: world.project.id }, { serviceDeskEnabled: false });
     const { stored, result } = await world.ingest(
-      gitlabFixture("service_desk.eml", { projectId: world.project.id, slug: "email-test" }),
+      mailFixture("new-ticket-gmail.eml", {
+        projectId: world.project.id,
+        slug: "email-test",
+        host: "appmail.adventuretime.ooo",
+      }),
     );
     expect(result?.status).toBe("rejected");
     await ds.getRepository(ProjectEntity).update({ id: world.project.id }, { serviceDeskEnabled: true });
@@ -38,13 +42,11 @@ describe("quarantine use cases", () => {
   });
 
   it("release: an auto-reply is put into the project as an issue on an admin's decision", async () => {
-    // auto_reply.eml reuses service_desk.eml's Message-ID (already an issue above): give it its own.
-    const raw = Buffer.from(
-      gitlabFixture("auto_reply.eml")
-        .toString("latin1")
-        .replace(/^Message-ID: .*$/m, "Message-ID: <ooo@x>"),
-      "latin1",
-    );
+    const raw = mailFixture("vacation-auto-reply.eml", {
+      slug: "email-test",
+      projectId: world.project.id,
+      host: "appmail.adventuretime.ooo",
+    });
     const { stored, result } = await world.ingest(raw);
     expect(result?.status).toBe("ignored");
     const released = await ds.transaction((m) =>

@@ -14,11 +14,11 @@ import {
 } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createGroup } from "../groups/create-group.ts";
-import { createProject } from "../projects/create-project.ts";
-import { REJECTION } from "./rejection-texts.ts";
-import { corpusFiles, gitlabFixture } from "./testing/corpus.ts";
-import { createIngestWorld, type WorldOptions } from "./testing/world.ts";
+import { createGroup } from "../../groups/create-group.ts";
+import { createProject } from "../../projects/create-project.ts";
+import { REJECTION } from "../rejection-texts.ts";
+import { corpusFiles, gitlabFixture } from "./corpus.ts";
+import { createIngestWorld, type WorldOptions } from "../testing/world.ts";
 
 const KEY = "59d8df8370b7e95c5a49fbf86aeb2c93";
 const JAKE_MESSAGE_ID = "CADkmRc+rNGAGGbV2iE5p918UVy4UyJqVcXRO2=otppgzduJSg@mail.gmail.com";
@@ -345,8 +345,8 @@ describe("GitLab corpus: replies through reply keys", () => {
     });
     await w.send("service_desk.eml"); // To incoming+… does not match reply+%{key}: rejected, no issue
     const issue = await ds.transaction(async (m) => {
-      const { createIssue } = await import("../issues/create-issue.ts");
-      const { ensureSupportBot } = await import("../users/support-bot.ts");
+      const { createIssue } = await import("../../issues/create-issue.ts");
+      const { ensureSupportBot } = await import("../../users/support-bot.ts");
       const bot = await ensureSupportBot(m);
       const i = await createIssue(m, {
         projectId: w.project.id,
@@ -455,9 +455,9 @@ describe("GitLab corpus: replies through reply keys", () => {
 
 /** Sends a fixture in a world that already exists in this database (no project setup). */
 const createIngestWorldless = async (file: string) => {
-  const { processInboundEmail, routeSettingsOf } = await import("./process-inbound-email.ts");
-  const { receiveEmail } = await import("./receive-email.ts");
-  const { ingestSettingsForTest } = await import("./testing/world.ts");
+  const { processInboundEmail, routeSettingsOf } = await import("../process-inbound-email.ts");
+  const { receiveEmail } = await import("../receive-email.ts");
+  const { ingestSettingsForTest } = await import("../testing/world.ts");
   const settings = ingestSettingsForTest({
     incomingEmailAddress: "reply+%{key}@appmail.adventuretime.ooo",
     serviceDeskEmailAddress: null,
@@ -505,12 +505,12 @@ describe("GitLab corpus: receiver and ignored mail", () => {
     },
   );
 
-  it("covers every fixture of the corpus in this file or in ingest.test.ts", async () => {
+  it("covers every fixture of the corpus in this file or in gitlab-corpus-units.conformance.test.ts", async () => {
     const { readFileSync } = await import("node:fs");
     const { fileURLToPath } = await import("node:url");
     const here =
       readFileSync(fileURLToPath(import.meta.url), "utf8") +
-      readFileSync(fileURLToPath(new URL("./ingest.test.ts", import.meta.url)), "utf8");
+      readFileSync(fileURLToPath(new URL("./gitlab-corpus-units.conformance.test.ts", import.meta.url)), "utf8");
     expect(corpusFiles().filter((f) => !here.includes(`"${f}"`))).toEqual([]);
   });
 });

@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import {
+  appendTemplate,
+  bodyOf,
+  htmlToMarkdown,
+  neutraliseQuickActions,
+  onlyQuickActions,
+  replyNoteBody,
+  trimReply,
+} from "./content.ts";
+import { parseEmail } from "./process-inbound-email.ts";
+import { mailFixture } from "./testing/fixtures.ts";
+
+const bodyOfFixture = async (name: string) => bodyOf(await parseEmail(mailFixture(name)));
+
+describe("content", () => {
+  it("neutralises quick actions outside code fences (a Gmail ticket)", async () => {
+    expect(neutraliseQuickActions(await bodyOfFixture("new-ticket-gmail.eml"))).toBe(
+      "The printer is on fire!\n\n```\nlp -d office report.pdf\n```\n\n`/label ~urgent`\n`/assign @devops`\n`/close`",
+    );
+  });
+
+  it("prefers text/plain and decodes ISO-8859-2 (Thunderbird)", async () => {
+    const parsed = await parseEmail(mailFixture("thunderbird-iso-8859-2.eml"));
+    expect(parsed.subject).toBe("Tiskárna nefunguje ťžščľ");
+    expect(bodyOf(parsed)).toBe("Tiskárna stále nefunguje: ťžščľžťťč");
+  });
+
+  it("decodes a Shift_JIS body", async () => {
+    expect(await bodyOfFixture("reply-shift-jis.eml")).toContain("プリンターが燃えています");
+  });
+
+  it("converts HTML-only mail to Markdown keeping emphasis, links, images, and the quote for <details>", async () => {
+    const body = await bodyOfFixture("gmail-html-only.eml");
+    expect(body).toContain("### Replying from Gmail in a browser.");
+    expect(body).toContain("This line has **bold** text, **strong** text and *italic* text.");
+    expect(body).toContain("[the status page](https://status.example.org)");
+    expect(body).toContain("![Printer](http://img.example.org/printer.png)");
+    const note = replyNoteBody(trimReply(body));
+    expect(note).toMatch(/Thanks for looking\.\n\n<details><summary>\.\.\.<\/summary>\n\nOn Tue, Nov 3, 2026/);
+    expect(note).toContain("> We are looking into it.");
+  });
+
+  it("keeps an HTML table as a GFM table and a blockquote as a quote", async () => {
+    const body = await bodyOfFixture("html-table-and-blockquote.eml");
+    expect(body).toMatch(/\| Office \| Contact \| Printers \|/);
+    expect(body).toMatch(/\| Oslo \| Kari Nordmann \| 5 \|/);
+    expect(body).toContain("> Measure twice, print once.");
+  });
+
+  it("trims the 'On … wrote:' quote", async () => {
+    const { message } = trimReply(await bodyOfFixture("on-wrote-leading-blank.eml"));
+    expect(message).toBe("Yes: turn the printer off, wait ten seconds and turn it on again.");
+  });
+
+  it("decodes Outlook's base64 HTML part", async () => {
+    expect(await bodyOfFixture("outlook-html-base64.eml")).toBe(
+      "Outlook desktop sends this in base64.\n\nSecond paragraph.",
+    );
+  });
+
+  it("keeps the trimmed quote in a collapsed <details> block", async () => {
+    const note = replyNoteBody(trimReply(await bodyOfFixture("reply-commands-and-quote.eml")));
+    expect(note).toMatch(
+      /^Great, that fixed it!\n\n`\/close`\n`\/label ~solved`\n\n<details><summary>\.\.\.<\/summary>\n\nOn Thu, Nov 5, 2026/,
+    );
+    expect(note.endsWith("\n\n</details>")).toBe(true);
+  });
+
+  it("finds nothing to post in a quote-only reply and a commands-only reply", async () => {
+    expect(trimReply(await bodyOfFixture("reply-quote-only.eml")).message).toBe("");
+    expect(onlyQuickActions(trimReply(await bodyOfFixture("reply-commands-only.eml")).message)).toBe(true);
+  });
+
+  it("keeps quotes untrimmed for new issues", async () => {
+    expect(await bodyOfFixture("new-ticket-with-quote.eml")).toContain(
+      "> Please ask the vendor why invoice 1042 lists two printers.",
+    );
+    expect(await bodyOfFixture("new-ticket-only-quotes.eml")).toContain("> Nothing else was added to this forward.");
+  });
+
+  it("appends the description template after two spaces and a newline", () => {
+    expect(appendTemplate("body", "text from template")).toBe("body  \ntext from template");
+    expect(appendTemplate("body", null)).toBe("body");
+  });
+
+  it("never throws on broken HTML", () => {
+    expect(htmlToMarkdown("<table><tr><td>a<td><b>b</table></i>")).toContain("a");
+  });
+});
