@@ -15,6 +15,8 @@ import { WebSocketServer } from "ws";
 import type { ApiContext, ApiDeps } from "./context.ts";
 import { formatError } from "./graphql/format-error.ts";
 import { depthLimitRule } from "./graphql/limits.ts";
+import { type OriginVerdict, originVerdict, ownOrigins } from "./http/origins.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { parseCookies, resolveViewer, SESSION_COOKIE } from "./http/viewer.ts";
 import { authRouter } from "./routes/auth.ts";
 import { PUBLIC_ROUTERS, VIEWER_ROUTERS } from "./routes/index.ts";
@@ -39,10 +41,33 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  app.use(securityHeaders(deps.config));
   const httpServer = http.createServer(app);
 
-  // GraphQL over WebSocket (graphql-ws) on the same port and path; authenticated like HTTP.
-  const wss = new WebSocketServer({ server: httpServer, path: "/graphql" });
+  // GraphQL over WebSocket (graphql-ws) on the same port and path; authenticated like HTTP, except that
+  // the session cookie counts only on a socket opened from one of our own origins (a page elsewhere
+  // must not ride the responder's cookie: cross-site WebSocket hijacking). A foreign Origin is refused
+  // outright; a client without Origin (not a browser) authenticates with a bearer token only.
+  const origins = ownOrigins(deps.config);
+  const verdicts = new WeakMap<http.IncomingMessage, OriginVerdict>();
+  const wss = new WebSocketServer({
+    server: httpServer,
+    path: "/graphql",
+    verifyClient: (info, done) => {
+      const verdict = originVerdict(origins, info.req.headers.origin);
+      verdicts.set(info.req, verdict);
+      if (verdict === "foreign") {
+        log.warn({ origin: info.origin }, "graphql.ws_foreign_origin_refused");
+        return done(false, 403, "Origin not allowed");
+      }
+      done(true);
+    },
+  });
+  /** The headers a socket may authenticate with: the cookie only from our own origin. */
+  const socketHeaders = (request: http.IncomingMessage) =>
+    verdicts.get(request) === "own"
+      ? request.headers
+      : { authorization: request.headers.authorization, cookie: undefined };
   // Sockets by session digest: a sign-out (on any node) closes them, so no event outlives the session.
   const socketsBySession = new Map<string, Set<WebSocket>>();
   deps.pubSub.onSessionRevoked((sessionDigest) => {
@@ -50,7 +75,7 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
     socketsBySession.delete(sessionDigest);
   });
   wss.on("connection", (socket, request) => {
-    const token = parseCookies(request.headers.cookie)[SESSION_COOKIE];
+    const token = parseCookies(socketHeaders(request).cookie)[SESSION_COOKIE];
     if (!token) return;
     const key = digest(token);
     const set = socketsBySession.get(key) ?? new Set<WebSocket>();
@@ -69,7 +94,7 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
       context: async (ctx): Promise<ApiContext> => ({
         ...deps,
         requestId: randomUUID(),
-        viewer: await resolveViewer(dataSource, ctx.extra.request.headers, ctx.connectionParams ?? undefined),
+        viewer: await resolveViewer(dataSource, socketHeaders(ctx.extra.request), ctx.connectionParams ?? undefined),
       }),
       onError: (_ctx, _id, _payload, errors) => {
         log.warn({ errors: errors.map((e) => e.message) }, "graphql.ws_error");

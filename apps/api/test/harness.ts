@@ -67,9 +67,10 @@ export const startTestApi = async (
   const subscribe = <T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},
-    auth: { cookie?: string; token?: string } = {},
+    auth: { cookie?: string; token?: string; headers?: Record<string, string> } = {},
   ) => {
-    const headers: Record<string, string> = {};
+    // As a browser on the app's own page would: the Origin is PUBLIC_URL's (the cookie counts only then).
+    const headers: Record<string, string> = { origin: new URL(config.PUBLIC_URL).origin, ...auth.headers };
     if (auth.cookie) headers.cookie = auth.cookie;
     if (auth.token) headers.authorization = `Bearer ${auth.token}`;
     class AuthWebSocket extends WebSocket {

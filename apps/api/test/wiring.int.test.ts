@@ -11,7 +11,7 @@ describe("the api's mounted routes", () => {
   let api: TestApi;
   beforeAll(async () => {
     db = await createTestDatabase();
-    api = await startTestApi(db, { env: { MAIL_WEBHOOK_SECRET: SECRET } });
+    api = await startTestApi(db, { env: { MAIL_WEBHOOK_SECRET: SECRET, METRICS_TOKEN: "a-metrics-token-for-wiring" } });
   });
   afterAll(async () => {
     await api.close();
@@ -55,7 +55,9 @@ describe("the api's mounted routes", () => {
   });
 
   it("exposes Prometheus metrics that reflect the mail that went through (G2)", async () => {
-    const res = await fetch(`${api.url}/-/metrics`);
+    const res = await fetch(`${api.url}/-/metrics`, {
+      headers: { authorization: "Bearer a-metrics-token-for-wiring" },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
     const text = await res.text();

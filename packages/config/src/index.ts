@@ -46,6 +46,16 @@ const keyAddress = (name: string) =>
 
 const empty = (v: unknown) => (v === "" ? undefined : v);
 
+/** `scheme://host[:port]` and nothing more (no path, query or credentials). */
+const isOrigin = (v: string) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.origin === v.replace(/\/$/, "");
+  } catch {
+    return false;
+  }
+};
+
 const Schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -84,6 +94,23 @@ const Schema = z
       z.string().min(16, "MAIL_WEBHOOK_SECRET must be at least 16 characters").optional(),
     ),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ALLOWED_ORIGINS: z.preprocess(
+      empty,
+      z
+        .string()
+        .transform((v) =>
+          v
+            .split(",")
+            .map((o) => o.trim())
+            .filter(Boolean),
+        )
+        .refine((list) => list.every(isOrigin), {
+          message: "ALLOWED_ORIGINS must be a comma-separated list of origins such as https://desk.example.com",
+        })
+        .transform((list) => list.map((o) => new URL(o).origin))
+        .default([]),
+    ),
+    METRICS_TOKEN: z.preprocess(empty, z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
   })
   .transform((c) => ({
     ...c,
@@ -110,6 +137,7 @@ export const SECRET_KEYS = [
   "SMTP_URL",
   "DEMO_PASSWORD",
   "MAIL_WEBHOOK_SECRET",
+  "METRICS_TOKEN",
 ];
 
 /** Hides the password of a URL so it can be printed. */

@@ -1,16 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { isLoopback, renderMetrics } from "./metrics.ts";
+import { mailboxLabels, renderMetrics } from "./metrics.ts";
 
 describe("metrics", () => {
-  it("is served to loopback scrapers only (admins elsewhere)", () => {
-    expect(isLoopback("127.0.0.1")).toBe(true);
-    expect(isLoopback("::ffff:127.0.0.1")).toBe(true);
-    expect(isLoopback("::1")).toBe(true);
-    expect(isLoopback("10.0.0.5")).toBe(false);
-    expect(isLoopback(undefined)).toBe(false);
+  it("labels a mailbox by role and a stable digest, never by its user or server", () => {
+    const key = "incoming:agent@mail.example.com:993/INBOX";
+    expect(mailboxLabels(key)).toEqual({ mailbox: "incoming", mailbox_id: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect(mailboxLabels(key)).toEqual(mailboxLabels(key));
+    expect(mailboxLabels(key).mailbox_id).not.toBe(
+      mailboxLabels("incoming:other@mail.example.com:993/INBOX").mailbox_id,
+    );
   });
 
-  it("renders every status, the mailbox lag with an escaped label, and never NaN", () => {
+  it("renders every status, the mailbox lag without credentials, and never NaN", () => {
     const text = renderMetrics({
       inboundByStatus: { issue: 3 },
       inboundBacklog: 0,
@@ -24,8 +25,11 @@ describe("metrics", () => {
     expect(text).toContain('tidings_inbound_emails{status="issue"} 3');
     expect(text).toContain('tidings_inbound_emails{status="failed"} 0');
     expect(text).toContain('tidings_inbound_latency_seconds{quantile="0.95"} 0');
-    expect(text).toContain('tidings_mailbox_last_sync_age_seconds{mailbox="incoming:a\\"b@127.0.0.1:143/INBOX"} 4.5');
-    expect(text).toContain('tidings_mailbox_failing{mailbox="incoming:a\\"b@127.0.0.1:143/INBOX"} 1');
+    const id = mailboxLabels('incoming:a"b@127.0.0.1:143/INBOX').mailbox_id;
+    expect(text).toContain(`tidings_mailbox_last_sync_age_seconds{mailbox="incoming",mailbox_id="${id}"} 4.5`);
+    expect(text).toContain(`tidings_mailbox_failing{mailbox="incoming",mailbox_id="${id}"} 1`);
+    expect(text).not.toContain("127.0.0.1");
+    expect(text).not.toContain('a\\"b');
     expect(text).not.toContain("NaN");
   });
 });

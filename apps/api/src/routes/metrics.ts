@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { readMailMetrics, type Viewer } from "@tidings/core";
 import { type Request, type Response, Router } from "express";
 import type { ApiDeps } from "../context.ts";
@@ -56,25 +57,43 @@ export const renderMetrics = (m: Awaited<ReturnType<typeof readMailMetrics>>): s
   gauge(
     "tidings_mailbox_last_sync_age_seconds",
     "Seconds since each IMAP mailbox was last read successfully (mailbox lag).",
-    m.mailboxes.map((b): [Record<string, string>, number] => [{ mailbox: b.mailbox }, b.lastSyncAgeSeconds ?? -1]),
+    m.mailboxes.map((b): [Record<string, string>, number] => [mailboxLabels(b.mailbox), b.lastSyncAgeSeconds ?? -1]),
   );
   gauge(
     "tidings_mailbox_failing",
     "1 when the last attempt to read the mailbox failed.",
-    m.mailboxes.map((b): [Record<string, string>, number] => [{ mailbox: b.mailbox }, b.failing ? 1 : 0]),
+    m.mailboxes.map((b): [Record<string, string>, number] => [mailboxLabels(b.mailbox), b.failing ? 1 : 0]),
   );
   return `${out.join("\n")}\n`;
 };
 
-export const isLoopback = (ip: string | undefined) =>
-  !!ip && (ip === "::1" || ip.startsWith("127.") || ip === "::ffff:127.0.0.1");
+/**
+ * A mailbox's labels without its credentials or server: its role (`incoming`, `service_desk`) and a short
+ * digest of the whole key (user, host, port, folder), stable across restarts so series do not break.
+ */
+export const mailboxLabels = (mailboxKey: string): Record<string, string> => ({
+  mailbox: mailboxKey.split(":")[0] ?? "mailbox",
+  mailbox_id: createHash("sha256").update(mailboxKey).digest("hex").slice(0, 12),
+});
 
-/** GET /-/metrics (G2): for instance admins, or for a scraper on the same machine (loopback). */
-export const metricsRouter = ({ dataSource }: Pick<ApiDeps, "dataSource">) => {
+const sameSecret = (given: string, expected: string) => {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+};
+
+/**
+ * GET /-/metrics (G2): for instance admins (session or token), or for a scraper presenting
+ * `Authorization: Bearer <METRICS_TOKEN>`. Where the client connects from proves nothing (behind a
+ * reverse proxy every request is loopback), so nobody else learns it exists: 404.
+ */
+export const metricsRouter = ({ dataSource, config }: Pick<ApiDeps, "dataSource" | "config">) => {
   const router = Router();
   router.get("/-/metrics", async (req: Request, res: Response) => {
     const viewer = res.locals.viewer as Viewer;
-    if (!viewer?.admin && !isLoopback(req.socket.remoteAddress)) {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+    const scraper = !!config.METRICS_TOKEN && !!bearer && sameSecret(bearer, config.METRICS_TOKEN);
+    if (!viewer?.admin && !scraper) {
       res.status(404).json({ message: "Not found" });
       return;
     }
