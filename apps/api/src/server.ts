@@ -6,18 +6,14 @@ import { fileURLToPath } from "node:url";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
-import { digest } from "@tidings/core";
 import express, { type NextFunction, type Request, type Response } from "express";
-import { type GraphQLSchema, specifiedRules, validate } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
-import type { WebSocket } from "ws";
-import { WebSocketServer } from "ws";
+import type { GraphQLSchema } from "graphql";
 import type { ApiContext, ApiDeps } from "./context.ts";
 import { formatError } from "./graphql/format-error.ts";
-import { depthLimitRule } from "./graphql/limits.ts";
-import { type OriginVerdict, originVerdict, ownOrigins } from "./http/origins.ts";
+import { limitRules, operationLimitError } from "./graphql/limits.ts";
 import { securityHeaders } from "./http/security-headers.ts";
-import { parseCookies, resolveViewer, SESSION_COOKIE } from "./http/viewer.ts";
+import { resolveViewer } from "./http/viewer.ts";
+import { attachGraphqlWebSocket, type WebSocketLimits } from "./http/websocket.ts";
 import { authRouter } from "./routes/auth.ts";
 import { PUBLIC_ROUTERS, VIEWER_ROUTERS } from "./routes/index.ts";
 
@@ -33,88 +29,47 @@ export type CreateServerOptions = {
   publicRouters?: RouterFactory[];
   /** Mounted after the viewer is resolved (res.locals.viewer); defaults to VIEWER_ROUTERS (uploads). */
   routers?: RouterFactory[];
+  /** Overrides of the WebSocket limits (tests shorten the revalidation interval). */
+  webSocket?: Partial<WebSocketLimits>;
+};
+
+/** Room for a few tabs of the SPA (each opens one socket with a handful of subscriptions). */
+export const WEBSOCKET_LIMITS: WebSocketLimits = {
+  maxOperationsPerSocket: 50,
+  maxSocketsPerUser: 20,
+  revalidateMs: 30_000,
 };
 
 /** Builds the api process's HTTP + WebSocket server without listening (so tests can start it). */
 export const createServer = async (deps: ApiDeps, options: CreateServerOptions) => {
   const { dataSource, log } = deps;
+  const production = deps.config.NODE_ENV === "production";
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(securityHeaders(deps.config));
   const httpServer = http.createServer(app);
 
-  // GraphQL over WebSocket (graphql-ws) on the same port and path; authenticated like HTTP, except that
-  // the session cookie counts only on a socket opened from one of our own origins (a page elsewhere
-  // must not ride the responder's cookie: cross-site WebSocket hijacking). A foreign Origin is refused
-  // outright; a client without Origin (not a browser) authenticates with a bearer token only.
-  const origins = ownOrigins(deps.config);
-  const verdicts = new WeakMap<http.IncomingMessage, OriginVerdict>();
-  const wss = new WebSocketServer({
-    server: httpServer,
-    path: "/graphql",
-    verifyClient: (info, done) => {
-      const verdict = originVerdict(origins, info.req.headers.origin);
-      verdicts.set(info.req, verdict);
-      if (verdict === "foreign") {
-        log.warn({ origin: info.origin }, "graphql.ws_foreign_origin_refused");
-        return done(false, 403, "Origin not allowed");
-      }
-      done(true);
-    },
-  });
-  /** The headers a socket may authenticate with: the cookie only from our own origin. */
-  const socketHeaders = (request: http.IncomingMessage) =>
-    verdicts.get(request) === "own"
-      ? request.headers
-      : { authorization: request.headers.authorization, cookie: undefined };
-  // Sockets by session digest: a sign-out (on any node) closes them, so no event outlives the session.
-  const socketsBySession = new Map<string, Set<WebSocket>>();
-  deps.pubSub.onSessionRevoked((sessionDigest) => {
-    for (const socket of socketsBySession.get(sessionDigest) ?? []) socket.close(4401, "Signed out");
-    socketsBySession.delete(sessionDigest);
-  });
-  wss.on("connection", (socket, request) => {
-    const token = parseCookies(socketHeaders(request).cookie)[SESSION_COOKIE];
-    if (!token) return;
-    const key = digest(token);
-    const set = socketsBySession.get(key) ?? new Set<WebSocket>();
-    set.add(socket);
-    socketsBySession.set(key, set);
-    socket.on("close", () => {
-      set.delete(socket);
-      if (!set.size) socketsBySession.delete(key);
-    });
-  });
-  const wsCleanup = useServer(
-    {
-      schema: options.schema,
-      // The same depth limit as over HTTP, introspection included.
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, depthLimitRule]),
-      context: async (ctx): Promise<ApiContext> => ({
-        ...deps,
-        requestId: randomUUID(),
-        viewer: await resolveViewer(dataSource, socketHeaders(ctx.extra.request), ctx.connectionParams ?? undefined),
-      }),
-      onError: (_ctx, _id, _payload, errors) => {
-        log.warn({ errors: errors.map((e) => e.message) }, "graphql.ws_error");
-      },
-    },
-    wss,
-  );
+  // GraphQL over WebSocket on the same port and path (origin rule, limits, revocation: websocket.ts).
+  const ws = attachGraphqlWebSocket(deps, httpServer, options.schema, { ...WEBSOCKET_LIMITS, ...options.webSocket });
 
   const apollo = new ApolloServer<ApiContext>({
     schema: options.schema,
     formatError,
     csrfPrevention: true,
-    validationRules: [depthLimitRule],
-    introspection: true,
+    validationRules: limitRules(production),
+    introspection: !production,
     includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      { serverWillStart: async () => ({ drainServer: async () => wsCleanup.dispose() }) },
+      { serverWillStart: async () => ({ drainServer: async () => ws.dispose() }) },
       {
         requestDidStart: async () => ({
+          // The cost of THIS request, with its variables (never cached by query text).
+          didResolveOperation: async ({ schema, document, request }) => {
+            const error = operationLimitError(schema, document, request.operationName, request.variables);
+            if (error) throw error;
+          },
           didEncounterErrors: async ({ errors, contextValue }) => {
             for (const err of errors) {
               if (!err.extensions?.code || err.extensions.code === "INTERNAL_SERVER_ERROR") {

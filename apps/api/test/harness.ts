@@ -6,6 +6,7 @@ import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { createPgPubSub } from "../src/graphql/pubsub.ts";
 import { buildApiSchema } from "../src/graphql/schema.ts";
+import type { WebSocketLimits } from "../src/http/websocket.ts";
 import { createServer, type RouterFactory } from "../src/server.ts";
 
 export const DEMO_PASSWORD = "demo-password-123";
@@ -14,7 +15,13 @@ export type TestApi = Awaited<ReturnType<typeof startTestApi>>;
 
 export const startTestApi = async (
   db: TestDatabase,
-  opts: { env?: Record<string, string>; routers?: RouterFactory[]; seed?: boolean; logLevel?: string } = {},
+  opts: {
+    env?: Record<string, string>;
+    routers?: RouterFactory[];
+    seed?: boolean;
+    logLevel?: string;
+    webSocket?: Partial<WebSocketLimits>;
+  } = {},
 ) => {
   const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent", PORT: "0", ...opts.env });
   if (opts.seed !== false) await db.dataSource.transaction((m) => seedDemo(m, { password: DEMO_PASSWORD }));
@@ -31,7 +38,12 @@ export const startTestApi = async (
   const server = await createServer(
     { config, dataSource: db.dataSource, log, pubSub, mail: mailSettingsFromConfig(config) },
     // The same routes as main.ts (createServer's defaults) unless a test passes its own.
-    { schema, webDist: null, ...(opts.routers ? { publicRouters: [], routers: opts.routers } : {}) },
+    {
+      schema,
+      webDist: null,
+      webSocket: opts.webSocket,
+      ...(opts.routers ? { publicRouters: [], routers: opts.routers } : {}),
+    },
   );
   const port = await server.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}`;

@@ -4,6 +4,12 @@ export {
   viewerFromAccessToken,
   viewerFromSession,
 } from "./auth/authenticate.ts";
+export {
+  CREDENTIALS_REVOKED_CHANNEL,
+  notifyCredentialRevoked,
+  type RevokePersonalAccessTokenInput,
+  revokePersonalAccessToken,
+} from "./auth/revocation.ts";
 export { digest, hashPassword, randomToken, verifyPassword } from "./auth/secrets.ts";
 export {
   SESSION_TTL_MS,

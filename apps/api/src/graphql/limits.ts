@@ -4,21 +4,14 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   GraphQLError,
-  type GraphQLInputType,
-  type GraphQLResolveInfo,
   type GraphQLSchema,
   Kind,
+  NoSchemaIntrospectionCustomRule,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationRule,
-  isEnumType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  typeFromAST,
 } from "graphql";
 import type { ComplexityEstimator } from "graphql-query-complexity";
-import type { MiddlewareFn } from "type-graphql";
 
 // graphql-query-complexity's ESM build imports graphql/index.mjs, a second copy of graphql next to the
 // CommonJS one type-graphql and Apollo use under Node ("another module or realm"): load its CJS build.
@@ -66,84 +59,78 @@ const pagedByDefault: ComplexityEstimator = ({ field, childComplexity }) =>
     ? 1 + (DEFAULT_PAGE_OF[field.name] ?? DEFAULT_PAGE) * childComplexity
     : (undefined as unknown as number);
 
-const checked = new WeakMap<OperationDefinitionNode, GraphQLError | null>();
+/** Finds the operation a request runs (by name, or the only one) and the document's fragments. */
+const operationOf = (document: DocumentNode, operationName?: string | null) => {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  const operations: OperationDefinitionNode[] = [];
+  for (const def of document.definitions) {
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+    if (def.kind === Kind.OPERATION_DEFINITION) operations.push(def);
+  }
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  return { operation, fragments };
+};
 
-export const checkLimits = (
+/**
+ * F3, per request: the depth and the cost of the operation with THIS request's variables (a `first: 100`
+ * costs what it asks for, however cheap the same text was before), every alias counted. Never cached by
+ * query text. Both transports call it before executing: Apollo (HTTP) and graphql-ws (WebSocket).
+ */
+export const operationLimitError = (
   schema: GraphQLSchema,
-  operation: OperationDefinitionNode,
-  fragments: Record<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
 ): GraphQLError | null => {
-  const cached = checked.get(operation);
-  if (cached !== undefined) return cached;
-  let error: GraphQLError | null = null;
+  const { operation, fragments } = operationOf(document, operationName);
+  if (!operation) return null;
   const depth = queryDepth(operation.selectionSet, fragments);
   if (depth > MAX_QUERY_DEPTH) {
-    error = new GraphQLError(`The query is too deep (${depth} levels; the limit is ${MAX_QUERY_DEPTH}).`, {
-      extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+    return new GraphQLError(`The query is too deep (${depth} levels; the limit is ${MAX_QUERY_DEPTH}).`, {
+      extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } },
     });
-  } else {
-    const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...Object.values(fragments)] };
-    const cost = getComplexity({
+  }
+  let cost: number;
+  try {
+    cost = getComplexity({
       schema,
-      query: document,
-      variables,
+      query: { kind: Kind.DOCUMENT, definitions: [operation, ...Object.values(fragments)] },
+      variables: variables ?? {},
       estimators: [connectionEstimator, pagedByDefault, simpleEstimator({ defaultComplexity: 1 })],
     });
-    if (cost > MAX_QUERY_COMPLEXITY) {
-      error = new GraphQLError(
-        `The query is too complex (cost ${cost}; the limit is ${MAX_QUERY_COMPLEXITY}). Ask for fewer items or fields.`,
-        { extensions: { code: "GRAPHQL_VALIDATION_FAILED" } },
-      );
-    }
+  } catch {
+    // Variables that do not coerce: GraphQL's own validation answers with the precise message.
+    return null;
   }
-  checked.set(operation, error);
-  return error;
-};
-
-/** Turns a coerced (internal) value back into its input form: enums to their names, recursively. */
-const toInputForm = (type: GraphQLInputType, value: unknown): unknown => {
-  if (value === null || value === undefined) return value;
-  if (isNonNullType(type)) return toInputForm(type.ofType, value);
-  if (isListType(type)) return Array.isArray(value) ? value.map((v) => toInputForm(type.ofType, v)) : value;
-  if (isEnumType(type)) return type.serialize(value);
-  if (isInputObjectType(type) && typeof value === "object") {
-    const fields = type.getFields();
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
-        k,
-        fields[k] ? toInputForm(fields[k].type, v) : v,
-      ]),
+  if (cost > MAX_QUERY_COMPLEXITY) {
+    return new GraphQLError(
+      `The query is too complex (cost ${cost}; the limit is ${MAX_QUERY_COMPLEXITY}). Ask for fewer items or fields.`,
+      { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } },
     );
   }
-  return value;
+  return null;
 };
 
-/**
- * The resolver sees coerced variables (enum values already internal, e.g. "thank_you"); the cost
- * estimator coerces them again, so hand it their input form (the enum names).
- */
-export const checkLimitsOf = (info: GraphQLResolveInfo) => {
-  const variables: Record<string, unknown> = {};
-  for (const def of info.operation.variableDefinitions ?? []) {
-    const name = def.variable.name.value;
-    if (!(name in info.variableValues)) continue;
-    const type = typeFromAST(info.schema, def.type) as GraphQLInputType | undefined;
-    variables[name] = type ? toInputForm(type, info.variableValues[name]) : info.variableValues[name];
-  }
-  return checkLimits(info.schema, info.operation, info.fragments, variables);
-};
+/** At most this many `__schema` / `__type` fields in one operation (a client needs one; aliases multiply). */
+export const MAX_INTROSPECTION_FIELDS = 1;
 
-/**
- * Enforced on every root field of queries and mutations, whichever transport runs them (HTTP or
- * WebSocket), so it needs no change to the server wiring; computed once per operation.
- */
-export const limitsMiddleware: MiddlewareFn = async ({ info }, next) => {
-  if (info.path.prev === undefined) {
-    const error = checkLimitsOf(info);
-    if (error) throw error;
-  }
-  return next();
+/** Refuses operations that repeat introspection (1,000 aliased `__schema` fields returned 10.6 MB). */
+export const introspectionLimitRule: ValidationRule = (context) => {
+  let count = 0;
+  return {
+    Field(node) {
+      if (node.name.value !== "__schema" && node.name.value !== "__type") return;
+      count++;
+      if (count === MAX_INTROSPECTION_FIELDS + 1) {
+        context.reportError(
+          new GraphQLError(
+            `An operation may ask for introspection (__schema or __type) at most ${MAX_INTROSPECTION_FIELDS} time.`,
+            { nodes: [node] },
+          ),
+        );
+      }
+    },
+  };
 };
 
 /**
@@ -168,3 +155,9 @@ export const depthLimitRule: ValidationRule = (context) => {
     },
   };
 };
+
+/** Every validation rule both transports add to GraphQL's own; production also hides the schema. */
+export const limitRules = (production: boolean): ValidationRule[] =>
+  production
+    ? [depthLimitRule, introspectionLimitRule, NoSchemaIntrospectionCustomRule]
+    : [depthLimitRule, introspectionLimitRule];

@@ -1,5 +1,5 @@
 import { createPubSub } from "@graphql-yoga/subscription";
-import { type DomainEvent, EVENTS_CHANNEL, type Logger } from "@tidings/core";
+import { CREDENTIALS_REVOKED_CHANNEL, type DomainEvent, EVENTS_CHANNEL, type Logger } from "@tidings/core";
 import pg from "pg";
 
 export const Topic = {
@@ -23,8 +23,8 @@ export type AppPubSub = ReturnType<typeof createLocalPubSub> & {
   onSessionRevoked: (listener: (sessionDigest: string) => void) => void;
 };
 
-/** NOTIFY channel carrying the digest of a session that was signed out. */
-export const SESSIONS_CHANNEL = "tidings_sessions";
+/** NOTIFY channel carrying the digest of a session signed out or a token revoked (core owns it). */
+export const SESSIONS_CHANNEL = CREDENTIALS_REVOKED_CHANNEL;
 
 const TOPIC_OF: Record<DomainEvent["type"], (typeof Topic)[keyof typeof Topic]> = {
   issue_created: Topic.IssueCreated,

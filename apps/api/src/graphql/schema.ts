@@ -1,7 +1,6 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
-import { limitsMiddleware } from "./limits.ts";
 import { CurrentUserResolver } from "./resolvers/current-user.resolver.ts";
 import { IssueConnectionResolver, IssueResolver, NoteResolver } from "./resolvers/issue.resolver.ts";
 import { IssueMutationsResolver } from "./resolvers/issue-mutations.resolver.ts";
@@ -39,7 +38,6 @@ export const buildApiSchema = (pubSub?: PubSubOption): Promise<GraphQLSchema> =>
     pubSub: pubSub ?? UNUSED_PUBSUB,
     validate: false,
     emitSchemaFile: false,
-    globalMiddlewares: [limitsMiddleware],
   });
 
 /** The committed SDL: sorted, so the file only changes when the schema does. */

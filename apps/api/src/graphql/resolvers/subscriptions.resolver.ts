@@ -1,12 +1,10 @@
 import { filter, map, pipe } from "@graphql-yoga/subscription";
 import { type IssueEntity, NoteEntity } from "@tidings/db";
-import type { GraphQLResolveInfo } from "graphql";
 import type { SubscribeResolverData } from "type-graphql";
 import { Arg, Ctx, ID, Resolver, Root, Subscription } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { canViewNote, readableIssue } from "../access.ts";
 import { fromGid } from "../ids.ts";
-import { checkLimitsOf } from "../limits.ts";
 import { loadersOf, resetLoaders } from "../loaders.ts";
 import { type IssueEventPayload, type NoteEventPayload, Topic } from "../pubsub.ts";
 import { IssueType, presentIssue } from "../types/issue.type.ts";
@@ -23,14 +21,8 @@ const eventContext = (ctx: ApiContext): ApiContext => ({ ...ctx });
 const viewerActive = async (ctx: ApiContext) =>
   ctx.viewer === null || !((await loadersOf(ctx).userById.load(ctx.viewer.id))?.blocked ?? true);
 
-const guard = (info: GraphQLResolveInfo) => {
-  const error = checkLimitsOf(info);
-  if (error) throw error;
-};
-
 const issueStream =
   (topic: IssueTopic) => (data: SubscribeResolverData<unknown, { projectPath: string }, ApiContext>) => {
-    guard(data.info);
     const ctx = data.context;
     const projectPath = data.args.projectPath;
     return pipe(
@@ -47,7 +39,6 @@ const issueStream =
   };
 
 const noteStream = (data: SubscribeResolverData<unknown, { noteableId: string }, ApiContext>) => {
-  guard(data.info);
   const ctx = data.context;
   const issueId = fromGid("Issue", data.args.noteableId);
   return pipe(

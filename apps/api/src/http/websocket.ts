@@ -1,0 +1,164 @@
+// GraphQL over WebSocket (graphql-ws) on the api's port: who may open a socket, with which credential,
+// how much it may ask for, and when it is closed.
+// - Origin: a browser page on another origin is refused; a client without Origin (not a browser)
+//   authenticates with a bearer token only — never a cookie (cross-site WebSocket hijacking).
+// - Limits: every operation passes the same validation rules and per-request cost check as HTTP; a socket
+//   holds at most `maxOperationsPerSocket` operations and a user (or an anonymous address) at most
+//   `maxSocketsPerUser` sockets.
+// - Revocation: a socket is tied to the digest of the credential it opened with. Sign-out or a revoked
+//   token NOTIFYs that digest and every api node closes its sockets at once; the credential is also
+//   re-checked every `revalidateMs`, so an expired session or a token revoked while this node was not
+//   listening is closed within that interval.
+import http from "node:http";
+import { digest } from "@tidings/core";
+import { GraphQLError, type GraphQLSchema, parse, specifiedRules, validate } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { type WebSocket, WebSocketServer } from "ws";
+import type { ApiContext, ApiDeps } from "../context.ts";
+import { limitRules, operationLimitError } from "../graphql/limits.ts";
+import { type OriginVerdict, originVerdict, ownOrigins } from "./origins.ts";
+import { bearerToken, parseCookies, resolveViewer, SESSION_COOKIE } from "./viewer.ts";
+
+export type WebSocketLimits = {
+  maxOperationsPerSocket: number;
+  maxSocketsPerUser: number;
+  /** How often each socket's credential is checked again (expiry, revocation missed by NOTIFY). */
+  revalidateMs: number;
+};
+
+type SocketState = {
+  owner: string;
+  credential: string | null;
+  operations: Set<string>;
+  timer: NodeJS.Timeout | undefined;
+};
+
+type Headers = Pick<http.IncomingHttpHeaders, "cookie" | "authorization">;
+
+/** The digest of the credential a socket authenticates with: a bearer token wins over the cookie. */
+const credentialDigest = (headers: Headers, params: Record<string, unknown> | undefined) => {
+  const fromParams = typeof params?.authorization === "string" ? params.authorization : undefined;
+  const token = bearerToken(headers.authorization) ?? bearerToken(fromParams);
+  if (token) return digest(token);
+  const session = parseCookies(headers.cookie)[SESSION_COOKIE];
+  return session ? digest(session) : null;
+};
+
+export const attachGraphqlWebSocket = (
+  deps: ApiDeps,
+  httpServer: http.Server,
+  schema: GraphQLSchema,
+  limits: WebSocketLimits,
+) => {
+  const { dataSource, log, config } = deps;
+  const production = config.NODE_ENV === "production";
+  const rules = [...specifiedRules, ...limitRules(production)];
+  const origins = ownOrigins(config);
+  const verdicts = new WeakMap<http.IncomingMessage, OriginVerdict>();
+  const wss = new WebSocketServer({
+    server: httpServer,
+    path: "/graphql",
+    verifyClient: (info, done) => {
+      const verdict = originVerdict(origins, info.req.headers.origin);
+      verdicts.set(info.req, verdict);
+      if (verdict === "foreign") {
+        log.warn({ origin: info.origin }, "graphql.ws_foreign_origin_refused");
+        return done(false, 403, "Origin not allowed");
+      }
+      done(true);
+    },
+  });
+  /** The headers a socket may authenticate with: the cookie only from our own origin. */
+  const headersOf = (request: http.IncomingMessage): Headers =>
+    verdicts.get(request) === "own"
+      ? request.headers
+      : { authorization: request.headers.authorization, cookie: undefined };
+
+  const sockets = new Map<WebSocket, SocketState>();
+  const socketsOf = (owner: string) => [...sockets.values()].filter((s) => s.owner === owner).length;
+  const closeWhere = (match: (s: SocketState) => boolean, code: number, reason: string) => {
+    for (const [socket, state] of sockets) if (match(state)) socket.close(code, reason);
+  };
+  deps.pubSub.onSessionRevoked((revoked) => closeWhere((s) => s.credential === revoked, 4401, "Signed out"));
+
+  const viewerOf = (request: http.IncomingMessage, params: Record<string, unknown> | undefined) =>
+    resolveViewer(dataSource, headersOf(request), params);
+
+  const cleanup = useServer(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const { socket, request } = ctx.extra;
+        const params = ctx.connectionParams ?? undefined;
+        const viewer = await viewerOf(request, params);
+        const owner = viewer ? `user:${viewer.id}` : `address:${request.socket.remoteAddress}`;
+        if (socketsOf(owner) >= limits.maxSocketsPerUser) {
+          log.warn({ owner: viewer ? viewer.id : "anonymous" }, "graphql.ws_too_many_sockets");
+          return false;
+        }
+        const credential = credentialDigest(headersOf(request), params);
+        const state: SocketState = { owner, credential, operations: new Set(), timer: undefined };
+        if (viewer && credential) {
+          // The credential that opened this socket must stay valid for as long as it is open.
+          state.timer = setInterval(() => {
+            void viewerOf(request, params)
+              .then((now) => {
+                if (!now || now.id !== viewer.id) socket.close(4401, "Credential expired or revoked");
+              })
+              .catch((err) => log.warn({ err }, "graphql.ws_revalidate_failed"));
+          }, limits.revalidateMs);
+          state.timer.unref();
+        }
+        sockets.set(socket, state);
+        socket.once("close", () => {
+          clearInterval(state.timer);
+          sockets.delete(socket);
+        });
+        return true;
+      },
+      onSubscribe: async (ctx, id, payload) => {
+        const state = sockets.get(ctx.extra.socket);
+        if (!state) return [new GraphQLError("The connection is closing.")];
+        if (state.operations.size >= limits.maxOperationsPerSocket) {
+          return [
+            new GraphQLError(
+              `Too many operations on one connection (the limit is ${limits.maxOperationsPerSocket}); complete some first.`,
+            ),
+          ];
+        }
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [err instanceof GraphQLError ? err : new GraphQLError("The query could not be parsed.")];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length) return errors;
+        const costly = operationLimitError(schema, document, payload.operationName, payload.variables);
+        if (costly) return [costly];
+        state.operations.add(id);
+        const contextValue: ApiContext = {
+          ...deps,
+          requestId: `ws-${id}`,
+          viewer: await viewerOf(ctx.extra.request, ctx.connectionParams ?? undefined),
+        };
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
+      },
+      onComplete: (ctx, id) => {
+        sockets.get(ctx.extra.socket)?.operations.delete(id);
+      },
+      onError: (ctx, id, _payload, errors) => {
+        sockets.get(ctx.extra.socket)?.operations.delete(id);
+        log.warn({ errors: errors.map((e) => e.message) }, "graphql.ws_error");
+      },
+    },
+    wss,
+  );
+  return { dispose: () => cleanup.dispose(), socketCount: () => sockets.size };
+};

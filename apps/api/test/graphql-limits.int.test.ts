@@ -1,0 +1,202 @@
+// Issue 9.6 and 9.7 through the real server, over HTTP and WebSocket: the cost of each request with its
+// own variables and aliases, introspection bounded (and off in production), operations per socket and
+// sockets per user capped, and a revoked token or an expired session closing its socket on every node.
+import { createPersonalAccessToken, revokePersonalAccessToken } from "@tidings/core";
+import { SessionEntity, UserEntity } from "@tidings/db";
+import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
+import { type Client, createClient } from "graphql-ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { startTestApi, type TestApi, waitFor } from "./harness.ts";
+
+const LIMITS = { maxOperationsPerSocket: 3, maxSocketsPerUser: 2, revalidateMs: 200 };
+
+let db: TestDatabase;
+let api: TestApi;
+let cookie: string;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  api = await startTestApi(db, { webSocket: LIMITS });
+  cookie = await api.signIn("maintainer");
+});
+afterAll(async () => {
+  await api.close();
+  await db.drop();
+});
+
+const ISSUES_WITH_NOTES = `query($n: Int) { project(fullPath: "demo/app") { issues(first: $n) {
+  nodes { notes(first: 100) { nodes { id body author { username } } } } } } }`;
+const tooComplex = /^The query is too complex \(cost \d+; the limit is 25000\)/;
+
+/** A graphql-ws client on its own socket, recording how the socket closed. */
+const wsClient = (port: number, headers: Record<string, string>) => {
+  const closes: number[] = [];
+  class Socket extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols, { headers });
+      this.on("close", (code) => closes.push(code));
+    }
+  }
+  const client = createClient({
+    url: `ws://127.0.0.1:${port}/graphql`,
+    webSocketImpl: Socket,
+    retryAttempts: 0,
+    lazy: false,
+    onNonLazyError: () => undefined,
+  });
+  return { client, closes };
+};
+
+const runOnce = (client: Client, query: string, variables: Record<string, unknown> = {}) =>
+  new Promise<{ data?: unknown; errors?: readonly { message: string }[] }>((resolve) => {
+    client.subscribe(
+      { query, variables },
+      {
+        next: (v) => resolve(v as { data?: unknown; errors?: readonly { message: string }[] }),
+        error: (e) => resolve({ errors: Array.isArray(e) ? e : [{ message: String((e as Error).message ?? e) }] }),
+        complete: () => undefined,
+      },
+    );
+  });
+
+describe("the cost of a request (issue 9.6)", () => {
+  it("is computed with each request's variables: a costly page is refused after a cheap one of the same text", async () => {
+    const cheap = await api.graphql(ISSUES_WITH_NOTES, { n: 1 }, { cookie });
+    expect(cheap.errors).toBeUndefined();
+    const costly = await api.graphql(ISSUES_WITH_NOTES, { n: 100 }, { cookie });
+    expect(costly.errors?.[0]?.message).toMatch(tooComplex);
+    const ws = wsClient(api.port, { origin: new URL(api.config.PUBLIC_URL).origin, cookie });
+    try {
+      expect((await runOnce(ws.client, ISSUES_WITH_NOTES, { n: 1 })).errors).toBeUndefined();
+      expect((await runOnce(ws.client, ISSUES_WITH_NOTES, { n: 100 })).errors?.[0]?.message).toMatch(tooComplex);
+    } finally {
+      await ws.client.dispose();
+    }
+  });
+
+  it("counts every alias", async () => {
+    const one = `p0: project(fullPath: "demo/app") { issues(first: 100) { nodes { title iid } } }`;
+    expect((await api.graphql(`{ ${one} }`, {}, { cookie })).errors).toBeUndefined();
+    const many = Array.from({ length: 200 }, (_, i) => one.replace("p0", `p${i}`)).join("\n");
+    expect((await api.graphql(`{ ${many} }`, {}, { cookie })).errors?.[0]?.message).toMatch(tooComplex);
+  });
+
+  it("allows one introspection field per operation, never 1,000 aliased ones", async () => {
+    expect((await api.graphql("{ __schema { queryType { name } } }")).errors).toBeUndefined();
+    const aliased = Array.from({ length: 1000 }, (_, i) => `s${i}: __schema { types { name } }`).join("\n");
+    const res = await api.graphql(`{ ${aliased} }`);
+    expect(res.errors?.[0]?.message).toMatch(/introspection \(__schema or __type\) at most 1 time/);
+    expect(res.data).toBeUndefined();
+  });
+
+  it("turns introspection off when NODE_ENV=production, over HTTP and WebSocket", async () => {
+    const prod = await startTestApi(db, { seed: false, env: { NODE_ENV: "production" } });
+    try {
+      const http = await prod.graphql("{ __schema { queryType { name } } }");
+      expect(http.errors?.[0]?.message).toMatch(/introspection/i);
+      expect((await prod.graphql("{ currentUser { username } }")).errors).toBeUndefined();
+      const ws = wsClient(prod.port, {});
+      try {
+        const res = await runOnce(ws.client, '{ __type(name: "Issue") { name } }');
+        expect(res.errors?.[0]?.message).toMatch(/introspection/i);
+      } finally {
+        await ws.client.dispose();
+      }
+    } finally {
+      await prod.close();
+    }
+  });
+});
+
+describe("sockets and operations (issue 9.6)", () => {
+  it("caps the operations one socket may hold open", async () => {
+    const ws = wsClient(api.port, { origin: new URL(api.config.PUBLIC_URL).origin, cookie });
+    const errors: string[] = [];
+    const disposers: (() => void)[] = [];
+    try {
+      for (let i = 0; i < LIMITS.maxOperationsPerSocket + 1; i++) {
+        disposers.push(
+          ws.client.subscribe(
+            { query: `subscription { issueCreated(projectPath: "demo/app") { id } }` },
+            {
+              next: () => undefined,
+              error: (e) => errors.push(JSON.stringify(e)),
+              complete: () => undefined,
+            },
+          ),
+        );
+      }
+      await waitFor(() => errors.length > 0, 5000, "the refused operation");
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/Too many operations on one connection \(the limit is 3\)/);
+    } finally {
+      for (const d of disposers) d();
+      await ws.client.dispose();
+    }
+  });
+
+  it("caps the sockets one user may open", async () => {
+    const origin = new URL(api.config.PUBLIC_URL).origin;
+    const open = [wsClient(api.port, { origin, cookie }), wsClient(api.port, { origin, cookie })];
+    try {
+      for (const c of open) expect((await runOnce(c.client, "{ currentUser { username } }")).errors).toBeUndefined();
+      const third = wsClient(api.port, { origin, cookie });
+      await waitFor(() => third.closes.length > 0, 5000, "the third socket to be closed");
+      expect(third.closes).toEqual([4403]);
+      await third.client.dispose();
+      // Another user is not affected.
+      const other = wsClient(api.port, { origin, cookie: await api.signIn("developer") });
+      expect((await runOnce(other.client, "{ currentUser { username } }")).data).toEqual({
+        currentUser: { username: "developer" },
+      });
+      await other.client.dispose();
+    } finally {
+      for (const c of open) await c.client.dispose();
+    }
+  });
+});
+
+describe("revocation and expiry (issue 9.7)", () => {
+  it("closes a revoked token's socket at once on every api node", async () => {
+    const second = await startTestApi(db, { seed: false, webSocket: { ...LIMITS, revalidateMs: 3_600_000 } });
+    const user = await db.dataSource.manager.findOneByOrFail(UserEntity, { username: "reporter" });
+    const { token, id } = await createPersonalAccessToken(db.dataSource.manager, { userId: user.id, name: "ws" });
+    const here = wsClient(api.port, { authorization: `Bearer ${token}` });
+    const there = wsClient(second.port, { authorization: `Bearer ${token}` });
+    try {
+      for (const c of [here, there]) {
+        expect((await runOnce(c.client, "{ currentUser { username } }")).data).toEqual({
+          currentUser: { username: "reporter" },
+        });
+      }
+      await db.dataSource.transaction((m) => revokePersonalAccessToken(m, { tokenId: id, userId: user.id }));
+      // The second node re-checks only hourly here: only the NOTIFY can close its socket in time.
+      await waitFor(() => here.closes.length > 0 && there.closes.length > 0, 5000, "both sockets to close");
+      expect([here.closes, there.closes]).toEqual([[4401], [4401]]);
+    } finally {
+      await here.client.dispose();
+      await there.client.dispose();
+      await second.close();
+    }
+  });
+
+  it("closes the socket of a session that expired while it was open", async () => {
+    const session = await api.signIn("guest");
+    const ws = wsClient(api.port, { origin: new URL(api.config.PUBLIC_URL).origin, cookie: session });
+    try {
+      expect((await runOnce(ws.client, "{ currentUser { username } }")).data).toEqual({
+        currentUser: { username: "guest" },
+      });
+      const guest = await db.dataSource.manager.findOneByOrFail(UserEntity, { username: "guest" });
+      await db.dataSource.manager.update(
+        SessionEntity,
+        { userId: guest.id },
+        { expiresAt: new Date(Date.now() - 1000) },
+      );
+      await waitFor(() => ws.closes.length > 0, 5000, "the expired session's socket to close");
+      expect(ws.closes).toEqual([4401]);
+    } finally {
+      await ws.client.dispose();
+    }
+  });
+});
