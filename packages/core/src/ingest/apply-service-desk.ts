@@ -1,6 +1,7 @@
 // C5, C6, C10: mail to a project's Service Desk address opens a confidential issue, or joins the thread
 // it replies to; Cc participants, the rate limit and the thank-you email live here.
 import {
+  EmailParticipantEntity,
   type EntityManager,
   InboundEmailEntity,
   IssueEntity,
@@ -31,6 +32,21 @@ import { appendTemplate, bodyOf, neutraliseQuickActions } from "./content.ts";
 import { headerValue, messageIdTokens } from "./headers.ts";
 import { type IngestSettings } from "./ingest-settings.ts";
 import { REJECTION } from "./rejection-texts.ts";
+
+/** Whether the sender already belongs to the thread: the requester or a current email participant. */
+const isInThread = async (ctx: Ctx, issue: IssueEntity): Promise<boolean> => {
+  const sender = ctx.requester?.toLowerCase();
+  if (!sender) return false;
+  if (issue.externalAuthor?.toLowerCase() === sender) return true;
+  const participants = await ctx.db.findBy(EmailParticipantEntity, { issueId: issue.id });
+  return participants.some((p) => p.email.toLowerCase() === sender);
+};
+
+/** The first line of a note from a sender the thread does not know: who, and what it did not do. */
+export const strangerNotice = (sender: string | null) =>
+  `> **From a new address:** ${sender ? `\`${sender}\`` : "an unknown sender"} is not a participant of this ticket. ` +
+  "This reply was matched by its email headers only, so it is kept as an internal note; the sender was not " +
+  "added and will get no email unless you add them.";
 
 export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promise<InboundOutcome> => {
   const settings = await ctx.db.findOneBy(ServiceDeskSettingEntity, { projectId: project.id });
@@ -71,6 +87,27 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
     }
     const { text, attachmentIds } = await withAttachments(ctx, original.projectId, neutraliseQuickActions(body));
     if (!text) return reject(ctx, REJECTION.emptyEmail, null, { projectId: original.projectId, issueId: original.id });
+    // Headers alone (In-Reply-To/References) prove nothing: the original Message-ID travels in every reply
+    // chain. A sender who is not already in the thread is heard, but gains nothing: an internal note, no
+    // participant, no mail, no reopening — until a responder adds them. Reply keys stay the strong path.
+    if (!(await isInThread(ctx, original))) {
+      const note = await createNote(ctx.db, ctx.settings.mail, {
+        issueId: original.id,
+        authorId: bot.id,
+        body: `${strangerNotice(ctx.requester)}\n\n${text}`,
+        externalAuthor: ctx.requester,
+        messageId,
+        attachmentIds,
+        internal: true,
+      });
+      return outcome("note", {
+        projectId: original.projectId,
+        issueId: original.id,
+        noteId: note.id,
+        reason: `From ${ctx.requester ?? "an unknown sender"}, who is not a participant: added as an internal note; not added as a participant.`,
+      });
+    }
+    // The requester of the ticket is its participant again if the row was lost (e.g. the cap was reached).
     if (ctx.requester) await addParticipants(ctx.db, original.id, [ctx.requester], exclude);
     const note = await createNote(ctx.db, ctx.settings.mail, {
       issueId: original.id,
