@@ -1,6 +1,6 @@
 // E2/F1: the issue list (filters, full-text and #iid search, sort, stable cursor pagination, count),
 // a constant number of SQL queries per page (DataLoaders), and moving a ticket (item 41).
-import { createIssue } from "@tidings/core";
+import { createIssue, digest } from "@tidings/core";
 import { SentNotificationEntity, UserEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import type { Logger as TypeOrmLogger } from "typeorm";
@@ -197,7 +197,7 @@ describe("issue list, loaders and moves", () => {
       source.id,
     ]);
     await db.dataSource.manager.insert(SentNotificationEntity, {
-      replyKey: "0123456789abcdef0123456789abcdef",
+      replyKeyDigest: digest("0123456789abcdef0123456789abcdef"),
       projectId: source.projectId,
       issueId: source.id,
       participantId: participant.id,
@@ -237,7 +237,7 @@ describe("issue list, loaders and moves", () => {
       system: true,
     });
     const sent = await db.dataSource.manager.findOneByOrFail(SentNotificationEntity, {
-      replyKey: "0123456789abcdef0123456789abcdef",
+      replyKeyDigest: digest("0123456789abcdef0123456789abcdef"),
     });
     expect(sent.issueId).toBe(newId);
     const [copy] = await db.dataSource.query("SELECT id FROM issue_email_participants WHERE issue_id = $1", [newId]);

@@ -87,7 +87,7 @@ export {
   listIssueIds,
 } from "./issues/list-issues.ts";
 export { type MoveIssueInput, moveIssue } from "./issues/move-issue.ts";
-export { obfuscateEmail } from "./issues/obfuscate-email.ts";
+export { obfuscateEmail, obfuscateEmailsIn } from "./issues/obfuscate-email.ts";
 export { MAX_ASSIGNEES, type UpdateIssueInput, updateIssue } from "./issues/update-issue.ts";
 export { findOrCreateLabels } from "./labels/find-or-create-labels.ts";
 export {

@@ -89,7 +89,7 @@ export const claimDueEmails = async (ds: DataSource, limit: number, leaseMs: num
                o.created_at,
                (SELECT p.unsubscribed_at IS NOT NULL
                   FROM sent_notifications s JOIN issue_email_participants p ON p.id = s.participant_id
-                 WHERE s.reply_key = o.reply_key) AS unsubscribed`,
+                 WHERE s.reply_key_digest = encode(sha256(convert_to(o.reply_key, 'UTF8')), 'hex')) AS unsubscribed`,
     [limit, leaseMs],
   );
   // TypeORM returns [rows, count] for an UPDATE … RETURNING.

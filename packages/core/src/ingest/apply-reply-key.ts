@@ -1,7 +1,9 @@
 // C7: a reply through a reply key becomes a note by Support Bot showing the sender; quoted text trimmed
 // and kept in a <details> block; the issue reopens when the project says so.
 import { IssueEntity, NoteEntity, ProjectEntity, SentNotificationEntity, ServiceDeskSettingEntity } from "@tidings/db";
+import { digest } from "../auth/secrets.ts";
 import { createNote } from "../notes/create-note.ts";
+import { redactReplyKeys } from "../notifications/reply-key.ts";
 import {
   type Ctx,
   firstAddress,
@@ -16,7 +18,7 @@ import { bodyOf, onlyQuickActions, replyNoteBody, trimReply } from "./content.ts
 import { REJECTION } from "./rejection-texts.ts";
 
 export const applyReplyKey = async (ctx: Ctx, replyKey: string): Promise<InboundOutcome> => {
-  const sent = await ctx.db.findOneBy(SentNotificationEntity, { replyKey });
+  const sent = await ctx.db.findOneBy(SentNotificationEntity, { replyKeyDigest: digest(replyKey) });
   if (!sent) return reject(ctx, REJECTION.sentNotificationNotFound, "no notification has this reply key");
   const issue = await ctx.db.findOne(IssueEntity, { where: { id: sent.issueId }, lock: { mode: "pessimistic_write" } });
   if (!issue) return reject(ctx, REJECTION.noteableNotFound, null, { projectId: sent.projectId });
@@ -33,7 +35,8 @@ export const applyReplyKey = async (ctx: Ctx, replyKey: string): Promise<Inbound
       reason: "Already added to this issue (same Message-ID).",
     });
   }
-  const trimmed = trimReply(bodyOf(ctx.parsed ?? {}));
+  // Our own reply keys, quoted back at us (Reply-To, unsubscribe link), never reach stored text (9.4).
+  const trimmed = trimReply(redactReplyKeys(bodyOf(ctx.parsed ?? {})));
   const { text, attachmentIds, hadAttachments } = await withAttachments(ctx, project.id, replyNoteBody(trimmed));
   if (!trimmed.message && !hadAttachments) {
     return reject(ctx, REJECTION.emptyEmail, "only quoted text", { projectId: project.id, issueId: issue.id });

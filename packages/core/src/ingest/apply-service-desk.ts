@@ -11,6 +11,7 @@ import {
 } from "@tidings/db";
 import { createIssue } from "../issues/create-issue.ts";
 import { createNote } from "../notes/create-note.ts";
+import { redactReplyKeys } from "../notifications/reply-key.ts";
 import { queueNewParticipantEmail, queueThankYouEmail } from "../notifications/queue-emails.ts";
 import {
   addParticipants,
@@ -75,7 +76,8 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
       lock: { mode: "pessimistic_write" },
     });
   }
-  const body = bodyOf(ctx.parsed ?? {});
+  // Our own reply keys, quoted back at us (Reply-To, unsubscribe link), never reach stored text (9.4).
+  const body = redactReplyKeys(bodyOf(ctx.parsed ?? {}));
 
   if (original) {
     if (messageId && (await ctx.db.existsBy(NoteEntity, { issueId: original.id, messageId }))) {

@@ -1,10 +1,12 @@
 import { type EntityManager, SentNotificationEntity } from "@tidings/db";
+import { digest } from "../auth/secrets.ts";
 import { type IngestSettings, resolveProject, routeSettingsOf } from "./process-inbound-email.ts";
 import { matchRecipient, targetOfKey } from "./route.ts";
 
 /**
- * For the SMTP listener's RCPT TO: whether an address is ours — a project resolves (enabled or not; a
- * disabled one is rejected later with GitLab's text and quarantined) or a reply key exists.
+ * For the SMTP listener's RCPT TO: whether mail to this address will be accepted — a project whose
+ * Service Desk takes mail (enabled, issues on), or a reply key that exists. Anything else gets the same
+ * 550 as an address that never existed: RCPT must not reveal which private projects exist (issue 9.9).
  */
 export const isKnownRecipient = async (
   db: EntityManager,
@@ -16,7 +18,8 @@ export const isKnownRecipient = async (
   const target = targetOfKey(match);
   if (target.kind === "unknown") return false;
   if (target.kind === "reply" || target.kind === "unsubscribe") {
-    return db.existsBy(SentNotificationEntity, { replyKey: target.replyKey });
+    return db.existsBy(SentNotificationEntity, { replyKeyDigest: digest(target.replyKey) });
   }
-  return (await resolveProject(db, target)) !== null;
+  const project = await resolveProject(db, target);
+  return project !== null && project.serviceDeskEnabled && project.issuesEnabled;
 };

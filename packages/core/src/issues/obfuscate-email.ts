@@ -12,3 +12,7 @@ export const obfuscateEmail = (email: string): string => {
   const tld = dot < 0 ? "" : domain.slice(dot + 1);
   return `${local.slice(0, 2)}*****@${host.slice(0, 1)}*****${tld ? `.${tld.slice(0, 1)}**` : ""}`;
 };
+
+/** Every address in a text (a system note such as `unsubscribed jake@…`), obfuscated the same way. */
+export const obfuscateEmailsIn = (text: string): string =>
+  text.replace(/[^\s<>()[\]"'`,;:@]+@[^\s<>()[\]"'`,;:@]+\.[A-Za-z]{2,}/g, (address) => obfuscateEmail(address));

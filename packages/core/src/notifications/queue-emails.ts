@@ -8,6 +8,7 @@ import {
   ServiceDeskSettingEntity,
   UserEntity,
 } from "@tidings/db";
+import { digest } from "../auth/secrets.ts";
 import { enqueueEmail } from "./enqueue.ts";
 import type { MailSettings } from "./mail-settings.ts";
 import { noteEmailAttachments } from "./note-attachments.ts";
@@ -38,7 +39,7 @@ const load = async (db: EntityManager, issueId: number) => {
 const sentNotification = async (db: EntityManager, issue: IssueEntity, participant: EmailParticipantEntity) => {
   const replyKey = newReplyKey();
   await db.insert(SentNotificationEntity, {
-    replyKey,
+    replyKeyDigest: digest(replyKey),
     projectId: issue.projectId,
     issueId: issue.id,
     participantId: participant.id,

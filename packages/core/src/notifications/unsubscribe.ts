@@ -1,4 +1,5 @@
 import { EmailParticipantEntity, type EntityManager, SentNotificationEntity } from "@tidings/db";
+import { digest } from "../auth/secrets.ts";
 import { createNote } from "../notes/create-note.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
 import type { MailSettings } from "./mail-settings.ts";
@@ -10,7 +11,7 @@ export type UnsubscribeResult =
 
 /** What the unsubscribe page shows before the person confirms (GET). */
 export const findUnsubscribeTarget = async (db: EntityManager, replyKey: string) => {
-  const sent = await db.findOneBy(SentNotificationEntity, { replyKey });
+  const sent = await db.findOneBy(SentNotificationEntity, { replyKeyDigest: digest(replyKey) });
   if (!sent) return null;
   const participant = sent.participantId
     ? await db.findOneBy(EmailParticipantEntity, { id: sent.participantId })
@@ -30,7 +31,7 @@ export const unsubscribeByReplyKey = async (
   mail: MailSettings,
   input: { replyKey: string },
 ): Promise<UnsubscribeResult> => {
-  const sent = await db.findOneBy(SentNotificationEntity, { replyKey: input.replyKey });
+  const sent = await db.findOneBy(SentNotificationEntity, { replyKeyDigest: digest(input.replyKey) });
   if (!sent) return { status: "unknown_key" };
   const participant = sent.participantId
     ? await db.findOne(EmailParticipantEntity, {

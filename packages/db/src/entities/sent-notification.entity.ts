@@ -11,14 +11,17 @@ import {
 import { EmailParticipantEntity } from "./email-participant.entity.ts";
 import { IssueEntity } from "./issue.entity.ts";
 
-/** One reply key per outbound notification; replies and unsubscribes resolve through it. */
+/** One reply key per outbound notification; replies and unsubscribes resolve through its digest. */
 @Entity({ name: "sent_notifications" })
-@Index("uq_sent_notifications_reply_key", ["replyKey"], { unique: true })
+@Index("uq_sent_notifications_reply_key_digest", ["replyKeyDigest"], { unique: true })
 @Index("idx_sent_notifications_issue", ["issueId"])
 export class SentNotificationEntity {
   @PrimaryGeneratedColumn({ type: "int" }) id!: number;
-  /** At least 128 random bits, never derived from ids. */
-  @Column({ type: "text" }) replyKey!: string;
+  /**
+   * SHA-256 (hex) of the reply key: the key itself (128 random bits, never derived from ids) is a bearer
+   * credential and exists only in the email that carries it (and its outbox row until it is sent).
+   */
+  @Column({ type: "text" }) replyKeyDigest!: string;
   @Column({ type: "int" }) projectId!: number;
   @Column({ type: "int" }) issueId!: number;
   @ManyToOne(() => IssueEntity, { onDelete: "CASCADE" })

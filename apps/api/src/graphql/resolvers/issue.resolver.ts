@@ -1,4 +1,4 @@
-import { obfuscateEmail } from "@tidings/core";
+import { obfuscateEmail, obfuscateEmailsIn } from "@tidings/core";
 import { NoteEntity } from "@tidings/db";
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
@@ -182,6 +182,15 @@ export class IssueResolver {
 
 @Resolver(() => NoteType)
 export class NoteResolver {
+  @FieldResolver(() => String, {
+    description: "The note's Markdown; customers' addresses in system notes are obfuscated below Reporter.",
+  })
+  async body(@Root() note: NoteType, @Ctx() ctx: ApiContext): Promise<string> {
+    if (!note.system) return note.bodyRaw;
+    const abilities = await loadersOf(ctx).abilities.load(note.projectId);
+    return abilities?.readConfidential ? note.bodyRaw : obfuscateEmailsIn(note.bodyRaw);
+  }
+
   @FieldResolver(() => UserType, { nullable: true })
   async author(@Root() note: NoteType, @Ctx() ctx: ApiContext): Promise<UserType | null> {
     const user = await loadersOf(ctx).userById.load(note.authorId);

@@ -6,7 +6,8 @@ import { PageInfoType } from "./common.type.ts";
 @ObjectType("Note")
 export class NoteType {
   @Field(() => ID) id!: string;
-  @Field(() => String) body!: string;
+  /** Exposed through NoteResolver.body (system notes name customers' addresses). */
+  bodyRaw!: string;
   @Field(() => Boolean) internal!: boolean;
   @Field(() => Boolean) system!: boolean;
   @Field(() => Date) createdAt!: Date;
@@ -21,7 +22,7 @@ export class NoteType {
 
 export const presentNote = (e: NoteEntity, projectId: number): NoteType => ({
   id: toGid("Note", e.id),
-  body: e.body,
+  bodyRaw: e.body,
   internal: e.internal,
   system: e.system,
   createdAt: e.createdAt,

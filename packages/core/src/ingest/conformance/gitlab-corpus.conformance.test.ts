@@ -14,6 +14,7 @@ import {
 } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { digest } from "../../auth/secrets.ts";
 import { createGroup } from "../../groups/create-group.ts";
 import { createProject } from "../../projects/create-project.ts";
 import { REJECTION } from "../rejection-texts.ts";
@@ -361,7 +362,7 @@ describe("GitLab corpus: replies through reply keys", () => {
       const p = await m.save(m.create(EmailParticipantEntity, { issueId: i.id, email: "jake@adventuretime.ooo" }));
       await m.save(
         m.create(SentNotificationEntity, {
-          replyKey: KEY,
+          replyKeyDigest: digest(KEY),
           projectId: w.project.id,
           issueId: i.id,
           participantId: p.id,
