@@ -21,5 +21,5 @@ export const isKnownRecipient = async (
     return db.existsBy(SentNotificationEntity, { replyKeyDigest: digest(target.replyKey) });
   }
   const project = await resolveProject(db, target);
-  return project !== null && project.serviceDeskEnabled && project.issuesEnabled;
+  return project?.serviceDeskEnabled === true && project.issuesEnabled;
 };
