@@ -14,6 +14,7 @@ import {
   supportBot,
   withAttachments,
 } from "./apply-context.ts";
+import { capLength } from "./cap-length.ts";
 import { bodyOf, onlyQuickActions, replyNoteBody, trimReply } from "./content.ts";
 import { REJECTION } from "./rejection-texts.ts";
 
@@ -51,13 +52,14 @@ export const applyReplyKey = async (ctx: Ctx, replyKey: string): Promise<Inbound
   const bot = await supportBot(ctx.db);
   const settings = await ctx.db.findOneBy(ServiceDeskSettingEntity, { projectId: project.id });
   const sender = firstAddress(ctx.parsed?.from) ?? ctx.requester ?? sent.recipientEmail;
+  const capped = await capLength(ctx, project.id, text);
   const note = await createNote(ctx.db, ctx.settings.mail, {
     issueId: issue.id,
     authorId: bot.id,
-    body: text,
+    body: capped.text,
     externalAuthor: sender,
     messageId: ctx.row.messageId,
-    attachmentIds,
+    attachmentIds: [...attachmentIds, ...capped.attachmentIds],
   });
   await reopenIfClosed(ctx, issue, settings, bot.id);
   return outcome("note", { projectId: project.id, issueId: issue.id, noteId: note.id });

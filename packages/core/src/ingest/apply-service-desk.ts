@@ -29,6 +29,7 @@ import {
   supportBot,
   withAttachments,
 } from "./apply-context.ts";
+import { capLength } from "./cap-length.ts";
 import { appendTemplate, bodyOf, neutraliseQuickActions } from "./content.ts";
 import { headerValue, messageIdTokens } from "./headers.ts";
 import { type IngestSettings } from "./ingest-settings.ts";
@@ -93,13 +94,14 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
     // chain. A sender who is not already in the thread is heard, but gains nothing: an internal note, no
     // participant, no mail, no reopening — until a responder adds them. Reply keys stay the strong path.
     if (!(await isInThread(ctx, original))) {
+      const capped = await capLength(ctx, original.projectId, `${strangerNotice(ctx.requester)}\n\n${text}`);
       const note = await createNote(ctx.db, ctx.settings.mail, {
         issueId: original.id,
         authorId: bot.id,
-        body: `${strangerNotice(ctx.requester)}\n\n${text}`,
+        body: capped.text,
         externalAuthor: ctx.requester,
         messageId,
-        attachmentIds,
+        attachmentIds: [...attachmentIds, ...capped.attachmentIds],
         internal: true,
       });
       return outcome("note", {
@@ -111,13 +113,14 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
     }
     // The requester of the ticket is its participant again if the row was lost (e.g. the cap was reached).
     if (ctx.requester) await addParticipants(ctx.db, original.id, [ctx.requester], exclude);
+    const capped = await capLength(ctx, original.projectId, text);
     const note = await createNote(ctx.db, ctx.settings.mail, {
       issueId: original.id,
       authorId: bot.id,
-      body: text,
+      body: capped.text,
       externalAuthor: ctx.requester,
       messageId,
-      attachmentIds,
+      attachmentIds: [...attachmentIds, ...capped.attachmentIds],
     });
     for (const p of await addParticipants(ctx.db, original.id, cc, exclude)) {
       await queueNewParticipantEmail(ctx.db, ctx.settings.mail, { issueId: original.id, participantId: p.id });
@@ -161,19 +164,23 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
   const { text, attachmentIds, hadAttachments } = await withAttachments(ctx, project.id, body);
   if (!subject && !body && !hadAttachments)
     return reject(ctx, REJECTION.emptyEmail, "no subject, no body", { projectId: project.id });
-  const description = appendTemplate(neutraliseQuickActions(text), settings?.issueTemplate);
+  const description = await capLength(
+    ctx,
+    project.id,
+    appendTemplate(neutraliseQuickActions(text), settings?.issueTemplate),
+  );
   const title = (subject || "(no subject)").replace(/\s+/g, " ").slice(0, 255);
   const issue = await createIssue(ctx.db, {
     projectId: project.id,
     title,
-    description,
+    description: description.text,
     authorId: bot.id,
     // B7: confidential by the setting, always in public projects.
     confidential: project.visibility === "public" ? true : (settings?.ticketsConfidentialByDefault ?? true),
     externalAuthor: ctx.requester,
     messageId,
   });
-  await linkAttachments(ctx.db, attachmentIds, issue.id, null);
+  await linkAttachments(ctx.db, [...attachmentIds, ...description.attachmentIds], issue.id, null);
   if (ctx.requester) {
     const [requester] = await addParticipants(ctx.db, issue.id, [ctx.requester], exclude);
     if (requester)

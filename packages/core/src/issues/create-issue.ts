@@ -2,6 +2,9 @@ import { type EntityManager, IssueEntity } from "@tidings/db";
 import { DomainError } from "../errors.ts";
 import { publishEvent } from "../events/publish.ts";
 
+/** GitLab's limit for descriptions, the same as for notes. */
+export const MAX_DESCRIPTION_LENGTH = 1_000_000;
+
 export type CreateIssueInput = {
   projectId: number;
   title: string;
@@ -21,6 +24,8 @@ export const createIssue = async (db: EntityManager, input: CreateIssueInput): P
   const title = input.title.trim();
   if (!title) throw new DomainError("INVALID_INPUT", "Title can't be blank.");
   if (title.length > 255) throw new DomainError("INVALID_INPUT", "Title is too long (maximum is 255 characters).");
+  if ((input.description ?? "").length > MAX_DESCRIPTION_LENGTH)
+    throw new DomainError("INVALID_INPUT", "Description is too long (maximum is 1,000,000 characters).");
   const [rows] = await db.query(
     `UPDATE projects SET last_issue_iid = last_issue_iid + 1 WHERE id = $1 RETURNING last_issue_iid`,
     [input.projectId],

@@ -220,6 +220,24 @@ export type QueueRejectionEmailInput = {
 };
 
 /** C9: tells the sender why their email was not accepted. Never called for auto-generated mail. */
+/** Rejection emails one address may receive per hour (GitLab sends one per message; a forged From abuses that). */
+export const REJECTIONS_PER_RECIPIENT_PER_HOUR = 3;
+
+/**
+ * Whether one more rejection email may go to this address now. Counted under a per-address transaction
+ * lock, so concurrent rejections cannot all pass the count.
+ */
+export const rejectionAllowed = async (db: EntityManager, to: string): Promise<boolean> => {
+  const address = to.toLowerCase();
+  await db.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`rejection:${address}`]);
+  const [{ n }] = await db.query(
+    `SELECT count(*)::int AS n FROM outbound_emails
+      WHERE kind = 'rejection' AND lower(to_address) = $1 AND created_at > now() - interval '1 hour'`,
+    [address],
+  );
+  return n < REJECTIONS_PER_RECIPIENT_PER_HOUR;
+};
+
 export const queueRejectionEmail = async (db: EntityManager, mail: MailSettings, input: QueueRejectionEmailInput) => {
   const text = `Unfortunately, your email message to ${mail.emailFrom.split("@")[1]} could not be processed.\n\n${input.reason}\n`;
   return enqueueEmail(db, {

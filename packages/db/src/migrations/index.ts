@@ -1,6 +1,12 @@
 import { Initial1763700000000 } from "./1763700000000-initial.ts";
 import { AddIssuesCountIndex1763730000010 } from "./1763730000010-add-issues-count-index.ts";
 import { ReplyKeyDigests1765000100000 } from "./1765000100000-reply-key-digests.ts";
+import { RejectionRecipientIndex1765000100100 } from "./1765000100100-rejection-recipient-index.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
-export const MIGRATIONS = [Initial1763700000000, AddIssuesCountIndex1763730000010, ReplyKeyDigests1765000100000];
+export const MIGRATIONS = [
+  Initial1763700000000,
+  AddIssuesCountIndex1763730000010,
+  ReplyKeyDigests1765000100000,
+  RejectionRecipientIndex1765000100100,
+];
