@@ -55,6 +55,20 @@ describe("loadConfig", () => {
     expect(loadConfig({ PUBLIC_URL: "https://desk.example.com/" }).PUBLIC_URL).toBe("https://desk.example.com");
   });
 
+  it("requires the SMTP certificate and key together, and positive connection limits", () => {
+    expect(() => loadConfig({ INBOUND_SMTP_TLS_CERT: "/etc/tidings/cert.pem" })).toThrow(/go together/);
+    expect(() => loadConfig({ INBOUND_SMTP_MAX_CLIENTS_PER_IP: "0" })).toThrow(/at least 1/);
+    expect(loadConfig({}).INBOUND_SMTP_MAX_CLIENTS_PER_IP).toBe(10);
+  });
+
+  it("accepts ALLOWED_ORIGINS as origins only", () => {
+    expect(loadConfig({ ALLOWED_ORIGINS: "https://desk.example.com, http://localhost:5173" }).ALLOWED_ORIGINS).toEqual([
+      "https://desk.example.com",
+      "http://localhost:5173",
+    ]);
+    expect(() => loadConfig({ ALLOWED_ORIGINS: "https://desk.example.com/path" })).toThrow(/ALLOWED_ORIGINS/);
+  });
+
   it("treats empty variables as unset", () => {
     expect(loadConfig({ DATABASE_URL: "", SMTP_URL: "" }).SMTP_URL).toBeUndefined();
   });

@@ -46,6 +46,14 @@ const keyAddress = (name: string) =>
 
 const empty = (v: unknown) => (v === "" ? undefined : v);
 
+/** A whole number of at least 1. */
+const count = (name: string, def: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be at least 1`)
+    .default(def);
+
 /** `scheme://host[:port]` and nothing more (no path, query or credentials). */
 const isOrigin = (v: string) => {
   try {
@@ -111,6 +119,15 @@ const Schema = z
         .default([]),
     ),
     METRICS_TOKEN: z.preprocess(empty, z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional()),
+    INBOUND_SMTP_MAX_CLIENTS: count("INBOUND_SMTP_MAX_CLIENTS", 100),
+    INBOUND_SMTP_MAX_CLIENTS_PER_IP: count("INBOUND_SMTP_MAX_CLIENTS_PER_IP", 10),
+    INBOUND_SMTP_SESSION_TIMEOUT_SECONDS: count("INBOUND_SMTP_SESSION_TIMEOUT_SECONDS", 300),
+    INBOUND_SMTP_TLS_CERT: z.preprocess(empty, z.string().optional()),
+    INBOUND_SMTP_TLS_KEY: z.preprocess(empty, z.string().optional()),
+  })
+  .refine((c) => !c.INBOUND_SMTP_TLS_CERT === !c.INBOUND_SMTP_TLS_KEY, {
+    message: "INBOUND_SMTP_TLS_CERT and INBOUND_SMTP_TLS_KEY go together: set both (PEM files) or neither",
+    path: ["INBOUND_SMTP_TLS_CERT"],
   })
   .transform((c) => ({
     ...c,

@@ -1,13 +1,25 @@
 // C1(a): the built-in SMTP listener. Unknown recipients are refused at RCPT TO (550), oversize at DATA
 // (552, SIZE is advertised), and 250 is answered only after the raw message is committed. Transport only:
 // every decision is in packages/core.
+// Abuse (issues 9.9, 15.8): at most INBOUND_SMTP_MAX_CLIENTS connections, INBOUND_SMTP_MAX_CLIENTS_PER_IP
+// from one address (421 beyond), and every connection ends after INBOUND_SMTP_SESSION_TIMEOUT_SECONDS
+// whatever it does (a client trickling a byte every few seconds never trips the idle timeout).
+// STARTTLS is offered when INBOUND_SMTP_TLS_CERT/KEY are set.
 import { type IngestSettings, isKnownRecipient, readLimited, receiveEmail, routeSettingsOf } from "@tidings/core";
-import { SMTPServer, type SMTPServerSession } from "smtp-server";
+import fs from "node:fs";
+import type { Socket } from "node:net";
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 import type { WorkerContext } from "../context.ts";
 
 export type SmtpReceiver = { port: number; stop: () => Promise<void> };
 
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
+
+/** STARTTLS with the configured certificate, or no STARTTLS at all (never a self-made certificate). */
+const tlsOptions = (cert: string | undefined, key: string | undefined): Partial<SMTPServerOptions> =>
+  cert && key
+    ? { disabledCommands: ["AUTH"], cert: fs.readFileSync(cert), key: fs.readFileSync(key) }
+    : { disabledCommands: ["STARTTLS", "AUTH"] };
 
 export const startSmtpReceiver = async (
   ctx: WorkerContext,
@@ -16,14 +28,35 @@ export const startSmtpReceiver = async (
 ): Promise<SmtpReceiver> => {
   const log = ctx.log.child({ module: "smtp-receiver" });
   const route = routeSettingsOf(settings.mail);
+  const { config } = ctx;
+  const perAddress = new Map<string, number>();
+  const counted = new Set<string>();
   const server = new SMTPServer({
     name: "tidings",
     banner: "Tidings Service Desk",
     authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
+    ...tlsOptions(config.INBOUND_SMTP_TLS_CERT, config.INBOUND_SMTP_TLS_KEY),
     size: settings.maxEmailBytes,
     logger: false,
     closeTimeout: 5_000,
+    maxClients: config.INBOUND_SMTP_MAX_CLIENTS,
+    onConnect(session, callback) {
+      const address = session.remoteAddress;
+      const open = perAddress.get(address) ?? 0;
+      if (open >= config.INBOUND_SMTP_MAX_CLIENTS_PER_IP) {
+        log.warn({ address, open }, "smtp.too_many_connections_from_address");
+        return callback(smtpError(421, "4.7.0 Too many connections from your address, try again later"));
+      }
+      perAddress.set(address, open + 1);
+      counted.add(session.id);
+      callback();
+    },
+    onClose(session) {
+      if (!counted.delete(session.id)) return;
+      const open = (perAddress.get(session.remoteAddress) ?? 1) - 1;
+      if (open > 0) perAddress.set(session.remoteAddress, open);
+      else perAddress.delete(session.remoteAddress);
+    },
     onRcptTo(address, _session, callback) {
       isKnownRecipient(ctx.dataSource.manager, settings, address.address)
         .then((known) =>
@@ -67,6 +100,17 @@ export const startSmtpReceiver = async (
     },
   });
   server.on("error", (err) => log.warn({ err }, "smtp.server_error"));
+  // The overall deadline of a connection, from accept to close, whatever it sends meanwhile.
+  const deadlineMs = config.INBOUND_SMTP_SESSION_TIMEOUT_SECONDS * 1000;
+  server.server.on("connection", (socket: Socket) => {
+    const timer = setTimeout(() => {
+      log.warn({ address: socket.remoteAddress }, "smtp.session_deadline");
+      socket.end("421 4.4.2 Session time limit reached, closing connection\r\n");
+      socket.destroy();
+    }, deadlineMs);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, opts.host, () => {
