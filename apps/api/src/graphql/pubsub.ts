@@ -1,6 +1,6 @@
 import { createPubSub } from "@graphql-yoga/subscription";
 import { CREDENTIALS_REVOKED_CHANNEL, type DomainEvent, EVENTS_CHANNEL, type Logger } from "@tidings/core";
-import pg from "pg";
+import { startListener } from "@tidings/db";
 
 export const Topic = {
   IssueCreated: "ISSUE_CREATED",
@@ -19,8 +19,11 @@ const createLocalPubSub = () =>
 
 export type AppPubSub = ReturnType<typeof createLocalPubSub> & {
   close: () => Promise<void>;
-  /** Called with the digest of every session signed out on any api node. */
+  /** Called with the digest of every session signed out (or token revoked) on any api node. */
   onSessionRevoked: (listener: (sessionDigest: string) => void) => void;
+  /** Called after the LISTEN connection came back: events may have been missed meanwhile. */
+  onReconnect: (listener: () => void) => void;
+  listenerConnected: () => boolean;
 };
 
 /** NOTIFY channel carrying the digest of a session signed out or a token revoked (core owns it). */
@@ -35,50 +38,59 @@ const TOPIC_OF: Record<DomainEvent["type"], (typeof Topic)[keyof typeof Topic]> 
 /**
  * Every event reaches this process through PostgreSQL LISTEN/NOTIFY — including events this process
  * published itself — so subscribers on every api node see the same stream (G4). Payloads carry ids.
+ * The LISTEN connection reconnects whatever happens to it (see @tidings/db's listener); after a
+ * reconnect, `onReconnect` listeners run (the server tells browsers to refetch what they may have missed).
  */
-export const createPgPubSub = async (databaseUrl: string, log: Logger): Promise<AppPubSub> => {
+export const createPgPubSub = async (
+  databaseUrl: string,
+  log: Logger,
+  opts: { onGiveUp?: (err: unknown) => void; initialDelayMs?: number } = {},
+): Promise<AppPubSub> => {
   const local = createLocalPubSub();
   const revokedListeners: ((digest: string) => void)[] = [];
-  let client: pg.Client | null = null;
-  let closed = false;
-  let retry: NodeJS.Timeout | undefined;
-  const connect = async () => {
-    const c = new pg.Client({ connectionString: databaseUrl, application_name: "tidings-api-listen" });
-    c.on("notification", (msg) => {
-      if (msg.channel === SESSIONS_CHANNEL && msg.payload) {
-        for (const listener of revokedListeners) listener(msg.payload);
-        return;
-      }
-      if (msg.channel !== EVENTS_CHANNEL || !msg.payload) return;
-      try {
-        const event = JSON.parse(msg.payload) as DomainEvent;
-        const topic = TOPIC_OF[event.type];
-        if (topic === Topic.NoteCreated && event.type === "note_created") local.publish(topic, event);
-        else if (topic && event.type !== "note_created")
-          local.publish(topic, { projectId: event.projectId, issueId: event.issueId });
-      } catch (err) {
-        log.warn({ err }, "pubsub.bad_payload");
-      }
-    });
-    c.on("error", (err) => {
-      log.warn({ err }, "pubsub.connection_error");
-      client = null;
-      if (!closed) retry = setTimeout(() => void connect().catch(() => undefined), 1000);
-    });
-    await c.connect();
-    await c.query(`LISTEN ${EVENTS_CHANNEL}`);
-    await c.query(`LISTEN ${SESSIONS_CHANNEL}`);
-    client = c;
+  const reconnectListeners: (() => void)[] = [];
+  const onNotification = (channel: string, payload: string) => {
+    if (channel === SESSIONS_CHANNEL) {
+      if (payload) for (const listener of revokedListeners) listener(payload);
+      return;
+    }
+    if (channel !== EVENTS_CHANNEL || !payload) return;
+    try {
+      const event = JSON.parse(payload) as DomainEvent;
+      const topic = TOPIC_OF[event.type];
+      if (topic === Topic.NoteCreated && event.type === "note_created") local.publish(topic, event);
+      else if (topic && event.type !== "note_created")
+        local.publish(topic, { projectId: event.projectId, issueId: event.issueId });
+    } catch (err) {
+      log.warn({ err }, "pubsub.bad_payload");
+    }
   };
-  await connect();
+  const listener = await startListener({
+    databaseUrl,
+    channels: [EVENTS_CHANNEL, SESSIONS_CHANNEL],
+    applicationName: "tidings-api-listen",
+    log,
+    onNotification,
+    onConnect: ({ reconnect }) => {
+      if (reconnect) for (const l of reconnectListeners) l();
+    },
+    initialDelayMs: opts.initialDelayMs,
+    // Events can no longer reach anyone: end the process so the supervisor starts a working one.
+    onGiveUp:
+      opts.onGiveUp ??
+      ((err) =>
+        setImmediate(() => {
+          throw new Error(`The api's LISTEN connection could not be re-established: ${String(err)}`);
+        })),
+  });
   return Object.assign(local, {
     onSessionRevoked: (listener: (digest: string) => void) => {
       revokedListeners.push(listener);
     },
-    close: async () => {
-      closed = true;
-      clearTimeout(retry);
-      await client?.end().catch(() => undefined);
+    onReconnect: (listener: () => void) => {
+      reconnectListeners.push(listener);
     },
+    listenerConnected: () => listener.connected(),
+    close: () => listener.close(),
   });
 };

@@ -80,6 +80,9 @@ export const attachGraphqlWebSocket = (
     for (const [socket, state] of sockets) if (match(state)) socket.close(code, reason);
   };
   deps.pubSub.onSessionRevoked((revoked) => closeWhere((s) => s.credential === revoked, 4401, "Signed out"));
+  // Events NOTIFYed while this node's LISTEN connection was down never reached its sockets: close them
+  // (1012, service restart) so every client reconnects and refetches what it shows.
+  deps.pubSub.onReconnect(() => closeWhere(() => true, 1012, "Live events were interrupted"));
 
   const viewerOf = (request: http.IncomingMessage, params: Record<string, unknown> | undefined) =>
     resolveViewer(dataSource, headersOf(request), params);

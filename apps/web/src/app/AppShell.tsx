@@ -3,6 +3,7 @@ import { type ChangeEvent, useEffect } from "react";
 import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { ErrorState, errorMessage, LoadingState } from "../components/States.tsx";
 import { AppShellDocument, ProjectNavDocument } from "../graphql/__generated__/graphql.ts";
+import { ReconnectingBanner } from "./live-status.tsx";
 import { issuesPath, parseProjectPath, quarantinePath, settingsPath } from "./paths.ts";
 import { useSession } from "./session.tsx";
 
@@ -55,6 +56,7 @@ export const AppShell = () => {
       <a className="skip-link" href="#main">
         Skip to main content
       </a>
+      <ReconnectingBanner />
       <header className="topbar">
         <Link to="/" className="brand" aria-label="Tidings home">
           <span className="brand__mark" aria-hidden="true" />

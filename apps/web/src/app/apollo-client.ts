@@ -4,6 +4,7 @@ import { split } from "@apollo/client/link";
 import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
 import { isSubscriptionOperation } from "@apollo/client/utilities";
 import { createClient } from "graphql-ws";
+import { createLiveStatus, stateAfterClose } from "./live-status.tsx";
 
 type NodesPage = { nodes?: readonly unknown[]; pageInfo?: unknown; count?: number };
 
@@ -50,16 +51,33 @@ export const createCache = () =>
 
 const wsUrl = () => `${window.location.protocol === "https:" ? "wss:" : "ws:"}//${window.location.host}/graphql`;
 
-/** One client per page load. The socket opens lazily and reconnects; the session cookie authenticates it. */
+/**
+ * One client per page load. The socket opens lazily and reconnects; the session cookie authenticates it.
+ * A lost socket shows "Reconnecting…"; when it is back, the active queries are fetched again, since the
+ * events sent meanwhile never arrived.
+ */
 export const createApolloClient = () => {
+  const liveStatus = createLiveStatus();
+  let client: ApolloClient | null = null;
   const wsClient = createClient({
     url: wsUrl(),
     lazy: true,
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: () => true,
+    // Back off, but never wait more than ~10 s: a responder back from a long outage should not wait minutes.
+    retryWait: (retries) =>
+      new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** retries) + Math.random() * 500)),
+    on: {
+      connected: () => {
+        const wasLost = liveStatus.get() === "reconnecting";
+        liveStatus.set("live");
+        if (wasLost) void client?.refetchQueries({ include: "active" });
+      },
+      closed: (event) => liveStatus.set(stateAfterClose((event as { code?: number }).code ?? 1006)),
+    },
   });
   const httpLink = new HttpLink({ uri: "/graphql", credentials: "same-origin" });
   const link = split(({ query }) => isSubscriptionOperation(query), new GraphQLWsLink(wsClient), httpLink);
-  const client = new ApolloClient({ link, cache: createCache() });
-  return { client, wsClient };
+  client = new ApolloClient({ link, cache: createCache() });
+  return { client, wsClient, liveStatus };
 };

@@ -165,6 +165,17 @@ export const startImapConsumer = (
     return stored.id;
   };
 
+  /**
+   * imapflow answers a refused command (NO/BAD) with `false`, and a SEARCH without an open mailbox with
+   * `undefined`: both are failures, never "nothing there".
+   */
+  const succeeded = <T>(result: T | false | undefined, command: string): T => {
+    if (result === false || result === undefined) {
+      throw new Error(`The IMAP server refused ${command} on ${target.mailbox}`);
+    }
+    return result;
+  };
+
   const sync = async (c: ImapFlow, archive: string | null) => {
     const box = c.mailbox;
     if (!box) throw new Error("no mailbox open");
@@ -173,8 +184,10 @@ export const startImapConsumer = (
     let lastUid = 0;
     if (cursor && cursor.uidValidity === uidValidity) lastUid = Number(cursor.lastUid);
     else if (cursor) log.warn({ old: cursor.uidValidity, uidValidity }, "imap.uidvalidity_changed_full_rescan");
-    const fresh = ((await c.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []).filter((u) => u > lastUid);
-    const unflagged = (await c.search({ unKeyword: PROCESSED_FLAG }, { uid: true })) || [];
+    const fresh = succeeded(await c.search({ uid: `${lastUid + 1}:*` }, { uid: true }), "SEARCH").filter(
+      (u) => u > lastUid,
+    );
+    const unflagged = succeeded(await c.search({ unKeyword: PROCESSED_FLAG }, { uid: true }), "SEARCH");
     const uids = [...new Set([...fresh, ...unflagged])].sort((a, b) => a - b);
     for (let i = 0; i < uids.length && !state.stopped; i += 100) {
       const chunk = uids.slice(i, i + 100);
@@ -190,8 +203,8 @@ export const startImapConsumer = (
       if (done.length === 0) continue;
       await opts.hooks?.beforeFlag?.(ids);
       const range = done.join(",");
-      await c.messageFlagsAdd(range, ["\\Seen", PROCESSED_FLAG], { uid: true });
-      if (archive) await c.messageMove(range, archive, { uid: true });
+      succeeded(await c.messageFlagsAdd(range, ["\\Seen", PROCESSED_FLAG], { uid: true }), "STORE");
+      if (archive) succeeded(await c.messageMove(range, archive, { uid: true }), "MOVE");
     }
     if (!cursor || cursor.uidValidity !== uidValidity) {
       await ctx.dataSource.query(
@@ -269,13 +282,17 @@ export const startImapConsumer = (
       } catch (err) {
         if (state.stopped) break;
         const delay = backoffMs(attempt++, random);
-        log.warn({ err, attempt, delayMs: delay }, "imap.retry");
+        // An error, not "no new mail": logged as one, and marked on the mailbox for /-/metrics
+        // (tidings_mailbox_failing) until the next successful read clears it.
+        log.error({ err, attempt, delayMs: delay }, "imap.failed_will_retry");
         await ctx.dataSource
-          .query(`UPDATE imap_cursors SET last_error = $2 WHERE mailbox_key = $1`, [
-            mailboxKey,
-            String((err as Error).message).slice(0, 500),
-          ])
-          .catch(() => {});
+          .query(
+            `INSERT INTO imap_cursors (mailbox_key, uid_validity, last_uid, last_error, updated_at)
+             VALUES ($1, '', 0, $2, now())
+             ON CONFLICT (mailbox_key) DO UPDATE SET last_error = EXCLUDED.last_error, updated_at = now()`,
+            [mailboxKey, String((err as Error).message).slice(0, 500)],
+          )
+          .catch((dbErr) => log.error({ err: dbErr }, "imap.record_error_failed"));
         await sleep(delay, state);
       } finally {
         const c = client;

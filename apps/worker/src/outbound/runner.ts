@@ -14,8 +14,8 @@
 import fs from "node:fs/promises";
 import { redactUrl } from "@tidings/config";
 import { OUTBOX_CHANNEL } from "@tidings/core";
-import pg from "pg";
-import type { WorkerContext } from "../context.ts";
+import { startListener } from "@tidings/db";
+import { crashProcess, type WorkerContext } from "../context.ts";
 import { attachmentPath, mailOptionsFor } from "./compose.ts";
 import { DEFAULT_SMTP_TIMEOUTS, type Delivery, emlDelivery, type SmtpTimeouts, smtpDelivery } from "./delivery.ts";
 import {
@@ -75,6 +75,7 @@ export const startOutboundRunner = async (
 ): Promise<OutboundRunner> => {
   const opts: OutboundOptions = { ...DEFAULT_OUTBOUND_OPTIONS, ...overrides };
   const { config, dataSource: ds } = ctx;
+  const fatal = ctx.fatal ?? crashProcess;
   const log = ctx.log.child({ module: "outbound" });
   const delivery = config.SMTP_URL
     ? smtpDelivery(config.SMTP_URL, opts.concurrency, opts.smtpTimeouts)
@@ -227,38 +228,20 @@ export const startOutboundRunner = async (
     }
   };
 
-  // LISTEN on the outbox channel: enqueueEmail NOTIFYs on commit. The poll covers any gap.
+  // LISTEN on the outbox channel: enqueueEmail NOTIFYs on commit. The poll covers any gap, and every
+  // (re)connect wakes the loop for what was queued while the listener was away.
   const databaseUrl = (ds.options as { url?: string }).url ?? config.DATABASE_URL;
-  let listener: pg.Client | null = null;
-  const listen = async (): Promise<void> => {
-    if (!databaseUrl || stopping) return;
-    const client = new pg.Client({ connectionString: databaseUrl, application_name: "tidings-outbox-listen" });
-    let retried = false;
-    // One reconnect per lost client, whichever of error/end/connect failure reports it first.
-    const retry = (err: unknown, event: string) => {
-      if (listener === client) listener = null;
-      client.end().catch(() => undefined);
-      if (retried || stopping) return;
-      retried = true;
-      log.warn({ err }, event);
-      setTimeout(() => void listen(), 2_000).unref();
-    };
-    client.on("notification", () => wake());
-    client.on("error", (err) => retry(err, "outbound.listen_error"));
-    client.on("end", () => {
-      if (listener === client) retry(null, "outbound.listen_ended");
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      listener = client;
-      // Anything queued while the listener was down.
-      wake();
-    } catch (err) {
-      retry(err, "outbound.listen_failed");
-    }
-  };
-  await listen();
+  const listener = databaseUrl
+    ? await startListener({
+        databaseUrl,
+        channels: [OUTBOX_CHANNEL],
+        applicationName: "tidings-outbox-listen",
+        log,
+        onNotification: () => wake(),
+        onConnect: () => wake(),
+        onGiveUp: (err) => fatal(new Error(`The outbox listener could not reconnect: ${String(err)}`)),
+      })
+    : null;
 
   const heartbeat = setInterval(
     () => {
@@ -278,7 +261,11 @@ export const startOutboundRunner = async (
     },
     "outbound.started",
   );
-  const running = loop().catch((err) => log.fatal({ err }, "outbound.loop_crashed"));
+  // A loop that cannot go on ends the worker (the supervisor restarts it), never stops quietly.
+  const running = loop().catch((err) => {
+    log.fatal({ err }, "outbound.loop_crashed");
+    fatal(err instanceof Error ? err : new Error(String(err)));
+  });
 
   return {
     delivery: delivery.kind,
@@ -295,9 +282,7 @@ export const startOutboundRunner = async (
       await Promise.allSettled([...inFlight.values()].map((f) => f.done));
       clearInterval(heartbeat);
       for (const t of timers) clearTimeout(t);
-      const l = listener;
-      listener = null;
-      await l?.end().catch(() => undefined);
+      await listener?.close();
       await delivery.close();
       log.info("outbound.stopped");
     },
