@@ -33,6 +33,12 @@ export {
   projectAbilities,
   type Viewer,
 } from "./permissions/abilities.ts";
+export {
+  customerAddressVisibility,
+  issueVisibility,
+  noteVisibility,
+  type SqlParam,
+} from "./permissions/visibility.ts";
 export { createProject, type CreateProjectInput } from "./projects/create-project.ts";
 export { DEMO_USERS, seedDemo } from "./seed/seed-demo.ts";
 export * from "./service-desk/addresses.ts";

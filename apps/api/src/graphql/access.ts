@@ -1,4 +1,4 @@
-import { canReadIssue, type ProjectAbilities } from "@tidings/core";
+import { issueVisibility, noteVisibility, type ProjectAbilities } from "@tidings/core";
 import type { IssueEntity, ProjectEntity } from "@tidings/db";
 import type { ApiContext } from "../context.ts";
 import { loadersOf } from "./loaders.ts";
@@ -26,12 +26,12 @@ export const readableProject = async (
 export const isAssignee = async (ctx: ApiContext, issueId: number) =>
   ctx.viewer !== null && (await loadersOf(ctx).assigneesByIssueId.load(issueId)).some((a) => a.id === ctx.viewer?.id);
 
-/** May the viewer read this issue? Confidential issues: Reporter+ and assignees (A3). */
+/** May the viewer read this issue? The policy (core's visibility.ts) decides; assignees are loaded only if needed. */
 export const canViewIssue = async (ctx: ApiContext, issue: Pick<IssueEntity, "id" | "projectId" | "confidential">) => {
   const abilities = await loadersOf(ctx).abilities.load(issue.projectId);
-  if (!abilities?.readProject) return false;
-  if (!issue.confidential || abilities.readConfidential) return true;
-  return canReadIssue(abilities, issue, await isAssignee(ctx, issue.id));
+  if (!abilities) return false;
+  if (issueVisibility.allows(abilities, issue, false)) return true;
+  return issueVisibility.allows(abilities, issue, await isAssignee(ctx, issue.id));
 };
 
 /** The issue with the viewer's abilities on its project, or null when absent or not visible. */
@@ -47,6 +47,6 @@ export const readableIssue = async (
   return abilities ? { issue, abilities } : null;
 };
 
-/** May the viewer see this note? Internal notes: Reporter+ only (GitLab's read_internal_note). */
+/** May the viewer see this note? Internal notes: Reporter+ only (the policy, core's visibility.ts). */
 export const canViewNote = (abilities: ProjectAbilities, note: { internal: boolean }) =>
-  !note.internal || abilities.readConfidential;
+  noteVisibility.allows(abilities, note);

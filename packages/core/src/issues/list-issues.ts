@@ -1,3 +1,4 @@
+import { customerAddressVisibility, issueVisibility } from "../permissions/visibility.ts";
 import type { EntityManager, IssueState } from "@tidings/db";
 
 export const ISSUE_SORTS = ["CREATED_DESC", "CREATED_ASC", "UPDATED_DESC", "UPDATED_ASC"] as const;
@@ -69,13 +70,8 @@ export const issueListWhere = (f: IssueListFilter) => {
   };
   const where = [`i.project_id = ${p(f.projectId)}`];
   if (f.state && f.state !== "all") where.push(`i.state = ${p(f.state)}`);
-  if (!f.readConfidential) {
-    where.push(
-      f.viewerId === null
-        ? "NOT i.confidential"
-        : `(NOT i.confidential OR EXISTS (SELECT 1 FROM issue_assignees a WHERE a.issue_id = i.id AND a.user_id = ${p(f.viewerId)}))`,
-    );
-  }
+  const visible = issueVisibility.sql({ readProject: true, readConfidential: f.readConfidential }, f.viewerId, p);
+  if (visible !== "TRUE") where.push(visible);
   const search = f.search?.trim();
   if (search) {
     const iid = /^#(\d{1,9})$/.exec(search);
@@ -85,7 +81,7 @@ export const issueListWhere = (f: IssueListFilter) => {
       where.push(`i.search_vector @@ ${query}`);
       // Below Reporter the requester's address is obfuscated (item 32): it must not be searchable
       // either, or a search would confirm the hidden address. The index narrows, this rechecks.
-      if (!f.readConfidential)
+      if (!customerAddressVisibility.allows({ readProject: true, readConfidential: f.readConfidential }))
         where.push(`to_tsvector('simple', coalesce(i.title, '') || ' ' || coalesce(i.description, '')) @@ ${query}`);
     }
   }

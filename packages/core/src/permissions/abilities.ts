@@ -1,4 +1,5 @@
 import { AccessLevel, type EntityManager, type IssueEntity, type ProjectEntity } from "@tidings/db";
+import { issueVisibility } from "./visibility.ts";
 
 /** Who is asking: null for anonymous. */
 export type Viewer = { id: number; username: string; admin: boolean } | null;
@@ -65,9 +66,9 @@ export const projectAbilities = (
 export const loadProjectAbilities = async (db: EntityManager, viewer: Viewer, project: ProjectEntity) =>
   projectAbilities(viewer, project, await accessLevelFor(db, viewer, project.id));
 
-/** A confidential issue is visible to Reporter+ and to its assignees (as GitLab). */
+/** A confidential issue is visible to Reporter+ and to its assignees (as GitLab): visibility.ts decides. */
 export const canReadIssue = (
   abilities: ProjectAbilities,
   issue: Pick<IssueEntity, "confidential">,
   viewerIsAssignee = false,
-) => abilities.readProject && (!issue.confidential || abilities.readConfidential || viewerIsAssignee);
+) => issueVisibility.allows(abilities, issue, viewerIsAssignee);

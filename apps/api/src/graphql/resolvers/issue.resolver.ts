@@ -1,4 +1,4 @@
-import { obfuscateEmail, obfuscateEmailsIn } from "@tidings/core";
+import { customerAddressVisibility, noteVisibility, obfuscateEmail, obfuscateEmailsIn } from "@tidings/core";
 import { NoteEntity } from "@tidings/db";
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
@@ -35,7 +35,7 @@ export const presentUser = (u: { id: number; username: string; name: string }): 
 export const externalAddressFor = async (ctx: ApiContext, projectId: number, address: string | null) => {
   if (!address) return null;
   const abilities = await loadersOf(ctx).abilities.load(projectId);
-  return abilities?.readConfidential ? address : obfuscateEmail(address);
+  return abilities && customerAddressVisibility.allows(abilities) ? address : obfuscateEmail(address);
 };
 
 @Resolver(() => IssueConnectionType)
@@ -93,7 +93,8 @@ export class IssueResolver {
       .where("n.issueId = :issueId", { issueId: issue.dbId })
       .orderBy("n.id", "ASC")
       .take(limit + 1);
-    if (!abilities?.readConfidential) qb.andWhere("NOT n.internal");
+    const visible = noteVisibility.sql(abilities ?? { readProject: false, readConfidential: false }, "n");
+    if (visible !== "TRUE") qb.andWhere(visible);
     if (afterId !== null) qb.andWhere("n.id > :afterId", { afterId });
     const rows = await qb.getMany();
     const nodes = rows.slice(0, limit).map((n) => presentNote(n, issue.projectId));
@@ -112,7 +113,7 @@ export class IssueResolver {
   })
   async emailParticipants(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<EmailParticipantType[] | null> {
     const abilities = await loadersOf(ctx).abilities.load(issue.projectId);
-    if (!abilities?.readConfidential) return null;
+    if (!abilities || !customerAddressVisibility.allows(abilities)) return null;
     const rows = await loadersOf(ctx).participantsByIssueId.load(issue.dbId);
     return rows.map((p) => ({ email: p.email, unsubscribed: p.unsubscribedAt !== null }));
   }
@@ -123,7 +124,7 @@ export class IssueResolver {
   })
   async emails(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<IssueEmailType[] | null> {
     const abilities = await loadersOf(ctx).abilities.load(issue.projectId);
-    if (!abilities?.readConfidential) return null;
+    if (!abilities || !customerAddressVisibility.allows(abilities)) return null;
     const rows = await loadersOf(ctx).emailsByIssueId.load(issue.dbId);
     return rows.map((r) => ({
       id: String(r.id),
@@ -175,7 +176,7 @@ export class IssueResolver {
       updateIssue: read && (a?.updateIssue ?? false),
       createNote: read && (a?.createNote ?? false),
       createInternalNote: read && (a?.createInternalNote ?? false),
-      readExternalEmails: read && (a?.readConfidential ?? false),
+      readExternalEmails: read && !!a && customerAddressVisibility.allows(a),
     };
   }
 }
@@ -188,7 +189,7 @@ export class NoteResolver {
   async body(@Root() note: NoteType, @Ctx() ctx: ApiContext): Promise<string> {
     if (!note.system) return note.bodyRaw;
     const abilities = await loadersOf(ctx).abilities.load(note.projectId);
-    return abilities?.readConfidential ? note.bodyRaw : obfuscateEmailsIn(note.bodyRaw);
+    return abilities && customerAddressVisibility.allows(abilities) ? note.bodyRaw : obfuscateEmailsIn(note.bodyRaw);
   }
 
   @FieldResolver(() => UserType, { nullable: true })
