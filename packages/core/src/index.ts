@@ -77,6 +77,12 @@ export {
 } from "./notifications/render-email.ts";
 export { threadIndexChild, threadIndexRoot } from "./notifications/thread-index.ts";
 export * from "./notifications/reply-key.ts";
+export {
+  decodeKey,
+  encodeKey,
+  type MailTarget,
+  unsubscribePath,
+} from "./service-desk/mail-key-codec.ts";
 export * from "./notifications/templates.ts";
 export { findUnsubscribeTarget, type UnsubscribeResult, unsubscribeByReplyKey } from "./notifications/unsubscribe.ts";
 export { addSystemNote } from "./issues/add-system-note.ts";

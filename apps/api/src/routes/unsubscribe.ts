@@ -9,6 +9,7 @@ import {
   type MailSettings,
   mailSettingsFromConfig,
   unsubscribeByReplyKey,
+  unsubscribePath,
 } from "@tidings/core";
 import type { DataSource } from "@tidings/db";
 import express, { type Request, type Response, Router } from "express";
@@ -84,12 +85,12 @@ export const unsubscribeRouter = (deps: UnsubscribeRouterDeps) => {
   const mail = deps.mail ?? mailSettingsFromConfig(deps.config);
   const router = Router();
 
-  router.get("/-/unsubscribe/:key", async (req: Request<{ key: string }>, res: Response) => {
+  router.get(unsubscribePath(":key"), async (req: Request<{ key: string }>, res: Response) => {
     const key = req.params.key;
     const target = KEY.test(key) ? await findUnsubscribeTarget(dataSource.manager, key) : null;
     if (!target) return notFound(res);
     if (target.unsubscribed) return done(res, target.email, true);
-    const action = `/-/unsubscribe/${encodeURIComponent(key)}`;
+    const action = unsubscribePath(encodeURIComponent(key));
     send(
       res,
       200,
@@ -106,7 +107,7 @@ export const unsubscribeRouter = (deps: UnsubscribeRouterDeps) => {
   // RFC 8058: the client POSTs `List-Unsubscribe=One-Click` (urlencoded or multipart); the body is
   // not required to unsubscribe, the unguessable key in the URL is what authorises it.
   router.post(
-    "/-/unsubscribe/:key",
+    unsubscribePath(":key"),
     express.urlencoded({ extended: false, limit: "4kb" }),
     async (req: Request<{ key: string }>, res: Response) => {
       const key = req.params.key;

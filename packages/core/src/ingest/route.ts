@@ -1,5 +1,11 @@
 // C2/C3: which of our addresses a message was sent to, and what that address means. Pure.
-import { keyFromAddress } from "../service-desk/addresses.ts";
+import {
+  decodeKey,
+  keyFromAddress,
+  type Mailbox,
+  type MailTarget,
+  replyKeyFromReference,
+} from "../service-desk/mail-key-codec.ts";
 import { addressesIn, headerValues, messageIdTokens, type RawHeaders } from "./headers.ts";
 
 /** The configured wildcard addresses (each contains %{key}) and the host of our reply Message-IDs. */
@@ -10,15 +16,13 @@ export type RouteSettings = {
   replyHost: string;
 };
 
-export type Mailbox = "incoming" | "service_desk";
+export type { Mailbox } from "../service-desk/mail-key-codec.ts";
 
 export type KeyMatch = { mailbox: Mailbox; key: string; header: string; address: string };
 
 /** GitLab's header order (gitlab-reference item 12). */
 const ADDRESS_HEADERS_AFTER_REFERENCES = ["delivered-to", "x-delivered-to", "envelope-to", "x-envelope-to"] as const;
 const ADDRESS_HEADERS_AFTER_RECEIVED = ["x-original-to", "x-forwarded-to", "cc"] as const;
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const matchAddress = (settings: RouteSettings, header: string, address: string): KeyMatch | null => {
   const incoming = keyFromAddress(settings.incomingEmailAddress, address);
@@ -57,11 +61,10 @@ export const findMailKey = (
   };
   const to = scan("to");
   if (to) return to;
-  const replyRe = new RegExp(`^reply-(.+)@${escapeRegExp(settings.replyHost)}$`, "i");
   for (const value of headerValues(headers, "references")) {
     for (const id of messageIdTokens(value)) {
-      const m = replyRe.exec(id);
-      if (m) return { mailbox: "incoming", key: m[1], header: "references", address: id };
+      const key = replyKeyFromReference(settings.replyHost, id);
+      if (key) return { mailbox: "incoming", key, header: "references", address: id };
     }
   }
   for (const h of ADDRESS_HEADERS_AFTER_REFERENCES) {
@@ -83,42 +86,11 @@ export const findMailKey = (
   return null;
 };
 
-/** What a key means (C2). Resolution against the database happens in the apply step. */
-export type MailTarget =
-  | { kind: "service_desk"; projectId: number; slug: string }
-  | { kind: "service_desk_key"; slug: string; projectKey: string }
-  | { kind: "legacy"; fullPath: string }
-  | { kind: "reply"; replyKey: string }
-  | { kind: "unsubscribe"; replyKey: string }
-  | { kind: "unknown"; key: string };
+export type { MailTarget } from "../service-desk/mail-key-codec.ts";
 
-const DEFAULT_KEY = /^(?<slug>.+)-(?<id>\d+)-issue-$/;
-const ALIAS_KEY = /^(?<slug>.+)-(?<key>[a-z0-9_]+)$/;
-/** Reply keys: 32 lowercase hex (GitLab's and ours), or GitLab 18's partitioned base36 form (item 14). */
-const REPLY_KEY = /^(?:[a-f\d]{32}|[0-9a-z]{1,4}-[0-9a-z]{25}(?:-[0-9a-z]{1,13})?)$/;
-
-export const targetOfKey = (match: Pick<KeyMatch, "mailbox" | "key">): MailTarget => {
-  const { key } = match;
-  const def = DEFAULT_KEY.exec(key);
-  if (def?.groups) {
-    const projectId = Number(def.groups.id);
-    if (Number.isSafeInteger(projectId)) return { kind: "service_desk", projectId, slug: def.groups.slug };
-  }
-  if (match.mailbox === "service_desk") {
-    const alias = ALIAS_KEY.exec(key);
-    return alias?.groups
-      ? { kind: "service_desk_key", slug: alias.groups.slug, projectKey: alias.groups.key }
-      : { kind: "unknown", key };
-  }
-  // Legacy `incoming+group/project@`: contains "/" and no "+".
-  if (key.includes("/")) return key.includes("+") ? { kind: "unknown", key } : { kind: "legacy", fullPath: key };
-  if (key.endsWith("-unsubscribe")) {
-    const replyKey = key.slice(0, -"-unsubscribe".length);
-    return REPLY_KEY.test(replyKey) ? { kind: "unsubscribe", replyKey } : { kind: "unknown", key };
-  }
-  if (REPLY_KEY.test(key)) return { kind: "reply", replyKey: key };
-  return { kind: "unknown", key };
-};
+/** What a key means (C2): the codec's decoding, for the mailbox it was found in. */
+export const targetOfKey = (match: Pick<KeyMatch, "mailbox" | "key">): MailTarget =>
+  decodeKey(match.mailbox, match.key);
 
 /** Whether the address is one of our wildcard addresses at all (used by the SMTP listener). */
 export const matchRecipient = (settings: RouteSettings, address: string): KeyMatch | null =>

@@ -1,13 +1,14 @@
 import type { ProjectEntity, ServiceDeskSettingEntity } from "@tidings/db";
+import { addressForKey, encodeKey } from "./mail-key-codec.ts";
 
 /** The instance's configured mailboxes; each contains %{key} in its local part (C2). */
 export type MailAddressConfig = { incomingEmailAddress: string; serviceDeskEmailAddress?: string | null };
 
-export const addressForKey = (template: string, key: string) => template.replace("%{key}", key);
+export { addressForKey, keyFromAddress } from "./mail-key-codec.ts";
 
 /** GitLab's default sub-address part: "<full_path_slug>-<project id>-issue-". */
 export const defaultKey = (project: Pick<ProjectEntity, "id" | "fullPathSlug">) =>
-  `${project.fullPathSlug}-${project.id}-issue-`;
+  encodeKey({ kind: "service_desk", slug: project.fullPathSlug, projectId: project.id });
 
 export const incomingAddress = (cfg: MailAddressConfig, project: Pick<ProjectEntity, "id" | "fullPathSlug">) =>
   addressForKey(cfg.incomingEmailAddress, defaultKey(project));
@@ -19,7 +20,9 @@ export const aliasAddress = (
   settings: Pick<ServiceDeskSettingEntity, "projectKey"> | null,
 ) => {
   if (!cfg.serviceDeskEmailAddress) return null;
-  const key = settings?.projectKey ? `${project.fullPathSlug}-${settings.projectKey}` : defaultKey(project);
+  const key = settings?.projectKey
+    ? encodeKey({ kind: "service_desk_key", slug: project.fullPathSlug, projectKey: settings.projectKey })
+    : defaultKey(project);
   return addressForKey(cfg.serviceDeskEmailAddress, key);
 };
 
@@ -36,15 +39,3 @@ export const allServiceDeskAddresses = (
   project: Pick<ProjectEntity, "id" | "fullPathSlug">,
   settings: Pick<ServiceDeskSettingEntity, "projectKey"> | null,
 ) => [incomingAddress(cfg, project), aliasAddress(cfg, project, settings)].filter((a): a is string => !!a);
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/**
- * GitLab's address_regex: escape the configured address, replace %{key} with (.+), anchor, allow <>.
- * Returns the key, or null when the address is not one of ours.
- */
-export const keyFromAddress = (template: string, address: string): string | null => {
-  const [before, after] = template.split("%{key}");
-  const re = new RegExp(`^<?${escapeRegExp(before)}(.+)${escapeRegExp(after)}>?$`);
-  return re.exec(address.trim())?.[1] ?? null;
-};

@@ -1,5 +1,6 @@
 import { type EntityManager, ProjectEntity, ServiceDeskSettingEntity } from "@tidings/db";
 import { validateTemplate } from "../notifications/templates.ts";
+import { PROJECT_KEY_PATTERN } from "../service-desk/mail-key-codec.ts";
 
 export type UpdateServiceDeskSettingsInput = {
   projectId: number;
@@ -19,7 +20,7 @@ export type UpdateServiceDeskSettingsResult =
   | { ok: true; project: ProjectEntity; settings: ServiceDeskSettingEntity }
   | { ok: false; errors: string[] };
 
-export const PROJECT_KEY_FORMAT = /^[a-z0-9_]+$/;
+export const PROJECT_KEY_FORMAT = PROJECT_KEY_PATTERN;
 export const MAX_PROJECT_KEY = 255;
 export const MAX_OUTGOING_NAME = 255;
 export const MAX_TEMPLATE_LENGTH = 10_000;

@@ -17,7 +17,7 @@ import {
   SettingsSceneDocument,
   UpdateServiceDeskSettingsDocument,
 } from "../../graphql/__generated__/graphql.ts";
-import { previewAddress, suffixProblem, unknownPlaceholders } from "./templates.ts";
+import { defaultKeyPreview, previewAddress, suffixProblem, unknownPlaceholders } from "./templates.ts";
 
 type FormState = {
   enabled: boolean;
@@ -106,7 +106,7 @@ const SettingsForm = ({
 
   const slug = fullPathSlug(projectPath);
   const numericId = projectId.match(/(\d+)$/)?.[1];
-  const defaultKey = numericId ? `${slug}-${numericId}-issue-` : null;
+  const defaultKey = numericId ? defaultKeyPreview(slug, numericId) : null;
   const suffixPreview = previewAddress(address, slug, form.projectKey, defaultKey);
   const liveSuffixProblem = suffixProblem(form.projectKey.trim());
   // The suffix only changes the alias address (B3, item 4): without an alias mailbox there is nothing to preview.

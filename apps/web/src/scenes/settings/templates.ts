@@ -37,6 +37,9 @@ export const sampleValues = (fullPath: string, origin: string, kind: "thank_you"
 export const fillTemplate = (template: string, values: Record<string, string>): string =>
   template.replace(PATTERN, (whole, name: string) => (name in values ? values[name] : whole));
 
+/** The default key of a project's address (`<slug>-<id>-issue-`): a copy of the server codec's, tested equal. */
+export const defaultKeyPreview = (slug: string, projectId: string | number) => `${slug}-${projectId}-issue-`;
+
 /**
  * B3 live preview: the address with this suffix. The key of an alias address is `<slug>-<suffix>`
  * (or `<slug>-<id>-issue-` when blank); we rewrite the key of the address the server shows.
