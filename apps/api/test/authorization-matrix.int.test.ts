@@ -609,6 +609,7 @@ describe("authorisation matrix (F2, A3, B2)", () => {
           }));
           try {
             await waitFor(() => api.subscriptionsOpened() >= opened + VIEWERS.length, 5000, "all subscriptions");
+            const pulled = api.pulls();
             const id = await sub.trigger(e);
             const allowed = subs.filter((s) => sub.allowed(s.who));
             await waitFor(
@@ -616,8 +617,10 @@ describe("authorisation matrix (F2, A3, B2)", () => {
               1000,
               `${sub.field} for allowed viewers`,
             );
-            // A forbidden event is filtered while the allowed ones are delivered; give it ample time to leak.
-            await new Promise((r) => setTimeout(r, 300));
+            // Barrier, not a sleep: every subscriber's stream has finished with the event (delivered or
+            // filtered out) once it has pulled the next one.
+            await waitFor(() => api.pulls() >= pulled + VIEWERS.length, 2000, "every subscription to process it");
+            await Promise.all(subs.map((s) => s.sub.flush()));
             const actual: Record<string, unknown> = {};
             const expected: Record<string, unknown> = {};
             for (const s of subs) {

@@ -27,12 +27,28 @@ export const startTestApi = async (
   if (opts.seed !== false) await db.dataSource.transaction((m) => seedDemo(m, { password: DEMO_PASSWORD }));
   const log = createLogger(opts.logLevel ?? "silent");
   const pubSub = await createPgPubSub(db.url, log);
-  // Counts subscriptions the server has opened on the PubSub, so a test can wait until it listens.
+  // Counts subscriptions the server has opened on the PubSub, so a test can wait until it listens, and
+  // every pull of an event from the PubSub: a subscription pulls its next event only once it has finished
+  // with the previous one (authorised, filtered or sent). That is the barrier for "nothing arrived".
   let subscriptionsOpened = 0;
+  let pulls = 0;
   const subscribeTopic = pubSub.subscribe.bind(pubSub);
   pubSub.subscribe = ((...args: Parameters<typeof subscribeTopic>) => {
     subscriptionsOpened++;
-    return subscribeTopic(...args);
+    const source = subscribeTopic(...args);
+    const iterator = source[Symbol.asyncIterator]();
+    const counted: AsyncIterableIterator<unknown> = {
+      next: (...a: []) => {
+        pulls++;
+        return iterator.next(...a);
+      },
+      return: (v?: unknown) => iterator.return?.(v) ?? Promise.resolve({ done: true, value: v }),
+      throw: (e?: unknown) => iterator.throw?.(e) ?? Promise.reject(e),
+      [Symbol.asyncIterator]() {
+        return counted;
+      },
+    };
+    return counted;
   }) as typeof pubSub.subscribe;
   const schema = await buildApiSchema(pubSub);
   const server = await createServer(
@@ -114,6 +130,17 @@ export const startTestApi = async (
       errors,
       /** Resolves when the server has subscribed (or the subscription failed). */
       opened: () => waitFor(() => subscriptionsOpened > before || errors.length > 0, 5000),
+      /**
+       * A round trip on this subscription's socket: whatever the server sent on it before answering has
+       * reached the client when this resolves (one socket, in order). With `pulls`, proves "nothing came".
+       */
+      flush: () =>
+        new Promise<void>((resolve) => {
+          client.subscribe(
+            { query: "{ __typename }" },
+            { next: () => undefined, error: () => resolve(), complete: () => resolve() },
+          );
+        }),
       close: async () => {
         dispose();
         await client.dispose();
@@ -129,6 +156,8 @@ export const startTestApi = async (
     graphql,
     subscribe,
     subscriptionsOpened: () => subscriptionsOpened,
+    /** Pulls of events from the PubSub by all server-side subscriptions (see above). */
+    pulls: () => pulls,
     close: async () => {
       await server.close();
       await pubSub.close();

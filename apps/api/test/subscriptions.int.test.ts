@@ -137,11 +137,14 @@ describe("subscriptions across processes (G4)", () => {
       );
       try {
         await reporter.opened();
+        const pulled = api.pulls();
         await db.dataSource.query("SELECT pg_notify('tidings_events', $1)", [
           JSON.stringify({ type: "issue_updated", projectId: project.id, issueId: issue.id }),
         ]);
-        await waitFor(() => reporter.events.length === 1, 1000, "the reporter's event");
-        await new Promise((r) => setTimeout(r, 300));
+        // Barrier: both subscriptions have finished with the event (each pulled the next one).
+        await waitFor(() => api.pulls() >= pulled + 2, 2000, "both subscriptions to process the event");
+        await sub.flush();
+        expect(reporter.events).toHaveLength(1);
         expect(sub.events).toHaveLength(1);
       } finally {
         await reporter.close();
@@ -159,6 +162,7 @@ describe("subscriptions across processes (G4)", () => {
       const watcher = api.subscribe<Created>(CREATED, { p: "demo/app" }, { cookie: await api.signIn("owner") });
       try {
         await watcher.opened();
+        const pulled = api.pulls();
         await db.dataSource.transaction((m) =>
           serviceDeskIssue(m, {
             projectId: fixtures["demo/app"].project.id,
@@ -167,8 +171,9 @@ describe("subscriptions across processes (G4)", () => {
             requester: "b@x.example",
           }),
         );
-        await waitFor(() => watcher.events.length === 1, 1000, "the owner's event");
-        await new Promise((r) => setTimeout(r, 300));
+        await waitFor(() => api.pulls() >= pulled + 2, 2000, "both subscriptions to process the event");
+        await sub.flush();
+        expect(watcher.events).toHaveLength(1);
         expect(sub.events).toEqual([]);
       } finally {
         await watcher.close();
@@ -216,6 +221,7 @@ describe("subscriptions across processes (G4)", () => {
     try {
       await hidden.opened();
       await missing.opened();
+      const pulled = api.pulls();
       await db.dataSource.transaction((m) =>
         serviceDeskIssue(m, {
           projectId: fixtures["demo/app"].project.id,
@@ -224,7 +230,8 @@ describe("subscriptions across processes (G4)", () => {
           requester: "p@x.example",
         }),
       );
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor(() => api.pulls() >= pulled + 2, 2000, "both subscriptions to process the event");
+      await Promise.all([hidden.flush(), missing.flush()]);
       expect({ events: hidden.events, errors: hidden.errors }).toEqual({ events: [], errors: [] });
       expect({ events: missing.events, errors: missing.errors }).toEqual({ events: [], errors: [] });
     } finally {
