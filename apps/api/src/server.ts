@@ -11,6 +11,7 @@ import type { GraphQLSchema } from "graphql";
 import type { ApiContext, ApiDeps } from "./context.ts";
 import { formatError } from "./graphql/format-error.ts";
 import { limitRules, operationLimitError } from "./graphql/limits.ts";
+import { trustProxySetting } from "./http/client-ip.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { resolveViewer } from "./http/viewer.ts";
 import { attachGraphqlWebSocket, type WebSocketLimits } from "./http/websocket.ts";
@@ -46,7 +47,7 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
   const production = deps.config.NODE_ENV === "production";
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", trustProxySetting(deps.config));
   app.use(securityHeaders(deps.config));
   const httpServer = http.createServer(app);
 
