@@ -96,13 +96,15 @@ const withPrivateTmpdir = async <T>(dir: string, run: () => Promise<T>): Promise
   // As root, initdb runs as "postgres" and must read the file: the directory becomes theirs. On a machine
   // where that user does not exist yet, it can only be made traversable (the file name stays random).
   fs.chmodSync(dir, chownToPostgres(dir) ? 0o700 : 0o711);
-  const previous = process.env.TMPDIR;
-  process.env.TMPDIR = dir;
+  // biome-ignore lint/style/noProcessEnv: not configuration; it steers where the library writes its temp file
+  const env = process.env;
+  const previous = env.TMPDIR;
+  env.TMPDIR = dir;
   try {
     return await run();
   } finally {
-    if (previous === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = previous;
+    if (previous === undefined) delete env.TMPDIR;
+    else env.TMPDIR = previous;
   }
 };
 
