@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
+import { processStates, readProcessHealth } from "@tidings/core";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { ApiContext, ApiDeps } from "./context.ts";
@@ -87,10 +88,13 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
   app.get("/-/health", (_req, res) => {
     res.json({ status: "ok" });
   });
+  // 200 while this api can serve (its database answers); the body names any other part that is down
+  // (e.g. `"worker": "down"` while the worker crash-loops), so a person or a monitor sees which one.
   app.get("/-/readiness", async (_req, res) => {
     try {
-      await dataSource.query("SELECT 1");
-      res.json({ status: "ok", database: "ok" });
+      const parts = processStates(await readProcessHealth(dataSource.manager));
+      const degraded = Object.values(parts).includes("down");
+      res.json({ status: degraded ? "degraded" : "ok", database: "ok", ...parts });
     } catch {
       res.status(503).json({ status: "error", database: "unreachable" });
     }

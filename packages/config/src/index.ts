@@ -63,6 +63,8 @@ const isOrigin = (v: string) => {
   } catch {
     return false;
   }
+};
+
 /** Express trust-proxy keywords; anything else in TRUSTED_PROXIES must be an IP address or a CIDR range. */
 const PROXY_KEYWORDS = ["loopback", "linklocal", "uniquelocal"];
 const isProxyEntry = (entry: string) => {
@@ -134,10 +136,6 @@ const Schema = z
     INBOUND_SMTP_SESSION_TIMEOUT_SECONDS: count("INBOUND_SMTP_SESSION_TIMEOUT_SECONDS", 300),
     INBOUND_SMTP_TLS_CERT: z.preprocess(empty, z.string().optional()),
     INBOUND_SMTP_TLS_KEY: z.preprocess(empty, z.string().optional()),
-  })
-  .refine((c) => !c.INBOUND_SMTP_TLS_CERT === !c.INBOUND_SMTP_TLS_KEY, {
-    message: "INBOUND_SMTP_TLS_CERT and INBOUND_SMTP_TLS_KEY go together: set both (PEM files) or neither",
-    path: ["INBOUND_SMTP_TLS_CERT"],
     TRUSTED_PROXIES: z
       .string()
       .default("")
@@ -150,6 +148,10 @@ const Schema = z
       .refine((entries) => entries.every(isProxyEntry), {
         message: `TRUSTED_PROXIES must list IP addresses, CIDR ranges or ${PROXY_KEYWORDS.join("/")}, separated by commas`,
       }),
+  })
+  .refine((c) => !c.INBOUND_SMTP_TLS_CERT === !c.INBOUND_SMTP_TLS_KEY, {
+    message: "INBOUND_SMTP_TLS_CERT and INBOUND_SMTP_TLS_KEY go together: set both (PEM files) or neither",
+    path: ["INBOUND_SMTP_TLS_CERT"],
   })
   .transform((c) => ({
     ...c,

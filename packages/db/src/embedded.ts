@@ -100,9 +100,12 @@ const withPrivateTmpdir = async <T>(dir: string, run: () => Promise<T>): Promise
   const env = process.env;
   const previous = env.TMPDIR;
   env.TMPDIR = dir;
+  // As root the file must be readable by "postgres" whatever our umask (the directory keeps it private).
+  const umask = isRoot() ? process.umask(0o022) : null;
   try {
     return await run();
   } finally {
+    if (umask !== null) process.umask(umask);
     if (previous === undefined) delete env.TMPDIR;
     else env.TMPDIR = previous;
   }
