@@ -3,6 +3,7 @@ import { AddIssuesCountIndex1763730000010 } from "./1763730000010-add-issues-cou
 import { ReplyKeyDigests1765000100000 } from "./1765000100000-reply-key-digests.ts";
 import { RejectionRecipientIndex1765000100100 } from "./1765000100100-rejection-recipient-index.ts";
 import { ProcessHeartbeats1765000200000 } from "./1765000200000-process-heartbeats.ts";
+import { ForgetTypedLogins1765000200100 } from "./1765000200100-forget-typed-logins.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ReplyKeyDigests1765000100000,
   RejectionRecipientIndex1765000100100,
   ProcessHeartbeats1765000200000,
+  ForgetTypedLogins1765000200100,
 ];
