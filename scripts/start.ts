@@ -2,6 +2,8 @@
 // Embedded PostgreSQL under DATA_DIR (unless DATABASE_URL is set) → migrations → the demo seed on first
 // start → the SPA build if missing → api and worker as child processes. Ctrl-C stops everything,
 // the embedded database last. Children watch an IPC channel, so they exit even if this process is killed.
+// Supervision: the api, the worker and the embedded PostgreSQL are each restarted with a growing delay,
+// forever; one crash-looping part never takes the others down (readiness says which part is down).
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -66,21 +68,61 @@ const humanLine = (line: string) => {
   }
 };
 
-type Child = { name: string; script: string; proc: ChildProcess | null; restarts: number[] };
+/** `failures`: exits in a row, each after less than a minute up (a child that ran a minute starts afresh). */
+type Child = { name: string; script: string; proc: ChildProcess | null; failures: number; startedAt: number };
+
+/** 0.25 s after the first failure, doubling with each further one in a row, at most 30 s; never giving up. */
+const restartDelayMs = (failures: number) => Math.min(30_000, 250 * 2 ** Math.max(0, failures - 1));
+
+/**
+ * DATA_DIR holds the database password, the demo password, stored attachments and the .eml outbox: only
+ * this user may read it (as root, the postgres user may pass through to its cluster, nothing more).
+ * Files the api and worker create there are private too (umask 077, set before they are spawned).
+ */
+const securePermissions = (dataDir: string) => {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  fs.chmodSync(dataDir, asRoot ? 0o711 : 0o700);
+  for (const sub of ["outbox", "uploads"]) {
+    const dir = path.join(dataDir, sub);
+    if (fs.existsSync(dir)) fs.chmodSync(dir, 0o700);
+  }
+  const demo = path.join(dataDir, "demo-password");
+  if (fs.existsSync(demo)) fs.chmodSync(demo, 0o600);
+};
 
 const main = async () => {
   const config = loadConfigOrExit();
+  securePermissions(config.DATA_DIR);
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.DATABASE_URL;
+  let stopping = false;
+  /** A killed or crashed postmaster is started again on the same data, with the same backoff as the children. */
+  const reviveDatabase = async (why: string) => {
+    say(`embedded PostgreSQL stopped unexpectedly: ${why}; restarting it`);
+    for (let attempt = 1; !stopping && embedded; attempt++) {
+      await new Promise((r) => setTimeout(r, restartDelayMs(attempt)));
+      if (stopping) return;
+      try {
+        await embedded.restart();
+        say("embedded PostgreSQL restarted");
+        return;
+      } catch (err) {
+        say(`embedded PostgreSQL did not restart (${(err as Error)?.message ?? err}); trying again`);
+      }
+    }
+  };
   if (!databaseUrl) {
     say(`starting the embedded PostgreSQL in ${path.join(config.DATA_DIR, "postgres")}…`);
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(config.DATA_DIR, "postgres") });
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(config.DATA_DIR, "postgres"),
+      onUnexpectedExit: (why) => void reviveDatabase(why),
+    });
     databaseUrl = embedded.url;
   }
-  let stopping = false;
   const children: Child[] = [
-    { name: "api", script: "apps/api/src/main.ts", proc: null, restarts: [] },
-    { name: "worker", script: "apps/worker/src/main.ts", proc: null, restarts: [] },
+    { name: "api", script: "apps/api/src/main.ts", proc: null, failures: 0, startedAt: 0 },
+    { name: "worker", script: "apps/worker/src/main.ts", proc: null, failures: 0, startedAt: 0 },
   ];
 
   const stopAll = async (code: number) => {
@@ -150,6 +192,7 @@ const main = async () => {
       stdio: ["ignore", "pipe", "inherit", "ipc"],
     });
     child.proc = proc;
+    child.startedAt = Date.now();
     let buffer = "";
     let announced = false;
     proc.stdout?.on("data", (chunk: Buffer) => {
@@ -168,18 +211,21 @@ const main = async () => {
     });
     proc.on("exit", (code, signal) => {
       if (stopping) return;
-      const now = Date.now();
-      child.restarts = child.restarts.filter((t) => now - t < 60_000);
-      if (code === 78 || child.restarts.length >= 5) {
-        say(`${child.name} exited (${signal ?? code}) and will not be restarted`);
+      if (code === 78) {
+        // Invalid configuration: a restart would fail the same way.
+        say(`${child.name} exited (configuration error, see above) and will not be restarted`);
         void stopAll(1);
         return;
       }
-      child.restarts.push(now);
-      say(`${child.name} exited (${signal ?? code}); restarting in 1 s`);
-      setTimeout(() => !stopping && launch(child), 1000);
+      child.failures = Date.now() - child.startedAt >= 60_000 ? 1 : child.failures + 1;
+      const delay = restartDelayMs(child.failures);
+      say(
+        `${child.name} exited (${signal ?? code}); restarting in ${delay / 1000} s (failure ${child.failures} in a row)`,
+      );
+      setTimeout(() => !stopping && launch(child), delay);
     });
   };
+  process.umask(0o077); // inherited by the api and worker: uploads and .eml files are 0600, their dirs 0700
   for (const child of children) launch(child);
 };
 

@@ -6,11 +6,13 @@ import { fileURLToPath } from "node:url";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
+import { processStates, readProcessHealth } from "@tidings/core";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { GraphQLSchema } from "graphql";
 import type { ApiContext, ApiDeps } from "./context.ts";
 import { formatError } from "./graphql/format-error.ts";
 import { limitRules, operationLimitError } from "./graphql/limits.ts";
+import { trustProxySetting } from "./http/client-ip.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { resolveViewer } from "./http/viewer.ts";
 import { attachGraphqlWebSocket, type WebSocketLimits } from "./http/websocket.ts";
@@ -46,7 +48,7 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
   const production = deps.config.NODE_ENV === "production";
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", trustProxySetting(deps.config));
   app.use(securityHeaders(deps.config));
   const httpServer = http.createServer(app);
 
@@ -86,10 +88,13 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
   app.get("/-/health", (_req, res) => {
     res.json({ status: "ok" });
   });
+  // 200 while this api can serve (its database answers); the body names any other part that is down
+  // (e.g. `"worker": "down"` while the worker crash-loops), so a person or a monitor sees which one.
   app.get("/-/readiness", async (_req, res) => {
     try {
-      await dataSource.query("SELECT 1");
-      res.json({ status: "ok", database: "ok" });
+      const parts = processStates(await readProcessHealth(dataSource.manager));
+      const degraded = Object.values(parts).includes("down");
+      res.json({ status: degraded ? "degraded" : "ok", database: "ok", ...parts });
     } catch {
       res.status(503).json({ status: "error", database: "unreachable" });
     }

@@ -2,7 +2,7 @@
 // Wiring only; the work lives in ./inbound, ./outbound and packages/core.
 import "reflect-metadata";
 import { loadConfigOrExit } from "@tidings/config";
-import { createLogger, requireDatabaseUrl, runUntilStopped } from "@tidings/core";
+import { createLogger, requireDatabaseUrl, runUntilStopped, startHeartbeat } from "@tidings/core";
 import { connectAndMigrate, createDataSource } from "@tidings/db";
 import type { Stoppable, WorkerContext } from "./context.ts";
 import { startInbound } from "./inbound/index.ts";
@@ -23,4 +23,5 @@ await connectAndMigrate(dataSource);
 const ctx: WorkerContext = { config, dataSource, log };
 parts.push(await startInbound(ctx));
 parts.push(await startOutbound(ctx));
+parts.push(await startHeartbeat(dataSource.manager, "worker", log));
 log.info({ smtpPort: config.INBOUND_SMTP_PORT || null }, "worker.ready");

@@ -79,3 +79,19 @@ describe("redactUrl", () => {
     expect(redactUrl("imap://agent:s3cret@127.0.0.1:143/INBOX")).toBe("imap://agent:***@127.0.0.1:143/INBOX");
   });
 });
+
+describe("TRUSTED_PROXIES", () => {
+  it("trusts nobody by default and accepts IPs, CIDR ranges and express keywords", () => {
+    expect(loadConfig({}).TRUSTED_PROXIES).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: "loopback, 10.0.0.0/8,::1" }).TRUSTED_PROXIES).toEqual([
+      "loopback",
+      "10.0.0.0/8",
+      "::1",
+    ]);
+  });
+
+  it("refuses anything else with an actionable message", () => {
+    expect(() => loadConfig({ TRUSTED_PROXIES: "everyone" })).toThrow(/TRUSTED_PROXIES must list IP addresses/);
+    expect(() => loadConfig({ TRUSTED_PROXIES: "10.0.0.0/33" })).toThrow(/TRUSTED_PROXIES/);
+  });
+});

@@ -1,5 +1,6 @@
 // The only module in Tidings that reads process.env (enforced by Biome's noProcessEnv rule).
 // Every variable of contract.md is parsed here once, every problem is listed at once.
+import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
 
@@ -64,6 +65,17 @@ const isOrigin = (v: string) => {
   }
 };
 
+/** Express trust-proxy keywords; anything else in TRUSTED_PROXIES must be an IP address or a CIDR range. */
+const PROXY_KEYWORDS = ["loopback", "linklocal", "uniquelocal"];
+const isProxyEntry = (entry: string) => {
+  if (PROXY_KEYWORDS.includes(entry)) return true;
+  const [ip, bits, extra] = entry.split("/");
+  const family = net.isIP(ip);
+  if (!family || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+};
+
 const Schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -124,6 +136,18 @@ const Schema = z
     INBOUND_SMTP_SESSION_TIMEOUT_SECONDS: count("INBOUND_SMTP_SESSION_TIMEOUT_SECONDS", 300),
     INBOUND_SMTP_TLS_CERT: z.preprocess(empty, z.string().optional()),
     INBOUND_SMTP_TLS_KEY: z.preprocess(empty, z.string().optional()),
+    TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((e) => e.trim())
+          .filter(Boolean),
+      )
+      .refine((entries) => entries.every(isProxyEntry), {
+        message: `TRUSTED_PROXIES must list IP addresses, CIDR ranges or ${PROXY_KEYWORDS.join("/")}, separated by commas`,
+      }),
   })
   .refine((c) => !c.INBOUND_SMTP_TLS_CERT === !c.INBOUND_SMTP_TLS_KEY, {
     message: "INBOUND_SMTP_TLS_CERT and INBOUND_SMTP_TLS_KEY go together: set both (PEM files) or neither",

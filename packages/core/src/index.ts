@@ -113,3 +113,10 @@ export {
 export * from "./ingest/index.ts";
 export { type MailMetrics, readMailMetrics } from "./operations/read-mail-metrics.ts";
 export { requireDatabaseUrl, runUntilStopped, type ServiceHooks } from "./process/run-service.ts";
+export {
+  HEARTBEAT,
+  type ProcessHealth,
+  processStates,
+  readProcessHealth,
+  startHeartbeat,
+} from "./process/heartbeat.ts";

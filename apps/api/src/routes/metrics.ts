@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { readMailMetrics, type Viewer } from "@tidings/core";
+import { readMailMetrics, readProcessHealth, type Viewer } from "@tidings/core";
 import { type Request, type Response, Router } from "express";
 import type { ApiDeps } from "../context.ts";
+import { renderProcessMetrics } from "./process-metrics.ts";
 
 const label = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 
@@ -97,7 +98,12 @@ export const metricsRouter = ({ dataSource, config }: Pick<ApiDeps, "dataSource"
       res.status(404).json({ message: "Not found" });
       return;
     }
-    res.type("text/plain; version=0.0.4").send(renderMetrics(await readMailMetrics(dataSource.manager)));
+    res
+      .type("text/plain; version=0.0.4")
+      .send(
+        renderMetrics(await readMailMetrics(dataSource.manager)) +
+          renderProcessMetrics(await readProcessHealth(dataSource.manager)),
+      );
   });
   return router;
 };

@@ -60,11 +60,11 @@ export const emlDelivery = (dataDir: string): Delivery => {
   return {
     kind: "eml",
     send: async (message, file) => {
-      await fs.mkdir(dir, { recursive: true });
+      await fs.mkdir(dir, { recursive: true, mode: 0o700 }); // private, whatever the umask (issue 9.5)
       const raw = await new MailComposer(message).compile().build();
       const target = path.join(dir, `${file.id}-${safe(file.messageId)}.eml`);
       const tmp = `${target}.${process.pid}.tmp`;
-      await fs.writeFile(tmp, raw);
+      await fs.writeFile(tmp, raw, { mode: 0o600 });
       await fs.rename(tmp, target);
       return { response: `written ${path.relative(dataDir, target)}` };
     },

@@ -1,41 +1,49 @@
-import { type EntityManager, FailedSignInEntity, SessionEntity, UserEntity } from "@tidings/db";
+import { type EntityManager, SessionEntity, UserEntity } from "@tidings/db";
 import { DomainError } from "../errors.ts";
-import { digest, randomToken, verifyPassword } from "./secrets.ts";
+import { digest, hashPassword, randomToken, verifyPassword } from "./secrets.ts";
+import { claimSignInAttempt, clearSignInAttempts, throttleKey } from "./sign-in-throttle.ts";
+
+export { SIGN_IN_LIMITS } from "./sign-in-throttle.ts";
 
 export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
-/** Failed attempts allowed per login, and per client address, within the window. */
-export const SIGN_IN_LIMITS = { perLogin: 5, perIp: 20, windowMs: 15 * 60 * 1000 };
 
 export type SignInInput = { login: string; password: string; ip: string; userAgent?: string | null };
 export type SignInResult = { user: UserEntity; sessionToken: string; expiresAt: Date };
 
 const INVALID = "Invalid login or password.";
 
-/** A1: username or email + password. Limits failed attempts per login and per address. */
+/** A real argon2id hash of a random secret: unknown logins cost the same verification as known ones. */
+let dummyHash: Promise<string> | null = null;
+const dummyPasswordHash = () => {
+  dummyHash ??= hashPassword(randomToken());
+  return dummyHash;
+};
+
+const findAccount = (db: EntityManager, login: string) =>
+  db
+    .createQueryBuilder(UserEntity, "u")
+    .where("lower(u.username) = :login OR lower(u.email) = :login", { login })
+    .getOne();
+
+/**
+ * A1: username or email + password. The attempt is counted (per account and per address) before the
+ * password is checked; an unknown, blocked or bot login is checked against a dummy hash so every answer
+ * takes the same time.
+ */
 export const signIn = async (db: EntityManager, input: SignInInput): Promise<SignInResult> => {
   const login = input.login.trim().toLowerCase();
   if (!login || !input.password)
     throw new DomainError("INVALID_INPUT", "Enter your username or email and your password.");
-  const since = new Date(Date.now() - SIGN_IN_LIMITS.windowMs);
-  const [{ by_login, by_ip }] = await db.query(
-    `SELECT count(*) FILTER (WHERE login = $1)::int AS by_login, count(*) FILTER (WHERE ip = $2)::int AS by_ip
-       FROM failed_sign_ins WHERE created_at > $3 AND (login = $1 OR ip = $2)`,
-    [login, input.ip, since],
-  );
-  if (by_login >= SIGN_IN_LIMITS.perLogin || by_ip >= SIGN_IN_LIMITS.perIp) {
+  const user = await findAccount(db, login);
+  const key = throttleKey(user?.id ?? null, login);
+  const attempt = await claimSignInAttempt(db, key, input.ip);
+  if (!attempt.allowed) {
     throw new DomainError("RATE_LIMITED", "Too many failed sign-in attempts. Wait 15 minutes and try again.");
   }
-  const user = await db
-    .createQueryBuilder(UserEntity, "u")
-    .where("lower(u.username) = :login OR lower(u.email) = :login", { login })
-    .getOne();
-  const ok =
-    user && !user.blocked && user.userType === "human" && (await verifyPassword(user.passwordHash, input.password));
-  if (!ok || !user) {
-    await db.insert(FailedSignInEntity, { login, ip: input.ip });
-    throw new DomainError("UNAUTHENTICATED", INVALID);
-  }
-  await db.delete(FailedSignInEntity, { login });
+  const usable = user && !user.blocked && user.userType === "human" && user.passwordHash;
+  const matches = await verifyPassword(usable ? user.passwordHash : await dummyPasswordHash(), input.password);
+  if (!usable || !matches) throw new DomainError("UNAUTHENTICATED", INVALID);
+  await clearSignInAttempts(db, key);
   const sessionToken = randomToken();
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
   await db.insert(SessionEntity, {

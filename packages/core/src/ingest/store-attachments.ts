@@ -47,9 +47,9 @@ const writeOnce = async (file: string, content: Buffer) => {
   } catch {
     // not there yet
   }
-  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 }); // private, whatever the umask (issue 9.5)
   const tmp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-  await fs.writeFile(tmp, content);
+  await fs.writeFile(tmp, content, { mode: 0o600 });
   await fs.rename(tmp, file);
 };
 

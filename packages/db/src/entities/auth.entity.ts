@@ -50,7 +50,7 @@ export class PersonalAccessTokenEntity {
 @Index("idx_failed_sign_ins_ip_created", ["ip", "createdAt"])
 export class FailedSignInEntity {
   @PrimaryGeneratedColumn({ type: "int" }) id!: number;
-  /** Lower-cased login as typed. */
+  /** What the attempt counts against: `user:<id>`, or `unknown:<sha256 of the login>` (never the login as typed). */
   @Column({ type: "text" }) login!: string;
   @Column({ type: "text" }) ip!: string;
   @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;

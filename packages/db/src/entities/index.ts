@@ -13,6 +13,7 @@ import { ProjectEntity } from "./project.entity.ts";
 import { SentNotificationEntity } from "./sent-notification.entity.ts";
 import { ServiceDeskSettingEntity } from "./service-desk-setting.entity.ts";
 import { UserEntity } from "./user.entity.ts";
+import { ProcessHeartbeatEntity } from "./process-heartbeat.entity.ts";
 
 export * from "./constants.ts";
 export {
@@ -36,6 +37,7 @@ export {
   ServiceDeskSettingEntity,
   SessionEntity,
   UserEntity,
+  ProcessHeartbeatEntity,
 };
 export type { OutboundAttachment } from "./outbound-email.entity.ts";
 
@@ -60,4 +62,5 @@ export const ENTITIES = [
   PersonalAccessTokenEntity,
   FailedSignInEntity,
   ImapCursorEntity,
+  ProcessHeartbeatEntity,
 ];

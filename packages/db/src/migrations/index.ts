@@ -2,6 +2,8 @@ import { Initial1763700000000 } from "./1763700000000-initial.ts";
 import { AddIssuesCountIndex1763730000010 } from "./1763730000010-add-issues-count-index.ts";
 import { ReplyKeyDigests1765000100000 } from "./1765000100000-reply-key-digests.ts";
 import { RejectionRecipientIndex1765000100100 } from "./1765000100100-rejection-recipient-index.ts";
+import { ProcessHeartbeats1765000200000 } from "./1765000200000-process-heartbeats.ts";
+import { ForgetTypedLogins1765000200100 } from "./1765000200100-forget-typed-logins.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -9,4 +11,6 @@ export const MIGRATIONS = [
   AddIssuesCountIndex1763730000010,
   ReplyKeyDigests1765000100000,
   RejectionRecipientIndex1765000100100,
+  ProcessHeartbeats1765000200000,
+  ForgetTypedLogins1765000200100,
 ];
