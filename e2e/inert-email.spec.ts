@@ -100,5 +100,10 @@ test("an email whose HTML carries script, event handlers and remote images rende
   await page.getByRole("button", { name: "Show remote images" }).first().click();
   await expect.poll(() => remote.some((u) => u.includes("tracker.example/pixel.gif"))).toBe(true);
   expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: string }).__pwned ?? null)).toBeNull();
-  expect(errors.filter((e) => !e.includes("tracker.example") && !e.includes("ERR_FAILED"))).toEqual([]);
+  // The strict CSP (script-src 'self') reports the hostile inline handlers it blocks while the Markdown
+  // chunk sanitises them: defence in depth doing its job. Anything else is an error.
+  const blockedByCsp = (e: string) => /^Executing inline event handler violates .*script-src 'self'/.test(e);
+  expect(errors.filter((e) => !e.includes("tracker.example") && !e.includes("ERR_FAILED") && !blockedByCsp(e))).toEqual(
+    [],
+  );
 });
