@@ -24,12 +24,23 @@ export type SmtpCaptureOptions = {
   replyDelayMs?: number;
   /** Decide the reply after DATA, with the message already read. */
   onMessage?: (raw: Buffer, envelope: { from: string; to: string[] }) => Refusal;
+  /**
+   * Hold each message, read but not accepted, until this resolves. Like a server that commits a message
+   * only as it answers 250: a message whose client is gone by then is discarded, never delivered.
+   */
+  hold?: () => Promise<void>;
 };
 
 export type SmtpCapture = {
   port: number;
   url: string;
   messages: CapturedMail[];
+  /** Messages read and waiting on `hold`, not accepted yet. */
+  held: () => number;
+  /** Messages discarded because their client left before the 250. */
+  discarded: () => number;
+  /** Client connections open right now. */
+  connections: () => number;
   /** Messages to one recipient, in arrival order. */
   to: (address: string) => CapturedMail[];
   stop: () => Promise<void>;
@@ -55,6 +66,9 @@ const refuse = (r: NonNullable<Refusal>) => Object.assign(new Error(r.message), 
 export const startSmtpCapture = async (options: SmtpCaptureOptions = {}): Promise<SmtpCapture> => {
   const messages: CapturedMail[] = [];
   const pending = new Set<Promise<void>>();
+  const closed = new Set<string>();
+  let held = 0;
+  let discarded = 0;
   const envelopeOf = (session: SMTPServerSession) => ({
     from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
     to: session.envelope.rcptTo.map((r) => r.address),
@@ -66,6 +80,9 @@ export const startSmtpCapture = async (options: SmtpCaptureOptions = {}): Promis
     size: 50 * 1024 * 1024,
     // stop() ends idle client connections (a pooled transport keeps them open) almost at once.
     closeTimeout: 200,
+    onClose(session) {
+      closed.add(session.id);
+    },
     onRcptTo(address, _session, callback) {
       const r = options.onRcpt?.(address.address) ?? null;
       callback(r ? refuse(r) : undefined);
@@ -79,8 +96,15 @@ export const startSmtpCapture = async (options: SmtpCaptureOptions = {}): Promis
         const r = options.onMessage?.(raw, envelope) ?? null;
         if (r) return callback(refuse(r));
         // Parse before answering 250, so a test that saw the 250 sees the message.
-        const p = new Promise((resolve) => setTimeout(resolve, options.replyDelayMs ?? 0))
-          .then(() => simpleParser(raw))
+        held++;
+        const p = (options.hold?.() ?? Promise.resolve())
+          .finally(() => held--)
+          .then(() => new Promise((resolve) => setTimeout(resolve, options.replyDelayMs ?? 0)))
+          .then(() => {
+            if (!closed.has(session.id)) return simpleParser(raw);
+            discarded++;
+            throw new Error("the client left before the reply");
+          })
           .then((parsed) => {
             messages.push({ envelope, raw, parsed, headers: rawHeaders(raw) });
             callback(null, "2.0.0 Ok: queued");
@@ -101,6 +125,9 @@ export const startSmtpCapture = async (options: SmtpCaptureOptions = {}): Promis
     port,
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    held: () => held,
+    discarded: () => discarded,
+    connections: () => server.connections.size,
     to: (address) => messages.filter((m) => m.envelope.to.some((t) => t.toLowerCase() === address.toLowerCase())),
     stop: async () => {
       await Promise.allSettled([...pending]);

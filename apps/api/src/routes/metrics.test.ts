@@ -20,11 +20,13 @@ describe("metrics", () => {
       outboundByStatus: {},
       outboundBacklog: 0,
       outboundOldestQueuedSeconds: 0,
+      outboundInterruptedSends: 2,
       mailboxes: [{ mailbox: 'incoming:a"b@127.0.0.1:143/INBOX', lastSyncAgeSeconds: 4.5, failing: true }],
     });
     expect(text).toContain('tidings_inbound_emails{status="issue"} 3');
     expect(text).toContain('tidings_inbound_emails{status="failed"} 0');
     expect(text).toContain('tidings_inbound_latency_seconds{quantile="0.95"} 0');
+    expect(text).toContain("tidings_outbound_interrupted_sends 2");
     const id = mailboxLabels('incoming:a"b@127.0.0.1:143/INBOX').mailbox_id;
     expect(text).toContain(`tidings_mailbox_last_sync_age_seconds{mailbox="incoming",mailbox_id="${id}"} 4.5`);
     expect(text).toContain(`tidings_mailbox_failing{mailbox="incoming",mailbox_id="${id}"} 1`);

@@ -56,6 +56,11 @@ export const renderMetrics = (m: Awaited<ReturnType<typeof readMailMetrics>>): s
     [{}, m.outboundOldestQueuedSeconds],
   ]);
   gauge(
+    "tidings_outbound_interrupted_sends",
+    "Sends taken over after they had begun (a worker died mid-send) and made again: each may have arrived twice.",
+    [[{}, m.outboundInterruptedSends]],
+  );
+  gauge(
     "tidings_mailbox_last_sync_age_seconds",
     "Seconds since each IMAP mailbox was last read successfully (mailbox lag).",
     m.mailboxes.map((b): [Record<string, string>, number] => [mailboxLabels(b.mailbox), b.lastSyncAgeSeconds ?? -1]),

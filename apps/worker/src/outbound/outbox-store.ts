@@ -1,8 +1,9 @@
-// The outbox rows' state machine in SQL: queued → sending (leased) → sent | queued (retry) | failed.
+// The outbox rows' state machine in SQL: queued → sending (claimed) → sent | queued (retry) | failed.
 // Every transition after the claim is conditioned on the claim's attempt number, so a runner whose
-// lease was taken over can no longer change the row.
+// claim was taken over can no longer change the row.
 import { EVENTS_CHANNEL } from "@tidings/core";
 import type { DataSource, OutboundAttachment } from "@tidings/db";
+import { LIVE_OWNERS_SQL, type SessionQuery } from "./claim-session.ts";
 
 export type ClaimedEmail = {
   id: number;
@@ -67,22 +68,31 @@ const toClaimed = (r: Row): ClaimedEmail => ({
 });
 
 /**
- * Claims up to `limit` due emails: queued ones whose time has come, and sending ones whose lease has
- * expired (their runner died). Concurrent runners skip each other's rows (FOR UPDATE SKIP LOCKED).
+ * Claims up to `limit` due emails for the session `owner`: queued ones whose time has come, and sending
+ * ones whose runner is gone — its session lock is no longer held (it died: taken at once) or its lease
+ * expired (alive but wedged). Concurrent runners skip each other's rows (FOR UPDATE SKIP LOCKED). A claim
+ * taken over after its send had begun counts in `interrupted_sends`. Runs on the owner's session.
  */
-export const claimDueEmails = async (ds: DataSource, limit: number, leaseMs: number): Promise<ClaimedEmail[]> => {
-  const result: Row[] | [Row[], number] = await ds.query(
+export const claimDueEmails = async (
+  q: SessionQuery,
+  owner: number,
+  limit: number,
+  leaseMs: number,
+): Promise<ClaimedEmail[]> => {
+  const rows = await q<Row>(
     `WITH due AS (
        SELECT id FROM outbound_emails
         WHERE (status = 'queued' AND next_attempt_at <= now())
-           OR (status = 'sending' AND locked_until < now())
+           OR (status = 'sending' AND (locked_until < now() OR claimed_by NOT IN (${LIVE_OWNERS_SQL})))
         ORDER BY next_attempt_at, id
         LIMIT $1
         FOR UPDATE SKIP LOCKED
      )
      UPDATE outbound_emails o
         SET status = 'sending', locked_until = now() + $2 * interval '1 millisecond',
-            attempts = o.attempts + 1, updated_at = now()
+            attempts = o.attempts + 1, claimed_by = $3, send_started_at = NULL,
+            interrupted_sends = o.interrupted_sends + (o.status = 'sending' AND o.send_started_at IS NOT NULL)::int,
+            updated_at = now()
        FROM due WHERE o.id = due.id
      RETURNING o.id, o.kind, o.project_id, o.issue_id, o.to_address, o.from_name, o.subject, o.message_id,
                o.in_reply_to, o."references", o.headers, o.text_body, o.html_body, o.attachments, o.attempts,
@@ -90,28 +100,47 @@ export const claimDueEmails = async (ds: DataSource, limit: number, leaseMs: num
                (SELECT p.unsubscribed_at IS NOT NULL
                   FROM sent_notifications s JOIN issue_email_participants p ON p.id = s.participant_id
                  WHERE s.reply_key_digest = encode(sha256(convert_to(o.reply_key, 'UTF8')), 'hex')) AS unsubscribed`,
-    [limit, leaseMs],
+    [limit, leaseMs, owner],
   );
-  // TypeORM returns [rows, count] for an UPDATE … RETURNING.
-  const rows = (Array.isArray(result[0]) ? result[0] : result) as Row[];
   return rows.map(toClaimed).sort((a, b) => a.id - b.id);
 };
 
-/** Extends the lease of the emails this runner is still sending (a slow server, a large attachment). */
-export const extendLeases = async (ds: DataSource, claims: { id: number; attempts: number }[], leaseMs: number) => {
-  if (claims.length === 0) return;
-  await ds.query(
-    `UPDATE outbound_emails o SET locked_until = now() + $3 * interval '1 millisecond'
+type Claim = { id: number; attempts: number };
+
+/**
+ * Keeps the claims this runner still holds under `owner` and extends their lease (a slow server, a large
+ * attachment); after a new session, this takes back the claims nobody else has taken meanwhile. Returns
+ * the ids still held. Runs on the owner's session.
+ */
+export const holdClaims = async (q: SessionQuery, owner: number, claims: Claim[], leaseMs: number) => {
+  if (claims.length === 0) return new Set<number>();
+  const rows = await q<{ id: number }>(
+    `UPDATE outbound_emails o SET locked_until = now() + $3 * interval '1 millisecond', claimed_by = $4
        FROM unnest($1::int[], $2::int[]) AS c(id, attempts)
-      WHERE o.id = c.id AND o.attempts = c.attempts AND o.status = 'sending'`,
-    [claims.map((c) => c.id), claims.map((c) => c.attempts), leaseMs],
+      WHERE o.id = c.id AND o.attempts = c.attempts AND o.status = 'sending'
+     RETURNING o.id`,
+    [claims.map((c) => c.id), claims.map((c) => c.attempts), leaseMs, owner],
   );
+  return new Set(rows.map((r) => r.id));
 };
+
+/**
+ * Marks the start of the SMTP conversation, only while the claim is still this session's. False: the
+ * claim was taken over (this runner lost its session), so the email must not be sent from here.
+ */
+export const markSendStarted = async (q: SessionQuery, owner: number, claim: Claim) =>
+  (
+    await q(
+      `UPDATE outbound_emails SET send_started_at = now()
+        WHERE id = $1 AND attempts = $2 AND status = 'sending' AND claimed_by = $3 RETURNING id`,
+      [claim.id, claim.attempts, owner],
+    )
+  ).length > 0;
 
 // Each transition also tells the issue's viewers (issue_updated), so the email log updates live.
 const transition = (set: string) =>
   `WITH u AS (
-     UPDATE outbound_emails SET ${set}, locked_until = NULL, updated_at = now()
+     UPDATE outbound_emails SET ${set}, locked_until = NULL, claimed_by = NULL, updated_at = now()
       WHERE id = $1 AND attempts = $2 AND status = 'sending'
       RETURNING project_id, issue_id
    ), notified AS (
@@ -151,7 +180,8 @@ export const markFailed = async (ds: DataSource, claim: { id: number; attempts: 
 export const releaseClaims = async (ds: DataSource, claims: { id: number; attempts: number }[]) => {
   if (claims.length === 0) return;
   await ds.query(
-    `UPDATE outbound_emails o SET status = 'queued', attempts = o.attempts - 1, locked_until = NULL, updated_at = now()
+    `UPDATE outbound_emails o
+        SET status = 'queued', attempts = o.attempts - 1, locked_until = NULL, claimed_by = NULL, updated_at = now()
        FROM unnest($1::int[], $2::int[]) AS c(id, attempts)
       WHERE o.id = c.id AND o.attempts = c.attempts AND o.status = 'sending'`,
     [claims.map((c) => c.id), claims.map((c) => c.attempts)],

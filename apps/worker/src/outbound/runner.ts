@@ -1,15 +1,20 @@
 // The outbox runner (D5): claims due emails, sends them, records the outcome.
 //
-// Delivery guarantee. An email is claimed with a lease (status `sending`, `locked_until`) and its
-// attempt number as the lease token; it is marked `sent` right after the server's final 250 reply.
+// Delivery guarantee. An email is claimed for the runner's live session (claim-session.ts: status
+// `sending`, `claimed_by` = the session's lock key, a backstop lease `locked_until`) with its attempt
+// number as the claim's token; it is marked `sent` right after the server's final 250 reply.
+// - A crash: the session's lock dies with the process, and the next claim by any runner takes every
+//   email the dead one held — at once, not after the lease.
 // - A crash before the server's final reply: the server has not accepted the message (an SMTP
-//   transaction counts only once DATA is acknowledged), the lease expires and another attempt sends it.
+//   transaction counts only once DATA is acknowledged); the email is sent once, by the next runner.
 // - A crash after the 250 and before the `sent` row is committed (one UPDATE, about a millisecond),
-//   or a lost 250 reply (the connection drops after the server accepted): the lease expires and the
-//   email is sent again, with the same Message-ID and Date. This is the remaining at-least-once window;
-//   receiving systems that de-duplicate by Message-ID (Gmail, Exchange Online) show it once.
-// - A runner that is alive but slow keeps its lease by extending it; a runner that lost its lease can
-//   no longer change the row (every transition is conditioned on the attempt number).
+//   or a lost 250 reply (the connection drops after the server accepted): the email is sent again,
+//   with the same Message-ID and Date. This is the remaining at-least-once window; receiving systems
+//   that de-duplicate by Message-ID (Gmail, Exchange Online) show it once. Every claim taken over after
+//   its send had begun counts in `interrupted_sends` (tidings_outbound_interrupted_sends).
+// - A send begins only while the claim is still this session's (markSendStarted, on the session's
+//   connection). A runner that is alive but slow keeps its lease by extending it; a runner that lost its
+//   claim can no longer change the row (every transition is conditioned on the attempt number).
 // - Without SMTP_URL the .eml file of an email is (re)written under one name: exactly once.
 import fs from "node:fs/promises";
 import { redactUrl } from "@tidings/config";
@@ -18,15 +23,8 @@ import { startListener } from "@tidings/db";
 import { crashProcess, type WorkerContext } from "../context.ts";
 import { attachmentPath, mailOptionsFor } from "./compose.ts";
 import { DEFAULT_SMTP_TIMEOUTS, type Delivery, emlDelivery, type SmtpTimeouts, smtpDelivery } from "./delivery.ts";
-import {
-  type ClaimedEmail,
-  claimDueEmails,
-  extendLeases,
-  markFailed,
-  markRetry,
-  markSent,
-  releaseClaims,
-} from "./outbox-store.ts";
+import { startClaims } from "./claims.ts";
+import { type ClaimedEmail, markFailed, markRetry, markSent } from "./outbox-store.ts";
 import {
   classifySendError,
   DEFAULT_RETRY_POLICY,
@@ -42,8 +40,15 @@ export type OutboundOptions = {
   claimBatch: number;
   /** Fallback poll for due emails when no notification arrives. */
   pollIntervalMs: number;
-  /** How long a claimed email is reserved for this runner; extended while the send lasts. */
+  /**
+   * Backstop for a runner that is alive but stuck (its session lives on): how long a claim is reserved
+   * without being renewed. A dead runner's claims are free at once (its session lock is gone).
+   */
   leaseMs: number;
+  /** The runner's session stays unreachable this long: the loop cannot go on, the worker ends. */
+  sessionGiveUpMs: number;
+  /** Test seam (crash drills): called after the server's 250, before `sent` is recorded. */
+  hooks?: { afterSend?: (outboxId: number) => void | Promise<void> };
   retry: RetryPolicy;
   smtpTimeouts: SmtpTimeouts;
   random: () => number;
@@ -54,6 +59,7 @@ export const DEFAULT_OUTBOUND_OPTIONS: OutboundOptions = {
   claimBatch: 16,
   pollIntervalMs: 5_000,
   leaseMs: 5 * 60_000,
+  sessionGiveUpMs: 5 * 60_000,
   retry: DEFAULT_RETRY_POLICY,
   smtpTimeouts: DEFAULT_SMTP_TIMEOUTS,
   random: Math.random,
@@ -81,6 +87,12 @@ export const startOutboundRunner = async (
     ? smtpDelivery(config.SMTP_URL, opts.concurrency, opts.smtpTimeouts)
     : emlDelivery(config.DATA_DIR);
   const compose = { emailFrom: config.EMAIL_FROM, dataDir: config.DATA_DIR };
+  // Claimed but not sending yet: claiming a batch per query keeps the database work per email low.
+  const claims = startClaims(ds, log, {
+    leaseMs: opts.leaseMs,
+    giveUpMs: opts.sessionGiveUpMs,
+    onSessionLost: () => wake(),
+  });
 
   let stopping = false;
   const inFlight = new Map<number, { id: number; attempts: number; done: Promise<void> }>();
@@ -103,6 +115,19 @@ export const startOutboundRunner = async (
       };
       const timer = setTimeout(done, ms);
       wakeWaiter = done;
+    });
+  /** Waits `ms` unless the runner stops (a wake-up does not cut it short). */
+  let cancelPause: (() => void) | null = null;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (stopping) return resolve();
+      const done = () => {
+        clearTimeout(t);
+        cancelPause = null;
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      cancelPause = done;
     });
   const wakeAfter = (ms: number) => {
     const t = setTimeout(() => {
@@ -152,6 +177,7 @@ export const startOutboundRunner = async (
       log.error({ ...fields, err }, "outbound.unbuildable");
       return;
     }
+    if (!(await claims.beginSend(email))) return;
     let response: string;
     try {
       ({ response } = await delivery.send(message, { id: email.id, messageId: email.messageId }));
@@ -175,16 +201,15 @@ export const startOutboundRunner = async (
       return;
     }
     slot.release();
+    await opts.hooks?.afterSend?.(email.id);
     const recorded = await record("sent", () => markSent(ds, claim));
     if (recorded) log.info({ ...fields, response: response.slice(0, 200) }, "outbound.sent");
     else log.warn(fields, "outbound.sent_after_lease_lost");
   };
 
-  // Claimed but not sending yet: claiming a batch per query keeps the database work per email low.
-  const buffer: ClaimedEmail[] = [];
   const dispatch = () => {
-    while (sending < opts.concurrency && buffer.length > 0) {
-      const email = buffer.shift()!;
+    while (sending < opts.concurrency && claims.waiting() > 0) {
+      const email = claims.next()!;
       sending++;
       let released = false;
       const slot = {
@@ -208,15 +233,18 @@ export const startOutboundRunner = async (
   const loop = async () => {
     while (!stopping) {
       wakeRequested = false;
+      const state = await claims.ensureSession([...inFlight.values()]);
+      if (!state.ok) {
+        await pause(state.retryInMs);
+        continue;
+      }
       dispatch();
       // Prefetch while sends are in flight, so a free slot never waits for a claim.
-      if (buffer.length < opts.concurrency) {
-        const want = Math.max(opts.claimBatch, opts.concurrency) - buffer.length;
+      if (claims.waiting() < opts.concurrency) {
+        const want = Math.max(opts.claimBatch, opts.concurrency) - claims.waiting();
         try {
-          const claimed = await claimDueEmails(ds, want, opts.leaseMs);
-          buffer.push(...claimed);
           // A full batch: more may be due.
-          if (claimed.length === want) wakeRequested = true;
+          if ((await claims.claimMore(want)) === want) wakeRequested = true;
         } catch (err) {
           log.error({ err }, "outbound.claim_failed");
           await waitForWake(opts.pollIntervalMs);
@@ -244,11 +272,7 @@ export const startOutboundRunner = async (
     : null;
 
   const heartbeat = setInterval(
-    () => {
-      extendLeases(ds, [...inFlight.values(), ...buffer], opts.leaseMs).catch((err) =>
-        log.warn({ err }, "outbound.lease_failed"),
-      );
-    },
+    () => void claims.hold([...inFlight.values()]).catch((err) => log.warn({ err }, "outbound.lease_failed")),
     Math.max(100, Math.floor(opts.leaseMs / 3)),
   );
 
@@ -274,13 +298,15 @@ export const startOutboundRunner = async (
       if (stopping) return;
       stopping = true;
       wake();
+      cancelPause?.();
       await running;
-      await record("release", async () => {
-        await releaseClaims(ds, buffer.splice(0));
-        return true;
-      }).catch((err) => log.warn({ err }, "outbound.release_failed"));
+      await claims
+        .releaseWaiting((write) => record("release", write))
+        .catch((err) => log.warn({ err }, "outbound.release_failed"));
       await Promise.allSettled([...inFlight.values()].map((f) => f.done));
       clearInterval(heartbeat);
+      // Last: the claims of the sends in flight stayed this runner's until they were recorded.
+      await claims.close();
       for (const t of timers) clearTimeout(t);
       await listener?.close();
       await delivery.close();

@@ -10,12 +10,14 @@ export type MailMetrics = {
   outboundByStatus: Record<string, number>;
   outboundBacklog: number;
   outboundOldestQueuedSeconds: number;
+  /** Sends taken over after they had begun (a worker died mid-send): each may have arrived twice. */
+  outboundInterruptedSends: number;
   mailboxes: { mailbox: string; lastSyncAgeSeconds: number | null; failing: boolean }[];
 };
 
 /** G2: what an operator watches to know mail is flowing (read on each scrape; a few indexed queries). */
 export const readMailMetrics = async (db: EntityManager): Promise<MailMetrics> => {
-  const [inbound, inboundWait, latency, outbound, outboundWait, cursors] = await Promise.all([
+  const [inbound, inboundWait, latency, outbound, outboundWait, cursors, interrupted] = await Promise.all([
     db.query(`SELECT status, count(*)::int AS n FROM inbound_emails GROUP BY status`),
     db.query(
       `SELECT count(*)::int AS n, coalesce(extract(epoch FROM now() - min(received_at)), 0)::float AS age
@@ -36,6 +38,7 @@ export const readMailMetrics = async (db: EntityManager): Promise<MailMetrics> =
       `SELECT mailbox_key, extract(epoch FROM now() - last_sync_at)::float AS age, last_error IS NOT NULL AS failing
          FROM imap_cursors ORDER BY mailbox_key`,
     ),
+    db.query(`SELECT coalesce(sum(interrupted_sends), 0)::int AS n FROM outbound_emails WHERE interrupted_sends > 0`),
   ]);
   const byStatus = (rows: { status: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r.status, r.n]));
   return {
@@ -46,6 +49,7 @@ export const readMailMetrics = async (db: EntityManager): Promise<MailMetrics> =
     outboundByStatus: byStatus(outbound),
     outboundBacklog: outboundWait[0].n,
     outboundOldestQueuedSeconds: outboundWait[0].age,
+    outboundInterruptedSends: interrupted[0].n,
     mailboxes: cursors.map((c: { mailbox_key: string; age: number | null; failing: boolean }) => ({
       mailbox: c.mailbox_key,
       lastSyncAgeSeconds: c.age,

@@ -11,6 +11,7 @@ export type OutboundAttachment = { filename: string; contentType: string; storag
 @Index("idx_outbound_emails_issue", ["issueId", "createdAt"])
 /** (lower(to_address), created_at) WHERE kind = 'rejection': the per-recipient rejection limit (migration). */
 @Index("idx_outbound_emails_rejection_recipient", { synchronize: false })
+@Index("idx_outbound_emails_interrupted", ["interruptedSends"], { where: `"interrupted_sends" > 0` })
 export class OutboundEmailEntity {
   @PrimaryGeneratedColumn({ type: "int" }) id!: number;
   @Column({ type: "text" }) kind!: OutboundKind;
@@ -38,6 +39,12 @@ export class OutboundEmailEntity {
   /** A sending lease: while in the future, another worker must not send this email. */
   @Column({ type: "timestamptz", nullable: true }) lockedUntil!: Date | null;
   @Column({ type: "text", nullable: true }) lastError!: string | null;
+  /** The runner session holding the claim (its advisory-lock key): the claim ends with that session. */
+  @Column({ type: "int", nullable: true }) claimedBy!: number | null;
+  /** When this attempt's SMTP conversation began (null while the claim waits in the runner's queue). */
+  @Column({ type: "timestamptz", nullable: true }) sendStartedAt!: Date | null;
+  /** Attempts taken over after their send had begun: each may have reached the recipient twice. */
+  @Column({ type: "int", default: 0 }) interruptedSends!: number;
   @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
   @Column({ type: "timestamptz", nullable: true }) sentAt!: Date | null;
   @UpdateDateColumn({ type: "timestamptz" }) updatedAt!: Date;

@@ -4,6 +4,7 @@ import { ReplyKeyDigests1765000100000 } from "./1765000100000-reply-key-digests.
 import { RejectionRecipientIndex1765000100100 } from "./1765000100100-rejection-recipient-index.ts";
 import { ProcessHeartbeats1765000200000 } from "./1765000200000-process-heartbeats.ts";
 import { ForgetTypedLogins1765000200100 } from "./1765000200100-forget-typed-logins.ts";
+import { OutboxClaimSessions1765000500000 } from "./1765000500000-outbox-claim-sessions.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   RejectionRecipientIndex1765000100100,
   ProcessHeartbeats1765000200000,
   ForgetTypedLogins1765000200100,
+  OutboxClaimSessions1765000500000,
 ];
