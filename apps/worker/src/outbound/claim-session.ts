@@ -76,6 +76,11 @@ export const startClaimSession = (ds: DataSource, log: Logger, onLost: () => voi
           await r.query("SELECT pg_try_advisory_lock($1, $2) AS ok", [OUTBOX_LOCK_CLASS, candidate]),
         );
         if (row?.ok) {
+          // Claims, renewals and send marks need not wait for the WAL flush: lost in a PostgreSQL crash, a
+          // claim is simply free again, and `sent` (written durably from the pool) flushes every earlier
+          // record with it. The marks of concurrent sends share this one connection: without this, each
+          // would wait for its own flush in turn.
+          await r.query("SET synchronous_commit = off");
           runner = r;
           key = candidate;
           log.info({ owner: key }, "outbound.session_opened");
