@@ -53,8 +53,8 @@ export const startClaimSession = (ds: DataSource, log: Logger, onLost: () => voi
     key = null;
     if (!r) return;
     log.warn({ err: reason, owner: old }, "outbound.session_lost");
-    // Never hand a connection that may still hold the lock back to the pool.
-    await r.query("SELECT pg_advisory_unlock_all()").catch(() => undefined);
+    // Never hand a connection that may still hold the lock (or async commit) back to the pool.
+    await r.query("DISCARD ALL").catch(() => undefined);
     await r.release().catch(() => undefined);
     onLost();
   };
@@ -122,7 +122,7 @@ export const startClaimSession = (ds: DataSource, log: Logger, onLost: () => voi
       runner = null;
       key = null;
       if (!r) return;
-      await r.query("SELECT pg_advisory_unlock_all()").catch(() => undefined);
+      await r.query("DISCARD ALL").catch(() => undefined); // the lock and synchronous_commit
       await r.release().catch(() => undefined);
     },
   };
