@@ -58,7 +58,19 @@ const route = async (ctx: Ctx): Promise<InboundOutcome> => {
   try {
     ctx.parsed = await parseEmail(row.raw);
   } catch (err) {
-    return outcome("failed", { reason: `The message could not be parsed: ${(err as Error).message}`.slice(0, 500) });
+    const message = (err as Error).message ?? String(err);
+    // Issue 15.7: a parser limit (e.g. more than mailparser's number of MIME parts, or nesting) is a
+    // property of the message, not a failure to retry: the quarantine says so.
+    if (PARSER_LIMIT.test(message)) {
+      return outcome("ignored", {
+        reason:
+          `Not processed: the message exceeds the parser's limit (${message}); it has too many MIME parts or nests them too deeply. The raw message is kept here.`.slice(
+            0,
+            500,
+          ),
+      });
+    }
+    return outcome("failed", { reason: `The message could not be parsed: ${message}`.slice(0, 500) });
   }
   ctx.requester = requesterOf(ctx.parsed);
   const contentType = headerValue(headers, "content-type")?.toLowerCase() ?? "text/plain";
@@ -102,6 +114,9 @@ const route = async (ctx: Ctx): Promise<InboundOutcome> => {
 };
 
 export type ProcessResult = InboundOutcome & { id: number };
+
+/** mailparser's limit errors ("Max allowed child nodes exceeded", depth and header limits). */
+const PARSER_LIMIT = /max(imum)? allowed|exceed|too (many|deep)/i;
 
 /** Advisory-lock namespace of "one Message-ID being applied" (issue 15.3). */
 const MESSAGE_ID_LOCK = 150_003;
