@@ -57,14 +57,18 @@ const mutations: [string, (p: Parts, i: number) => void][] = [
   ["nul-subject", (p) => p.headers.push(`X-Fuzz-Subject-Nul: 1`)],
   [
     "unclosed-tags",
-    (p) =>
-      (p.body = `<html>${"<b><i><a>".repeat(1_000 + int(20_000))}x`) && p.headers.unshift("Content-Type: text/html"),
+    (p) => {
+      p.body = `<html>${"<b><i><a>".repeat(1_000 + int(20_000))}x`;
+      p.headers.unshift("Content-Type: text/html");
+    },
   ],
   ["wrote-gt", (p) => (p.body += `\n\nOn Tue, Bob wrote:${">".repeat(1_000 + int(60_000))}\n`)],
   [
     "nested-tables",
-    (p) =>
-      (p.body = `${"<table><tr><td>".repeat(10 + int(1_000))}deep`) && p.headers.unshift("Content-Type: text/html"),
+    (p) => {
+      p.body = `${"<table><tr><td>".repeat(10 + int(1_000))}deep`;
+      p.headers.unshift("Content-Type: text/html");
+    },
   ],
   [
     "flip-bytes",

@@ -4,6 +4,7 @@
 import type { AddressObject, ParsedMail } from "mailparser";
 
 // NUL, and UTF-16 halves without their partner (a lone surrogate is not a code point).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this removes.
 const INVALID = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** The string without NUL (removed) and lone surrogates (U+FFFD). */
