@@ -142,6 +142,11 @@ describe("ingestion that no email can stall, drop or double", () => {
       { subject: "Nul in from", from: "Cust\0omer <nul-from@example.org>" },
       { subject: "Nul in message id", messageId: "nul\0id@example.org" },
       { subject: "Nul in body", body: "before\0after" },
+      {
+        subject: "Nul in a part header",
+        contentType: "multipart/mixed; boundary=zz",
+        body: "--zz\r\nContent-Type:\0text/plain\r\n\r\nLog attached.\r\n--zz--",
+      },
     ];
     for (const m of cases) {
       const raw = message(slugAddress, m);

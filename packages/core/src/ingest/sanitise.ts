@@ -52,6 +52,7 @@ export const sanitiseParsed = (parsed: ParsedMail): ParsedMail => {
   }
   for (const a of parsed.attachments) {
     a.filename = sanitiseNullable(a.filename);
+    a.contentType = sanitiseText(a.contentType ?? "");
     a.contentId = sanitiseNullable(a.contentId);
   }
   return parsed;
