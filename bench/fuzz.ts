@@ -240,14 +240,17 @@ const main = async () => {
     await normal;
     clearInterval(rssTimer);
 
-    // Lost: an accepted message whose ledger row does not hold its bytes (it was taken for another one).
+    // Lost: an accepted message whose ledger row is missing, or that was answered with the row of another,
+    // different message (what a reused Message-ID did). Identical resends are one entry of `accepted`.
     const rows: { id: number; sha256: string; status: string; reason: string | null }[] = await ds.query(
       `SELECT id, sha256, status, reason FROM inbound_emails WHERE coalesce(subject, '') NOT LIKE 'Normal %'`,
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const shas = new Set(rows.map((r) => r.sha256));
+    const perId = new Map<number, number>();
+    for (const a of accepted.values()) perId.set(a.id, (perId.get(a.id) ?? 0) + 1);
     let lost = 0;
-    for (const [sha, a] of accepted) if (!byId.has(a.id) || !shas.has(sha)) lost++;
+    for (const [id, n] of perId) lost += byId.has(id) ? n - 1 : n;
+    const shas = new Set(rows.map((r) => r.sha256));
     const status = (s: string) => rows.filter((r) => r.status === s).length;
     const [{ issues }] = await ds.query(
       `SELECT count(*)::int AS issues FROM issues WHERE coalesce(title, '') NOT LIKE 'Normal %'`,
