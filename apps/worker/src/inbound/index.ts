@@ -12,12 +12,17 @@ export type InboundOptions = {
   imapPollMs?: number;
   leaseRetryMs?: number;
   sweepIntervalMs?: number;
+  /** Per-message processing time budget (issue 15.1); tests shorten it. */
+  processBudgetMs?: number;
 };
 
 /** Starts the inbound transports; every accepted message is stored, then applied by the processor. */
 export const startInbound = async (ctx: WorkerContext, opts: InboundOptions = {}): Promise<Inbound> => {
   const settings = ingestSettingsFromConfig(ctx.config);
-  const processor = startProcessor(ctx, settings, { sweepIntervalMs: opts.sweepIntervalMs });
+  const processor = startProcessor(ctx, settings, {
+    sweepIntervalMs: opts.sweepIntervalMs,
+    budgetMs: opts.processBudgetMs,
+  });
   const onStored = (id: number) => void processor.enqueue(id);
   const smtp =
     ctx.config.INBOUND_SMTP_PORT > 0

@@ -1,7 +1,11 @@
 // Applies stored messages: right after each store, and by a periodic sweep that finds rows left
 // `received` by a crash or a failed attempt (with a growing delay per attempt). Never throws.
-import { type IngestSettings, MAX_ATTEMPTS, processInboundEmail } from "@tidings/core";
+import { type IngestSettings, MAX_ATTEMPTS } from "@tidings/core";
 import type { WorkerContext } from "../context.ts";
+import { startThreadPool } from "./thread-pool.ts";
+
+/** Issue 15.1: the default time one message may take to parse and apply before it is quarantined. */
+export const PROCESS_BUDGET_MS = 60_000;
 
 export type Processor = {
   /** Queue one stored message for processing; resolves when it has been tried. */
@@ -14,10 +18,15 @@ export type Processor = {
 export const startProcessor = (
   ctx: WorkerContext,
   settings: IngestSettings,
-  opts: { concurrency?: number; sweepIntervalMs?: number } = {},
+  opts: { concurrency?: number; sweepIntervalMs?: number; budgetMs?: number } = {},
 ): Processor => {
   const log = ctx.log.child({ module: "inbound-processor" });
-  const concurrency = opts.concurrency ?? 4;
+  const concurrency = opts.concurrency ?? 2;
+  // Parsing and applying run in threads (issue 15.1): the listener's loop never waits behind them.
+  const pool = startThreadPool(ctx.dataSource, settings, {
+    size: concurrency,
+    budgetMs: opts.budgetMs ?? PROCESS_BUDGET_MS,
+  });
   const queue: { id: number; done: () => void }[] = [];
   const queued = new Set<number>();
   let running = 0;
@@ -40,7 +49,7 @@ export const startProcessor = (
 
   const run = async (id: number) => {
     try {
-      const result = await processInboundEmail(ctx.dataSource, settings, id);
+      const result = await pool.process(id);
       if (result) {
         const level = result.status === "failed" ? "warn" : "info";
         log[level](
@@ -103,6 +112,7 @@ export const startProcessor = (
         j.done();
       });
       if (running > 0) await new Promise<void>((r) => idle.push(r));
+      await pool.stop();
     },
   };
 };

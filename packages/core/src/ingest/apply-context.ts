@@ -23,6 +23,7 @@ import {
 import { allServiceDeskAddresses } from "../service-desk/addresses.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
 import { type RawHeaders, readHeaders } from "./headers.ts";
+import { sanitiseParsed } from "./sanitise.ts";
 import { type IngestSettings } from "./ingest-settings.ts";
 import { reopenNote } from "./rejection-texts.ts";
 import { type MailTarget } from "./route.ts";
@@ -89,7 +90,7 @@ export const parseEmail = (raw: Buffer): Promise<ParsedMail> =>
     skipTextToHtml: true,
     skipImageLinks: true,
     maxHtmlLengthToParse: 5 * 1024 * 1024,
-  });
+  }).then(sanitiseParsed);
 
 export type Ctx = {
   db: EntityManager;

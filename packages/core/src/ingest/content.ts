@@ -50,26 +50,55 @@ const converter = () => {
   return t;
 };
 
+/** Beyond these the HTML parser (unclosed formatting tags) and the layout-table rule (nested tables) are
+ * worse than linear (issue 15.1): such HTML is converted to its plain text instead. */
+export const HTML_LIMITS = { maxTags: 5_000, maxTableDepth: 4 };
+
+/** One linear scan: the number of start tags and the deepest table nesting. */
+const htmlShape = (html: string): { tags: number; tableDepth: number } => {
+  let tags = 0;
+  let depth = 0;
+  let tableDepth = 0;
+  for (let i = html.indexOf("<"); i >= 0; i = html.indexOf("<", i + 1)) {
+    const c = html.charCodeAt(i + 1);
+    const isLetter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+    if (isLetter) tags++;
+    const head = html.slice(i + 1, i + 7).toLowerCase();
+    if (head.startsWith("table") && !/[a-z0-9-]/.test(head[5] ?? "")) tableDepth = Math.max(tableDepth, ++depth);
+    else if (head === "/table") depth = Math.max(0, depth - 1);
+  }
+  return { tags, tableDepth };
+};
+
+/** The text of HTML, tags removed; linear. */
+export const htmlToText = (html: string): string =>
+  html
+    .replace(/<[^>]*>/g, " ")
+    .replace(/[ \t]+/g, " ")
+    .trim();
+
 /** HTML → Markdown keeping headings, emphasis, links, images, lists and tables (GFM). */
 export const htmlToMarkdown = (html: string): string => {
+  const shape = htmlShape(html);
+  if (shape.tags > HTML_LIMITS.maxTags || shape.tableDepth > HTML_LIMITS.maxTableDepth) return htmlToText(html);
   try {
     return converter().turndown(html);
   } catch {
     // Pathological HTML must never stop a message: fall back to its text.
-    return html
-      .replace(/<[^>]*>/g, " ")
-      .replace(/[ \t]+/g, " ")
-      .trim();
+    return htmlToText(html);
   }
 };
 
-/** CRLF → LF, trailing spaces and tabs removed from each line, outer blank lines removed (item 20). */
+/** The line without trailing spaces and tabs; a scan from the end (no regex: `/[ \t]+$/gm` is quadratic). */
+const trimSpacesEnd = (line: string): string => {
+  let end = line.length;
+  while (end > 0 && (line.charCodeAt(end - 1) === 0x20 || line.charCodeAt(end - 1) === 0x09)) end--;
+  return end === line.length ? line : line.slice(0, end);
+};
+
+/** CRLF → LF, trailing spaces and tabs removed from each line, outer blank lines removed (item 20). Linear. */
 export const tidy = (text: string): string =>
-  text
-    .replace(/\r\n?/g, "\n")
-    .replace(/[ \t]+$/gm, "")
-    .replace(/^\s*\n/, "")
-    .trim();
+  text.replace(/\r\n?/g, "\n").split("\n").map(trimSpacesEnd).join("\n").trim();
 
 export type BodySource = { text?: string | null; html?: string | false | null };
 
@@ -120,11 +149,28 @@ export const onlyQuotes = (text: string): boolean => {
 
 export type TrimmedReply = { message: string; stripped: string };
 
+export const REPLY_LIMITS = { maxChars: 64 * 1024, maxLineChars: 2_000 };
+
+const hasLongLine = (text: string, max: number): boolean => {
+  let start = 0;
+  for (let nl = text.indexOf("\n"); ; nl = text.indexOf("\n", start)) {
+    const end = nl < 0 ? text.length : nl;
+    if (end - start > max) return true;
+    if (nl < 0) return false;
+    start = nl + 1;
+  }
+};
+
 /**
  * Splits a reply into what the person wrote and what their client quoted (item 21), with
  * email-reply-parser (quote blocks, "On … wrote:" headers, Outlook/iOS/Gmail headers, signatures).
  */
 export const trimReply = (text: string): TrimmedReply => {
+  // The reply parser's patterns are quadratic on long lines (an "On … wrote:" line with 100k `>`) and
+  // on long texts: beyond these bounds the whole text is the message (issue 15.1).
+  if (text.length > REPLY_LIMITS.maxChars || hasLongLine(text, REPLY_LIMITS.maxLineChars)) {
+    return { message: tidy(text), stripped: "" };
+  }
   const email = new EmailReplyParser().read(text);
   const kept: string[] = [];
   const dropped: string[] = [];

@@ -2,6 +2,8 @@
 // the auto-generated check (C4) need the header values exactly as sent (every Delivered-To, every
 // Received, the raw References), which the parsed mailparser object does not always keep.
 
+import { sanitiseText } from "./sanitise.ts";
+
 /** Lower-cased header name → every value in order, unfolded, still encoded. */
 export type RawHeaders = Map<string, string[]>;
 
@@ -28,7 +30,8 @@ export const readHeaders = (raw: Buffer): RawHeaders => {
   const flush = () => {
     if (!current) return;
     const list = headers.get(current.name) ?? [];
-    list.push(current.value.trim());
+    // Text derived from the raw bytes never carries NUL into a text column (issue 15.2).
+    list.push(sanitiseText(current.value.trim()));
     headers.set(current.name, list);
     current = null;
   };

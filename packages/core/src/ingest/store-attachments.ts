@@ -55,6 +55,14 @@ const writeOnce = async (file: string, content: Buffer) => {
 
 const escapeLinkText = (s: string) => s.replace(/[[\]\\]/g, "\\$&");
 
+/** Errors of the uploads directory (full, read-only, missing permission), not of the message (issue 15.7). */
+const STORAGE_ERRORS = new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "ENOTDIR", "EEXIST", "EIO", "EFBIG"]);
+
+export const isStorageError = (err: unknown): err is NodeJS.ErrnoException =>
+  STORAGE_ERRORS.has((err as NodeJS.ErrnoException)?.code ?? "");
+
+const mbOf = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
 /**
  * C5/item 22: stores each attachment under DATA_DIR/uploads (content-addressed by SHA-256), records a row
  * with a random secret, and returns the Markdown links to append (`![name](/uploads/<secret>/<file>)` for
@@ -68,6 +76,8 @@ export const storeAttachments = async (
     projectId: number;
     inboundEmailId: number;
     attachments: IncomingAttachment[];
+    /** Told about each attachment the uploads directory refused (e.g. to log and count it). */
+    onStorageError?: (err: NodeJS.ErrnoException) => void;
   },
 ): Promise<{ stored: StoredAttachment[]; skippedNotes: string[] }> => {
   const stored: StoredAttachment[] = [];
@@ -77,14 +87,24 @@ export const storeAttachments = async (
     if (SKIPPED_TYPES.has(contentType)) continue;
     const filename = safeFilename(a.filename, contentType);
     if (a.content.length > input.maxAttachmentBytes) {
-      const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
       skippedNotes.push(
-        `_The attachment “${escapeLinkText(filename)}” (${mb(a.content.length)}) was not stored: it is larger than the limit of ${mb(input.maxAttachmentBytes)}._`,
+        `_The attachment “${escapeLinkText(filename)}” (${mbOf(a.content.length)}) was not stored: it is larger than the limit of ${mbOf(input.maxAttachmentBytes)}._`,
       );
       continue;
     }
     const sha256 = createHash("sha256").update(a.content).digest("hex");
-    await writeOnce(uploadPath(input.dataDir, sha256), a.content);
+    try {
+      await writeOnce(uploadPath(input.dataDir, sha256), a.content);
+    } catch (err) {
+      // A full or unwritable uploads directory must not turn a valid email into a failure: the issue is
+      // made, this line says what is missing, and the original (with the attachment) stays in the ledger.
+      if (!isStorageError(err)) throw err;
+      input.onStorageError?.(err);
+      skippedNotes.push(
+        `_The attachment “${escapeLinkText(filename)}” (${mbOf(a.content.length)}) could not be stored (${err.code}: the server's upload storage is full or not writable); it is still in the original email, stored as inbound email #${input.inboundEmailId}._`,
+      );
+      continue;
+    }
     const secret = randomBytes(16).toString("hex");
     const row = await db.save(
       db.create(AttachmentEntity, {
