@@ -48,7 +48,11 @@ export type OutboundOptions = {
   /** The runner's session stays unreachable this long: the loop cannot go on, the worker ends. */
   sessionGiveUpMs: number;
   /** Test seam (crash drills): called after the server's 250, before `sent` is recorded. */
-  hooks?: { afterSend?: (outboxId: number) => void | Promise<void> };
+  hooks?: {
+    afterSend?: (outboxId: number) => void | Promise<void>;
+    /** Runs at the top of every loop turn (tests make the loop fail here). */
+    beforeClaim?: () => void;
+  };
   retry: RetryPolicy;
   smtpTimeouts: SmtpTimeouts;
   random: () => number;
@@ -233,6 +237,7 @@ export const startOutboundRunner = async (
   const loop = async () => {
     while (!stopping) {
       wakeRequested = false;
+      opts.hooks?.beforeClaim?.();
       const state = await claims.ensureSession([...inFlight.values()]);
       if (!state.ok) {
         await pause(state.retryInMs);
