@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { htmlToMarkdown, tidy, trimReply } from "./content.ts";
+import { parseEmail } from "./process-inbound-email.ts";
 import { contentDigestOf } from "./receive-email.ts";
 import { sanitiseText } from "./sanitise.ts";
 
@@ -8,6 +9,28 @@ describe("sanitiseText (issue 15.2)", () => {
     expect(sanitiseText("a\0b")).toBe("ab");
     expect(sanitiseText("x\uD800y\uDC00z")).toBe("x\uFFFDy\uFFFDz");
     expect(sanitiseText("😀")).toBe("😀");
+  });
+});
+
+describe("a parsed message's parts (issue 15.2, found by npm run fuzz)", () => {
+  it("gives a part with an empty Content-Type header a type instead of failing the message", async () => {
+    const raw = Buffer.from(
+      [
+        "From: a@example.org",
+        "To: b@example.org",
+        "Subject: empty part type",
+        "Content-Type: multipart/mixed; boundary=zz",
+        "",
+        "--zz",
+        "Content-Type:",
+        "",
+        "part body",
+        "--zz--",
+        "",
+      ].join("\r\n"),
+    );
+    const parsed = await parseEmail(raw);
+    expect(parsed.attachments.map((a) => a.contentType)).toEqual(["application/octet-stream"]);
   });
 });
 

@@ -52,7 +52,9 @@ export const sanitiseParsed = (parsed: ParsedMail): ParsedMail => {
   }
   for (const a of parsed.attachments) {
     a.filename = sanitiseNullable(a.filename);
-    a.contentType = sanitiseText(a.contentType ?? "");
+    // mailparser gives `false` for a part whose Content-Type header is empty (found by `npm run fuzz`).
+    a.contentType =
+      typeof a.contentType === "string" && a.contentType ? sanitiseText(a.contentType) : "application/octet-stream";
     a.contentId = sanitiseNullable(a.contentId);
   }
   return parsed;
