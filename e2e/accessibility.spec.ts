@@ -3,7 +3,7 @@
 import { expect, type Page, test } from "@playwright/test";
 import { signInAs } from "./support/auth.ts";
 import { sendCustomerMail } from "./support/mail.ts";
-import { collectPageErrors, graphql, seriousViolations, serviceDeskAddress, unique } from "./web-helpers.ts";
+import { collectPageErrors, seriousViolations, serviceDeskAddress, unique, waitForIssueIid } from "./web-helpers.ts";
 
 const ensureIssue = async (page: Page) => {
   const subject = unique("Accessibility check");
@@ -13,22 +13,7 @@ const ensureIssue = async (page: Page) => {
     subject,
     text: "A **bold** request with a [link](https://example.com) and a list:\n\n- one\n- two",
   });
-  let iid = "";
-  await expect
-    .poll(
-      async () => {
-        const data = await graphql<{ project: { issues: { nodes: { iid: string }[] } } }>(
-          page,
-          'query ($s: String) { project(fullPath: "demo/app") { issues(search: $s, state: all) { nodes { iid } } } }',
-          { s: subject },
-        );
-        iid = data.project.issues.nodes[0]?.iid ?? "";
-        return iid;
-      },
-      { timeout: 30_000 },
-    )
-    .not.toBe("");
-  return iid;
+  return waitForIssueIid(page, subject);
 };
 
 test("the main screens have no serious or critical axe violations and fit a 375 px phone", async ({ page }) => {

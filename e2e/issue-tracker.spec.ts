@@ -2,7 +2,14 @@
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./support/auth.ts";
 import { sendCustomerMail } from "./support/mail.ts";
-import { collectPageErrors, graphql, serviceDeskAddress, subscriptionsStarted, unique } from "./web-helpers.ts";
+import {
+  collectPageErrors,
+  graphql,
+  serviceDeskAddress,
+  subscriptionsStarted,
+  unique,
+  waitForIssueIid,
+} from "./web-helpers.ts";
 
 test("a responder filters, labels, assigns and closes issues while the list follows live", async ({ page }) => {
   const errors = collectPageErrors(page);
@@ -112,18 +119,7 @@ test("an open thread follows changes made elsewhere without a reload", async ({ 
     subject,
     text: "Watching this thread.",
   });
-  let iid = "";
-  await expect
-    .poll(async () => {
-      const data = await graphql<{ project: { issues: { nodes: { iid: string }[] } } }>(
-        page,
-        'query ($s: String) { project(fullPath: "demo/app") { issues(search: $s) { nodes { iid } } } }',
-        { s: subject },
-      );
-      iid = data.project.issues.nodes[0]?.iid ?? "";
-      return iid;
-    })
-    .not.toBe("");
+  const iid = await waitForIssueIid(page, subject);
   const live = subscriptionsStarted(page, ["NoteCreated", "ThreadIssueUpdated"]);
   await page.goto(`/demo/app/-/issues/${iid}`);
   await expect(page.getByRole("heading", { level: 1, name: subject })).toBeVisible();

@@ -4,7 +4,7 @@
 import { expect, type Page, test } from "@playwright/test";
 import { signInAs } from "./support/auth.ts";
 import { sendCustomerMail, waitForMail } from "./support/mail.ts";
-import { graphql, serviceDeskAddress, unique } from "./web-helpers.ts";
+import { serviceDeskAddress, unique, waitForIssueIid } from "./web-helpers.ts";
 
 type Violation = { directive: string; blocked: string };
 
@@ -50,21 +50,7 @@ test("every screen, the unsubscribe page and a download load under the strict CS
     html: '<p style="color:#b00">Styled <b>inline</b></p><img src="https://tracker.example/pixel.gif">',
     attachments: [{ filename: "notes.txt", content: "plain text attachment" }],
   });
-  let iid = "";
-  await expect
-    .poll(
-      async () => {
-        const data = await graphql<{ project: { issues: { nodes: { iid: string }[] } } }>(
-          page,
-          'query ($s: String) { project(fullPath: "demo/app") { issues(search: $s, state: all) { nodes { iid } } } }',
-          { s: subject },
-        );
-        iid = data.project.issues.nodes[0]?.iid ?? "";
-        return iid;
-      },
-      { timeout: 30_000 },
-    )
-    .not.toBe("");
+  const iid = await waitForIssueIid(page, subject);
 
   for (const [path, heading] of [
     ["/demo/app/-/issues", /^Issues$/],

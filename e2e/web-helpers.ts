@@ -17,6 +17,26 @@ export const graphql = async <T = Record<string, unknown>>(
   return body.data as T;
 };
 
+/** Waits until an issue of demo/app matching `search` exists (the worker made it from an email); its iid. */
+export const waitForIssueIid = async (page: Page, search: string, timeout = 30_000): Promise<string> => {
+  let iid = "";
+  await expect
+    .poll(
+      async () => {
+        const data = await graphql<{ project: { issues: { nodes: { iid: string }[] } } }>(
+          page,
+          'query ($s: String) { project(fullPath: "demo/app") { issues(search: $s, state: all) { nodes { iid } } } }',
+          { s: search },
+        );
+        iid = data.project.issues.nodes[0]?.iid ?? "";
+        return iid;
+      },
+      { timeout },
+    )
+    .not.toBe("");
+  return iid;
+};
+
 export const serviceDeskAddress = async (page: Page, fullPath: string) => {
   const data = await graphql<{ project: { serviceDeskAddress: string | null } | null }>(
     page,

@@ -3,10 +3,9 @@
 import { createPersonalAccessToken } from "@tidings/core";
 import { UserEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
-import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import { startTestApi, type TestApi } from "./harness.ts";
+import { runOnce, upgradeStatus, wsClient } from "./ws-clients.ts";
 
 const METRICS_TOKEN = "a-metrics-token-for-the-scraper";
 
@@ -23,33 +22,12 @@ afterAll(async () => {
   await db.drop();
 });
 
-/** Opens a raw WebSocket upgrade and resolves with the HTTP status it was answered with (101 = open). */
-const upgradeStatus = (headers: Record<string, string>) =>
-  new Promise<number>((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${api.port}/graphql`, "graphql-transport-ws", { headers });
-    ws.on("open", () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
-    ws.on("error", reject);
-  });
-
-/** Runs `{ currentUser { username } }` over graphql-ws with exactly these upgrade headers. */
+/** `{ currentUser { username } }` over graphql-ws with exactly these upgrade headers. */
 const whoAmIOverWebSocket = async (headers: Record<string, string>) => {
-  class Socket extends WebSocket {
-    constructor(address: string, protocols?: string | string[]) {
-      super(address, protocols, { headers });
-    }
-  }
-  const client = createClient({ url: `ws://127.0.0.1:${api.port}/graphql`, webSocketImpl: Socket, retryAttempts: 0 });
+  const { client } = wsClient(api.port, headers);
   try {
-    return await new Promise<string | null>((resolve, reject) => {
-      client.subscribe<{ currentUser: { username: string } | null }>(
-        { query: "{ currentUser { username } }" },
-        { next: (v) => resolve(v.data?.currentUser?.username ?? null), error: reject, complete: () => undefined },
-      );
-    });
+    const res = await runOnce(client, "{ currentUser { username } }");
+    return (res.data as { currentUser: { username: string } | null } | undefined)?.currentUser?.username ?? null;
   } finally {
     await client.dispose();
   }
@@ -58,9 +36,9 @@ const whoAmIOverWebSocket = async (headers: Record<string, string>) => {
 describe("cross-site WebSocket hijacking (issue 9.1)", () => {
   it("refuses an upgrade from a page on another origin, even with the responder's cookie", async () => {
     const own = new URL(api.config.PUBLIC_URL).origin;
-    expect(await upgradeStatus({ origin: own, cookie })).toBe(101);
-    expect(await upgradeStatus({ origin: "http://127.0.0.1:9", cookie })).toBe(403);
-    expect(await upgradeStatus({ origin: "https://evil.example", cookie })).toBe(403);
+    expect(await upgradeStatus(api.port, { origin: own, cookie })).toBe(101);
+    expect(await upgradeStatus(api.port, { origin: "http://127.0.0.1:9", cookie })).toBe(403);
+    expect(await upgradeStatus(api.port, { origin: "https://evil.example", cookie })).toBe(403);
   });
 
   it("authenticates by cookie only on a socket from our own origin; bearer tokens work without one", async () => {
@@ -78,18 +56,7 @@ describe("cross-site WebSocket hijacking (issue 9.1)", () => {
       env: { PUBLIC_URL: "http://127.0.0.1:4000", ALLOWED_ORIGINS: "https://desk.example.com" },
     });
     try {
-      const status = (origin: string) =>
-        new Promise<number>((resolve, reject) => {
-          const ws = new WebSocket(`ws://127.0.0.1:${other.port}/graphql`, "graphql-transport-ws", {
-            headers: { origin },
-          });
-          ws.on("open", () => {
-            ws.close();
-            resolve(101);
-          });
-          ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
-          ws.on("error", reject);
-        });
+      const status = (origin: string) => upgradeStatus(other.port, { origin });
       expect(await status("http://localhost:4000")).toBe(101);
       expect(await status("https://desk.example.com")).toBe(101);
       expect(await status("http://localhost:4001")).toBe(403);

@@ -4,10 +4,9 @@
 import { createPersonalAccessToken, revokePersonalAccessToken } from "@tidings/core";
 import { SessionEntity, UserEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
-import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import { startTestApi, type TestApi, waitFor } from "./harness.ts";
+import { runOnce, wsClient } from "./ws-clients.ts";
 
 const LIMITS = { maxOperationsPerSocket: 3, maxSocketsPerUser: 2, revalidateMs: 200 };
 
@@ -27,37 +26,6 @@ afterAll(async () => {
 const ISSUES_WITH_NOTES = `query($n: Int) { project(fullPath: "demo/app") { issues(first: $n) {
   nodes { notes(first: 100) { nodes { id body author { username } } } } } } }`;
 const tooComplex = /^The query is too complex \(cost \d+; the limit is 25000\)/;
-
-/** A graphql-ws client on its own socket, recording how the socket closed. */
-const wsClient = (port: number, headers: Record<string, string>) => {
-  const closes: number[] = [];
-  class Socket extends WebSocket {
-    constructor(address: string, protocols?: string | string[]) {
-      super(address, protocols, { headers });
-      this.on("close", (code) => closes.push(code));
-    }
-  }
-  const client = createClient({
-    url: `ws://127.0.0.1:${port}/graphql`,
-    webSocketImpl: Socket,
-    retryAttempts: 0,
-    lazy: false,
-    onNonLazyError: () => undefined,
-  });
-  return { client, closes };
-};
-
-const runOnce = (client: Client, query: string, variables: Record<string, unknown> = {}) =>
-  new Promise<{ data?: unknown; errors?: readonly { message: string }[] }>((resolve) => {
-    client.subscribe(
-      { query, variables },
-      {
-        next: (v) => resolve(v as { data?: unknown; errors?: readonly { message: string }[] }),
-        error: (e) => resolve({ errors: Array.isArray(e) ? e : [{ message: String((e as Error).message ?? e) }] }),
-        complete: () => undefined,
-      },
-    );
-  });
 
 describe("the cost of a request (issue 9.6)", () => {
   it("is computed with each request's variables: a costly page is refused after a cheap one of the same text", async () => {

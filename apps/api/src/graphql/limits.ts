@@ -72,9 +72,10 @@ const operationOf = (document: DocumentNode, operationName?: string | null) => {
 };
 
 /**
- * F3, per request: the depth and the cost of the operation with THIS request's variables (a `first: 100`
+ * F3, per request: the cost of the operation with THIS request's variables (a `first: 100`
  * costs what it asks for, however cheap the same text was before), every alias counted. Never cached by
- * query text. Both transports call it before executing: Apollo (HTTP) and graphql-ws (WebSocket).
+ * query text. Both transports call it before executing: Apollo (HTTP) and graphql-ws (WebSocket). The
+ * depth needs no variables: `depthLimitRule` checks it during validation, on both transports too.
  */
 export const operationLimitError = (
   schema: GraphQLSchema,
@@ -84,12 +85,6 @@ export const operationLimitError = (
 ): GraphQLError | null => {
   const { operation, fragments } = operationOf(document, operationName);
   if (!operation) return null;
-  const depth = queryDepth(operation.selectionSet, fragments);
-  if (depth > MAX_QUERY_DEPTH) {
-    return new GraphQLError(`The query is too deep (${depth} levels; the limit is ${MAX_QUERY_DEPTH}).`, {
-      extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } },
-    });
-  }
   let cost: number;
   try {
     cost = getComplexity({

@@ -93,27 +93,14 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
     // Headers alone (In-Reply-To/References) prove nothing: the original Message-ID travels in every reply
     // chain. A sender who is not already in the thread is heard, but gains nothing: an internal note, no
     // participant, no mail, no reopening — until a responder adds them. Reply keys stay the strong path.
-    if (!(await isInThread(ctx, original))) {
-      const capped = await capLength(ctx, original.projectId, `${strangerNotice(ctx.requester)}\n\n${text}`);
-      const note = await createNote(ctx.db, ctx.settings.mail, {
-        issueId: original.id,
-        authorId: bot.id,
-        body: capped.text,
-        externalAuthor: ctx.requester,
-        messageId,
-        attachmentIds: [...attachmentIds, ...capped.attachmentIds],
-        internal: true,
-      });
-      return outcome("note", {
-        projectId: original.projectId,
-        issueId: original.id,
-        noteId: note.id,
-        reason: `From ${ctx.requester ?? "an unknown sender"}, who is not a participant: added as an internal note; not added as a participant.`,
-      });
-    }
+    const inThread = await isInThread(ctx, original);
     // The requester of the ticket is its participant again if the row was lost (e.g. the cap was reached).
-    if (ctx.requester) await addParticipants(ctx.db, original.id, [ctx.requester], exclude);
-    const capped = await capLength(ctx, original.projectId, text);
+    if (inThread && ctx.requester) await addParticipants(ctx.db, original.id, [ctx.requester], exclude);
+    const capped = await capLength(
+      ctx,
+      original.projectId,
+      inThread ? text : `${strangerNotice(ctx.requester)}\n\n${text}`,
+    );
     const note = await createNote(ctx.db, ctx.settings.mail, {
       issueId: original.id,
       authorId: bot.id,
@@ -121,7 +108,16 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
       externalAuthor: ctx.requester,
       messageId,
       attachmentIds: [...attachmentIds, ...capped.attachmentIds],
+      internal: !inThread,
     });
+    if (!inThread) {
+      return outcome("note", {
+        projectId: original.projectId,
+        issueId: original.id,
+        noteId: note.id,
+        reason: `From ${ctx.requester ?? "an unknown sender"}, who is not a participant: added as an internal note; not added as a participant.`,
+      });
+    }
     for (const p of await addParticipants(ctx.db, original.id, cc, exclude)) {
       await queueNewParticipantEmail(ctx.db, ctx.settings.mail, { issueId: original.id, participantId: p.id });
     }
