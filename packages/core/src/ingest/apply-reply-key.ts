@@ -3,10 +3,8 @@
 import { IssueEntity, NoteEntity, ProjectEntity, SentNotificationEntity, ServiceDeskSettingEntity } from "@tidings/db";
 import { digest } from "../auth/secrets.ts";
 import { createNote } from "../notes/create-note.ts";
-import { redactReplyKeys } from "../notifications/reply-key.ts";
 import {
   type Ctx,
-  firstAddress,
   type InboundOutcome,
   outcome,
   reject,
@@ -15,10 +13,10 @@ import {
   withAttachments,
 } from "./apply-context.ts";
 import { capLength } from "./cap-length.ts";
-import { bodyOf, onlyQuickActions, replyNoteBody, trimReply } from "./content.ts";
+import { onlyQuickActions, replyNoteBody, type TrimmedReply } from "./content.ts";
 import { REJECTION } from "./rejection-texts.ts";
 
-export const applyReplyKey = async (ctx: Ctx, replyKey: string): Promise<InboundOutcome> => {
+export const applyReplyKey = async (ctx: Ctx, replyKey: string, trimmed: TrimmedReply): Promise<InboundOutcome> => {
   const sent = await ctx.db.findOneBy(SentNotificationEntity, { replyKeyDigest: digest(replyKey) });
   if (!sent) return reject(ctx, REJECTION.sentNotificationNotFound, "no notification has this reply key");
   const issue = await ctx.db.findOne(IssueEntity, { where: { id: sent.issueId }, lock: { mode: "pessimistic_write" } });
@@ -36,8 +34,6 @@ export const applyReplyKey = async (ctx: Ctx, replyKey: string): Promise<Inbound
       reason: "Already added to this issue (same Message-ID).",
     });
   }
-  // Our own reply keys, quoted back at us (Reply-To, unsubscribe link), never reach stored text (9.4).
-  const trimmed = trimReply(redactReplyKeys(bodyOf(ctx.parsed ?? {})));
   const { text, attachmentIds, hadAttachments } = await withAttachments(ctx, project.id, replyNoteBody(trimmed));
   if (!trimmed.message && !hadAttachments) {
     return reject(ctx, REJECTION.emptyEmail, "only quoted text", { projectId: project.id, issueId: issue.id });
@@ -51,7 +47,7 @@ export const applyReplyKey = async (ctx: Ctx, replyKey: string): Promise<Inbound
   }
   const bot = await supportBot(ctx.db);
   const settings = await ctx.db.findOneBy(ServiceDeskSettingEntity, { projectId: project.id });
-  const sender = firstAddress(ctx.parsed?.from) ?? ctx.requester ?? sent.recipientEmail;
+  const sender = ctx.content.from ?? ctx.requester ?? sent.recipientEmail;
   const capped = await capLength(ctx, project.id, text);
   const note = await createNote(ctx.db, ctx.settings.mail, {
     issueId: issue.id,

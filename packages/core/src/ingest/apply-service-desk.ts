@@ -3,7 +3,6 @@
 import {
   EmailParticipantEntity,
   type EntityManager,
-  InboundEmailEntity,
   IssueEntity,
   NoteEntity,
   ProjectEntity,
@@ -11,27 +10,24 @@ import {
 } from "@tidings/db";
 import { createIssue } from "../issues/create-issue.ts";
 import { createNote } from "../notes/create-note.ts";
-import { redactReplyKeys } from "../notifications/reply-key.ts";
 import { queueNewParticipantEmail, queueThankYouEmail } from "../notifications/queue-emails.ts";
 import {
   addParticipants,
-  allAddresses,
+  type ApplyRow,
   type Ctx,
   type InboundOutcome,
   linkAttachments,
   newContext,
   ourAddresses,
   outcome,
-  parseEmail,
   reject,
   reopenIfClosed,
-  requesterOf,
   supportBot,
   withAttachments,
 } from "./apply-context.ts";
 import { capLength } from "./cap-length.ts";
-import { appendTemplate, bodyOf, neutraliseQuickActions } from "./content.ts";
-import { headerValue, messageIdTokens } from "./headers.ts";
+import { appendTemplate, neutraliseQuickActions } from "./content.ts";
+import type { MailContent } from "./decide.ts";
 import { type IngestSettings } from "./ingest-settings.ts";
 import { REJECTION } from "./rejection-texts.ts";
 
@@ -54,14 +50,11 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
   const settings = await ctx.db.findOneBy(ServiceDeskSettingEntity, { projectId: project.id });
   const bot = await supportBot(ctx.db);
   const exclude = ourAddresses(ctx, project, settings);
-  const cc = settings?.addExternalParticipantsFromCc ? allAddresses(ctx.parsed?.cc) : [];
+  const cc = settings?.addExternalParticipantsFromCc ? ctx.content.cc : [];
   const messageId = ctx.row.messageId;
 
   // C6: a reply to the email that opened an issue becomes a note on it.
-  const threadIds = [
-    ...messageIdTokens(headerValue(ctx.headers, "in-reply-to")),
-    ...messageIdTokens(headerValue(ctx.headers, "references")),
-  ];
+  const { threadIds, body } = ctx.content;
   let original = threadIds.length
     ? await ctx.db
         .createQueryBuilder(IssueEntity, "i")
@@ -77,8 +70,6 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
       lock: { mode: "pessimistic_write" },
     });
   }
-  // Our own reply keys, quoted back at us (Reply-To, unsubscribe link), never reach stored text (9.4).
-  const body = redactReplyKeys(bodyOf(ctx.parsed ?? {}));
 
   if (original) {
     if (messageId && (await ctx.db.existsBy(NoteEntity, { issueId: original.id, messageId }))) {
@@ -156,7 +147,7 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
     }
   }
 
-  const subject = (ctx.parsed?.subject ?? "").trim();
+  const subject = (ctx.content.subject ?? "").trim();
   const { text, attachmentIds, hadAttachments } = await withAttachments(ctx, project.id, body);
   if (!subject && !body && !hadAttachments)
     return reject(ctx, REJECTION.emptyEmail, "no subject, no body", { projectId: project.id });
@@ -195,12 +186,11 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
 export const applyToProject = async (
   db: EntityManager,
   settings: IngestSettings,
-  row: InboundEmailEntity,
+  row: ApplyRow,
+  content: MailContent,
   project: ProjectEntity,
 ): Promise<InboundOutcome> => {
-  const ctx = newContext(db, settings, row);
+  const ctx = newContext(db, settings, row, content);
   ctx.released = true;
-  ctx.parsed = await parseEmail(row.raw);
-  ctx.requester = requesterOf(ctx.parsed);
   return applyServiceDesk(ctx, project);
 };

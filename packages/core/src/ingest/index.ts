@@ -4,14 +4,17 @@ export { bodyOf, htmlToMarkdown, neutraliseQuickActions, replyNoteBody, trimRepl
 export { deleteInboundEmail } from "./delete-inbound-email.ts";
 export { readHeaders } from "./headers.ts";
 export { isKnownRecipient } from "./is-known-recipient.ts";
+export { applyDecision } from "./apply-decision.ts";
+export { type Decision, decideInbound, type MailContent, type StoredMessage } from "./decide.ts";
 export {
-  applyInboundEmail,
+  type BatchResult,
   type InboundOutcome,
   type IngestSettings,
   ingestSettingsFromConfig,
   MAX_ATTEMPTS,
   type ProcessResult,
   parseEmail,
+  processBatch,
   processInboundEmail,
   routeSettingsOf,
 } from "./process-inbound-email.ts";

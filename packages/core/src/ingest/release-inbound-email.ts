@@ -1,5 +1,7 @@
 import { type EntityManager, InboundEmailEntity, ProjectEntity, QUARANTINE_STATUSES } from "@tidings/db";
 import { DomainError } from "../errors.ts";
+import { contentOf, parseEmail } from "./decide.ts";
+import { readHeaders } from "./headers.ts";
 import { applyToProject, type InboundOutcome, type IngestSettings } from "./process-inbound-email.ts";
 
 /**
@@ -25,7 +27,8 @@ export const releaseInboundEmail = async (
   }
   const project = await db.findOneBy(ProjectEntity, { id: input.projectId });
   if (!project) throw new DomainError("NOT_FOUND", "Project not found.");
-  const result = await applyToProject(db, settings, row, project);
+  const content = contentOf(await parseEmail(row.raw), row.raw, readHeaders(row.raw));
+  const result = await applyToProject(db, settings, row, content, project);
   await db.update(
     InboundEmailEntity,
     { id: row.id },

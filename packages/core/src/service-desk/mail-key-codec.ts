@@ -13,6 +13,9 @@ export type MailTarget =
   | { kind: "unsubscribe"; replyKey: string }
   | { kind: "unknown"; key: string };
 
+/** The targets that name a project's Service Desk (by id and slug, by custom key, or GitLab's legacy path). */
+export type ProjectTarget = Extract<MailTarget, { kind: "service_desk" | "service_desk_key" | "legacy" }>;
+
 /** Which configured template an address matched: INCOMING_EMAIL_ADDRESS or SERVICE_DESK_EMAIL_ADDRESS. */
 export type Mailbox = "incoming" | "service_desk";
 

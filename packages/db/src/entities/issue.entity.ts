@@ -22,6 +22,8 @@ import { UserEntity } from "./user.entity.ts";
 // Threading: a reply's In-Reply-To is looked up among the project's stored inbound Message-IDs (C6).
 @Index("idx_issues_project_message_id", ["projectId", "messageId"])
 @Index("idx_issues_search", { synchronize: false })
+// The per-sender limit of new issues (C10): (project_id, lower(external_author), created_at), migration 1765000900000.
+@Index("idx_issues_project_sender_created", { synchronize: false })
 // Filtered counts read only this index (migration 1763730000010).
 @Index("idx_issues_project_state_author_cover", { synchronize: false })
 export class IssueEntity {

@@ -5,6 +5,7 @@ import { RejectionRecipientIndex1765000100100 } from "./1765000100100-rejection-
 import { ProcessHeartbeats1765000200000 } from "./1765000200000-process-heartbeats.ts";
 import { ForgetTypedLogins1765000200100 } from "./1765000200100-forget-typed-logins.ts";
 import { OutboxClaimSessions1765000500000 } from "./1765000500000-outbox-claim-sessions.ts";
+import { IngestIndexes1765000900000 } from "./1765000900000-ingest-indexes.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ProcessHeartbeats1765000200000,
   ForgetTypedLogins1765000200100,
   OutboxClaimSessions1765000500000,
+  IngestIndexes1765000900000,
 ];

@@ -1,0 +1,60 @@
+// Issue 14.1: inbound processing is decide → apply. decide.ts turns a stored message into a typed
+// Decision without touching the database; this file applies one Decision inside the caller's
+// transaction; process-inbound-email.ts claims, decides and applies many messages at once (the worker's
+// path, and, with a batch of one, every other caller's).
+import type { EntityManager } from "@tidings/db";
+import { unsubscribeByReplyKey } from "../notifications/unsubscribe.ts";
+import {
+  type ApplyRow,
+  type Ctx,
+  type InboundOutcome,
+  newContext,
+  outcome,
+  reject,
+  rejectMessage,
+  resolveProject,
+} from "./apply-context.ts";
+import { applyReplyKey } from "./apply-reply-key.ts";
+import { applyServiceDesk } from "./apply-service-desk.ts";
+import type { Decision, Route } from "./decide.ts";
+import type { IngestSettings } from "./ingest-settings.ts";
+import { REJECTION } from "./rejection-texts.ts";
+
+const applyRoute = async (ctx: Ctx, route: Route): Promise<InboundOutcome> => {
+  switch (route.kind) {
+    case "reply":
+      return applyReplyKey(ctx, route.replyKey, route.trimmed);
+    case "unsubscribe": {
+      const r = await unsubscribeByReplyKey(ctx.db, ctx.settings.mail, { replyKey: route.replyKey });
+      if (r.status === "unknown_key") return reject(ctx, REJECTION.sentNotificationNotFound, "unknown unsubscribe key");
+      return outcome("unsubscribed", { issueId: r.issueId, reason: `${r.email} unsubscribed (${r.status}).` });
+    }
+    case "project": {
+      const project = await resolveProject(ctx.db, route.target);
+      if (!project) return reject(ctx, REJECTION.projectNotFound, `no project for ${route.address}`);
+      if (!project.serviceDeskEnabled || !project.issuesEnabled) {
+        return reject(ctx, REJECTION.projectNotFound, `Service Desk is disabled for ${project.fullPath}`, {
+          projectId: project.id,
+        });
+      }
+      return applyServiceDesk(ctx, project);
+    }
+  }
+};
+
+/** Applies one decided message inside the caller's transaction. Throws only on infrastructure errors. */
+export const applyDecision = async (
+  db: EntityManager,
+  settings: IngestSettings,
+  row: ApplyRow,
+  decision: Decision,
+): Promise<InboundOutcome> => {
+  switch (decision.kind) {
+    case "quarantine":
+      return outcome(decision.status, { reason: decision.reason });
+    case "reject":
+      return rejectMessage(db, settings, row, decision);
+    case "route":
+      return applyRoute(newContext(db, settings, row, decision.content), decision.route);
+  }
+};
