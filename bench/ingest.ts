@@ -1,25 +1,28 @@
-// Benchmark: sustained mail-in throughput into issues over SMTP and over IMAP, next to raw baselines
-// measured in the same run: plain single-row INSERTs into PostgreSQL (4 connections, like the
-// processor) and mailparser alone on the same messages. Loopback only; PostgreSQL is an embedded,
-// durable (fsync on) cluster in a temp dir; Dovecot is a throwaway instance; the worker runs in its own
-// process (2 cores: load generator and server apart). Bounded: a few thousand messages, stops by itself.
+// Benchmark: mail in, next to the raw ceiling measured in the same run (issue 14.6). The raw ceiling is
+// smtp-server receiving each message and parsing it with mailparser, doing nothing else, in its own
+// process (bench/smtp-sink.ts parse). Tidings: the worker (inbound only) in its own process, PostgreSQL
+// embedded and durable (fsync on), Dovecot for IMAP; the load generator is this process. Loopback only;
+// bounded; stops by itself.
 //
-//   node --import tsx bench/ingest.ts [SMTP messages = 2000] [IMAP messages = 1000]
-import { type ChildProcess, spawn } from "node:child_process";
+//   node --import tsx bench/ingest.ts [SMTP messages = 2000] [IMAP messages = 1000] [existing issues = 1000000]
+import { type ChildProcess, fork, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { childEnv } from "@tidings/config";
-import { createProject, parseEmail } from "@tidings/core";
+import { createProject } from "@tidings/core";
 import { connectAndMigrate, createDataSource, type DataSource, freePort, startEmbeddedPostgres } from "@tidings/db";
 import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
 import { startDovecot } from "../apps/worker/test/dovecot.ts";
 import { createIngestWorld } from "../packages/core/src/ingest/testing/world.ts";
 
-const SMTP_N = Math.min(3_000, Number(process.argv[2] ?? 2_000));
-const IMAP_N = Math.min(2_000, Number(process.argv[3] ?? 1_000));
+const SMTP_N = Math.min(10_000, Number(process.argv[2] ?? 2_000));
+const IMAP_N = Math.min(5_000, Number(process.argv[3] ?? 1_000));
+const EXISTING = Number(process.argv[4] ?? 1_000_000);
+const BIG_N = 12;
+const BIG_BYTES = 24 * 1024 * 1024;
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(here);
 
@@ -40,23 +43,86 @@ const messageFor = (projectId: number, tag: string, i: number, slug = "email-tes
     ].join("\r\n"),
   );
 
-const waitFor = async (done: () => Promise<boolean>, timeoutMs = 300_000) => {
+/** A ~24 MB message: a short text and one base64 attachment. */
+const bigMessageFor = (projectId: number, tag: string, i: number) => {
+  const payload = Buffer.alloc(Math.floor((BIG_BYTES * 3) / 4) - 4096, i % 251)
+    .toString("base64")
+    .replace(/.{76}/g, "$&\r\n");
+  return Buffer.from(
+    [
+      `From: Big ${i} <big${i}@${tag}.example.org>`,
+      `To: incoming+email-test-${projectId}-issue-@appmail.adventuretime.ooo`,
+      `Subject: Log files ${i} (${tag})`,
+      `Message-ID: <${tag}-${i}@example.org>`,
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/mixed; boundary="b"',
+      "",
+      "--b",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "The logs are attached.",
+      "--b",
+      'Content-Type: application/octet-stream; name="logs.bin"',
+      "Content-Transfer-Encoding: base64",
+      "",
+      payload,
+      "--b--",
+      "",
+    ].join("\r\n"),
+  );
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const waitFor = async (done: () => Promise<boolean>, timeoutMs = 600_000) => {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
     if (Date.now() > deadline) throw new Error("benchmark timed out");
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(25);
   }
 };
 
-/** Issues per second from the first stored message to the last issue, by the database's clock. */
-const drainRate = async (ds: DataSource, tag: string, n: number) => {
-  const [row] = await ds.query(
-    `SELECT extract(epoch FROM (SELECT max(i.created_at) FROM issues i WHERE i.message_id LIKE $1)
-              - (SELECT min(e.received_at) FROM inbound_emails e WHERE e.message_id LIKE $1))::float8 AS seconds`,
-    [`${tag}-%`],
-  );
-  return { seconds: row.seconds as number, perSecond: n / row.seconds };
+/** Peak resident memory of a process (and its threads) while `work` runs, sampled every 20 ms. */
+const peakRss = async (pid: number, work: () => Promise<unknown>) => {
+  let peak = 0;
+  let running = true;
+  const sample = async () => {
+    while (running) {
+      const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+      peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
+      await sleep(20);
+    }
+  };
+  const sampling = sample();
+  try {
+    await work();
+  } finally {
+    running = false;
+    await sampling;
+  }
+  return peak;
 };
+
+type Target = { host: string; port: number };
+const sendAll = async (target: Target, connections: number, messages: { to: string; raw: Buffer }[]) => {
+  const transport = nodemailer.createTransport({
+    host: target.host,
+    port: target.port,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: connections,
+    maxMessages: Number.POSITIVE_INFINITY,
+  });
+  try {
+    await Promise.all(
+      messages.map((m) => transport.sendMail({ envelope: { from: "customer@example.org", to: [m.to] }, raw: m.raw })),
+    );
+  } finally {
+    transport.close();
+  }
+};
+
+type Row = { what: string; n: number; perSecond: number; baseline: number | null; note?: string };
 
 const main = async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tidings-bench-ingest-"));
@@ -65,68 +131,48 @@ const main = async () => {
   const dovecot = await startDovecot(["bench@test"]);
   const ds = createDataSource({ url: pg.url, poolSize: 6, applicationName: "bench-ingest" });
   let worker: ChildProcess | null = null;
-  const rows: { what: string; n: number; perSecond: number; seconds: number }[] = [];
+  const sink = fork(path.join(here, "smtp-sink.ts"), ["parse"], { execArgv: ["--import", "tsx"] });
+  const rows: Row[] = [];
   try {
     await connectAndMigrate(ds);
     const { project } = await createIngestWorld(ds, { ingest: { issuesPerSenderPerHour: 0 } });
-    // Seven more projects: issue iids are allocated under each project's row lock, so one project
-    // serialises its new issues; several projects show what the pipeline does in parallel.
+    // Seven more projects: several projects show what the pipeline does with unrelated iid sequences.
     const projects = [project];
     for (let p = 2; p <= 8; p++) {
       projects.push(
         await ds.transaction((m) => createProject(m, { groupPath: "email", path: `p${p}`, serviceDeskEnabled: true })),
       );
     }
-    const smtpPort = await freePort();
+    const to = (p: (typeof projects)[number]) => `incoming+${p.fullPathSlug}-${p.id}-issue-@appmail.adventuretime.ooo`;
+    const batch = (tag: string, n: number, spread = 1) =>
+      Array.from({ length: n }, (_, i) => {
+        const p = projects[i % spread];
+        return { to: to(p), raw: messageFor(p.id, tag, i, p.fullPathSlug) };
+      });
 
-    // Baseline 1: mailparser alone on the same messages (sequential, this process).
-    const sample = Array.from({ length: 1_000 }, (_, i) => messageFor(project.id, "parse", i));
-    for (const m of sample.slice(0, 100)) await parseEmail(m); // warm-up
-    let t = performance.now();
-    for (const m of sample) await parseEmail(m);
-    let s = (performance.now() - t) / 1000;
-    rows.push({
-      what: "baseline: mailparser simpleParser alone",
-      n: sample.length,
-      seconds: s,
-      perSecond: sample.length / s,
-    });
-
-    // Baseline 2: plain single-row INSERT … RETURNING, autocommit, 4 connections (the processor's concurrency).
-    await ds.query(
-      `CREATE TABLE bench_issues (id serial PRIMARY KEY, project_id int NOT NULL, iid int NOT NULL, title text NOT NULL,
-         description text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), UNIQUE (project_id, iid))`,
+    // The raw ceiling: smtp-server + mailparser, nothing else.
+    const sinkPort = await new Promise<number>((resolve) =>
+      sink.once("message", (m: { port: number }) => resolve(m.port)),
     );
-    const description = "x".repeat(4_000);
-    const N_INSERT = 4_000;
-    let next = 0;
-    t = performance.now();
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < N_INSERT) {
-          const i = next++;
-          await ds.query(
-            `INSERT INTO bench_issues (project_id, iid, title, description) VALUES (1, $1, $2, $3) RETURNING id`,
-            [i, `Issue ${i}`, description],
-          );
-        }
-      }),
-    );
-    s = (performance.now() - t) / 1000;
-    rows.push({
-      what: "baseline: PostgreSQL single-row INSERTs (4 conns)",
-      n: N_INSERT,
-      seconds: s,
-      perSecond: N_INSERT / s,
-    });
+    const raw = async (tag: string, connections: number) => {
+      const messages = batch(tag, SMTP_N);
+      const t = performance.now();
+      await sendAll({ host: "127.0.0.1", port: sinkPort }, connections, messages);
+      return SMTP_N / ((performance.now() - t) / 1000);
+    };
+    await raw("rawwarm", 4);
+    const raw4 = await raw("raw4", 4);
+    const raw16 = await raw("raw16", 16);
 
     // The worker (inbound only) in its own process.
+    const smtpPort = await freePort();
     worker = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "apps/worker/test/crash-worker.ts"), "none"], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "inherit"],
       env: childEnv({
         DATABASE_URL: pg.url,
         INBOUND_SMTP_PORT: String(smtpPort),
+        INBOUND_SMTP_MAX_CLIENTS_PER_IP: "32",
         IMAP_URL: dovecot.url("bench@test"),
         INCOMING_EMAIL_ADDRESS: "incoming+%{key}@appmail.adventuretime.ooo",
         EMAIL_FROM: "support@tidings.test",
@@ -139,41 +185,50 @@ const main = async () => {
       worker?.stdout?.on("data", (d) => d.toString().includes("ready") && resolve());
       worker?.once("exit", (code) => reject(new Error(`worker exited ${code}`)));
     });
+    const settledLike = async (tag: string) =>
+      (
+        await ds.query(
+          `SELECT count(*)::int AS n FROM inbound_emails WHERE message_id LIKE $1 AND status <> 'received'`,
+          [`${tag}-%`],
+        )
+      )[0].n as number;
     const issuesLike = async (tag: string) =>
       (await ds.query(`SELECT count(*)::int AS n FROM issues WHERE message_id LIKE $1`, [`${tag}-%`]))[0].n as number;
 
-    // SMTP: nodemailer pool (4 connections) → our listener → stored → applied.
-    const smtpRun = async (tag: string, n: number, spread = 1) => {
-      const transport = nodemailer.createTransport({
-        host: "127.0.0.1",
-        port: smtpPort,
-        secure: false,
-        ignoreTLS: true,
-        pool: true,
-        maxConnections: 4,
-        maxMessages: Number.POSITIVE_INFINITY,
-      });
-      await Promise.all(
-        Array.from({ length: n }, (_, i) => {
-          const p = projects[i % spread];
-          const to = `incoming+${p.fullPathSlug}-${p.id}-issue-@appmail.adventuretime.ooo`;
-          return transport.sendMail({
-            envelope: { from: `customer${i}@${tag}.example.org`, to: [to] },
-            raw: messageFor(p.id, tag, i, p.fullPathSlug),
-          });
-        }),
-      );
-      transport.close();
+    /** SMTP → issues committed: from the first message sent to the last issue, by this process's clock. */
+    const smtpRun = async (tag: string, connections: number, spread = 1, n = SMTP_N) => {
+      const t = performance.now();
+      await sendAll({ host: "127.0.0.1", port: smtpPort }, connections, batch(tag, n, spread));
       await waitFor(async () => (await issuesLike(tag)) === n);
-      return drainRate(ds, tag, n);
+      return n / ((performance.now() - t) / 1000);
     };
-    await smtpRun("smtpwarm", 200);
-    const smtp = await smtpRun("smtp", SMTP_N);
-    rows.push({ what: "SMTP → issues, 1 project (nodemailer, 4 conns)", n: SMTP_N, ...smtp });
-    const smtp8 = await smtpRun("smtpspread", SMTP_N, 8);
-    rows.push({ what: "SMTP → issues, 8 projects (nodemailer, 4 conns)", n: SMTP_N, ...smtp8 });
+    await smtpRun("smtpwarm", 4, 1, 300);
+    rows.push({
+      what: "SMTP → issues, 4 sessions, 1 project",
+      n: SMTP_N,
+      perSecond: await smtpRun("s4", 4),
+      baseline: raw4,
+    });
+    rows.push({
+      what: "SMTP → issues, 16 sessions, 1 project",
+      n: SMTP_N,
+      perSecond: await smtpRun("s16", 16),
+      baseline: raw16,
+    });
+    rows.push({
+      what: "SMTP → issues, 4 sessions, 8 projects",
+      n: SMTP_N,
+      perSecond: await smtpRun("s4p8", 4, 8),
+      baseline: raw4,
+    });
+    rows.push({
+      what: "SMTP → issues, 16 sessions, 8 projects",
+      n: SMTP_N,
+      perSecond: await smtpRun("s16p8", 16, 8),
+      baseline: raw16,
+    });
 
-    // IMAP: a backlog APPENDed while the consumer holds the lease, drained through IDLE/fetch.
+    // IMAP: a backlog APPENDed, then drained (IDLE/fetch → ledger → issues).
     const imapRun = async (tag: string, n: number) => {
       const c = new ImapFlow({
         host: "127.0.0.1",
@@ -184,45 +239,95 @@ const main = async () => {
       });
       c.on("error", () => {});
       await c.connect();
-      for (let i = 0; i < n; i++) await c.append("INBOX", messageFor(project.id, tag, i));
+      // The backlog is written while the worker cannot see it (another folder), then moved in at once.
+      await c.mailboxCreate("Backlog").catch(() => undefined);
+      for (let i = 0; i < n; i++) await c.append("Backlog", messageFor(project.id, tag, i));
+      await c.mailboxOpen("Backlog");
+      const t = performance.now();
+      await c.messageMove("1:*", "INBOX");
       await c.logout();
       await waitFor(async () => (await issuesLike(tag)) === n);
-      await waitFor(async () => (await dovecot.list("INBOX", "bench@test")).length === 0);
-      return drainRate(ds, tag, n);
+      return n / ((performance.now() - t) / 1000);
     };
     await imapRun("imapwarm", 100);
-    const imap = await imapRun("imap", IMAP_N);
-    rows.push({ what: "IMAP → issues, 1 project (Dovecot, IDLE, backlog)", n: IMAP_N, ...imap });
+    rows.push({
+      what: "IMAP backlog → issues, 1 project (Dovecot)",
+      n: IMAP_N,
+      perSecond: await imapRun("imap", IMAP_N),
+      baseline: null,
+    });
+
+    // The worker's memory while 24 MB messages arrive on 4 sessions; the raw sink's next to it.
+    const bigs = Array.from({ length: BIG_N }, (_, i) => ({
+      to: to(project),
+      raw: bigMessageFor(project.id, "big", i),
+    }));
+    const sinkPeak = await peakRss(sink.pid as number, () => sendAll({ host: "127.0.0.1", port: sinkPort }, 4, bigs));
+    const workerPeak = await peakRss(worker.pid as number, async () => {
+      await sendAll({ host: "127.0.0.1", port: smtpPort }, 4, bigs);
+      await waitFor(async () => (await settledLike("big")) === BIG_N);
+    });
+
+    // The same flood into a project that already holds EXISTING issues (set-based generation).
+    let existingRate: number | null = null;
+    if (EXISTING > 0) {
+      const t = performance.now();
+      await ds.query(`ALTER TABLE issues DISABLE TRIGGER USER`).catch(() => undefined);
+      await ds.query(
+        `INSERT INTO issues (project_id, iid, title, description, author_id, confidential, external_author, state, created_at)
+         SELECT $1, g, 'Existing issue ' || g, 'Generated for the benchmark, issue ' || g, 1, true,
+                'old' || (g % 5000) || '@example.org', CASE WHEN g % 3 = 0 THEN 'closed' ELSE 'opened' END,
+                now() - (g || ' seconds')::interval
+           FROM generate_series((SELECT last_issue_iid FROM projects WHERE id = $1) + 1,
+                                (SELECT last_issue_iid FROM projects WHERE id = $1) + $2) g`,
+        [project.id, EXISTING],
+      );
+      await ds.query(`UPDATE projects SET last_issue_iid = last_issue_iid + $2 WHERE id = $1`, [project.id, EXISTING]);
+      await ds.query(`ANALYZE`);
+      const generated = (performance.now() - t) / 1000;
+      existingRate = await smtpRun("s4big", 4);
+      rows.push({
+        what: `SMTP → issues, 4 sessions, at ${EXISTING.toLocaleString("en")} issues`,
+        n: SMTP_N,
+        perSecond: existingRate,
+        baseline: raw4,
+        note: `generated in ${generated.toFixed(0)} s`,
+      });
+    }
+
+    console.log(
+      "\nMail in: issues committed per second, ~5 KB plain-text messages, loopback, PostgreSQL fsync on;\n" +
+        "raw = smtp-server + mailparser alone (bench/smtp-sink.ts parse), measured in this run\n",
+    );
+    console.log(
+      `${"measurement".padEnd(52)} ${"messages".padStart(8)}  ${"msg/s".padStart(7)}  ${"raw".padStart(6)}  ratio`,
+    );
+    for (const r of rows) {
+      console.log(
+        `${r.what.padEnd(52)} ${String(r.n).padStart(8)}  ${r.perSecond.toFixed(0).padStart(7)}  ${r.baseline ? r.baseline.toFixed(0).padStart(6) : "     —"}  ${r.baseline ? (r.perSecond / r.baseline).toFixed(2) : "  —"}${r.note ? `  (${r.note})` : ""}`,
+      );
+    }
+    const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+    console.log(
+      `\nPeak RSS while ${BIG_N} messages of ${mb(BIG_BYTES)} arrive on 4 sessions: worker ${mb(workerPeak)} (stored, parsed, applied); raw sink ${mb(sinkPeak)} (received, parsed)`,
+    );
+    fs.mkdirSync(path.join(here, "results"), { recursive: true });
+    fs.writeFileSync(
+      path.join(here, "results", "ingest.json"),
+      `${JSON.stringify({ at: new Date().toISOString(), rows, rss: { workerPeak, sinkPeak, messages: BIG_N, bytes: BIG_BYTES } }, null, 2)}\n`,
+    );
   } finally {
     if (worker && worker.exitCode === null) {
       const exited = new Promise((r) => worker?.once("exit", r));
       worker.kill("SIGTERM");
       await exited;
     }
+    sink.send("stop");
     await ds.destroy().catch(() => undefined);
     await dovecot.stop();
     await pg.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-
-  console.log(
-    "\nMail in: sustained throughput into issues, ~5 KB plain-text messages, loopback, PostgreSQL fsync on\n",
-  );
-  console.log(`${"measurement".padEnd(50)} ${"messages".padStart(8)}  ${"msg/s".padStart(7)}  seconds`);
-  for (const r of rows) {
-    console.log(
-      `${r.what.padEnd(50)} ${String(r.n).padStart(8)}  ${r.perSecond.toFixed(0).padStart(7)}  ${r.seconds.toFixed(2)}`,
-    );
-  }
-  console.log("\n(SMTP/IMAP: from the first stored message to the last issue created, by PostgreSQL's clock;");
-  console.log(
-    " every message is stored raw, parsed, routed, applied with its thank-you email queued, in one transaction.)",
-  );
-  fs.mkdirSync(path.join(here, "results"), { recursive: true });
-  fs.writeFileSync(
-    path.join(here, "results", "ingest.json"),
-    `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`,
-  );
 };
 
 await main();

@@ -3,13 +3,13 @@
 //   when the holder dies its connection closes, the lock is released, and another worker takes over.
 // - A UIDVALIDITY/UID cursor in imap_cursors (key without the password); a UIDVALIDITY change means a full
 //   rescan, deduplicated by the ledger's idempotency key.
-// - Each message is stored raw and committed (cursor advanced in the same transaction), and only then
+// - Each fetched chunk is stored raw and committed (cursor advanced in the same transaction), and only then
 //   flagged \Seen + $Tidings-Processed and moved to the Archive folder when there is one. Unflagged
 //   messages are fetched again on every sync, so a crash between commit and flag loses nothing and
 //   duplicates nothing.
 // - IDLE (imapflow auto-idle after a short delay) with a polling fallback; reconnect with per-mailbox
 //   exponential, jittered backoff.
-import { type IngestSettings, receiveEmail, routeSettingsOf } from "@tidings/core";
+import { type IngestSettings, receiveEmails, routeSettingsOf } from "@tidings/core";
 import { ImapCursorEntity, type InboundTransport } from "@tidings/db";
 import { ImapFlow } from "imapflow";
 import type { QueryRunner } from "typeorm";
@@ -139,15 +139,23 @@ export const startImapConsumer = (
     }
   };
 
-  const store = async (raw: Buffer, uid: number, uidValidity: string): Promise<number> => {
+  /**
+   * Stores a fetched chunk raw and advances the cursor past it, in one transaction with one INSERT
+   * (issue 14.2); only after this commit is the chunk flagged and moved.
+   */
+  const storeChunk = async (messages: { raw: Buffer; uid: number }[], uidValidity: string): Promise<number[]> => {
+    const lastUid = Math.max(...messages.map((m) => m.uid));
     const stored = await ctx.dataSource.transaction(async (db) => {
-      const r = await receiveEmail(db, {
-        raw,
-        transport: "imap" as InboundTransport,
-        source: `imap:${mailboxKey}`,
-        maxEmailBytes: settings.maxEmailBytes,
-        route,
-      });
+      const r = await receiveEmails(
+        db,
+        messages.map((m) => ({
+          raw: m.raw,
+          transport: "imap" as InboundTransport,
+          source: `imap:${mailboxKey}`,
+          maxEmailBytes: settings.maxEmailBytes,
+          route,
+        })),
+      );
       await db.query(
         `INSERT INTO imap_cursors (mailbox_key, uid_validity, last_uid, last_sync_at, last_error, updated_at)
          VALUES ($1, $2, $3, now(), NULL, now())
@@ -155,14 +163,14 @@ export const startImapConsumer = (
            last_uid = CASE WHEN imap_cursors.uid_validity = EXCLUDED.uid_validity
                            THEN GREATEST(imap_cursors.last_uid, EXCLUDED.last_uid) ELSE EXCLUDED.last_uid END,
            uid_validity = EXCLUDED.uid_validity, last_sync_at = now(), last_error = NULL, updated_at = now()`,
-        [mailboxKey, uidValidity, uid],
+        [mailboxKey, uidValidity, lastUid],
       );
       return r;
     });
-    log.info({ inboundEmailId: stored.id, uid, duplicate: stored.duplicate }, "imap.stored");
-    if (!stored.duplicate) opts.onStored(stored.id);
-    await opts.hooks?.afterStore?.(stored.id);
-    return stored.id;
+    log.debug({ stored: stored.length, lastUid }, "imap.stored");
+    for (const r of stored) if (!r.duplicate) opts.onStored(r.id);
+    for (const r of stored) await opts.hooks?.afterStore?.(r.id);
+    return stored.map((r) => r.id);
   };
 
   /**
@@ -193,14 +201,10 @@ export const startImapConsumer = (
       const chunk = uids.slice(i, i + 100);
       // Collect first, then do DB work: no IMAP commands inside the fetch loop (imapflow's rule).
       const messages = await c.fetchAll(chunk.join(","), { uid: true, source: true }, { uid: true });
-      const done: number[] = [];
-      const ids: number[] = [];
-      for (const m of messages) {
-        if (!m.source) continue;
-        ids.push(await store(m.source, m.uid, uidValidity));
-        done.push(m.uid);
-      }
-      if (done.length === 0) continue;
+      const fetched = messages.flatMap((m) => (m.source ? [{ raw: m.source, uid: m.uid }] : []));
+      if (fetched.length === 0) continue;
+      const done = fetched.map((m) => m.uid);
+      const ids = await storeChunk(fetched, uidValidity);
       await opts.hooks?.beforeFlag?.(ids);
       const range = done.join(",");
       succeeded(await c.messageFlagsAdd(range, ["\\Seen", PROCESSED_FLAG], { uid: true }), "STORE");

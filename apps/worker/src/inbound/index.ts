@@ -2,6 +2,7 @@
 import { ingestSettingsFromConfig } from "@tidings/core";
 import type { Stoppable, WorkerContext } from "../context.ts";
 import { type ImapConsumer, type ImapConsumerOptions, startImapConsumer } from "./imap-consumer.ts";
+import { startLedger } from "./ledger.ts";
 import { startProcessor } from "./processor.ts";
 import { type SmtpReceiver, startSmtpReceiver } from "./smtp-receiver.ts";
 
@@ -29,6 +30,7 @@ export const startInbound = async (ctx: WorkerContext, opts: InboundOptions = {}
       ? await startSmtpReceiver(ctx, settings, {
           host: ctx.config.INBOUND_SMTP_HOST,
           port: ctx.config.INBOUND_SMTP_PORT,
+          ledger: startLedger(ctx.dataSource),
           onStored,
         })
       : null;

@@ -1,28 +1,36 @@
-// Issue 15.1: the entry of a processing thread. Parsing and applying one stored message happens here, on
-// its own event loop with its own connection pool, so the SMTP listener and the ledger insert on the
-// main loop never wait behind it. The boundary is "process one stored message id".
+// Issues 14.1 and 15.1: the entry of a processing thread. Claiming, deciding (parsing) and applying a batch
+// of stored messages happens here, on its own event loop with its own connection pool, so the SMTP
+// listener and the ledger on the main loop never wait behind it. The boundary is "process these ids".
 import { parentPort, workerData } from "node:worker_threads";
-import { type IngestSettings, processInboundEmail } from "@tidings/core";
+import { type IngestSettings, type ProcessResult, processBatch } from "@tidings/core";
 import { createDataSource } from "@tidings/db";
 
 export type ThreadData = { url: string; settings: IngestSettings; poolSize: number };
-export type ThreadRequest = { id: number };
+export type ThreadRequest = { ids: number[] };
 export type ThreadReply =
-  | { id: number; ok: true; result: Awaited<ReturnType<typeof processInboundEmail>> }
-  | { id: number; ok: false; error: string };
+  /** The time budget of this message starts now. */
+  | { kind: "deciding"; id: number }
+  /** Every message is decided; the batch's transaction begins. */
+  | { kind: "applying" }
+  | { kind: "done"; results: ProcessResult[]; failures: { id: number; error: string }[] }
+  | { kind: "error"; error: string };
 
 const data = workerData as ThreadData;
 const port = parentPort;
 if (!port) throw new Error("process-thread.ts runs only as a worker thread");
 const ds = createDataSource({ url: data.url, poolSize: data.poolSize, applicationName: "tidings-worker-process" });
 const ready = ds.initialize();
+const reply = (m: ThreadReply) => port.postMessage(m);
 
-port.on("message", async ({ id }: ThreadRequest) => {
+port.on("message", async ({ ids }: ThreadRequest) => {
   try {
     await ready;
-    const result = await processInboundEmail(ds, data.settings, id);
-    port.postMessage({ id, ok: true, result } satisfies ThreadReply);
+    const { results, failures } = await processBatch(ds, data.settings, ids, {
+      onDeciding: (id) => reply({ kind: "deciding", id }),
+      onApplying: () => reply({ kind: "applying" }),
+    });
+    reply({ kind: "done", results, failures: failures.map((f) => ({ id: f.id, error: f.error.message })) });
   } catch (err) {
-    port.postMessage({ id, ok: false, error: (err as Error)?.message ?? String(err) } satisfies ThreadReply);
+    reply({ kind: "error", error: (err as Error)?.message ?? String(err) });
   }
 });

@@ -1,11 +1,16 @@
 // Applies stored messages: right after each store, and by a periodic sweep that finds rows left
-// `received` by a crash or a failed attempt (with a growing delay per attempt). Never throws.
-import { type IngestSettings, MAX_ATTEMPTS } from "@tidings/core";
+// `received` by a crash or a failed attempt (with a growing delay per attempt). Messages queued while the
+// threads are busy are taken in batches (issue 14.1): one claim, one transaction and one log line per
+// batch. Never throws.
+import { type IngestSettings, MAX_ATTEMPTS, type ProcessResult } from "@tidings/core";
 import type { WorkerContext } from "../context.ts";
-import { startThreadPool } from "./thread-pool.ts";
+import { type BatchOutcome, startThreadPool } from "./thread-pool.ts";
 
-/** Issue 15.1: the default time one message may take to parse and apply before it is quarantined. */
+/** Issue 15.1: the default time one message may take to parse before it is quarantined. */
 export const PROCESS_BUDGET_MS = 60_000;
+
+/** Messages per batch at most: one transaction holds them all. */
+export const BATCH_SIZE = 100;
 
 export type Processor = {
   /** Queue one stored message for processing; resolves when it has been tried. */
@@ -15,65 +20,93 @@ export type Processor = {
   stop: () => Promise<void>;
 };
 
+const countByStatus = (results: ProcessResult[]) => {
+  const counts: Record<string, number> = {};
+  for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  return counts;
+};
+
 export const startProcessor = (
   ctx: WorkerContext,
   settings: IngestSettings,
-  opts: { concurrency?: number; sweepIntervalMs?: number; budgetMs?: number } = {},
+  opts: { concurrency?: number; sweepIntervalMs?: number; budgetMs?: number; batchSize?: number } = {},
 ): Processor => {
   const log = ctx.log.child({ module: "inbound-processor" });
-  const concurrency = opts.concurrency ?? 2;
-  // Parsing and applying run in threads (issue 15.1): the listener's loop never waits behind them.
+  const concurrency = opts.concurrency ?? 1;
+  const batchSize = opts.batchSize ?? BATCH_SIZE;
+  // Parsing and applying run in threads (issues 14.2, 15.1): the listener's loop never waits behind them.
   const pool = startThreadPool(ctx.dataSource, settings, {
     size: concurrency,
     budgetMs: opts.budgetMs ?? PROCESS_BUDGET_MS,
   });
-  const queue: { id: number; done: () => void }[] = [];
-  const queued = new Set<number>();
+  const queue: number[] = [];
+  /** The callers waiting for each queued or running id. */
+  const waiters = new Map<number, (() => void)[]>();
   let running = 0;
   let stopped = false;
   const idle: (() => void)[] = [];
 
+  const settle = (id: number) => {
+    for (const w of waiters.get(id) ?? []) w();
+    waiters.delete(id);
+  };
+
+  const report = (outcome: BatchOutcome) => {
+    for (const r of outcome.results) {
+      const level = r.status === "failed" ? "warn" : "debug";
+      log[level](
+        {
+          inboundEmailId: r.id,
+          status: r.status,
+          projectId: r.projectId,
+          issueId: r.issueId,
+          noteId: r.noteId,
+          reason: r.reason,
+        },
+        "inbound.processed",
+      );
+    }
+    for (const f of outcome.failures) {
+      log.warn({ inboundEmailId: f.id, error: f.error }, "inbound.process_failed_will_retry");
+    }
+    log.info(
+      { messages: outcome.results.length, ...countByStatus(outcome.results), retrying: outcome.failures.length },
+      "inbound.batch_processed",
+    );
+  };
+
+  const run = async (ids: number[]) => {
+    try {
+      const outcome = await pool.process(ids);
+      if (outcome.results.length || outcome.failures.length) report(outcome);
+      const back = new Set(stopped ? [] : outcome.handedBack);
+      queue.unshift(...back);
+      for (const id of ids) if (!back.has(id)) settle(id);
+    } catch (err) {
+      log.warn({ err, inboundEmailIds: ids }, "inbound.process_failed_will_retry");
+      for (const id of ids) settle(id);
+    }
+  };
+
   const pump = () => {
     while (!stopped && running < concurrency && queue.length > 0) {
-      const job = queue.shift()!;
+      const ids = queue.splice(0, batchSize);
       running++;
-      void run(job.id).finally(() => {
+      void run(ids).finally(() => {
         running--;
-        queued.delete(job.id);
-        job.done();
         if (running === 0 && queue.length === 0) for (const r of idle.splice(0)) r();
         pump();
       });
     }
   };
 
-  const run = async (id: number) => {
-    try {
-      const result = await pool.process(id);
-      if (result) {
-        const level = result.status === "failed" ? "warn" : "info";
-        log[level](
-          {
-            inboundEmailId: id,
-            status: result.status,
-            projectId: result.projectId,
-            issueId: result.issueId,
-            noteId: result.noteId,
-            reason: result.reason,
-          },
-          "inbound.processed",
-        );
-      }
-    } catch (err) {
-      log.warn({ err, inboundEmailId: id }, "inbound.process_failed_will_retry");
-    }
-  };
-
   const enqueue = (id: number) =>
     new Promise<void>((resolve) => {
-      if (stopped || queued.has(id)) return resolve();
-      queued.add(id);
-      queue.push({ id, done: resolve });
+      if (stopped) return resolve();
+      const known = waiters.get(id);
+      if (known) return known.push(resolve);
+      waiters.set(id, [resolve]);
+      queue.push(id);
       pump();
     });
 
@@ -107,10 +140,7 @@ export const startProcessor = (
     stop: async () => {
       stopped = true;
       clearInterval(timer);
-      queue.splice(0).forEach((j) => {
-        queued.delete(j.id);
-        j.done();
-      });
+      for (const id of queue.splice(0)) settle(id);
       if (running > 0) await new Promise<void>((r) => idle.push(r));
       await pool.stop();
     },

@@ -5,11 +5,12 @@
 // from one address (421 beyond), and every connection ends after INBOUND_SMTP_SESSION_TIMEOUT_SECONDS
 // whatever it does (a client trickling a byte every few seconds never trips the idle timeout).
 // STARTTLS is offered when INBOUND_SMTP_TLS_CERT/KEY are set.
-import { type IngestSettings, isKnownRecipient, readLimited, receiveEmail, routeSettingsOf } from "@tidings/core";
+import { type IngestSettings, isKnownRecipient, readLimited, routeSettingsOf } from "@tidings/core";
 import fs from "node:fs";
 import type { Socket } from "node:net";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 import type { WorkerContext } from "../context.ts";
+import type { Ledger } from "./ledger.ts";
 
 export type SmtpReceiver = { port: number; stop: () => Promise<void> };
 
@@ -24,7 +25,7 @@ const tlsOptions = (cert: string | undefined, key: string | undefined): Partial<
 export const startSmtpReceiver = async (
   ctx: WorkerContext,
   settings: IngestSettings,
-  opts: { host: string; port: number; onStored: (id: number) => void },
+  opts: { host: string; port: number; ledger: Ledger; onStored: (id: number) => void },
 ): Promise<SmtpReceiver> => {
   const log = ctx.log.child({ module: "smtp-receiver" });
   const route = routeSettingsOf(settings.mail);
@@ -77,19 +78,17 @@ export const startSmtpReceiver = async (
             return callback(smtpError(552, `5.3.4 Message too large: the limit is ${settings.maxEmailBytes} bytes`));
           }
           const mailFrom = session.envelope.mailFrom;
-          const stored = await ctx.dataSource.transaction((db) =>
-            receiveEmail(db, {
-              raw,
-              transport: "smtp",
-              source: "smtp",
-              envelopeFrom: mailFrom ? mailFrom.address : null,
-              envelopeTo: session.envelope.rcptTo.map((r) => r.address),
-              maxEmailBytes: settings.maxEmailBytes,
-              route,
-            }),
-          );
+          const stored = await opts.ledger.store({
+            raw,
+            transport: "smtp",
+            source: "smtp",
+            envelopeFrom: mailFrom ? mailFrom.address : null,
+            envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+            maxEmailBytes: settings.maxEmailBytes,
+            route,
+          });
           // Committed: only now may the client forget the message.
-          log.info({ inboundEmailId: stored.id, duplicate: stored.duplicate, size }, "smtp.stored");
+          log.debug({ inboundEmailId: stored.id, duplicate: stored.duplicate, size }, "smtp.stored");
           callback(null, `2.0.0 Stored as ${stored.id}`);
           if (!stored.duplicate) opts.onStored(stored.id);
         })

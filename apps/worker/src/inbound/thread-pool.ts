@@ -1,14 +1,24 @@
-// Issue 15.1: processing threads with a per-message time budget. A message that takes longer than the
-// budget has its thread terminated (its transaction dies with the thread's connections) and is
-// quarantined as `failed` with the reason; a fresh thread takes the thread's place.
+// Issues 14.1 and 15.1: processing threads with a per-message time budget. Each thread takes one batch at
+// a time. While a message is being decided (parsed), the budget runs for it alone: a message over it has
+// its thread terminated (its transaction, if any, dies with the thread's connections) and is quarantined
+// as `failed` with the reason; the batch's other messages are handed back to be processed again, and a
+// fresh thread takes the thread's place. Applying a batch gets one budget as a whole; over it, the thread
+// is replaced and the whole batch handed back (it stays `received`, its attempts counted).
 import { Worker } from "node:worker_threads";
 import type { IngestSettings, ProcessResult } from "@tidings/core";
 import type { DataSource } from "@tidings/db";
 import type { ThreadData, ThreadReply } from "./process-thread.ts";
 
+export type BatchOutcome = {
+  results: ProcessResult[];
+  failures: { id: number; error: string }[];
+  /** Not processed (their thread was stopped for another message's sake): to be processed again. */
+  handedBack: number[];
+};
+
 export type ThreadPool = {
-  /** Processes one stored message in a thread; rejects with the thread's error. */
-  process: (id: number) => Promise<ProcessResult | null>;
+  /** Processes a batch of stored messages in a thread; rejects when the thread fails as a whole. */
+  process: (ids: number[]) => Promise<BatchOutcome>;
   stop: () => Promise<void>;
 };
 
@@ -20,6 +30,8 @@ class ThreadDied extends Error {}
 
 export const overBudgetReason = (budgetMs: number) =>
   `Processing took longer than ${Math.round(budgetMs / 1000)} s (the per-message time budget) and was stopped; the message may be built to stall the parser. Release it to try again.`;
+
+type Stopped = { kind: "over-budget"; id: number | null };
 
 export const startThreadPool = (
   ds: DataSource,
@@ -68,37 +80,58 @@ export const startThreadPool = (
     return { status: "failed", reason, projectId: null, issueId: null, noteId: null, id } as ProcessResult;
   };
 
-  const process = async (id: number): Promise<ProcessResult | null> => {
+  /** Runs one batch in a thread; resolves with its reply, or with what was being done when the budget ran out. */
+  const run = (slot: Slot, ids: number[]) =>
+    new Promise<Extract<ThreadReply, { kind: "done" }> | Stopped>((resolve, reject) => {
+      let current: number | null = null;
+      // The clock runs from the first message's decision (claiming is one statement, not the message's work).
+      let timer: NodeJS.Timeout | undefined;
+      const restart = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => over(), opts.budgetMs);
+      };
+      const over = () => {
+        done();
+        resolve({ kind: "over-budget", id: current });
+      };
+      const onMessage = (m: ThreadReply) => {
+        if (m.kind === "deciding") {
+          current = m.id;
+          restart();
+        } else if (m.kind === "applying") {
+          current = null;
+          restart();
+        } else {
+          done();
+          if (m.kind === "done") resolve(m);
+          else reject(new Error(m.error));
+        }
+      };
+      const onError = (err: Error) => {
+        done();
+        reject(new ThreadDied(`the processing thread failed: ${err.message}`));
+      };
+      const onExit = (code: number) => {
+        done();
+        reject(new ThreadDied(`the processing thread exited with code ${code}`));
+      };
+      const done = () => {
+        clearTimeout(timer);
+        slot.worker.off("message", onMessage).off("error", onError).off("exit", onExit);
+      };
+      slot.worker.on("message", onMessage).on("error", onError).on("exit", onExit);
+      slot.worker.postMessage({ ids });
+    });
+
+  const process = async (ids: number[]): Promise<BatchOutcome> => {
     let slot = await acquire();
     try {
-      const reply = await new Promise<ThreadReply | "timeout">((resolve, reject) => {
-        const timer = setTimeout(() => resolve("timeout"), opts.budgetMs);
-        const onMessage = (m: ThreadReply) => {
-          if (m.id !== id) return;
-          done();
-          resolve(m);
-        };
-        const onError = (err: Error) => {
-          done();
-          reject(new ThreadDied(`the processing thread failed: ${err.message}`));
-        };
-        const onExit = (code: number) => {
-          done();
-          reject(new ThreadDied(`the processing thread exited with code ${code}`));
-        };
-        const done = () => {
-          clearTimeout(timer);
-          slot.worker.off("message", onMessage).off("error", onError).off("exit", onExit);
-        };
-        slot.worker.on("message", onMessage).on("error", onError).on("exit", onExit);
-        slot.worker.postMessage({ id });
-      });
-      if (reply === "timeout") {
-        slot = replace(slot);
-        return await quarantine(id);
-      }
-      if (!reply.ok) throw new Error(reply.error);
-      return reply.result;
+      const reply = await run(slot, ids);
+      if (reply.kind === "done") return { results: reply.results, failures: reply.failures, handedBack: [] };
+      slot = replace(slot);
+      if (reply.id === null) return { results: [], failures: [], handedBack: ids };
+      const culprit = reply.id;
+      return { results: [await quarantine(culprit)], failures: [], handedBack: ids.filter((id) => id !== culprit) };
     } catch (err) {
       if (err instanceof ThreadDied) slot = replace(slot);
       throw err;

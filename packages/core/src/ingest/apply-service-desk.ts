@@ -135,7 +135,8 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
   if (limit > 0 && ctx.requester && !ctx.released) {
     const [{ n }] = await ctx.db.query(
       `SELECT count(*)::int AS n FROM issues
-       WHERE project_id = $1 AND lower(external_author) = lower($2) AND created_at > now() - interval '1 hour'`,
+       WHERE project_id = $1 AND external_author IS NOT NULL AND lower(external_author) = lower($2)
+         AND created_at > now() - interval '1 hour'`,
       [project.id, ctx.requester],
     );
     if (n >= limit) {

@@ -19,7 +19,13 @@ export {
   routeSettingsOf,
 } from "./process-inbound-email.ts";
 export { readLimited } from "./read-limited.ts";
-export { idempotencyKeyFor, type ReceiveEmailInput, type ReceiveEmailResult, receiveEmail } from "./receive-email.ts";
+export {
+  idempotencyKeyFor,
+  type ReceiveEmailInput,
+  type ReceiveEmailResult,
+  receiveEmail,
+  receiveEmails,
+} from "./receive-email.ts";
 export { REJECTION } from "./rejection-texts.ts";
 export { releaseInboundEmail } from "./release-inbound-email.ts";
 export { retryInboundEmail } from "./retry-inbound-email.ts";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type EntityManager, InboundEmailEntity, type InboundStatus, type InboundTransport } from "@tidings/db";
+import type { EntityManager, InboundStatus, InboundTransport } from "@tidings/db";
 import { headerValue, headerValues, normaliseMessageId, readHeaders } from "./headers.ts";
 import { findMailKey, type RouteSettings } from "./route.ts";
 
@@ -72,42 +72,100 @@ export const idempotencyKeyFor = (
   return { key: `mid:${messageId}|to:${destination}|c:${digest}`, messageId, sha256 };
 };
 
-/**
- * Stores the raw message durably, before anything else happens (C1). A message already stored returns
- * the existing row with duplicate=true. The caller commits, then acknowledges the transport.
- */
-export const receiveEmail = async (db: EntityManager, input: ReceiveEmailInput): Promise<ReceiveEmailResult> => {
+type LedgerRow = {
+  key: string;
+  transport: InboundTransport;
+  source: string | null;
+  envelopeFrom: string | null;
+  envelopeTo: string[];
+  messageId: string | null;
+  subject: string | null;
+  fromAddress: string | null;
+  raw: Buffer;
+  sizeBytes: number;
+  sha256: string;
+};
+
+const ledgerRowOf = (input: ReceiveEmailInput): LedgerRow => {
   const { key, messageId, sha256 } = idempotencyKeyFor(input.raw, input.route, input.envelopeTo);
   const headers = readHeaders(input.raw);
   const size = Math.max(input.originalSize ?? 0, input.raw.length);
   const oversize = size > input.maxEmailBytes;
-  const stored = oversize ? input.raw.subarray(0, Math.min(input.raw.length, HEADER_ONLY_LIMIT)) : input.raw;
-  const result = await db
-    .createQueryBuilder()
-    .insert()
-    .into(InboundEmailEntity)
-    .values({
-      idempotencyKey: key,
-      transport: input.transport,
-      source: input.source ?? null,
-      envelopeFrom: input.envelopeFrom ?? null,
-      envelopeTo: input.envelopeTo ?? [],
-      messageId,
-      subject: headerValue(headers, "subject")?.slice(0, 500) ?? null,
-      fromAddress: headerValue(headers, "from")?.slice(0, 500) ?? null,
-      raw: stored,
-      sizeBytes: size,
-      sha256,
-      status: "received",
-    })
-    .orIgnore()
-    .returning(["id"])
-    .execute();
-  const id = (result.raw as { id: number }[])[0]?.id;
-  if (id !== undefined) return { id, duplicate: false, status: "received" };
-  const existing = await db.findOneOrFail(InboundEmailEntity, {
-    where: { idempotencyKey: key },
-    select: { id: true, status: true },
-  });
-  return { id: existing.id, duplicate: true, status: existing.status };
+  return {
+    key,
+    transport: input.transport,
+    source: input.source ?? null,
+    envelopeFrom: input.envelopeFrom ?? null,
+    envelopeTo: input.envelopeTo ?? [],
+    messageId,
+    subject: headerValue(headers, "subject")?.slice(0, 500) ?? null,
+    fromAddress: headerValue(headers, "from")?.slice(0, 500) ?? null,
+    raw: oversize ? input.raw.subarray(0, Math.min(input.raw.length, HEADER_ONLY_LIMIT)) : input.raw,
+    sizeBytes: size,
+    sha256,
+  };
 };
+
+/**
+ * Stores raw messages durably, before anything else happens (C1), with one INSERT for all of them: the
+ * SMTP listener's group commit (issue 14.2) hands it every message that arrived while the previous commit
+ * was under way. A message already stored (or twice in the same call) returns the existing row with
+ * duplicate=true. The caller commits, then acknowledges each transport.
+ */
+export const receiveEmails = async (db: EntityManager, inputs: ReceiveEmailInput[]): Promise<ReceiveEmailResult[]> => {
+  if (inputs.length === 0) return [];
+  const rows = inputs.map(ledgerRowOf);
+  const inserted: { id: number; idempotency_key: string }[] = await db.query(
+    `INSERT INTO inbound_emails (idempotency_key, transport, source, envelope_from, envelope_to, message_id, subject,
+                                 from_address, raw, size_bytes, sha256, status)
+     SELECT u.key, u.transport, u.source, u.envelope_from, array(SELECT jsonb_array_elements_text(u.envelope_to)),
+            u.message_id, u.subject, u.from_address, u.raw, u.size_bytes, u.sha256, 'received'
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::text[],
+                   $9::bytea[], $10::int[], $11::text[])
+            WITH ORDINALITY AS u(key, transport, source, envelope_from, envelope_to, message_id, subject,
+                                 from_address, raw, size_bytes, sha256, n)
+      ORDER BY u.n
+     ON CONFLICT (idempotency_key) DO NOTHING
+     RETURNING id, idempotency_key`,
+    [
+      rows.map((r) => r.key),
+      rows.map((r) => r.transport),
+      rows.map((r) => r.source),
+      rows.map((r) => r.envelopeFrom),
+      rows.map((r) => JSON.stringify(r.envelopeTo)),
+      rows.map((r) => r.messageId),
+      rows.map((r) => r.subject),
+      rows.map((r) => r.fromAddress),
+      rows.map((r) => r.raw),
+      rows.map((r) => r.sizeBytes),
+      rows.map((r) => r.sha256),
+    ],
+  );
+  const fresh = new Map(inserted.map((r) => [r.idempotency_key, r.id]));
+  const missing = rows.filter((r) => !fresh.has(r.key)).map((r) => r.key);
+  const existing = new Map<string, { id: number; status: InboundStatus }>();
+  if (missing.length) {
+    const found: { id: number; status: InboundStatus; idempotency_key: string }[] = await db.query(
+      `SELECT id, status, idempotency_key FROM inbound_emails WHERE idempotency_key = ANY($1::text[])`,
+      [missing],
+    );
+    for (const r of found) existing.set(r.idempotency_key, { id: r.id, status: r.status });
+  }
+  const claimed = new Set<string>();
+  return rows.map((r) => {
+    const id = fresh.get(r.key);
+    // The first of several copies in one call is the new row; the others are its duplicates.
+    if (id !== undefined && !claimed.has(r.key)) {
+      claimed.add(r.key);
+      return { id, duplicate: false, status: "received" as const };
+    }
+    if (id !== undefined) return { id, duplicate: true, status: "received" as const };
+    const e = existing.get(r.key);
+    if (!e) throw new Error(`The message with key ${r.key} was neither stored nor found.`);
+    return { id: e.id, duplicate: true, status: e.status };
+  });
+};
+
+/** Stores one raw message (see receiveEmails). */
+export const receiveEmail = async (db: EntityManager, input: ReceiveEmailInput): Promise<ReceiveEmailResult> =>
+  (await receiveEmails(db, [input]))[0];
