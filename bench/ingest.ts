@@ -12,7 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { childEnv } from "@tidings/config";
 import { createProject } from "@tidings/core";
-import { connectAndMigrate, createDataSource, type DataSource, freePort, startEmbeddedPostgres } from "@tidings/db";
+import { connectAndMigrate, createDataSource, freePort, startEmbeddedPostgres } from "@tidings/db";
 import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
 import { startDovecot } from "../apps/worker/test/dovecot.ts";
