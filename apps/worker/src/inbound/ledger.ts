@@ -40,7 +40,7 @@ export const startLedger = (ds: DataSource, opts: LedgerOptions = {}): Ledger =>
         ds.manager,
         group.map((w) => w.input),
       );
-      group.forEach((w, i) => w.resolve(results[i]));
+      for (const [i, w] of group.entries()) w.resolve(results[i]);
     } catch (err) {
       if (group.length === 1) return group[0].reject(err);
       // One message's failure must not refuse its neighbours: each is tried alone.
