@@ -14,3 +14,12 @@ export type DomainEvent =
 export const publishEvent = async (db: EntityManager, event: DomainEvent) => {
   await db.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, JSON.stringify(event)]);
 };
+
+/** Publishes many events with one statement (same guarantees as publishEvent). */
+export const publishEvents = async (db: EntityManager, events: DomainEvent[]) => {
+  if (events.length === 0) return;
+  await db.query("SELECT pg_notify($1, e) FROM unnest($2::text[]) AS e", [
+    EVENTS_CHANNEL,
+    events.map((e) => JSON.stringify(e)),
+  ]);
+};

@@ -21,6 +21,8 @@ import {
 import { allServiceDeskAddresses } from "../service-desk/addresses.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
 import type { MailContent } from "./decide.ts";
+import { directLookups, type Lookups } from "./lookups.ts";
+import { type IssueToOpen, openIssues, selectParticipants } from "./open-issues.ts";
 import { type IngestSettings } from "./ingest-settings.ts";
 import { reopenNote } from "./rejection-texts.ts";
 import { type MailTarget } from "./route.ts";
@@ -37,8 +39,8 @@ export const rememberSupportBot = async (ds: DataSource) => {
   if (!botIds.has(ds)) botIds.set(ds, (await ensureSupportBot(ds.manager)).id);
 };
 
-/** GitLab issues hold at most 10 email participants (item 29). */
-export const MAX_PARTICIPANTS = 10;
+export { MAX_PARTICIPANTS } from "./open-issues.ts";
+export { type Lookups, resolveProject } from "./lookups.ts";
 
 export type InboundOutcome = {
   status: InboundStatus;
@@ -57,6 +59,9 @@ export const outcome = (status: InboundStatus, fields: Partial<InboundOutcome> =
   ...fields,
 });
 
+/** How a message's new issue is opened: at once (one message), or with the rest of its batch. */
+export type OpenIssue = (plan: IssueToOpen) => Promise<InboundOutcome>;
+
 /** What the apply step reads of the stored row. */
 export type ApplyRow = { id: number; messageId: string | null; subject: string | null };
 
@@ -66,17 +71,35 @@ export type Ctx = {
   row: ApplyRow;
   content: MailContent;
   requester: string | null;
+  lookups: Lookups;
+  openIssue: OpenIssue;
   /** Set when an admin releases a quarantined message into a project: no rate limit. */
   released?: boolean;
 };
 
-/** The context of one decided message (decide.ts) being applied. */
-export const newContext = (db: EntityManager, settings: IngestSettings, row: ApplyRow, content: MailContent): Ctx => ({
+/** Opens the issue at once, in the caller's transaction. */
+export const openIssueNow =
+  (db: EntityManager, settings: IngestSettings): OpenIssue =>
+  async (plan) => {
+    const [issueId] = await openIssues(db, settings, [plan]);
+    return outcome("issue", { projectId: plan.project.id, issueId });
+  };
+
+/** The context of one decided message (decide.ts) being applied; a batch passes its own lookups and opener. */
+export const newContext = (
+  db: EntityManager,
+  settings: IngestSettings,
+  row: ApplyRow,
+  content: MailContent,
+  batch?: { lookups: Lookups; openIssue: OpenIssue },
+): Ctx => ({
   db,
   settings,
   row,
   content,
   requester: content.requester,
+  lookups: batch?.lookups ?? directLookups(db),
+  openIssue: batch?.openIssue ?? openIssueNow(db, settings),
 });
 
 export type Rejection = { text: string; detail: string | null; notify: string | null; subject: string | null };
@@ -121,24 +144,6 @@ export const reject = (ctx: Ctx, text: string, detail: string | null, extra: Par
     extra,
   );
 
-export const resolveProject = async (db: EntityManager, target: MailTarget): Promise<ProjectEntity | null> => {
-  if (target.kind === "service_desk") {
-    const p = await db.findOneBy(ProjectEntity, { id: target.projectId });
-    return p && p.fullPathSlug === target.slug ? p : null;
-  }
-  if (target.kind === "legacy") return db.findOneBy(ProjectEntity, { fullPath: target.fullPath });
-  if (target.kind === "service_desk_key") {
-    // Several projects may share a key; the one whose slug matches wins (item 4).
-    const candidates = await db
-      .createQueryBuilder(ProjectEntity, "p")
-      .innerJoin(ServiceDeskSettingEntity, "s", "s.project_id = p.id")
-      .where("s.project_key = :key", { key: target.projectKey })
-      .getMany();
-    return candidates.find((p) => p.fullPathSlug === target.slug) ?? null;
-  }
-  return null;
-};
-
 /** Adds participants (case-insensitive, our own addresses excluded, at most 10 per issue); returns the new ones. */
 export const addParticipants = async (
   db: EntityManager,
@@ -146,19 +151,14 @@ export const addParticipants = async (
   emails: string[],
   exclude: string[],
 ): Promise<EmailParticipantEntity[]> => {
-  const excluded = new Set(exclude.map((e) => e.toLowerCase()));
   const existing = await db.findBy(EmailParticipantEntity, { issueId });
-  const seen = new Set(existing.map((p) => p.email.toLowerCase()));
-  let count = existing.length;
   const added: EmailParticipantEntity[] = [];
-  for (const email of emails) {
-    const lower = email.toLowerCase();
-    if (count >= MAX_PARTICIPANTS) break;
-    if (seen.has(lower) || excluded.has(lower) || !/^[^@\s]+@[^@\s]+$/.test(email)) continue;
-    seen.add(lower);
-    const p = await db.save(db.create(EmailParticipantEntity, { issueId, email }));
-    added.push(p);
-    count++;
+  for (const email of selectParticipants(
+    existing.map((p) => p.email),
+    emails,
+    exclude,
+  )) {
+    added.push(await db.save(db.create(EmailParticipantEntity, { issueId, email })));
   }
   return added;
 };

@@ -12,7 +12,8 @@ import {
   outcome,
   reject,
   rejectMessage,
-  resolveProject,
+  type Lookups,
+  type OpenIssue,
 } from "./apply-context.ts";
 import { applyReplyKey } from "./apply-reply-key.ts";
 import { applyServiceDesk } from "./apply-service-desk.ts";
@@ -30,7 +31,7 @@ const applyRoute = async (ctx: Ctx, route: Route): Promise<InboundOutcome> => {
       return outcome("unsubscribed", { issueId: r.issueId, reason: `${r.email} unsubscribed (${r.status}).` });
     }
     case "project": {
-      const project = await resolveProject(ctx.db, route.target);
+      const project = await ctx.lookups.project(route.target);
       if (!project) return reject(ctx, REJECTION.projectNotFound, `no project for ${route.address}`);
       if (!project.serviceDeskEnabled || !project.issuesEnabled) {
         return reject(ctx, REJECTION.projectNotFound, `Service Desk is disabled for ${project.fullPath}`, {
@@ -48,6 +49,7 @@ export const applyDecision = async (
   settings: IngestSettings,
   row: ApplyRow,
   decision: Decision,
+  batch?: { lookups: Lookups; openIssue: OpenIssue },
 ): Promise<InboundOutcome> => {
   switch (decision.kind) {
     case "quarantine":
@@ -55,6 +57,6 @@ export const applyDecision = async (
     case "reject":
       return rejectMessage(db, settings, row, decision);
     case "route":
-      return applyRoute(newContext(db, settings, row, decision.content), decision.route);
+      return applyRoute(newContext(db, settings, row, decision.content, batch), decision.route);
   }
 };

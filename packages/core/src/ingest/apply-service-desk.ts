@@ -29,6 +29,7 @@ import { capLength } from "./cap-length.ts";
 import { appendTemplate, neutraliseQuickActions } from "./content.ts";
 import type { MailContent } from "./decide.ts";
 import { type IngestSettings } from "./ingest-settings.ts";
+import { selectParticipants } from "./open-issues.ts";
 import { REJECTION } from "./rejection-texts.ts";
 
 /** Whether the sender already belongs to the thread: the requester or a current email participant. */
@@ -47,7 +48,7 @@ export const strangerNotice = (sender: string | null) =>
   "added and will get no email unless you add them.";
 
 export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promise<InboundOutcome> => {
-  const settings = await ctx.db.findOneBy(ServiceDeskSettingEntity, { projectId: project.id });
+  const settings = await ctx.lookups.serviceDeskSettings(project.id);
   const bot = await supportBot(ctx.db);
   const exclude = ourAddresses(ctx, project, settings);
   const cc = settings?.addExternalParticipantsFromCc ? ctx.content.cc : [];
@@ -55,14 +56,15 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
 
   // C6: a reply to the email that opened an issue becomes a note on it.
   const { threadIds, body } = ctx.content;
-  let original = threadIds.length
-    ? await ctx.db
-        .createQueryBuilder(IssueEntity, "i")
-        .where("i.project_id = :projectId AND i.message_id IN (:...ids)", { projectId: project.id, ids: threadIds })
-        .orderBy("i.id")
-        .setLock("pessimistic_write")
-        .getOne()
-    : null;
+  let original =
+    threadIds.length && (await ctx.lookups.threadKnown(project.id, threadIds))
+      ? await ctx.db
+          .createQueryBuilder(IssueEntity, "i")
+          .where("i.project_id = :projectId AND i.message_id IN (:...ids)", { projectId: project.id, ids: threadIds })
+          .orderBy("i.id")
+          .setLock("pessimistic_write")
+          .getOne()
+      : null;
   // A moved ticket (gitlab-reference item 41): the customer's reply follows it to where it lives now.
   for (let hops = 0; original?.movedToId && hops < 20; hops++) {
     original = await ctx.db.findOne(IssueEntity, {
@@ -113,19 +115,17 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
       await queueNewParticipantEmail(ctx.db, ctx.settings.mail, { issueId: original.id, participantId: p.id });
     }
     const issueSettings =
-      original.projectId === project.id
-        ? settings
-        : await ctx.db.findOneBy(ServiceDeskSettingEntity, { projectId: original.projectId });
+      original.projectId === project.id ? settings : await ctx.lookups.serviceDeskSettings(original.projectId);
     await reopenIfClosed(ctx, original, issueSettings, bot.id);
     return outcome("note", { projectId: original.projectId, issueId: original.id, noteId: note.id });
   }
 
   // The same message reaching two addresses of one project (e.g. To the alias, Cc the incoming address).
-  if (messageId && (await ctx.db.existsBy(IssueEntity, { projectId: project.id, messageId }))) {
-    const existing = await ctx.db.findOneByOrFail(IssueEntity, { projectId: project.id, messageId });
+  const existing = messageId ? await ctx.lookups.issueByMessageId(project.id, messageId) : null;
+  if (existing !== null) {
     return outcome("duplicate", {
       projectId: project.id,
-      issueId: existing.id,
+      issueId: existing,
       reason: "This message already opened an issue in this project (same Message-ID).",
     });
   }
@@ -133,12 +133,7 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
   // C10: per-sender rate limit of new issues per project.
   const limit = ctx.settings.issuesPerSenderPerHour;
   if (limit > 0 && ctx.requester && !ctx.released) {
-    const [{ n }] = await ctx.db.query(
-      `SELECT count(*)::int AS n FROM issues
-       WHERE project_id = $1 AND external_author IS NOT NULL AND lower(external_author) = lower($2)
-         AND created_at > now() - interval '1 hour'`,
-      [project.id, ctx.requester],
-    );
+    const n = await ctx.lookups.recentIssuesFrom(project.id, ctx.requester);
     if (n >= limit) {
       // No rejection email: answering a flood would make us an amplifier. The admin can release it.
       return outcome("rejected", {
@@ -157,27 +152,21 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
     project.id,
     appendTemplate(neutraliseQuickActions(text), settings?.issueTemplate),
   );
-  const title = (subject || "(no subject)").replace(/\s+/g, " ").slice(0, 255);
-  const issue = await createIssue(ctx.db, {
-    projectId: project.id,
-    title,
+  const requester = ctx.requester ? selectParticipants([], [ctx.requester], exclude) : [];
+  return ctx.openIssue({
+    project,
+    settings,
+    title: (subject || "(no subject)").replace(/\s+/g, " ").slice(0, 255),
     description: description.text,
-    authorId: bot.id,
     // B7: confidential by the setting, always in public projects.
     confidential: project.visibility === "public" ? true : (settings?.ticketsConfidentialByDefault ?? true),
+    authorId: bot.id,
     externalAuthor: ctx.requester,
     messageId,
+    attachmentIds: [...attachmentIds, ...description.attachmentIds],
+    requester: requester[0] ?? null,
+    cc: selectParticipants(requester, cc, exclude),
   });
-  await linkAttachments(ctx.db, [...attachmentIds, ...description.attachmentIds], issue.id, null);
-  if (ctx.requester) {
-    const [requester] = await addParticipants(ctx.db, issue.id, [ctx.requester], exclude);
-    if (requester)
-      await queueThankYouEmail(ctx.db, ctx.settings.mail, { issueId: issue.id, participantId: requester.id });
-  }
-  for (const p of await addParticipants(ctx.db, issue.id, cc, exclude)) {
-    await queueNewParticipantEmail(ctx.db, ctx.settings.mail, { issueId: issue.id, participantId: p.id });
-  }
-  return outcome("issue", { projectId: project.id, issueId: issue.id });
 };
 
 /**

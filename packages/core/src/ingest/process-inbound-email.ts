@@ -5,14 +5,18 @@
 // 2. decide — decide.ts, per message, with no transaction open (in the worker: in a thread, never on the
 //    event loop of the SMTP listener);
 // 3. apply — one transaction for the whole batch: the rows locked FOR UPDATE SKIP LOCKED (another
-//    processor's rows are skipped), every Message-ID's advisory lock taken in one sorted statement, each
-//    message applied under its own savepoint (one message's error never undoes the others), and the
-//    outcomes written with one statement. A crash leaves the rows `received`: they are applied again.
+//    processor's rows are skipped), every Message-ID's advisory lock taken in one sorted statement, what
+//    the batch reads looked up with one statement per kind (lookups.ts), the batch's new issues opened
+//    together (open-issues.ts), and the outcomes written with one statement. If the batch fails as a
+//    whole, each of its messages is applied alone in its own transaction, so one message's error never
+//    undoes the others. A crash leaves the rows `received`: they are applied again.
 import { type DataSource, type EntityManager } from "@tidings/db";
-import { type InboundOutcome, rememberSupportBot } from "./apply-context.ts";
+import { type InboundOutcome, type OpenIssue, outcome, rememberSupportBot } from "./apply-context.ts";
 import { applyDecision } from "./apply-decision.ts";
 import { type Decision, decideInbound, type StoredMessage } from "./decide.ts";
 import type { IngestSettings } from "./ingest-settings.ts";
+import { BatchLookups, type LookupRequest } from "./lookups.ts";
+import { type IssueToOpen, openIssues } from "./open-issues.ts";
 import { contentDigestInKey } from "./receive-email.ts";
 
 export { type InboundOutcome, MAX_PARTICIPANTS, resolveProject } from "./apply-context.ts";
@@ -134,20 +138,46 @@ const lockMessageIds = async (db: EntityManager, messageIds: string[]) => {
 
 /**
  * Issue 15.4: a different message that reuses an earlier message's Message-ID (its content digest
- * differs) is applied as a message of its own, without that Message-ID; the sentence says so.
+ * differs) is applied as a message of its own, without that Message-ID; the sentence says so. One
+ * statement for the batch (by the ledger's Message-ID index).
  */
-const reusedMessageId = async (db: EntityManager, message: ClaimedMessage): Promise<string | null> => {
-  const digest = contentDigestInKey(message.idempotencyKey);
-  if (!message.messageId || !digest) return null;
-  const [earlier] = await db.query(
-    `SELECT id FROM inbound_emails
-     WHERE message_id = $1 AND id < $2 AND idempotency_key LIKE '%|c:%' AND idempotency_key NOT LIKE $3
-     ORDER BY id LIMIT 1`,
-    [message.messageId, message.id, `%|c:${digest}`],
+const reusedMessageIds = async (db: EntityManager, messages: ClaimedMessage[]): Promise<Map<number, string>> => {
+  const asked = messages.flatMap((m) => {
+    const digest = contentDigestInKey(m.idempotencyKey);
+    return m.messageId && digest ? [{ id: m.id, messageId: m.messageId, digest }] : [];
+  });
+  const reused = new Map<number, string>();
+  if (asked.length === 0) return reused;
+  const rows: { id: number; earlier: number }[] = await db.query(
+    `SELECT DISTINCT ON (u.id) u.id, e.id AS earlier
+       FROM unnest($1::int[], $2::text[], $3::text[]) AS u(id, message_id, digest)
+       JOIN inbound_emails e ON e.message_id = u.message_id AND e.id < u.id
+        AND e.idempotency_key LIKE '%|c:%' AND e.idempotency_key NOT LIKE '%|c:' || u.digest
+      ORDER BY u.id, e.id`,
+    [asked.map((a) => a.id), asked.map((a) => a.messageId), asked.map((a) => a.digest)],
   );
-  if (!earlier) return null;
-  return `Reused Message-ID: email #${earlier.id} already came with <${message.messageId}> and different content; this one was handled as a message of its own.`;
+  const byId = new Map(asked.map((a) => [a.id, a.messageId]));
+  for (const r of rows) {
+    reused.set(
+      r.id,
+      `Reused Message-ID: email #${r.earlier} already came with <${byId.get(r.id)}> and different content; this one was handled as a message of its own.`,
+    );
+  }
+  return reused;
 };
+
+/** What a routed message will ask the lookups (its project, Message-IDs and sender). */
+const lookupRequest = (d: Decided, messageId: string | null): LookupRequest[] =>
+  "decision" in d && d.decision.kind === "route" && d.decision.route.kind === "project"
+    ? [
+        {
+          target: d.decision.route.target,
+          messageId,
+          threadIds: d.decision.content.threadIds,
+          sender: d.decision.content.requester,
+        },
+      ]
+    : [];
 
 const subjectOf = (d: Decided): string | null => {
   if ("error" in d) return d.message.subject;
@@ -187,7 +217,11 @@ const recordFailures = async (db: EntityManager, failures: ProcessFailure[]) => 
   );
 };
 
-/** Step 3: applies a batch of decided messages in one transaction (see the top of this file). */
+/**
+ * Step 3: applies a batch of decided messages in one transaction (see the top of this file). The new
+ * issues of the batch are opened together when the batch ends (or earlier, when a later message of the
+ * batch replies to one of them or repeats its Message-ID); every other write happens in order.
+ */
 export const applyDecided = async (
   ds: DataSource,
   settings: IngestSettings,
@@ -204,7 +238,35 @@ export const applyDecided = async (
     const locked = new Set(lockedRows.map((r) => r.id));
     const mine = decided.filter((d) => locked.has(d.message.id));
     await lockMessageIds(db, [...new Set(mine.flatMap((d) => (d.message.messageId ? [d.message.messageId] : [])))]);
-    const results: (ProcessResult & { subject: string | null })[] = [];
+    const reused = await reusedMessageIds(
+      db,
+      mine.map((d) => d.message),
+    );
+    const messageIdOf = (m: ClaimedMessage) => (reused.has(m.id) ? null : m.messageId);
+    const lookups = new BatchLookups(db);
+    await lookups.prefetch(mine.flatMap((d) => lookupRequest(d, messageIdOf(d.message))));
+
+    const pending: { plan: IssueToOpen; result: InboundOutcome }[] = [];
+    const openIssue: OpenIssue = async (plan) => {
+      lookups.opening(plan.project.id, plan.externalAuthor, plan.messageId);
+      const result = outcome("issue", { projectId: plan.project.id });
+      pending.push({ plan, result });
+      return result;
+    };
+    const flush = async () => {
+      const opening = pending.splice(0);
+      const ids = await openIssues(
+        db,
+        settings,
+        opening.map((p) => p.plan),
+      );
+      for (const [i, p] of opening.entries()) {
+        p.result.issueId = ids[i];
+        lookups.opened(p.plan.project.id, p.plan.messageId, ids[i]);
+      }
+    };
+
+    const applied: { id: number; result: InboundOutcome; subject: string | null }[] = [];
     const failures: ProcessFailure[] = [];
     for (const d of mine) {
       const { message } = d;
@@ -212,22 +274,24 @@ export const applyDecided = async (
         failures.push({ id: message.id, error: d.error });
         continue;
       }
-      await db.query("SAVEPOINT apply_one");
-      try {
-        const reused = await reusedMessageId(db, message);
-        const row = { id: message.id, messageId: reused ? null : message.messageId, subject: message.subject };
-        const result = await applyDecision(db, settings, row, d.decision);
-        if (reused && !result.reason) result.reason = reused;
-        await db.query("RELEASE SAVEPOINT apply_one");
-        results.push({ ...result, id: message.id, subject: subjectOf(d) });
-      } catch (err) {
-        await db.query("ROLLBACK TO SAVEPOINT apply_one");
-        failures.push({ id: message.id, error: err instanceof Error ? err : new Error(String(err)) });
-      }
+      const messageId = messageIdOf(message);
+      const threadIds = d.decision.kind === "route" ? d.decision.content.threadIds : [];
+      if (lookups.pending([...(messageId ? [messageId] : []), ...threadIds])) await flush();
+      // No savepoint per message: an error aborts the batch, and processBatch applies each message alone.
+      const row = { id: message.id, messageId, subject: message.subject };
+      const result = await applyDecision(db, settings, row, d.decision, { lookups, openIssue });
+      const sentence = reused.get(message.id);
+      if (sentence && !result.reason) result.reason = sentence;
+      applied.push({ id: message.id, result, subject: subjectOf(d) });
     }
-    await recordOutcomes(db, results);
+    await flush();
+    const results = applied.map((a) => ({ ...a.result, id: a.id }));
+    await recordOutcomes(
+      db,
+      applied.map((a) => ({ ...a.result, id: a.id, subject: a.subject })),
+    );
     await recordFailures(db, failures);
-    return { results: results.map(({ subject: _s, ...r }) => r), failures };
+    return { results, failures };
   });
 
 export type BatchHooks = {
@@ -256,12 +320,26 @@ export const processBatch = async (
     const applied = await applyDecided(ds, settings, decided);
     return { results: [...gaveUp, ...applied.results], failures: applied.failures };
   } catch (err) {
-    const error = err instanceof Error ? err : new Error(String(err));
-    await recordFailures(
-      ds.manager,
-      decided.map((d) => ({ id: d.message.id, error })),
-    ).catch(() => undefined);
-    throw error;
+    if (decided.length === 1) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      await recordFailures(ds.manager, [{ id: decided[0].message.id, error }]).catch(() => undefined);
+      throw error;
+    }
+    // The batch as a whole failed (e.g. opening its issues together): each message is applied alone.
+    const results = [...gaveUp];
+    const failures: ProcessFailure[] = [];
+    for (const d of decided) {
+      try {
+        const one = await applyDecided(ds, settings, [d]);
+        results.push(...one.results);
+        failures.push(...one.failures);
+      } catch (e) {
+        const error = e instanceof Error ? e : new Error(String(e));
+        failures.push({ id: d.message.id, error });
+        await recordFailures(ds.manager, [{ id: d.message.id, error }]).catch(() => undefined);
+      }
+    }
+    return { results, failures };
   }
 };
 

@@ -1,6 +1,6 @@
 import { type EntityManager, IssueEntity } from "@tidings/db";
 import { DomainError } from "../errors.ts";
-import { publishEvent } from "../events/publish.ts";
+import { publishEvents } from "../events/publish.ts";
 
 /** GitLab's limit for descriptions, the same as for notes. */
 export const MAX_DESCRIPTION_LENGTH = 1_000_000;
@@ -15,36 +15,77 @@ export type CreateIssueInput = {
   messageId?: string | null;
 };
 
-/**
- * Creates an issue with the next per-project iid. The UPDATE … RETURNING takes the project row lock,
- * so concurrent creations serialise on it: iids are unique and, because a rolled-back transaction
- * also rolls back its increment, without gaps.
- */
-export const createIssue = async (db: EntityManager, input: CreateIssueInput): Promise<IssueEntity> => {
+const validate = (input: CreateIssueInput) => {
   const title = input.title.trim();
   if (!title) throw new DomainError("INVALID_INPUT", "Title can't be blank.");
   if (title.length > 255) throw new DomainError("INVALID_INPUT", "Title is too long (maximum is 255 characters).");
   if ((input.description ?? "").length > MAX_DESCRIPTION_LENGTH)
     throw new DomainError("INVALID_INPUT", "Description is too long (maximum is 1,000,000 characters).");
-  const [rows] = await db.query(
-    `UPDATE projects SET last_issue_iid = last_issue_iid + 1 WHERE id = $1 RETURNING last_issue_iid`,
-    [input.projectId],
+  return { ...input, title };
+};
+
+/** `[rows, count]` for UPDATE … RETURNING through TypeORM. */
+const updatedRows = <T>(result: unknown): T[] =>
+  (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
+
+/**
+ * Creates issues with the next per-project iids, in input order, with one statement per step whatever
+ * their number (issue 14.1): one UPDATE allocates each project's iids (it takes the project row lock, so
+ * concurrent creations serialise on it: iids are unique and, because a rolled-back transaction also rolls
+ * back its increment, without gaps), one INSERT writes the issues, one statement publishes the events.
+ */
+export const createIssues = async (db: EntityManager, inputs: CreateIssueInput[]): Promise<IssueEntity[]> => {
+  if (inputs.length === 0) return [];
+  const valid = inputs.map(validate);
+  const perProject = new Map<number, number>();
+  for (const i of valid) perProject.set(i.projectId, (perProject.get(i.projectId) ?? 0) + 1);
+  const allocated = updatedRows<{ id: number; last_issue_iid: number }>(
+    await db.query(
+      `UPDATE projects p SET last_issue_iid = p.last_issue_iid + u.n
+         FROM unnest($1::int[], $2::int[]) AS u(id, n) WHERE p.id = u.id
+       RETURNING p.id, p.last_issue_iid`,
+      [[...perProject.keys()], [...perProject.values()]],
+    ),
   );
-  const iid = rows?.[0]?.last_issue_iid ?? rows?.last_issue_iid;
-  if (iid === undefined) throw new DomainError("NOT_FOUND", "Project not found.");
-  const issue = await db.save(
-    db.create(IssueEntity, {
+  const next = new Map(allocated.map((r) => [r.id, r.last_issue_iid - (perProject.get(r.id) ?? 0) + 1]));
+  const rows = valid.map((input) => {
+    const iid = next.get(input.projectId);
+    if (iid === undefined) throw new DomainError("NOT_FOUND", "Project not found.");
+    next.set(input.projectId, iid + 1);
+    return db.create(IssueEntity, {
       projectId: input.projectId,
       iid,
-      title,
+      title: input.title,
       description: input.description ?? "",
       authorId: input.authorId,
       confidential: input.confidential ?? false,
       externalAuthor: input.externalAuthor ?? null,
       messageId: input.messageId ?? null,
       state: "opened",
-    }),
+      movedToId: null,
+      closedAt: null,
+    });
+  });
+  const inserted = await db
+    .createQueryBuilder()
+    .insert()
+    .into(IssueEntity)
+    .values(rows)
+    .returning(["id", "created_at", "updated_at"])
+    .execute();
+  const generated = inserted.raw as { id: number; created_at: Date; updated_at: Date }[];
+  for (const [i, issue] of rows.entries()) {
+    issue.id = generated[i].id;
+    issue.createdAt = generated[i].created_at;
+    issue.updatedAt = generated[i].updated_at;
+  }
+  await publishEvents(
+    db,
+    rows.map((issue) => ({ type: "issue_created", projectId: issue.projectId, issueId: issue.id })),
   );
-  await publishEvent(db, { type: "issue_created", projectId: issue.projectId, issueId: issue.id });
-  return issue;
+  return rows;
 };
+
+/** Creates one issue (see createIssues). */
+export const createIssue = async (db: EntityManager, input: CreateIssueInput): Promise<IssueEntity> =>
+  (await createIssues(db, [input]))[0];

@@ -24,3 +24,16 @@ export const enqueueEmail = async (db: EntityManager, input: EnqueueEmailInput):
   await db.query("SELECT pg_notify($1, '')", [OUTBOX_CHANNEL]);
   return (result.identifiers[0]?.id as number | undefined) ?? null;
 };
+
+/** Writes many emails into the outbox with one INSERT and one wake-up (same guarantees as enqueueEmail). */
+export const enqueueEmails = async (db: EntityManager, inputs: EnqueueEmailInput[]): Promise<void> => {
+  if (inputs.length === 0) return;
+  await db
+    .createQueryBuilder()
+    .insert()
+    .into(OutboundEmailEntity)
+    .values(inputs.map((input) => ({ ...input, status: "queued" as const })))
+    .orIgnore()
+    .execute();
+  await db.query("SELECT pg_notify($1, '')", [OUTBOX_CHANNEL]);
+};

@@ -9,7 +9,7 @@ import {
   UserEntity,
 } from "@tidings/db";
 import { digest } from "../auth/secrets.ts";
-import { enqueueEmail } from "./enqueue.ts";
+import { type EnqueueEmailInput, enqueueEmail, enqueueEmails } from "./enqueue.ts";
 import type { MailSettings } from "./mail-settings.ts";
 import { noteEmailAttachments } from "./note-attachments.ts";
 import { renderEmail } from "./render-email.ts";
@@ -92,19 +92,17 @@ const baseValues = (
 
 export type QueueParticipantEmailInput = { issueId: number; participantId: number };
 
-/**
- * The emails addressed to one participant about the issue itself: D1's thank-you, which starts the
- * thread (Message-ID <issue_<id>@host>), and item 31's new-participant email, which joins it.
- */
-const queueParticipantEmail = async (
-  db: EntityManager,
-  mail: MailSettings,
-  input: QueueParticipantEmailInput,
-  kind: "thank_you" | "new_participant",
-) => {
-  const { issue, project, settings } = await load(db, input.issueId);
-  const participant = await db.findOneByOrFail(EmailParticipantEntity, { id: input.participantId });
-  const replyKey = await sentNotification(db, issue, participant);
+/** One email addressed to a participant about the issue itself, with what it is rendered from. */
+export type ParticipantEmail = {
+  kind: "thank_you" | "new_participant";
+  issue: IssueEntity;
+  project: ProjectEntity;
+  settings: ServiceDeskSettingEntity | null;
+  participant: Pick<EmailParticipantEntity, "id" | "email">;
+};
+
+const participantEmail = (mail: MailSettings, item: ParticipantEmail, replyKey: string): EnqueueEmailInput => {
+  const { kind, issue, project, settings, participant } = item;
   const subject = subjectFor(issue);
   const template =
     kind === "thank_you"
@@ -113,7 +111,7 @@ const queueParticipantEmail = async (
   const body = renderEmail(template, baseValues(mail, project, issue, replyKey), { subject, baseUrl: mail.publicUrl });
   const thread = issueThreadId(mail, issue.id);
   const starts = kind === "thank_you";
-  return enqueueEmail(db, {
+  return {
     kind,
     dedupeKey: starts
       ? `thank_you:issue:${issue.id}`
@@ -137,7 +135,46 @@ const queueParticipantEmail = async (
     ),
     textBody: body.text,
     htmlBody: body.html,
-  });
+  };
+};
+
+/**
+ * The emails addressed to participants about the issue itself: D1's thank-you, which starts the thread
+ * (Message-ID <issue_<id>@host>), and item 31's new-participant email, which joins it. Each gets its own
+ * reply key. Many at once with one INSERT per table (issue 14.1: a batch of new issues).
+ */
+export const queueParticipantEmails = async (db: EntityManager, mail: MailSettings, items: ParticipantEmail[]) => {
+  if (items.length === 0) return;
+  const keys = items.map(() => newReplyKey());
+  await db
+    .createQueryBuilder()
+    .insert()
+    .into(SentNotificationEntity)
+    .values(
+      items.map(({ issue, participant }, i) => ({
+        replyKeyDigest: digest(keys[i]),
+        projectId: issue.projectId,
+        issueId: issue.id,
+        participantId: participant.id,
+        recipientEmail: participant.email,
+      })),
+    )
+    .execute();
+  await enqueueEmails(
+    db,
+    items.map((item, i) => participantEmail(mail, item, keys[i])),
+  );
+};
+
+const queueParticipantEmail = async (
+  db: EntityManager,
+  mail: MailSettings,
+  input: QueueParticipantEmailInput,
+  kind: ParticipantEmail["kind"],
+) => {
+  const { issue, project, settings } = await load(db, input.issueId);
+  const participant = await db.findOneByOrFail(EmailParticipantEntity, { id: input.participantId });
+  await queueParticipantEmails(db, mail, [{ kind, issue, project, settings, participant }]);
 };
 
 /** D1: the thank-you email to the requester of a new issue. */

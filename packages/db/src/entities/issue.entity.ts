@@ -9,6 +9,7 @@ import {
   type Relation,
   UpdateDateColumn,
 } from "typeorm";
+import { SEARCH_VECTOR_EXPRESSION } from "../migrations/1765000900100-search-vector-head.ts";
 import type { IssueState } from "./constants.ts";
 import { ProjectEntity } from "./project.entity.ts";
 import { UserEntity } from "./user.entity.ts";
@@ -51,11 +52,14 @@ export class IssueEntity {
   @Column({ type: "timestamptz", nullable: true }) closedAt!: Date | null;
   @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
   @UpdateDateColumn({ type: "timestamptz" }) updatedAt!: Date;
-  /** Full-text search over title, description and external author (E2); maintained by PostgreSQL. */
+  /**
+   * Full-text search over title, the head of the description and external author (E2); maintained by
+   * PostgreSQL. The expression is the migration's (1765000900100), so they cannot drift apart.
+   */
   @Column({
     type: "tsvector",
     generatedType: "STORED",
-    asExpression: `to_tsvector('simple', coalesce("title", '') || ' ' || coalesce("description", '') || ' ' || coalesce("external_author", ''))`,
+    asExpression: SEARCH_VECTOR_EXPRESSION,
     select: false,
     insert: false,
     update: false,

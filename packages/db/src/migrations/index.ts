@@ -6,6 +6,7 @@ import { ProcessHeartbeats1765000200000 } from "./1765000200000-process-heartbea
 import { ForgetTypedLogins1765000200100 } from "./1765000200100-forget-typed-logins.ts";
 import { OutboxClaimSessions1765000500000 } from "./1765000500000-outbox-claim-sessions.ts";
 import { IngestIndexes1765000900000 } from "./1765000900000-ingest-indexes.ts";
+import { SearchVectorHead1765000900100 } from "./1765000900100-search-vector-head.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ForgetTypedLogins1765000200100,
   OutboxClaimSessions1765000500000,
   IngestIndexes1765000900000,
+  SearchVectorHead1765000900100,
 ];

@@ -1,0 +1,102 @@
+// C5/C10: what a new Service Desk issue is made of, and opening many at once (issue 14.1): the issues,
+// their participants, the thank-you and new-participant emails and the events, one statement each for the
+// whole batch. A single message opens its issue through the same function with a batch of one.
+import {
+  EmailParticipantEntity,
+  type EntityManager,
+  type ProjectEntity,
+  type ServiceDeskSettingEntity,
+} from "@tidings/db";
+import { createIssues } from "../issues/create-issue.ts";
+import { type ParticipantEmail, queueParticipantEmails } from "../notifications/queue-emails.ts";
+import type { IngestSettings } from "./ingest-settings.ts";
+
+/** GitLab issues hold at most 10 email participants (item 29). */
+export const MAX_PARTICIPANTS = 10;
+
+/**
+ * Which of `emails` join an issue that already has `existing` participants: case-insensitively new, not
+ * one of our own addresses, a plausible address, and at most MAX_PARTICIPANTS in all. Pure.
+ */
+export const selectParticipants = (existing: string[], emails: string[], exclude: string[]): string[] => {
+  const excluded = new Set(exclude.map((e) => e.toLowerCase()));
+  const seen = new Set(existing.map((e) => e.toLowerCase()));
+  const selected: string[] = [];
+  for (const email of emails) {
+    if (existing.length + selected.length >= MAX_PARTICIPANTS) break;
+    const lower = email.toLowerCase();
+    if (seen.has(lower) || excluded.has(lower) || !/^[^@\s]+@[^@\s]+$/.test(email)) continue;
+    seen.add(lower);
+    selected.push(email);
+  }
+  return selected;
+};
+
+/** Everything one new Service Desk issue is written from. */
+export type IssueToOpen = {
+  project: ProjectEntity;
+  settings: ServiceDeskSettingEntity | null;
+  title: string;
+  description: string;
+  confidential: boolean;
+  authorId: number;
+  externalAuthor: string | null;
+  messageId: string | null;
+  attachmentIds: number[];
+  /** The requester, who gets the thank-you (null: nobody to thank, e.g. our own address). */
+  requester: string | null;
+  /** Cc'd participants, told they were added. */
+  cc: string[];
+};
+
+/** Opens the issues in order; returns their ids. */
+export const openIssues = async (
+  db: EntityManager,
+  settings: IngestSettings,
+  plans: IssueToOpen[],
+): Promise<number[]> => {
+  if (plans.length === 0) return [];
+  const issues = await createIssues(
+    db,
+    plans.map((p) => ({
+      projectId: p.project.id,
+      title: p.title,
+      description: p.description,
+      authorId: p.authorId,
+      confidential: p.confidential,
+      externalAuthor: p.externalAuthor,
+      messageId: p.messageId,
+    })),
+  );
+  for (const [i, plan] of plans.entries()) {
+    if (plan.attachmentIds.length) {
+      await db.query(`UPDATE attachments SET issue_id = $1, note_id = NULL WHERE id = ANY($2)`, [
+        issues[i].id,
+        plan.attachmentIds,
+      ]);
+    }
+  }
+  const wanted = plans.flatMap((plan, i) => [
+    ...(plan.requester ? [{ i, email: plan.requester, kind: "thank_you" as const }] : []),
+    ...plan.cc.map((email) => ({ i, email, kind: "new_participant" as const })),
+  ]);
+  if (wanted.length) {
+    const inserted = await db
+      .createQueryBuilder()
+      .insert()
+      .into(EmailParticipantEntity)
+      .values(wanted.map((w) => ({ issueId: issues[w.i].id, email: w.email })))
+      .returning(["id"])
+      .execute();
+    const ids = inserted.raw as { id: number }[];
+    const emails: ParticipantEmail[] = wanted.map((w, k) => ({
+      kind: w.kind,
+      issue: issues[w.i],
+      project: plans[w.i].project,
+      settings: plans[w.i].settings,
+      participant: { id: ids[k].id, email: w.email },
+    }));
+    await queueParticipantEmails(db, settings.mail, emails);
+  }
+  return issues.map((i) => i.id);
+};
