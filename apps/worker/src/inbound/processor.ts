@@ -32,7 +32,8 @@ export const startProcessor = (
   opts: { concurrency?: number; sweepIntervalMs?: number; budgetMs?: number; batchSize?: number } = {},
 ): Processor => {
   const log = ctx.log.child({ module: "inbound-processor" });
-  const concurrency = opts.concurrency ?? 1;
+  // Two threads: one decides (parses) a batch while the other's batch waits on the database.
+  const concurrency = opts.concurrency ?? 2;
   const batchSize = opts.batchSize ?? BATCH_SIZE;
   // Parsing and applying run in threads (issues 14.2, 15.1): the listener's loop never waits behind them.
   const pool = startThreadPool(ctx.dataSource, settings, {

@@ -5,7 +5,7 @@
 // from one address (421 beyond), and every connection ends after INBOUND_SMTP_SESSION_TIMEOUT_SECONDS
 // whatever it does (a client trickling a byte every few seconds never trips the idle timeout).
 // STARTTLS is offered when INBOUND_SMTP_TLS_CERT/KEY are set.
-import { type IngestSettings, isKnownRecipient, readLimited, routeSettingsOf } from "@tidings/core";
+import { cachedRecipientCheck, type IngestSettings, readLimited, routeSettingsOf } from "@tidings/core";
 import fs from "node:fs";
 import type { Socket } from "node:net";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
@@ -32,6 +32,7 @@ export const startSmtpReceiver = async (
   const { config } = ctx;
   const perAddress = new Map<string, number>();
   const counted = new Set<string>();
+  const isKnownRecipient = cachedRecipientCheck(ctx.dataSource.manager, settings);
   const server = new SMTPServer({
     name: "tidings",
     banner: "Tidings Service Desk",
@@ -59,7 +60,7 @@ export const startSmtpReceiver = async (
       else perAddress.delete(session.remoteAddress);
     },
     onRcptTo(address, _session, callback) {
-      isKnownRecipient(ctx.dataSource.manager, settings, address.address)
+      isKnownRecipient(address.address)
         .then((known) =>
           known
             ? callback()

@@ -23,3 +23,31 @@ export const isKnownRecipient = async (
   const project = await resolveProject(db, target);
   return project?.serviceDeskEnabled === true && project.issuesEnabled;
 };
+
+/** How long the SMTP listener trusts an RCPT TO answer (issue 14.3: no database round trip per message). */
+export const RECIPIENT_CACHE_MS = 5_000;
+
+/**
+ * isKnownRecipient with a short memory per address: a flood to one Service Desk address asks the database
+ * once every RECIPIENT_CACHE_MS, not once per message. RCPT is a pre-filter only: a Service Desk switched
+ * off in that window is still refused by the apply step, with GitLab's rejection.
+ */
+export const cachedRecipientCheck = (
+  db: EntityManager,
+  settings: IngestSettings,
+  opts: { ttlMs?: number; now?: () => number; maxEntries?: number } = {},
+) => {
+  const ttl = opts.ttlMs ?? RECIPIENT_CACHE_MS;
+  const now = opts.now ?? Date.now;
+  const maxEntries = opts.maxEntries ?? 10_000;
+  const known = new Map<string, { answer: boolean; at: number }>();
+  return async (address: string): Promise<boolean> => {
+    const key = address.toLowerCase();
+    const hit = known.get(key);
+    if (hit && now() - hit.at < ttl) return hit.answer;
+    const answer = await isKnownRecipient(db, settings, address);
+    if (known.size >= maxEntries) known.clear();
+    known.set(key, { answer, at: now() });
+    return answer;
+  };
+};

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { EntityManager, InboundStatus, InboundTransport } from "@tidings/db";
-import { headerValue, headerValues, normaliseMessageId, readHeaders } from "./headers.ts";
+import { headerValue, headerValues, normaliseMessageId, type RawHeaders, readHeaders } from "./headers.ts";
 import { findMailKey, type RouteSettings } from "./route.ts";
 
 export type ReceiveEmailInput = {
@@ -61,8 +61,8 @@ export const idempotencyKeyFor = (
   raw: Buffer,
   route: RouteSettings,
   envelopeTo: string[] = [],
+  headers: RawHeaders = readHeaders(raw),
 ): { key: string; messageId: string | null; sha256: string } => {
-  const headers = readHeaders(raw);
   const sha256 = createHash("sha256").update(raw).digest("hex");
   const messageId = normaliseMessageId(headerValue(headers, "message-id"));
   if (!messageId) return { key: `sha256:${sha256}`, messageId: null, sha256 };
@@ -87,8 +87,8 @@ type LedgerRow = {
 };
 
 const ledgerRowOf = (input: ReceiveEmailInput): LedgerRow => {
-  const { key, messageId, sha256 } = idempotencyKeyFor(input.raw, input.route, input.envelopeTo);
   const headers = readHeaders(input.raw);
+  const { key, messageId, sha256 } = idempotencyKeyFor(input.raw, input.route, input.envelopeTo, headers);
   const size = Math.max(input.originalSize ?? 0, input.raw.length);
   const oversize = size > input.maxEmailBytes;
   return {
