@@ -25,7 +25,6 @@ import { directLookups, type Lookups } from "./lookups.ts";
 import { type IssueToOpen, openIssues, selectParticipants } from "./open-issues.ts";
 import { type IngestSettings } from "./ingest-settings.ts";
 import { reopenNote } from "./rejection-texts.ts";
-import { type MailTarget } from "./route.ts";
 import { storeAttachments } from "./store-attachments.ts";
 
 /** The Support Bot's id, looked up once per database (it never changes once created). */

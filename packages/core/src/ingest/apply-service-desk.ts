@@ -6,17 +6,14 @@ import {
   IssueEntity,
   NoteEntity,
   ProjectEntity,
-  ServiceDeskSettingEntity,
 } from "@tidings/db";
-import { createIssue } from "../issues/create-issue.ts";
 import { createNote } from "../notes/create-note.ts";
-import { queueNewParticipantEmail, queueThankYouEmail } from "../notifications/queue-emails.ts";
+import { queueNewParticipantEmail, } from "../notifications/queue-emails.ts";
 import {
   addParticipants,
   type ApplyRow,
   type Ctx,
   type InboundOutcome,
-  linkAttachments,
   newContext,
   ourAddresses,
   outcome,
