@@ -24,7 +24,7 @@ export const startInbound = async (ctx: WorkerContext, opts: InboundOptions = {}
     sweepIntervalMs: opts.sweepIntervalMs,
     budgetMs: opts.processBudgetMs,
   });
-  const onStored = (id: number) => void processor.enqueue(id);
+  const onStored = (id: number, raw?: Buffer) => void processor.enqueue(id, raw);
   const smtp =
     ctx.config.INBOUND_SMTP_PORT > 0
       ? await startSmtpReceiver(ctx, settings, {

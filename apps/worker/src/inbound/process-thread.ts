@@ -6,7 +6,8 @@ import { type IngestSettings, type ProcessResult, processBatch } from "@tidings/
 import { createDataSource } from "@tidings/db";
 
 export type ThreadData = { url: string; settings: IngestSettings; poolSize: number };
-export type ThreadRequest = { ids: number[] };
+/** The ids to process, and the bytes of those the main thread still holds (moved, not copied). */
+export type ThreadRequest = { ids: number[]; raws: [number, Uint8Array][] };
 export type ThreadReply =
   /** The time budget of this message starts now. */
   | { kind: "deciding"; id: number }
@@ -22,13 +23,20 @@ const ds = createDataSource({ url: data.url, poolSize: data.poolSize, applicatio
 const ready = ds.initialize();
 const reply = (m: ThreadReply) => port.postMessage(m);
 
-port.on("message", async ({ ids }: ThreadRequest) => {
+port.on("message", async ({ ids, raws }: ThreadRequest) => {
   try {
     await ready;
-    const { results, failures } = await processBatch(ds, data.settings, ids, {
-      onDeciding: (id) => reply({ kind: "deciding", id }),
-      onApplying: () => reply({ kind: "applying" }),
-    });
+    const known = new Map(raws.map(([id, bytes]) => [id, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]));
+    const { results, failures } = await processBatch(
+      ds,
+      data.settings,
+      ids,
+      {
+        onDeciding: (id) => reply({ kind: "deciding", id }),
+        onApplying: () => reply({ kind: "applying" }),
+      },
+      known,
+    );
     reply({ kind: "done", results, failures: failures.map((f) => ({ id: f.id, error: f.error.message })) });
   } catch (err) {
     reply({ kind: "error", error: (err as Error)?.message ?? String(err) });

@@ -12,9 +12,15 @@ export const PROCESS_BUDGET_MS = 60_000;
 /** Messages per batch at most: one transaction holds them all. */
 export const BATCH_SIZE = 100;
 
+/** Bytes of just-stored messages kept for the threads (beyond it, the threads read them back). */
+export const HELD_BYTES = 16 * 1024 * 1024;
+
 export type Processor = {
-  /** Queue one stored message for processing; resolves when it has been tried. */
-  enqueue: (id: number) => Promise<void>;
+  /**
+   * Queue one stored message for processing, with its bytes when the caller has them (the thread then
+   * does not read them back); resolves when it has been tried.
+   */
+  enqueue: (id: number, raw?: Buffer) => Promise<void>;
   /** Finds and processes every due `received` row. */
   sweep: () => Promise<number>;
   stop: () => Promise<void>;
@@ -41,6 +47,19 @@ export const startProcessor = (
     budgetMs: opts.budgetMs ?? PROCESS_BUDGET_MS,
   });
   const queue: number[] = [];
+  const held = new Map<number, Buffer>();
+  let heldBytes = 0;
+  const takeHeld = (ids: number[]) => {
+    const raws = new Map<number, Buffer>();
+    for (const id of ids) {
+      const raw = held.get(id);
+      if (!raw) continue;
+      raws.set(id, raw);
+      held.delete(id);
+      heldBytes -= raw.length;
+    }
+    return raws;
+  };
   /** The callers waiting for each queued or running id. */
   const waiters = new Map<number, (() => void)[]>();
   let running = 0;
@@ -78,7 +97,7 @@ export const startProcessor = (
 
   const run = async (ids: number[]) => {
     try {
-      const outcome = await pool.process(ids);
+      const outcome = await pool.process(ids, takeHeld(ids));
       if (outcome.results.length || outcome.failures.length) report(outcome);
       const back = new Set(stopped ? [] : outcome.handedBack);
       queue.unshift(...back);
@@ -101,12 +120,16 @@ export const startProcessor = (
     }
   };
 
-  const enqueue = (id: number) =>
+  const enqueue = (id: number, raw?: Buffer) =>
     new Promise<void>((resolve) => {
       if (stopped) return resolve();
       const known = waiters.get(id);
       if (known) return known.push(resolve);
       waiters.set(id, [resolve]);
+      if (raw && heldBytes + raw.length <= HELD_BYTES) {
+        held.set(id, raw);
+        heldBytes += raw.length;
+      }
       queue.push(id);
       pump();
     });
@@ -142,6 +165,7 @@ export const startProcessor = (
       stopped = true;
       clearInterval(timer);
       for (const id of queue.splice(0)) settle(id);
+      held.clear();
       if (running > 0) await new Promise<void>((r) => idle.push(r));
       await pool.stop();
     },

@@ -25,7 +25,7 @@ const tlsOptions = (cert: string | undefined, key: string | undefined): Partial<
 export const startSmtpReceiver = async (
   ctx: WorkerContext,
   settings: IngestSettings,
-  opts: { host: string; port: number; ledger: Ledger; onStored: (id: number) => void },
+  opts: { host: string; port: number; ledger: Ledger; onStored: (id: number, raw: Buffer) => void },
 ): Promise<SmtpReceiver> => {
   const log = ctx.log.child({ module: "smtp-receiver" });
   const route = routeSettingsOf(settings.mail);
@@ -91,7 +91,7 @@ export const startSmtpReceiver = async (
           // Committed: only now may the client forget the message.
           log.debug({ inboundEmailId: stored.id, duplicate: stored.duplicate, size }, "smtp.stored");
           callback(null, `2.0.0 Stored as ${stored.id}`);
-          if (!stored.duplicate) opts.onStored(stored.id);
+          if (!stored.duplicate) opts.onStored(stored.id, raw);
         })
         .catch((err) => {
           log.error({ err }, "smtp.store_failed");

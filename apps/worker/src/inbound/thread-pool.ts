@@ -7,7 +7,13 @@
 import { Worker } from "node:worker_threads";
 import type { IngestSettings, ProcessResult } from "@tidings/core";
 import type { DataSource } from "@tidings/db";
-import type { ThreadData, ThreadReply } from "./process-thread.ts";
+import type { ThreadData, ThreadReply, ThreadRequest } from "./process-thread.ts";
+
+/** The memory of buffers that own it whole is moved to the thread; pooled small ones are copied. */
+const transferable = (raws: Map<number, Buffer>): ArrayBuffer[] =>
+  [...raws.values()].flatMap((b) =>
+    b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer ? [b.buffer] : [],
+  );
 
 export type BatchOutcome = {
   results: ProcessResult[];
@@ -17,8 +23,11 @@ export type BatchOutcome = {
 };
 
 export type ThreadPool = {
-  /** Processes a batch of stored messages in a thread; rejects when the thread fails as a whole. */
-  process: (ids: number[]) => Promise<BatchOutcome>;
+  /**
+   * Processes a batch of stored messages in a thread (with the bytes of those the caller holds, which
+   * move to the thread); rejects when the thread fails as a whole.
+   */
+  process: (ids: number[], raws?: Map<number, Buffer>) => Promise<BatchOutcome>;
   stop: () => Promise<void>;
 };
 
@@ -81,7 +90,7 @@ export const startThreadPool = (
   };
 
   /** Runs one batch in a thread; resolves with its reply, or with what was being done when the budget ran out. */
-  const run = (slot: Slot, ids: number[]) =>
+  const run = (slot: Slot, ids: number[], raws: Map<number, Buffer>) =>
     new Promise<Extract<ThreadReply, { kind: "done" }> | Stopped>((resolve, reject) => {
       let current: number | null = null;
       // The clock runs from the first message's decision (claiming is one statement, not the message's work).
@@ -120,13 +129,13 @@ export const startThreadPool = (
         slot.worker.off("message", onMessage).off("error", onError).off("exit", onExit);
       };
       slot.worker.on("message", onMessage).on("error", onError).on("exit", onExit);
-      slot.worker.postMessage({ ids });
+      slot.worker.postMessage({ ids, raws: [...raws] } satisfies ThreadRequest, transferable(raws));
     });
 
-  const process = async (ids: number[]): Promise<BatchOutcome> => {
+  const process = async (ids: number[], raws = new Map<number, Buffer>()): Promise<BatchOutcome> => {
     let slot = await acquire();
     try {
-      const reply = await run(slot, ids);
+      const reply = await run(slot, ids, raws);
       if (reply.kind === "done") return { results: reply.results, failures: reply.failures, handedBack: [] };
       slot = replace(slot);
       if (reply.id === null) return { results: [], failures: [], handedBack: ids };

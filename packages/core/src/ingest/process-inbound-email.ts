@@ -53,16 +53,19 @@ const rowsOf = <T>(result: unknown): T[] =>
 
 const gaveUpReason = ` (gave up after ${MAX_ATTEMPTS} attempts)`;
 
-/** Step 1: counts an attempt for each still-`received` message and reads it; gives up on the exhausted. */
+/** A claimed message before its bytes are read (they are read a bounded number of bytes at a time). */
+export type ClaimedHead = Omit<ClaimedMessage, "raw">;
+
+/** Step 1: counts an attempt for each still-`received` message and reads its row; gives up on the exhausted. */
 export const claimMessages = async (
   ds: DataSource,
   ids: number[],
-): Promise<{ claimed: ClaimedMessage[]; gaveUp: ProcessResult[] }> => {
-  const rows = rowsOf<ClaimedRow>(
+): Promise<{ claimed: ClaimedHead[]; gaveUp: ProcessResult[] }> => {
+  const rows = rowsOf<Omit<ClaimedRow, "raw">>(
     await ds.query(
       `UPDATE inbound_emails SET attempts = attempts + 1, updated_at = now()
         WHERE id = ANY($1::int[]) AND status = 'received'
-        RETURNING id, attempts, raw, size_bytes, transport, envelope_from, envelope_to, message_id, subject,
+        RETURNING id, attempts, size_bytes, transport, envelope_from, envelope_to, message_id, subject,
                   idempotency_key`,
       [ids],
     ),
@@ -82,7 +85,6 @@ export const claimMessages = async (
     .map((r) => ({
       id: r.id,
       attempts: r.attempts,
-      raw: r.raw,
       sizeBytes: r.size_bytes,
       transport: r.transport,
       envelopeFrom: r.envelope_from,
@@ -101,6 +103,46 @@ export const claimMessages = async (
   }));
   return { claimed, gaveUp };
 };
+
+/** The stored bytes of messages the caller does not already hold. */
+const readRaw = async (ds: DataSource, heads: ClaimedHead[], known: Map<number, Buffer>) => {
+  const missing = heads.filter((h) => !known.has(h.id)).map((h) => h.id);
+  const read = new Map<number, Buffer>();
+  if (missing.length) {
+    const rows: { id: number; raw: Buffer }[] = await ds.query(
+      `SELECT id, raw FROM inbound_emails WHERE id = ANY($1::int[])`,
+      [missing],
+    );
+    for (const r of rows) read.set(r.id, r.raw);
+  }
+  return heads.flatMap((h) => {
+    const raw = known.get(h.id) ?? read.get(h.id);
+    return raw ? [{ ...h, raw }] : [];
+  });
+};
+
+/**
+ * Splits claimed messages into groups of at most `maxBytes` stored bytes (a message larger than that is a
+ * group of its own), so a batch of large messages is never in memory at once.
+ */
+export const byBytes = <T extends { sizeBytes: number }>(items: T[], maxBytes: number): T[][] => {
+  const groups: T[][] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const last = groups.at(-1);
+    if (!last || bytes + item.sizeBytes > maxBytes) {
+      groups.push([item]);
+      bytes = item.sizeBytes;
+    } else {
+      last.push(item);
+      bytes += item.sizeBytes;
+    }
+  }
+  return groups;
+};
+
+/** Stored bytes decided and applied together at most (issue 14.6: worker memory during a flood of large mail). */
+export const GROUP_BYTES = 8 * 1024 * 1024;
 
 /** Step 2: decides every claimed message; `onDeciding` hears each id first (the worker's time budget). */
 export const decideAll = async (
@@ -297,36 +339,25 @@ export const applyDecided = async (
 export type BatchHooks = {
   /** Called before each message is decided (the worker's per-message time budget starts here). */
   onDeciding?: (id: number) => void;
-  /** Called when every message is decided and the batch's transaction begins. */
+  /** Called when every message of a group is decided and its transaction begins. */
   onApplying?: () => void;
 };
 
 /**
- * Claims, decides and applies stored messages (those not `received` any more, or held by another
- * processor, are left out of the result). A failure of the batch's transaction itself (the database went
- * away) is recorded on each message, which stays `received`, and rethrown.
+ * Applies decided messages in one transaction; if that fails as a whole, each message alone. A failure of
+ * a message's own transaction (the database went away) is recorded on it (it stays `received`); with a
+ * single message it is rethrown.
  */
-export const processBatch = async (
-  ds: DataSource,
-  settings: IngestSettings,
-  ids: number[],
-  hooks: BatchHooks = {},
-): Promise<BatchResult> => {
-  await rememberSupportBot(ds);
-  const { claimed, gaveUp } = await claimMessages(ds, ids);
-  const decided = await decideAll(settings, claimed, hooks.onDeciding);
-  hooks.onApplying?.();
+const applyGroup = async (ds: DataSource, settings: IngestSettings, decided: Decided[]): Promise<BatchResult> => {
   try {
-    const applied = await applyDecided(ds, settings, decided);
-    return { results: [...gaveUp, ...applied.results], failures: applied.failures };
+    return await applyDecided(ds, settings, decided);
   } catch (err) {
     if (decided.length === 1) {
       const error = err instanceof Error ? err : new Error(String(err));
       await recordFailures(ds.manager, [{ id: decided[0].message.id, error }]).catch(() => undefined);
       throw error;
     }
-    // The batch as a whole failed (e.g. opening its issues together): each message is applied alone.
-    const results = [...gaveUp];
+    const results: ProcessResult[] = [];
     const failures: ProcessFailure[] = [];
     for (const d of decided) {
       try {
@@ -341,6 +372,32 @@ export const processBatch = async (
     }
     return { results, failures };
   }
+};
+
+/**
+ * Claims, decides and applies stored messages (those not `received` any more, or held by another
+ * processor, are left out of the result), GROUP_BYTES of stored bytes at a time. `raws` are the bytes of
+ * messages the caller already holds (the SMTP listener's, just stored): they are not read back.
+ */
+export const processBatch = async (
+  ds: DataSource,
+  settings: IngestSettings,
+  ids: number[],
+  hooks: BatchHooks = {},
+  raws: Map<number, Buffer> = new Map(),
+): Promise<BatchResult> => {
+  await rememberSupportBot(ds);
+  const { claimed, gaveUp } = await claimMessages(ds, ids);
+  const results = [...gaveUp];
+  const failures: ProcessFailure[] = [];
+  for (const group of byBytes(claimed, GROUP_BYTES)) {
+    const decided = await decideAll(settings, await readRaw(ds, group, raws), hooks.onDeciding);
+    hooks.onApplying?.();
+    const applied = await applyGroup(ds, settings, decided);
+    results.push(...applied.results);
+    failures.push(...applied.failures);
+  }
+  return { results, failures };
 };
 
 /**
