@@ -1,14 +1,8 @@
 // C5, C6, C10: mail to a project's Service Desk address opens a confidential issue, or joins the thread
 // it replies to; Cc participants, the rate limit and the thank-you email live here.
-import {
-  EmailParticipantEntity,
-  type EntityManager,
-  IssueEntity,
-  NoteEntity,
-  ProjectEntity,
-} from "@tidings/db";
+import { EmailParticipantEntity, type EntityManager, IssueEntity, NoteEntity, ProjectEntity } from "@tidings/db";
 import { createNote } from "../notes/create-note.ts";
-import { queueNewParticipantEmail, } from "../notifications/queue-emails.ts";
+import { queueNewParticipantEmail } from "../notifications/queue-emails.ts";
 import {
   addParticipants,
   type ApplyRow,
