@@ -8,6 +8,9 @@ import {
 } from "@tidings/core";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The worker's inbound side, as deployed next to the api: retries are processed there, not in the api.
+import { type Inbound, startInbound } from "../../worker/src/inbound/index.ts";
+import { testWorkerContext } from "../../worker/test/helpers.ts";
 import { NOT_FOUND_OR_FORBIDDEN } from "../src/graphql/access.ts";
 import { startTestApi, type TestApi } from "./harness.ts";
 
@@ -18,6 +21,7 @@ const PAYLOAD = "inboundEmail { id status reason issue { title } } errors";
 describe("quarantine (C12)", () => {
   let db: TestDatabase;
   let api: TestApi;
+  let worker: Inbound;
   const cookies: Record<string, string> = {};
   const receive = async (to: string, subject: string) => {
     const raw = Buffer.from(
@@ -45,9 +49,19 @@ describe("quarantine (C12)", () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     api = await startTestApi(db);
+    worker = await startInbound(
+      testWorkerContext(db.dataSource, db.url, {
+        INCOMING_EMAIL_ADDRESS: api.config.INCOMING_EMAIL_ADDRESS,
+        EMAIL_FROM: api.config.EMAIL_FROM,
+        ...(api.config.SERVICE_DESK_EMAIL_ADDRESS
+          ? { SERVICE_DESK_EMAIL_ADDRESS: api.config.SERVICE_DESK_EMAIL_ADDRESS }
+          : {}),
+      }),
+    );
     for (const v of ["admin", "maintainer", "reporter", "guest"]) cookies[v] = await api.signIn(v);
   });
   afterAll(async () => {
+    await worker?.stop();
     await api?.close();
     await db?.drop();
   });

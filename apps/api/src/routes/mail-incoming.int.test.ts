@@ -7,6 +7,9 @@ import { type DataSource, InboundEmailEntity, IssueEntity, OutboundEmailEntity }
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The worker's inbound side, as deployed next to the api: the webhook only stores and signals.
+import { type Inbound, startInbound } from "../../../worker/src/inbound/index.ts";
+import { testWorkerContext } from "../../../worker/test/helpers.ts";
 import { mailIncomingRouter } from "./mail-incoming.ts";
 
 const SECRET = "a-very-long-webhook-secret";
@@ -42,13 +45,19 @@ describe("POST /-/mail/incoming", () => {
     return s.base;
   };
   let base: string;
+  let worker: Inbound;
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = db.dataSource;
     projectId = (await createIngestWorld(ds)).project.id;
+    // No periodic sweep within the test's time: only the webhook's signal can make the worker process.
+    worker = await startInbound(testWorkerContext(ds, db.url, { MAX_EMAIL_BYTES: String(1024 * 1024) }), {
+      sweepIntervalMs: 10 * 60_000,
+    });
     base = await serve({ MAIL_WEBHOOK_SECRET: SECRET, MAX_EMAIL_BYTES: String(1024 * 1024) });
   });
   afterAll(async () => {
+    await worker?.stop();
     for (const s of servers) await s.close();
     await db.drop();
   });

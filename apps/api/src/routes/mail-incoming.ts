@@ -7,7 +7,7 @@ import type { Config } from "@tidings/config";
 import {
   ingestSettingsFromConfig,
   type Logger,
-  processInboundEmail,
+  signalInbound,
   REJECTION,
   readLimited,
   receiveEmail,
@@ -45,8 +45,9 @@ export const mailIncomingRouter = (deps: MailIncomingRouterDeps): Router => {
       const { raw, size } = await readLimited(req, settings.maxEmailBytes);
       if (size === 0) return void res.status(400).json({ success: false, message: "The request body is empty." });
       const tooLarge = size > settings.maxEmailBytes || declared > settings.maxEmailBytes;
-      const stored = await deps.dataSource.transaction((db) =>
-        receiveEmail(db, {
+      // Stored, and the worker told on commit: processing happens there, never in the api (issue 14.1).
+      const stored = await deps.dataSource.transaction(async (db) => {
+        const r = await receiveEmail(db, {
           // An oversize message is stored as its head with its real size: rejected, never applied.
           raw: tooLarge ? raw.subarray(0, 64 * 1024) : raw,
           originalSize: Math.max(size, declared),
@@ -54,14 +55,11 @@ export const mailIncomingRouter = (deps: MailIncomingRouterDeps): Router => {
           source: "webhook",
           maxEmailBytes: settings.maxEmailBytes,
           route,
-        }),
-      );
+        });
+        if (!r.duplicate) await signalInbound(db, [r.id]);
+        return r;
+      });
       log.info({ inboundEmailId: stored.id, duplicate: stored.duplicate, size, tooLarge }, "webhook.stored");
-      if (!stored.duplicate) {
-        processInboundEmail(deps.dataSource, settings, stored.id).catch((err) =>
-          log.warn({ err, inboundEmailId: stored.id }, "webhook.process_failed_will_retry"),
-        );
-      }
       if (tooLarge) return void res.status(413).json({ success: false, message: REJECTION.emailTooLarge });
       res.status(stored.duplicate ? 200 : 202).json({ success: true, id: stored.id, duplicate: stored.duplicate });
     } catch (err) {

@@ -1,6 +1,7 @@
 // Mail in: the SMTP listener, the IMAP consumers and the processor that applies stored messages.
-import { ingestSettingsFromConfig } from "@tidings/core";
-import type { Stoppable, WorkerContext } from "../context.ts";
+import { INBOUND_CHANNEL, ingestSettingsFromConfig } from "@tidings/core";
+import { startListener } from "@tidings/db";
+import { crashProcess, type Stoppable, type WorkerContext } from "../context.ts";
 import { type ImapConsumer, type ImapConsumerOptions, startImapConsumer } from "./imap-consumer.ts";
 import { startLedger } from "./ledger.ts";
 import { startProcessor } from "./processor.ts";
@@ -25,6 +26,24 @@ export const startInbound = async (ctx: WorkerContext, opts: InboundOptions = {}
     budgetMs: opts.processBudgetMs,
   });
   const onStored = (id: number, raw?: Buffer) => void processor.enqueue(id, raw);
+  // Messages stored or retried by the api (webhook, quarantine) are signalled here (issue 14.1); every
+  // (re)connect sweeps for what was signalled while the listener was away.
+  const databaseUrl = (ctx.dataSource.options as { url?: string }).url ?? ctx.config.DATABASE_URL;
+  const listener = databaseUrl
+    ? await startListener({
+        databaseUrl,
+        channels: [INBOUND_CHANNEL],
+        applicationName: "tidings-inbound-listen",
+        log: ctx.log.child({ module: "inbound-listener" }),
+        onNotification: (_channel, payload) => {
+          const id = Number(payload);
+          if (Number.isSafeInteger(id) && id > 0) onStored(id);
+        },
+        onConnect: ({ reconnect }) => reconnect && void processor.sweep(),
+        onGiveUp: (err) =>
+          (ctx.fatal ?? crashProcess)(new Error(`The inbound listener could not reconnect: ${String(err)}`)),
+      })
+    : null;
   const smtp =
     ctx.config.INBOUND_SMTP_PORT > 0
       ? await startSmtpReceiver(ctx, settings, {
@@ -57,6 +76,7 @@ export const startInbound = async (ctx: WorkerContext, opts: InboundOptions = {}
     imap,
     stop: async () => {
       await smtp?.stop();
+      await listener?.close();
       await Promise.all(imap.map((c) => c.stop()));
       await processor.stop();
     },

@@ -28,6 +28,7 @@ export {
 } from "./receive-email.ts";
 export { REJECTION } from "./rejection-texts.ts";
 export { releaseInboundEmail } from "./release-inbound-email.ts";
+export { awaitInboundOutcome, INBOUND_CHANNEL, signalInbound } from "./signal-inbound.ts";
 export { retryInboundEmail } from "./retry-inbound-email.ts";
 export { findMailKey, matchRecipient, type RouteSettings, targetOfKey } from "./route.ts";
 export { uploadPath } from "./store-attachments.ts";

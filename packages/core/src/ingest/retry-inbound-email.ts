@@ -1,10 +1,10 @@
 import { type EntityManager, InboundEmailEntity, QUARANTINE_STATUSES } from "@tidings/db";
 import { DomainError } from "../errors.ts";
+import { signalInbound } from "./signal-inbound.ts";
 
 /**
  * C12 "retry": puts a quarantined message back to `received` so the pipeline runs again (after the admin
- * fixed the cause, e.g. enabled Service Desk). The worker's processor picks it up; the caller may also
- * call processInboundEmail right after commit.
+ * fixed the cause, e.g. enabled Service Desk), and signals the worker, which processes it on commit.
  */
 export const retryInboundEmail = async (db: EntityManager, input: { id: number }): Promise<InboundEmailEntity> => {
   const row = await db.findOne(InboundEmailEntity, { where: { id: input.id }, lock: { mode: "pessimistic_write" } });
@@ -24,5 +24,6 @@ export const retryInboundEmail = async (db: EntityManager, input: { id: number }
     .set({ status: "received", reason: null, attempts: 0, processedAt: null })
     .where("id = :id AND status IN (:...statuses)", { id: row.id, statuses: QUARANTINE_STATUSES })
     .execute();
+  await signalInbound(db, [row.id]);
   return db.findOneByOrFail(InboundEmailEntity, { id: row.id });
 };

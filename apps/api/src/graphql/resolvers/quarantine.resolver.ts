@@ -1,7 +1,7 @@
 import {
   deleteInboundEmail,
   ingestSettingsFromConfig,
-  processInboundEmail,
+  awaitInboundOutcome,
   releaseInboundEmail,
   retryInboundEmail,
 } from "@tidings/core";
@@ -13,6 +13,9 @@ import { fromGid } from "../ids.ts";
 import { loadersOf } from "../loaders.ts";
 import { runMutation } from "../mutation.ts";
 import { QuarantineStatus } from "../types/enums.ts";
+
+/** How long a retry waits for the worker's outcome before answering with the message still queued. */
+const RETRY_WAIT_MS = 10_000;
 import {
   InboundEmailConnectionType,
   InboundEmailDeleteInput,
@@ -144,8 +147,8 @@ export class QuarantineResolver {
     if (!row) return { inboundEmail: null, errors: [NOT_FOUND_OR_FORBIDDEN] };
     const result = await runMutation(ctx, (db) => retryInboundEmail(db, { id: row.id }));
     if (!result.ok) return { inboundEmail: null, errors: result.errors };
-    // Process it now (the worker would otherwise pick it up); SKIP LOCKED keeps the two from colliding.
-    await processInboundEmail(ctx.dataSource, ingestSettingsFromConfig(ctx.config), row.id);
+    // The worker processes it (signalled on commit); the answer waits a little for its outcome.
+    await awaitInboundOutcome(ctx.dataSource, row.id, { timeoutMs: RETRY_WAIT_MS });
     return { inboundEmail: await reload(ctx, row.id), errors: [] };
   }
 
