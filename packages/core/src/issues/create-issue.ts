@@ -66,18 +66,34 @@ export const createIssues = async (db: EntityManager, inputs: CreateIssueInput[]
       closedAt: null,
     });
   });
-  const inserted = await db
-    .createQueryBuilder()
-    .insert()
-    .into(IssueEntity)
-    .values(rows)
-    .returning(["id", "created_at", "updated_at"])
-    .execute();
-  const generated = inserted.raw as { id: number; created_at: Date; updated_at: Date }[];
-  for (const [i, issue] of rows.entries()) {
-    issue.id = generated[i].id;
-    issue.createdAt = generated[i].created_at;
-    issue.updatedAt = generated[i].updated_at;
+  const inserted: { id: number; project_id: number; iid: number; created_at: Date; updated_at: Date }[] =
+    await db.query(
+      `INSERT INTO issues (project_id, iid, title, description, author_id, confidential, external_author, message_id, state)
+     SELECT u.project_id, u.iid, u.title, u.description, u.author_id, u.confidential, u.external_author, u.message_id,
+            'opened'
+       FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::int[], $6::boolean[], $7::text[], $8::text[])
+            WITH ORDINALITY AS u(project_id, iid, title, description, author_id, confidential, external_author,
+                                 message_id, n)
+      ORDER BY u.n
+     RETURNING id, project_id, iid, created_at, updated_at`,
+      [
+        rows.map((r) => r.projectId),
+        rows.map((r) => r.iid),
+        rows.map((r) => r.title),
+        rows.map((r) => r.description),
+        rows.map((r) => r.authorId),
+        rows.map((r) => r.confidential),
+        rows.map((r) => r.externalAuthor),
+        rows.map((r) => r.messageId),
+      ],
+    );
+  const byIid = new Map(inserted.map((r) => [`${r.project_id}:${r.iid}`, r]));
+  for (const issue of rows) {
+    const r = byIid.get(`${issue.projectId}:${issue.iid}`);
+    if (!r) throw new Error(`Issue ${issue.projectId}#${issue.iid} was not inserted.`);
+    issue.id = r.id;
+    issue.createdAt = r.created_at;
+    issue.updatedAt = r.updated_at;
   }
   await publishEvents(
     db,
