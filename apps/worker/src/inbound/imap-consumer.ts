@@ -22,7 +22,8 @@ export type ImapConsumerOptions = {
   /** "incoming" or "service_desk": part of the cursor key. */
   label: string;
   url: string;
-  onStored: (id: number) => void;
+  /** A message is committed; its bytes go along so the processing thread need not read them back. */
+  onStored: (id: number, raw?: Buffer) => void;
   /** Test seams (crash drills): called after a message is committed, and before the batch is flagged. */
   hooks?: { afterStore?: (id: number) => void | Promise<void>; beforeFlag?: (ids: number[]) => void | Promise<void> };
   pollMs?: number;
@@ -168,7 +169,7 @@ export const startImapConsumer = (
       return r;
     });
     log.debug({ stored: stored.length, lastUid }, "imap.stored");
-    for (const r of stored) if (!r.duplicate) opts.onStored(r.id);
+    for (const [i, r] of stored.entries()) if (!r.duplicate) opts.onStored(r.id, messages[i].raw);
     for (const r of stored) await opts.hooks?.afterStore?.(r.id);
     return stored.map((r) => r.id);
   };

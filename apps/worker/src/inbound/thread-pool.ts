@@ -9,11 +9,18 @@ import type { IngestSettings, ProcessResult } from "@tidings/core";
 import type { DataSource } from "@tidings/db";
 import type { ThreadData, ThreadReply, ThreadRequest } from "./process-thread.ts";
 
-/** The memory of buffers that own it whole is moved to the thread; pooled small ones are copied. */
-const transferable = (raws: Map<number, Buffer>): ArrayBuffer[] =>
-  [...raws.values()].flatMap((b) =>
-    b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer ? [b.buffer] : [],
-  );
+/**
+ * Each message's bytes in memory of their own, to be moved to the thread: a Buffer that is a view into a
+ * larger allocation (Node's pool for small ones, a client's read buffer) is copied first — a view would
+ * send its whole backing memory along.
+ */
+const ownedBytes = (raws: Map<number, Buffer>): [number, Uint8Array][] =>
+  [...raws].map(([id, b]) => [
+    id,
+    b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer
+      ? b
+      : new Uint8Array(b),
+  ]);
 
 export type BatchOutcome = {
   results: ProcessResult[];
@@ -135,7 +142,11 @@ export const startThreadPool = (
         slot.worker.off("message", onMessage).off("error", onError).off("exit", onExit);
       };
       slot.worker.on("message", onMessage).on("error", onError).on("exit", onExit);
-      slot.worker.postMessage({ ids, raws: [...raws] } satisfies ThreadRequest, transferable(raws));
+      const bytes = ownedBytes(raws);
+      slot.worker.postMessage(
+        { ids, raws: bytes } satisfies ThreadRequest,
+        bytes.map(([, b]) => b.buffer as ArrayBuffer),
+      );
     });
 
   const process = async (ids: number[], raws = new Map<number, Buffer>()): Promise<BatchOutcome> => {
