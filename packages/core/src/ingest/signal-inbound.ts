@@ -23,7 +23,7 @@ export const awaitInboundOutcome = async (
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
   for (;;) {
     const [row] = await ds.query(`SELECT id, status, reason FROM inbound_emails WHERE id = $1`, [id]);
-    if (!row || row.status !== "received" || Date.now() >= deadline) return row ?? null;
+    if (row?.status !== "received" || Date.now() >= deadline) return row ?? null;
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 100));
   }
 };

@@ -21,7 +21,7 @@ const TEMPLATES = [
   "%{key}@in.example.org",
   "help.desk+%{key}@sub.example.co.uk",
 ];
-const PATHS = ["demo/app", "Group.Name/Sub_Project-x", "a/b", "ÜBER/straße", "x".repeat(80) + "/y"];
+const PATHS = ["demo/app", "Group.Name/Sub_Project-x", "a/b", "ÜBER/straße", `${"x".repeat(80)}/y`];
 const REPLY_KEYS = [
   newReplyKey(),
   newReplyKey(),
