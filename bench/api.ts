@@ -98,13 +98,13 @@ const generateIssues = async (ds: DataSource, n: number) => {
       `INSERT INTO issues (project_id, iid, title, description, state, confidential, author_id, external_author, created_at, updated_at)
        SELECT $1, g,
               'Ticket ' || g || ': ' || (ARRAY['printer on fire','cannot log in','invoice missing','refund please','app crashes'])[1 + g % 5],
-              'Hello, something about ' || (ARRAY['printers','login','invoices','refunds','crashes'])[1 + g % 5] || ' happened. Order ' || (g * 7919 % 100000),
+              'Hello, something about ' || (ARRAY['printers','login','invoices','refunds','crashes'])[1 + g % 5] || ' happened. Order ' || (g::bigint * 7919 % 100000),
               CASE WHEN g % 4 = 0 THEN 'closed' ELSE 'opened' END,
               g % 3 = 0,
               CASE WHEN g % 10 < 8 THEN $2::int ELSE $3::int END,
               'customer' || (g % 5000) || '@example.net',
               now() - make_interval(secs => $4 - g),
-              now() - make_interval(secs => (g * 7919) % $4)
+              now() - make_interval(secs => (g::bigint * 7919) % $4)
        FROM generate_series(1, $4) AS g`,
       [projectId, bot, dev, n],
     );

@@ -187,8 +187,11 @@ export const ISSUE_COUNT_CAP = 1000;
 export type CappedCount = { count: number; exact: boolean };
 
 /**
- * Counts at most `cap + 1` rows per state, each walking the (project, state, created_at) order so the
- * planner stops after them instead of reading the project (or its whole table) to the end.
+ * Counts at most `cap + 1` rows per state. `ORDER BY author_id, id` is the order of the covering index
+ * (project_id, state, author_id, id) INCLUDE (confidential) (migration 1765000700000), author fixed or
+ * not: the planner walks it index-only, probing the label / assignee indexes per row, and stops after
+ * `cap + 1` matches instead of reading the project to the end (a sequential scan would have to sort
+ * every match first). A rare search term still goes through its GIN index.
  */
 export const issueCappedCountSql = (f: ResolvedIssueListFilter, cap = ISSUE_COUNT_CAP) => {
   const { where, params, p } = issueListWhere(f);
@@ -196,7 +199,7 @@ export const issueCappedCountSql = (f: ResolvedIssueListFilter, cap = ISSUE_COUN
   const branches = statesOf(f).map(
     (state) =>
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM issues i WHERE ${where} AND i.state = ${p(state)} ` +
-      `ORDER BY i.created_at LIMIT ${limit}) s`,
+      `ORDER BY i.author_id, i.id LIMIT ${limit}) s`,
   );
   return { sql: `SELECT (${branches.join(") + (")})::int AS count`, params };
 };
