@@ -22,6 +22,7 @@ import type { Logger as TypeOrmLogger } from "typeorm";
 
 // As deployed (the Docker image sets NODE_ENV=production): graphql-js otherwise runs its development-only
 // cross-realm checks on every type test. Set before the api's modules (and so graphql) are loaded.
+// biome-ignore lint/style/noProcessEnv: not configuration; it puts graphql-js in its deployed mode for the measurement
 process.env.NODE_ENV ??= "production";
 const { createPgPubSub } = await import("../apps/api/src/graphql/pubsub.ts");
 const { buildApiSchema } = await import("../apps/api/src/graphql/schema.ts");
