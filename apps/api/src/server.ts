@@ -4,6 +4,7 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import { processStates, readProcessHealth } from "@tidings/core";
@@ -62,7 +63,11 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
     validationRules: limitRules(production),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    // Issue 14.4: compact JSON (Apollo indents by default) and no cache-control plugin, whose per-field
+    // hook wraps every resolver (no response here is cacheable by a CDN: all are per viewer).
+    stringifyResult: (result) => JSON.stringify(result),
     plugins: [
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => ws.dispose() }) },
       {

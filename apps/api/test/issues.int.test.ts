@@ -255,4 +255,33 @@ describe("issue list, loaders and moves", () => {
     );
     expect(again.data?.issueMove.errors).toEqual(["Cannot move issue which was already moved."]);
   });
+
+  it("counts exactly up to 1,000 and says 1,000+ above it (countCapped, countIsExact); count stays exact", async () => {
+    type Counts = { count: number; countCapped: number; countIsExact: boolean; nodes: { description: string }[] };
+    const counts = async (search: string) => {
+      const res = await api.graphql<{ project: { issues: Counts } }>(
+        `query($search: String) { project(fullPath: "demo/app") {
+           issues(state: all, search: $search, first: 1) { count countCapped countIsExact nodes { description } } } }`,
+        { search },
+        { cookie },
+      );
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return res.data!.project.issues;
+    };
+    const [{ id: projectId }] = await db.dataSource.query("SELECT id FROM projects WHERE full_path = 'demo/app'");
+    const [{ id: authorId }] = await db.dataSource.query("SELECT id FROM users WHERE username = 'support-bot'");
+    const add = (n: number, offset: number) =>
+      db.dataSource.query(
+        `INSERT INTO issues (project_id, iid, title, description, author_id)
+         SELECT $1, 100000 + $3 + g, 'Bulk ticket ' || g, 'bulk body ' || g, $2 FROM generate_series(1, $4) g`,
+        [projectId, authorId, offset, n],
+      );
+    await add(1000, 0);
+    // A list row leaves the description out; the field still answers it.
+    expect(await counts("bulk")).toMatchObject({ count: 1000, countCapped: 1000, countIsExact: true });
+    expect((await counts("bulk")).nodes[0].description).toMatch(/^bulk body \d+$/);
+    await add(1, 1000);
+    expect(await counts("bulk")).toMatchObject({ count: 1001, countCapped: 1000, countIsExact: false });
+    expect(await counts("no-such-word")).toMatchObject({ count: 0, countCapped: 0, countIsExact: true });
+  });
 });

@@ -87,16 +87,25 @@ export * from "./notifications/templates.ts";
 export { findUnsubscribeTarget, type UnsubscribeResult, unsubscribeByReplyKey } from "./notifications/unsubscribe.ts";
 export { addSystemNote } from "./issues/add-system-note.ts";
 export {
+  type CappedCount,
   countIssues,
+  countIssuesCapped,
   decodeIssueCursor,
   encodeIssueCursor,
   ISSUE_SORTS,
   type IssueListFilter,
   type IssueListPage,
   type IssueSort,
+  ISSUE_COUNT_CAP,
+  ISSUE_LIST_COLUMNS,
+  type IssueListRow,
+  issueCappedCountSql,
   issueCountSql,
   issueListSql,
   listIssueIds,
+  listIssues,
+  type ResolvedIssueListFilter,
+  resolveIssueListFilter,
 } from "./issues/list-issues.ts";
 export { type MoveIssueInput, moveIssue } from "./issues/move-issue.ts";
 export { obfuscateEmail, obfuscateEmailsIn } from "./issues/obfuscate-email.ts";

@@ -57,23 +57,29 @@ const findIn = <E extends object>(
 /** Per-request (or per-subscription-event) batching and caching: one SQL query per kind and tick. */
 export const createLoaders = (ctx: Pick<ApiContext, "dataSource" | "viewer">) => {
   const db = ctx.dataSource.manager;
+  const projectById = new DataLoader<number, ProjectEntity | null>(async (ids) =>
+    byKey(ids, await findIn(db, ProjectEntity, "id", ids), (p) => p.id),
+  );
   return {
     userById: new DataLoader<number, UserEntity | null>(async (ids) =>
       byKey(ids, await findIn(db, UserEntity, "id", ids), (u) => u.id),
     ),
-    projectById: new DataLoader<number, ProjectEntity | null>(async (ids) =>
-      byKey(ids, await findIn(db, ProjectEntity, "id", ids), (p) => p.id),
-    ),
-    projectByPath: new DataLoader<string, ProjectEntity | null>(async (paths) =>
-      byKey(paths, await findIn(db, ProjectEntity, "fullPath", paths), (p) => p.fullPath),
-    ),
+    projectById,
+    /** Also primes `projectById`: a request that found its project by path does not read it again. */
+    projectByPath: new DataLoader<string, ProjectEntity | null>(async (paths) => {
+      const projects = await findIn(db, ProjectEntity, "fullPath", paths);
+      for (const p of projects) projectById.prime(p.id, p);
+      return byKey(paths, projects, (p) => p.fullPath);
+    }),
     issueById: new DataLoader<number, IssueEntity | null>(async (ids) =>
       byKey(ids, await findIn(db, IssueEntity, "id", ids), (i) => i.id),
     ),
     /** The viewer's abilities per project id (A3); one membership query per project. */
     abilities: new DataLoader<number, ProjectAbilities | null>(async (ids) => {
-      const projects = byKey(ids, await findIn(db, ProjectEntity, "id", ids), (p) => p.id);
-      return Promise.all(projects.map((p) => (p ? loadProjectAbilities(db, ctx.viewer, p) : null)));
+      const projects = await projectById.loadMany(ids);
+      return Promise.all(
+        projects.map((p) => (p && !(p instanceof Error) ? loadProjectAbilities(db, ctx.viewer, p) : null)),
+      );
     }),
     settingsByProjectId: new DataLoader<number, ServiceDeskSettingEntity | null>(async (ids) =>
       byKey(ids, await findIn(db, ServiceDeskSettingEntity, "projectId", ids), (s) => s.projectId),

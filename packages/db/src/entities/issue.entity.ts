@@ -25,8 +25,9 @@ import { UserEntity } from "./user.entity.ts";
 @Index("idx_issues_search", { synchronize: false })
 // The per-sender limit of new issues (C10): (project_id, lower(external_author), created_at), migration 1765000900000.
 @Index("idx_issues_project_sender_created", { synchronize: false })
-// Filtered counts read only this index (migration 1763730000010).
-@Index("idx_issues_project_state_author_cover", { synchronize: false })
+// Capped filtered counts walk only this index, (project_id, state, author_id, id) INCLUDE (confidential):
+// migration 1765000700000 (it replaced 1763730000010's).
+@Index("idx_issues_project_state_author_id_cover", { synchronize: false })
 export class IssueEntity {
   @PrimaryGeneratedColumn({ type: "int" }) id!: number;
   @Column({ type: "int" }) projectId!: number;

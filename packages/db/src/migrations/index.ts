@@ -7,6 +7,7 @@ import { ForgetTypedLogins1765000200100 } from "./1765000200100-forget-typed-log
 import { OutboxClaimSessions1765000500000 } from "./1765000500000-outbox-claim-sessions.ts";
 import { IngestIndexes1765000900000 } from "./1765000900000-ingest-indexes.ts";
 import { SearchVectorHead1765000900100 } from "./1765000900100-search-vector-head.ts";
+import { IssueCountWalkIndex1765000700000 } from "./1765000700000-issue-count-walk-index.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   ProcessHeartbeats1765000200000,
   ForgetTypedLogins1765000200100,
   OutboxClaimSessions1765000500000,
+  IssueCountWalkIndex1765000700000,
   IngestIndexes1765000900000,
   SearchVectorHead1765000900100,
 ];

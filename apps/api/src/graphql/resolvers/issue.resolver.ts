@@ -1,4 +1,10 @@
-import { customerAddressVisibility, noteVisibility, obfuscateEmail, obfuscateEmailsIn } from "@tidings/core";
+import {
+  customerAddressVisibility,
+  ISSUE_COUNT_CAP,
+  noteVisibility,
+  obfuscateEmail,
+  obfuscateEmailsIn,
+} from "@tidings/core";
 import { NoteEntity } from "@tidings/db";
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
@@ -40,14 +46,35 @@ export const externalAddressFor = async (ctx: ApiContext, projectId: number, add
 
 @Resolver(() => IssueConnectionType)
 export class IssueConnectionResolver {
-  @FieldResolver(() => Int, { description: "How many issues match the filters (all pages)." })
+  @FieldResolver(() => Int, {
+    description:
+      "How many issues match the filters (all pages), exactly: reads every match, so it grows with the project. Lists use `countCapped`.",
+  })
   count(@Root() c: IssueConnectionType): Promise<number> {
     return c.countFn();
+  }
+
+  @FieldResolver(() => Int, {
+    description: `How many issues match, exact up to ${ISSUE_COUNT_CAP.toLocaleString("en")}; when more match it is ${ISSUE_COUNT_CAP.toLocaleString("en")} and \`countIsExact\` is false (show "${ISSUE_COUNT_CAP.toLocaleString("en")}+", as GitLab). Cheap at any size.`,
+  })
+  async countCapped(@Root() c: IssueConnectionType): Promise<number> {
+    return (await c.cappedCountFn()).count;
+  }
+
+  @FieldResolver(() => Boolean, { description: "False when more issues match than `countCapped` says." })
+  async countIsExact(@Root() c: IssueConnectionType): Promise<boolean> {
+    return (await c.cappedCountFn()).exact;
   }
 }
 
 @Resolver(() => IssueType)
 export class IssueResolver {
+  @FieldResolver(() => String, { nullable: true })
+  async description(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<string | null> {
+    if (issue.descriptionRaw !== undefined) return issue.descriptionRaw;
+    return (await loadersOf(ctx).issueById.load(issue.dbId))?.description ?? null;
+  }
+
   @FieldResolver(() => UserType, { nullable: true, description: "Support Bot for Service Desk issues." })
   async author(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<UserType | null> {
     const user = await loadersOf(ctx).userById.load(issue.authorId);

@@ -1,7 +1,7 @@
-import { countIssues, listIssueIds, serviceDeskAddress } from "@tidings/core";
-import { AccessLevel, type IssueEntity, ProjectEntity } from "@tidings/db";
-import { GraphQLError } from "graphql";
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from "type-graphql";
+import { countIssues, countIssuesCapped, listIssues, resolveIssueListFilter, serviceDeskAddress } from "@tidings/core";
+import { AccessLevel, ProjectEntity } from "@tidings/db";
+import { GraphQLError, type GraphQLResolveInfo, Kind } from "graphql";
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { readableIssue, readableProject } from "../access.ts";
 import { toGid } from "../ids.ts";
@@ -38,11 +38,20 @@ const LEVEL_NAMES: Record<number, string> = {
   [AccessLevel.Owner]: "OWNER",
 };
 
-/** Issues of one page, loaded in one query and returned in the page's order. */
-export const loadIssuesInOrder = async (ctx: ApiContext, ids: number[]): Promise<IssueEntity[]> => {
-  const issues = await loadersOf(ctx).issueById.loadMany(ids);
-  return issues.filter((i): i is IssueEntity => !!i && !(i instanceof Error));
+/** A function that runs `fn` on the first call and hands every caller the same promise. */
+const once = <T>(fn: () => Promise<T>) => {
+  let p: Promise<T> | undefined;
+  return () => {
+    p ??= fn();
+    return p;
+  };
 };
+
+/** Does the field's own selection name one of these fields (fragments not followed: then it stays lazy)? */
+const selects = (info: GraphQLResolveInfo, names: string[]) =>
+  info.fieldNodes.some((n) =>
+    n.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && names.includes(s.name.value)),
+  );
 
 @Resolver(() => ProjectType)
 export class ProjectResolver {
@@ -143,6 +152,7 @@ export class ProjectResolver {
     sort: IssueSortEnum,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<IssueConnectionType> {
     if ((labelName?.length ?? 0) > MAX_FILTER_VALUES || (assigneeUsernames?.length ?? 0) > MAX_FILTER_VALUES) {
       throw new GraphQLError(`Filter on at most ${MAX_FILTER_VALUES} labels and ${MAX_FILTER_VALUES} assignees.`, {
@@ -150,7 +160,8 @@ export class ProjectResolver {
       });
     }
     const abilities = await loadersOf(ctx).abilities.load(p.dbId);
-    const filter = {
+    const db = ctx.dataSource.manager;
+    const filter = await resolveIssueListFilter(db, {
       projectId: p.dbId,
       state: state ?? "opened",
       search,
@@ -159,17 +170,25 @@ export class ProjectResolver {
       authorUsername,
       readConfidential: abilities?.readConfidential ?? false,
       viewerId: ctx.viewer?.id ?? null,
-    };
-    const db = ctx.dataSource.manager;
-    const page = await listIssueIds(db, filter, { sort: sort ?? "CREATED_DESC", first: pageSize(first), after });
-    const issues = await loadIssuesInOrder(
-      ctx,
-      page.rows.map((r) => r.id),
-    );
+    });
+    if (!filter) {
+      const none = async () => ({ count: 0, exact: true });
+      return {
+        nodes: [],
+        pageInfo: { hasNextPage: false, endCursor: null },
+        countFn: async () => 0,
+        cappedCountFn: none,
+      };
+    }
+    const cappedCountFn = once(() => countIssuesCapped(db, filter));
+    // The count runs on its own connection while the page is read, when the query asks for it.
+    if (selects(info, ["countCapped", "countIsExact"])) void cappedCountFn().catch(() => undefined);
+    const page = await listIssues(db, filter, { sort: sort ?? "CREATED_DESC", first: pageSize(first), after });
     return {
-      nodes: issues.map(presentIssue),
+      nodes: page.rows.map(presentIssue),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.cursor ?? null },
       countFn: () => countIssues(db, filter),
+      cappedCountFn,
     };
   }
 

@@ -1,3 +1,4 @@
+import type { CappedCount } from "@tidings/core";
 import type { IssueEntity } from "@tidings/db";
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { toGid } from "../ids.ts";
@@ -9,7 +10,6 @@ export class IssueType {
   @Field(() => ID) id!: string;
   @Field(() => String, { description: "Per-project number, as GitLab (a string)." }) iid!: string;
   @Field(() => String) title!: string;
-  @Field(() => String, { nullable: true }) description!: string | null;
   @Field(() => IssueStateEnum) state!: IssueStateEnum;
   @Field(() => Boolean) confidential!: boolean;
   @Field(() => Date) createdAt!: Date;
@@ -17,6 +17,8 @@ export class IssueType {
   @Field(() => Date, { nullable: true }) closedAt!: Date | null;
   /** Not exposed: used by field resolvers and authorisation. */
   dbId!: number;
+  /** The description when loaded with the row; list rows leave it out (the `description` field loads it). */
+  descriptionRaw!: string | undefined;
   projectId!: number;
   authorId!: number;
   externalAuthorRaw!: string | null;
@@ -24,11 +26,28 @@ export class IssueType {
   iidNumber!: number;
 }
 
-export const presentIssue = (e: IssueEntity): IssueType => ({
+/** An issue row as loaded: the entity, or a list row (no description). */
+export type IssueFields = Pick<
+  IssueEntity,
+  | "id"
+  | "projectId"
+  | "iid"
+  | "title"
+  | "state"
+  | "confidential"
+  | "authorId"
+  | "externalAuthor"
+  | "movedToId"
+  | "closedAt"
+  | "createdAt"
+  | "updatedAt"
+> & { description?: string };
+
+export const presentIssue = (e: IssueFields): IssueType => ({
   id: toGid("Issue", e.id),
   iid: String(e.iid),
   title: e.title,
-  description: e.description,
+  descriptionRaw: e.description,
   state: e.state,
   confidential: e.confidential,
   createdAt: e.createdAt,
@@ -48,6 +67,8 @@ export class IssueConnectionType {
   @Field(() => PageInfoType) pageInfo!: PageInfoType;
   /** Not exposed: the total is counted only when asked for. */
   countFn!: () => Promise<number>;
+  /** Not exposed: the count up to the cap (`countCapped`, `countIsExact`), one query for both fields. */
+  cappedCountFn!: () => Promise<CappedCount>;
 }
 
 @ObjectType("IssuePermissions", { description: "What the viewer may do on this issue." })

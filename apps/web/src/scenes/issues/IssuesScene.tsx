@@ -23,11 +23,13 @@ import { IssueFilterBar } from "./IssueFilterBar.tsx";
 import { IssueRow } from "./IssueRow.tsx";
 import {
   filterVariables,
+  formatIssueCount,
   hasNarrowingFilters,
   type IssueFilters,
   type IssueStateFilter,
   matchesFilters,
   readFilters,
+  shiftIssueCount,
   writeFilters,
 } from "./filters.ts";
 
@@ -55,9 +57,9 @@ const applyLiveIssue = (
   if (fits && !present) {
     const descending = filters.sort.endsWith("_DESC");
     if (!descending && list.pageInfo.hasNextPage) return prev; // it belongs on a later page
-    next = { ...list, count: list.count + 1, nodes: descending ? [issue, ...list.nodes] : [...list.nodes, issue] };
+    next = { ...shiftIssueCount(list, 1), nodes: descending ? [issue, ...list.nodes] : [...list.nodes, issue] };
   } else if (!fits && present) {
-    next = { ...list, count: Math.max(0, list.count - 1), nodes: list.nodes.filter((n) => n.id !== issue.id) };
+    next = { ...shiftIssueCount(list, -1), nodes: list.nodes.filter((n) => n.id !== issue.id) };
   } else {
     return prev;
   }
@@ -137,6 +139,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
   // An issue changed elsewhere (e.g. closed in its thread) leaves the list at once, before the refresh lands.
   const nodes = (issues?.nodes ?? []).filter((n) => filters.state === "all" || n.state === filters.state);
   const countsProject = counts.data?.project;
+  const shownCount = issues ? formatIssueCount(issues) : String(nodes.length);
 
   return (
     <section aria-labelledby="issues-title">
@@ -174,7 +177,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
 
       <div className="state-tabs" role="tablist" aria-label="Issue state">
         {STATE_TABS.map((tab) => {
-          const count = countsProject?.[tab.countKey]?.count;
+          const tabCount = countsProject?.[tab.countKey];
           return (
             <Link
               key={tab.value}
@@ -184,7 +187,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
               aria-selected={filters.state === tab.value}
             >
               {tab.label}
-              <span className="count">{count ?? "–"}</span>
+              <span className="count">{tabCount ? formatIssueCount(tabCount) : "–"}</span>
             </Link>
           );
         })}
@@ -203,7 +206,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
       ) : (
         <>
           <p className="visually-hidden" role="status">
-            {issues?.count ?? nodes.length} issues. Use j and k or the arrow keys to move, Enter to open.
+            {shownCount} issues. Use j and k or the arrow keys to move, Enter to open.
           </p>
           <ul className="issue-list" aria-label="Issues" onKeyDown={handleListKeyDown}>
             {nodes.map((issue, index) => (
@@ -220,7 +223,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
           </ul>
           <div className="list-footer">
             <span className="muted">
-              Showing {nodes.length} of {issues?.count ?? nodes.length}
+              Showing {nodes.length} of {shownCount}
             </span>
             {issues?.pageInfo.hasNextPage ? (
               <button

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { filterVariables, matchesFilters, readFilters, writeFilters } from "./filters.ts";
+import {
+  filterVariables,
+  formatIssueCount,
+  matchesFilters,
+  readFilters,
+  shiftIssueCount,
+  writeFilters,
+} from "./filters.ts";
 
 const issue = {
   state: "opened",
@@ -33,5 +40,22 @@ describe("issue filters", () => {
     expect(matchesFilters(issue, { ...base, search: "JANE@" })).toBe(true);
     expect(matchesFilters(issue, { ...base, labels: ["urgent", "billing"] })).toBe(false);
     expect(matchesFilters(issue, { ...base, assignee: "@developer" })).toBe(true);
+  });
+});
+
+describe("issue counts", () => {
+  it('shows an exact count as a number and a capped one as "1,000+" (issue 14.4)', () => {
+    expect(formatIssueCount({ countCapped: 0, countIsExact: true })).toBe("0");
+    expect(formatIssueCount({ countCapped: 999, countIsExact: true })).toBe("999");
+    expect(formatIssueCount({ countCapped: 1000, countIsExact: true })).toBe("1,000");
+    expect(formatIssueCount({ countCapped: 1000, countIsExact: false })).toBe("1,000+");
+  });
+
+  it("moves an exact count with live issues and leaves a capped one alone", () => {
+    expect(shiftIssueCount({ countCapped: 5, countIsExact: true }, 1)).toEqual({ countCapped: 6, countIsExact: true });
+    expect(shiftIssueCount({ countCapped: 0, countIsExact: true }, -1)).toEqual({ countCapped: 0, countIsExact: true });
+    const capped = { countCapped: 1000, countIsExact: false };
+    expect(shiftIssueCount(capped, 1)).toBe(capped);
+    expect(shiftIssueCount(capped, -1)).toBe(capped);
   });
 });

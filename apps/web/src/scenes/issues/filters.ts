@@ -86,3 +86,13 @@ export const matchesFilters = (issue: MatchableIssue, filters: IssueFilters): bo
 
 export const hasNarrowingFilters = (filters: IssueFilters) =>
   !!(filters.search || filters.labels.length || filters.assignee || (filters.tab === "all" && filters.author));
+
+/** A list's count as the api gives it: exact up to its cap, then the cap and `countIsExact: false`. */
+export type IssueCount = { countCapped: number; countIsExact: boolean };
+
+/** "12", "1,234" or, above the api's cap, "1,000+" (GitLab's way of not counting a big list). */
+export const formatIssueCount = (c: IssueCount) => `${c.countCapped.toLocaleString("en")}${c.countIsExact ? "" : "+"}`;
+
+/** The count after a live issue entered (+1) or left (-1) the list; a capped count stays as it is. */
+export const shiftIssueCount = <T extends IssueCount>(c: T, delta: 1 | -1): T =>
+  c.countIsExact ? { ...c, countCapped: Math.max(0, c.countCapped + delta) } : c;

@@ -1,0 +1,189 @@
+// Issue 14.4: the issue list stays an index walk at any size. On a real PostgreSQL holding 20,000 issues
+// in one project (set-based, then ANALYZE, so the planner prefers an index wherever one fits), every list
+// query shape — each state, sort, label / assignee / author filter, search, a later page, a viewer below
+// Reporter — is EXPLAINed and no plan reads the issues table sequentially. The pages and capped counts
+// are also checked against a plain query over the same rows.
+import { ProjectEntity, UserEntity } from "@tidings/db";
+import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemo } from "../seed/seed-demo.ts";
+import { ensureSupportBot } from "../users/support-bot.ts";
+import {
+  countIssues,
+  countIssuesCapped,
+  type IssueListFilter,
+  type IssueSort,
+  issueCappedCountSql,
+  issueListSql,
+  issueListWhere,
+  listIssues,
+  resolveIssueListFilter,
+} from "./list-issues.ts";
+
+const ISSUES = 20_000;
+let db: TestDatabase;
+let projectId: number;
+let guestId: number;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await db.dataSource.transaction(async (m) => {
+    await seedDemo(m, { password: "list-test-password" });
+    const bot = await ensureSupportBot(m);
+    projectId = (await m.findOneByOrFail(ProjectEntity, { fullPath: "demo/app" })).id;
+    const other = (await m.findOneByOrFail(ProjectEntity, { fullPath: "demo/other" })).id;
+    const dev = (await m.findOneByOrFail(UserEntity, { username: "developer" })).id;
+    guestId = (await m.findOneByOrFail(UserEntity, { username: "guest" })).id;
+    await m.query("DELETE FROM issues WHERE project_id = $1", [projectId]);
+    // 80 % by support-bot, a quarter closed, a third confidential; every 5th a bug, every 97th urgent,
+    // every 4th (offset 1) assigned to developer, every 50th to guest. A second project holds as many.
+    await m.query(
+      `INSERT INTO issues (project_id, iid, title, description, state, confidential, author_id, external_author, created_at, updated_at)
+       SELECT p, g,
+              'Ticket ' || g || ': ' || (ARRAY['printer on fire','cannot log in','invoice missing','refund please','app crashes'])[1 + g % 5],
+              'Order ' || (g * 7919 % 100000),
+              CASE WHEN g % 4 = 0 THEN 'closed' ELSE 'opened' END, g % 3 = 0,
+              CASE WHEN g % 10 < 8 THEN $3::int ELSE $4::int END, 'customer' || (g % 500) || '@example.net',
+              now() - make_interval(secs => $5 - g), now() - make_interval(secs => (g * 7919) % $5)
+       FROM generate_series(1, $5) AS g, unnest(ARRAY[$1::int, $2::int]) AS p`,
+      [projectId, other, bot.id, dev, ISSUES],
+    );
+    await m.query("UPDATE projects SET last_issue_iid = $2 WHERE id = ANY($1::int[])", [[projectId, other], ISSUES]);
+    await m.query(
+      "INSERT INTO labels (project_id, title) SELECT $1, t FROM unnest(ARRAY['bug','urgent','unused']) t ON CONFLICT DO NOTHING",
+      [projectId],
+    );
+    await m.query(
+      `INSERT INTO issue_labels (issue_id, label_id)
+       SELECT i.id, l.id FROM issues i JOIN labels l ON l.project_id = i.project_id
+       WHERE i.project_id = $1 AND ((lower(l.title) = 'bug' AND i.iid % 5 = 0) OR (lower(l.title) = 'urgent' AND i.iid % 97 = 0))`,
+      [projectId],
+    );
+    await m.query(
+      `INSERT INTO issue_assignees (issue_id, user_id)
+       SELECT id, CASE WHEN iid % 50 = 0 THEN $3::int ELSE $2::int END FROM issues
+       WHERE project_id = $1 AND (iid % 4 = 1 OR iid % 50 = 0)`,
+      [projectId, dev, guestId],
+    );
+  });
+  await db.dataSource.query("ANALYZE");
+}, 120_000);
+afterAll(async () => db.drop());
+
+const SORTS: IssueSort[] = ["CREATED_DESC", "CREATED_ASC", "UPDATED_DESC", "UPDATED_ASC"];
+const STATES = ["opened", "closed", "all"] as const;
+const FILTERS: Record<string, Partial<IssueListFilter>> = {
+  none: {},
+  "author support-bot": { authorUsername: "support-bot" },
+  "author developer": { authorUsername: "Developer" },
+  "label bug": { labelNames: ["bug"] },
+  "labels bug + urgent": { labelNames: ["BUG", "urgent"] },
+  "assignee developer": { assigneeUsernames: ["developer"] },
+  'search "printer"': { search: "printer" },
+  'search "order 4242"': { search: "order 4242" },
+  'search "#12"': { search: "#12" },
+  "Service Desk + label + search": { authorUsername: "support-bot", labelNames: ["bug"], search: "invoice" },
+};
+const VIEWERS = { reporter: { readConfidential: true, viewerId: null }, guest: { readConfidential: false } };
+
+type PlanNode = { "Node Type": string; "Relation Name"?: string; Plans?: PlanNode[] };
+const seqScans = (node: PlanNode): string[] => [
+  ...(node["Node Type"] === "Seq Scan" ? [node["Relation Name"] ?? "?"] : []),
+  ...(node.Plans ?? []).flatMap(seqScans),
+];
+const explain = async (sql: string, params: unknown[]) => {
+  const [row] = await db.dataSource.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+  return (row["QUERY PLAN"] as { Plan: PlanNode }[])[0].Plan;
+};
+
+const shapes = () =>
+  STATES.flatMap((state) =>
+    Object.entries(FILTERS).flatMap(([name, extra]) =>
+      Object.entries(VIEWERS).map(([viewer, v]) => ({
+        label: `${state}, ${name}, ${viewer}`,
+        filter: {
+          projectId,
+          state,
+          readConfidential: v.readConfidential,
+          viewerId: viewer === "guest" ? guestId : null,
+          ...extra,
+        } as IssueListFilter,
+      })),
+    ),
+  );
+
+describe("the issue list at 20,000 issues", () => {
+  it("never scans the issues table sequentially: every state, sort, filter, search, later page and viewer", async () => {
+    const scanned: string[] = [];
+    let plans = 0;
+    for (const { label, filter } of shapes()) {
+      const f = await resolveIssueListFilter(db.dataSource.manager, filter);
+      expect(f, label).not.toBeNull();
+      if (!f) continue;
+      const queries = [issueCappedCountSql(f)];
+      for (const sort of SORTS) {
+        const first = await listIssues(db.dataSource.manager, f, { sort, first: 50 });
+        queries.push(issueListSql(f, { sort, first: 50 }));
+        if (first.hasNextPage) queries.push(issueListSql(f, { sort, first: 50, after: first.rows.at(-1)?.cursor }));
+      }
+      for (const q of queries) {
+        const found = seqScans(await explain(q.sql, q.params)).filter((r) => r === "issues");
+        plans++;
+        if (found.length) scanned.push(`${label}: ${q.sql}`);
+      }
+    }
+    expect(scanned).toEqual([]);
+    expect(plans).toBeGreaterThan(300);
+  }, 120_000);
+
+  it("pages in the requested order and counts up to the cap, as a plain query over the same rows does", async () => {
+    for (const { label, filter } of shapes()) {
+      const f = await resolveIssueListFilter(db.dataSource.manager, filter);
+      if (!f) throw new Error(label);
+      const { where, params, p } = issueListWhere(f);
+      const state = f.state === "all" ? "TRUE" : `i.state = ${p(f.state)}`;
+      for (const sort of ["CREATED_DESC", "UPDATED_ASC"] as IssueSort[]) {
+        const [column, dir] = sort === "CREATED_DESC" ? ["created_at", "DESC"] : ["updated_at", "ASC"];
+        const expected: { id: number }[] = await db.dataSource.query(
+          `SELECT i.id FROM issues i WHERE ${where} AND ${state} ORDER BY i.${column} ${dir}, i.id ${dir} LIMIT 100`,
+          params,
+        );
+        const first = await listIssues(db.dataSource.manager, f, { sort, first: 50 });
+        const second = await listIssues(db.dataSource.manager, f, {
+          sort,
+          first: 50,
+          after: first.rows.at(-1)?.cursor,
+        });
+        const pages = first.hasNextPage ? [...first.rows, ...second.rows] : first.rows;
+        expect(
+          pages.map((r) => r.id),
+          `${label}, ${sort}`,
+        ).toEqual(expected.map((r) => r.id));
+      }
+      const exact = await countIssues(db.dataSource.manager, f);
+      expect(await countIssuesCapped(db.dataSource.manager, f), label).toEqual(
+        exact > 1000 ? { count: 1000, exact: false } : { count: exact, exact: true },
+      );
+    }
+  }, 120_000);
+
+  it("an unknown label, assignee or author matches nothing (no error), and a count just below the cap is exact", async () => {
+    const m = db.dataSource.manager;
+    const base = { projectId, state: "all" as const, readConfidential: true, viewerId: null };
+    for (const extra of [
+      { labelNames: ["no-such-label"] },
+      { assigneeUsernames: ["nobody"] },
+      { authorUsername: "x" },
+    ]) {
+      expect(await listIssues(m, { ...base, ...extra }, { first: 50 })).toEqual({ rows: [], hasNextPage: false });
+      expect(await countIssuesCapped(m, { ...base, ...extra })).toEqual({ count: 0, exact: true });
+    }
+    // "unused" exists in the project but is on no issue.
+    expect(await countIssuesCapped(m, { ...base, labelNames: ["unused"] })).toEqual({ count: 0, exact: true });
+    const f = { ...base, labelNames: ["urgent"] }; // every 97th of 20,000
+    expect(await countIssues(m, f)).toBe(Math.floor(ISSUES / 97));
+    expect(await countIssuesCapped(m, f)).toEqual({ count: 206, exact: true });
+    expect(await countIssuesCapped(m, f, 206)).toEqual({ count: 206, exact: true });
+    expect(await countIssuesCapped(m, f, 205)).toEqual({ count: 205, exact: false });
+  });
+});
