@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { createPubSub } from "@graphql-yoga/subscription";
 import { CREDENTIALS_REVOKED_CHANNEL, type DomainEvent, EVENTS_CHANNEL, type Logger } from "@tidings/core";
 import { startListener } from "@tidings/db";
@@ -10,12 +11,22 @@ export const Topic = {
 export type IssueEventPayload = { projectId: number; issueId: number };
 export type NoteEventPayload = { projectId: number; issueId: number; noteId: number };
 
+/**
+ * Every subscription adds a listener to its topic: a thousand open ones are expected (one api process
+ * fans an event out to 1,000 clients, issue 14), not a leak — no "possible memory leak" warning.
+ */
+const unboundedEventTarget = () => {
+  const target = new EventTarget();
+  setMaxListeners(0, target);
+  return target;
+};
+
 const createLocalPubSub = () =>
   createPubSub<{
     [Topic.IssueCreated]: [IssueEventPayload];
     [Topic.IssueUpdated]: [IssueEventPayload];
     [Topic.NoteCreated]: [NoteEventPayload];
-  }>();
+  }>({ eventTarget: unboundedEventTarget() });
 
 export type AppPubSub = ReturnType<typeof createLocalPubSub> & {
   close: () => Promise<void>;

@@ -1,21 +1,31 @@
 import { filter, map, pipe } from "@graphql-yoga/subscription";
-import { type IssueEntity, NoteEntity } from "@tidings/db";
+import type { IssueEntity, NoteEntity } from "@tidings/db";
 import type { SubscribeResolverData } from "type-graphql";
 import { Arg, Ctx, ID, Resolver, Root, Subscription } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { canViewNote, readableIssue } from "../access.ts";
 import { fromGid } from "../ids.ts";
-import { loadersOf, resetLoaders } from "../loaders.ts";
+import { adoptLoaders, eventScope, useEventLoaders } from "../event-scope.ts";
+import { type Loaders, loadersOf } from "../loaders.ts";
 import { type IssueEventPayload, type NoteEventPayload, Topic } from "../pubsub.ts";
 import { IssueType, presentIssue } from "../types/issue.type.ts";
 import { NoteType, presentNote } from "../types/note.type.ts";
 
 type IssueTopic = typeof Topic.IssueCreated | typeof Topic.IssueUpdated;
-type IssueEvent = { issue: IssueEntity };
-type NoteEvent = { note: NoteEntity; projectId: number };
+/** What a subscriber's stream hands to its field resolvers: the row and the loaders that authorised it. */
+type IssueEvent = { issue: IssueEntity; loaders: Loaders };
+type NoteEvent = { note: NoteEntity; projectId: number; loaders: Loaders };
 
-/** Each event is re-authorised with fresh data (a derived context = fresh loaders), per subscriber. */
-const eventContext = (ctx: ApiContext): ApiContext => ({ ...ctx });
+/**
+ * Each event is re-authorised for each subscriber with data read after the event was published (a
+ * derived context with loaders of this event), through the same checks as a query (access.ts). The
+ * reads behind them are shared by all subscribers of the event (event-scope.ts): a few queries per
+ * event, not several per subscriber.
+ */
+const eventContext = (ctx: ApiContext, event: object): { evCtx: ApiContext; loaders: Loaders } => {
+  const evCtx: ApiContext = { ...ctx };
+  return { evCtx, loaders: useEventLoaders(evCtx, eventScope(event, ctx.dataSource)) };
+};
 
 /** A subscriber blocked since it connected gets nothing more (the socket keeps its viewer). */
 const viewerActive = async (ctx: ApiContext) =>
@@ -28,11 +38,11 @@ const issueStream =
     return pipe(
       ctx.pubSub.subscribe(topic),
       map(async (event: IssueEventPayload): Promise<IssueEvent | null> => {
-        const evCtx = eventContext(ctx);
-        const project = await loadersOf(evCtx).projectById.load(event.projectId);
+        const { evCtx, loaders } = eventContext(ctx, event);
+        const project = await loaders.projectById.load(event.projectId);
         if (!project || project.fullPath !== projectPath || !(await viewerActive(evCtx))) return null;
         const found = await readableIssue(evCtx, event.issueId);
-        return found ? { issue: found.issue } : null;
+        return found ? { issue: found.issue, loaders } : null;
       }),
       filter((e: IssueEvent | null): e is IssueEvent => e !== null),
     );
@@ -45,12 +55,14 @@ const noteStream = (data: SubscribeResolverData<unknown, { noteableId: string },
     ctx.pubSub.subscribe(Topic.NoteCreated),
     map(async (event: NoteEventPayload): Promise<NoteEvent | null> => {
       if (issueId === null || event.issueId !== issueId) return null;
-      const evCtx = eventContext(ctx);
+      const { evCtx, loaders } = eventContext(ctx, event);
       if (!(await viewerActive(evCtx))) return null;
       const found = await readableIssue(evCtx, event.issueId);
       if (!found) return null;
-      const note = await ctx.dataSource.manager.findOneBy(NoteEntity, { id: event.noteId, issueId: found.issue.id });
-      return note && canViewNote(found.abilities, note) ? { note, projectId: found.issue.projectId } : null;
+      const note = await eventScope(event, ctx.dataSource).notes.load(event.noteId);
+      return note && note.issueId === found.issue.id && canViewNote(found.abilities, note)
+        ? { note, projectId: found.issue.projectId, loaders }
+        : null;
     }),
     filter((e: NoteEvent | null): e is NoteEvent => e !== null),
   );
@@ -68,7 +80,7 @@ export class SubscriptionsResolver {
     @Arg("projectPath", () => ID) _projectPath: string,
     @Ctx() ctx: ApiContext,
   ): IssueType {
-    resetLoaders(ctx);
+    adoptLoaders(ctx, event.loaders);
     return presentIssue(event.issue);
   }
 
@@ -82,7 +94,7 @@ export class SubscriptionsResolver {
     @Arg("projectPath", () => ID) _projectPath: string,
     @Ctx() ctx: ApiContext,
   ): IssueType {
-    resetLoaders(ctx);
+    adoptLoaders(ctx, event.loaders);
     return presentIssue(event.issue);
   }
 
@@ -96,7 +108,7 @@ export class SubscriptionsResolver {
     @Arg("noteableId", () => ID) _noteableId: string,
     @Ctx() ctx: ApiContext,
   ): NoteType {
-    resetLoaders(ctx);
+    adoptLoaders(ctx, event.loaders);
     return presentNote(event.note, event.projectId);
   }
 }
