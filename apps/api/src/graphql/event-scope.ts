@@ -8,11 +8,11 @@
 //   its own viewer) and applies the policy itself.
 // The scope lives as long as the event object: data is read after the event was published, never reused
 // for a later event (a removed member or a blocked user stops receiving at the next event, as before).
-import { accessLevelsFor, type ProjectAbilities, projectAbilities } from "@tidings/core";
+import { accessLevelsFor, type ProjectAbilities, projectAbilities, type Viewer } from "@tidings/core";
 import { type DataSource, NoteEntity } from "@tidings/db";
 import DataLoader from "dataloader";
 import type { ApiContext } from "../context.ts";
-import { createLoaders, type Loaders, resetLoaders } from "./loaders.ts";
+import { createLoaders, type Loaders, loadersOf } from "./loaders.ts";
 
 /**
  * Loaders whose answers do not depend on the viewer (createLoaders reads `ctx.viewer` only for
@@ -38,6 +38,39 @@ export type EventScope = {
   /** Effective role by `projectId:userId`, one query per project for all subscribers waiting. */
   levels: DataLoader<string, number | null>;
   notes: DataLoader<number, NoteEntity | null>;
+  /** Whether each subscriber's user is blocked (or gone): one lean query for all, not a thousand entities. */
+  blocked: DataLoader<number, boolean>;
+  /** Reads once what rendering an issue will ask for (its labels, assignees, author), with the issue. */
+  warmIssue: (issueId: number) => void;
+  /** Resolves when this subscriber may go on to render and send the event (see `staggered`). */
+  turn: () => Promise<void>;
+};
+
+/** How many subscribers of one event render and send at once (see `staggered`). */
+const DELIVERY_CHUNK = 25;
+
+/**
+ * Releases waiting subscribers `size` at a time, one chunk per turn of the event loop. Released together,
+ * a thousand subscribers would each be half-way through rendering at once (promises run breadth-first),
+ * so their garbage outlives the young generation and costs a full collection; in chunks, each renders and
+ * sends before the next chunk starts. Nothing waits on anything else: a chunk is never held back.
+ */
+const staggered = (size: number) => {
+  const waiting: (() => void)[] = [];
+  let scheduled = false;
+  const release = () => {
+    for (const resolve of waiting.splice(0, size)) resolve();
+    scheduled = waiting.length > 0;
+    if (scheduled) setImmediate(release);
+  };
+  return () =>
+    new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(release);
+      }
+    });
 };
 
 /**
@@ -57,7 +90,9 @@ const createEventScope = (dataSource: DataSource): EventScope => {
       const usersByProject = new Map<number, number[]>();
       for (const key of keys) {
         const [projectId, userId] = key.split(":").map(Number);
-        usersByProject.set(projectId, [...(usersByProject.get(projectId) ?? []), userId]);
+        const users = usersByProject.get(projectId);
+        if (users) users.push(userId);
+        else usersByProject.set(projectId, [userId]);
       }
       const found = new Map<string, number>();
       await Promise.all(
@@ -78,7 +113,33 @@ const createEventScope = (dataSource: DataSource): EventScope => {
     const byId = new Map(rows.map((n) => [n.id, n]));
     return ids.map((id) => byId.get(id) ?? null);
   });
-  return { shared, levels, notes };
+  const blocked = new DataLoader<number, boolean>(async (ids) => {
+    const rows: { id: number; blocked: boolean }[] = await db.query(
+      "SELECT id, blocked FROM users WHERE id = ANY($1::int[])",
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r.blocked]));
+    return ids.map((id) => byId.get(id) ?? true);
+  });
+  const warmed = new Set<number>();
+  const warmIssue = (issueId: number) => {
+    if (warmed.has(issueId)) return;
+    warmed.add(issueId);
+    // Errors surface (and are retried) where the data is really asked for: DataLoader forgets failures.
+    void shared.issueById
+      .load(issueId)
+      .then((issue) =>
+        issue
+          ? Promise.all([
+              shared.labelsByIssueId.load(issueId),
+              shared.assigneesByIssueId.load(issueId),
+              shared.userById.load(issue.authorId),
+            ])
+          : null,
+      )
+      .catch(() => undefined);
+  };
+  return { shared, levels, notes, blocked, warmIssue, turn: staggered(DELIVERY_CHUNK) };
 };
 
 const SCOPES = new WeakMap<object, EventScope>();
@@ -94,13 +155,14 @@ export const eventScope = (event: object, dataSource: DataSource): EventScope =>
 };
 
 /**
- * Installs on `ctx` the loaders one subscriber uses for one event: fresh ones of its own, with the
- * viewer-independent ones and the role lookups taken from the event's scope. `abilities` is the same
- * function of (viewer, project, role) as in createLoaders — only the role comes from the shared batch.
+ * The loaders one subscriber uses for one event: the viewer-independent ones of the event's scope, and
+ * `abilities` — the same function of (viewer, project, role) as in createLoaders, only the role comes
+ * from the shared batch. Typed as the full set: a loader added to createLoaders must be classified here
+ * (shared, or per subscriber) before this compiles.
  */
-export const useEventLoaders = (ctx: ApiContext, scope: EventScope): Loaders => {
-  const viewer = ctx.viewer;
-  const abilities = new DataLoader<number, ProjectAbilities | null>((projectIds) =>
+export const eventLoaders = (scope: EventScope, viewer: Viewer): Loaders => ({
+  ...scope.shared,
+  abilities: new DataLoader<number, ProjectAbilities | null>((projectIds) =>
     Promise.all(
       projectIds.map(async (projectId) => {
         const project = await scope.shared.projectById.load(projectId);
@@ -109,9 +171,12 @@ export const useEventLoaders = (ctx: ApiContext, scope: EventScope): Loaders => 
         return projectAbilities(viewer, project, level);
       }),
     ),
-  );
-  return Object.assign(resetLoaders(ctx), scope.shared, { abilities });
-};
+  ),
+});
 
-/** Makes `loaders` (already used to authorise an event) the ones `ctx`'s field resolvers use. */
-export const adoptLoaders = (ctx: ApiContext, loaders: Loaders): Loaders => Object.assign(resetLoaders(ctx), loaders);
+/**
+ * Makes `loaders` the ones `ctx` resolves with from now on. A subscription keeps its context for its
+ * lifetime: every property of its loader set is replaced at each event (as resetLoaders would, without
+ * building a set only to overwrite it).
+ */
+export const useLoaders = (ctx: ApiContext, loaders: Loaders): Loaders => Object.assign(loadersOf(ctx), loaders);

@@ -37,6 +37,42 @@ export type AppPubSub = ReturnType<typeof createLocalPubSub> & {
   listenerConnected: () => boolean;
 };
 
+/**
+ * The events of `source` that `authorise` turns into something (null: not for this subscriber), pulled
+ * one at a time: the next event is taken from the PubSub only when the consumer asks for one, so a
+ * subscription finishes with an event (authorised and sent, or dropped) before it takes the next. One
+ * plain iterator instead of a map and a filter stage (two Repeaters and their promises per subscriber
+ * and event — with a thousand subscribers, that is the fan-out's overhead). Ending it (`return`) ends
+ * the PubSub subscription at once, even while it waits for an event.
+ */
+export const authorisedEvents = <P, R>(
+  source: AsyncIterable<P>,
+  authorise: (event: P) => Promise<R | null>,
+): AsyncIterableIterator<R> => {
+  const events = source[Symbol.asyncIterator]();
+  const done = (): IteratorReturnResult<undefined> => ({ done: true, value: undefined });
+  const iterator: AsyncIterableIterator<R> = {
+    next: async () => {
+      for (;;) {
+        const next = await events.next();
+        if (next.done) return done();
+        const authorised = await authorise(next.value);
+        if (authorised !== null) return { done: false, value: authorised };
+      }
+    },
+    return: async () => {
+      await events.return?.();
+      return done();
+    },
+    throw: async (err?: unknown) => {
+      await events.return?.();
+      throw err;
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+};
+
 /** NOTIFY channel carrying the digest of a session signed out or a token revoked (core owns it). */
 export const SESSIONS_CHANNEL = CREDENTIALS_REVOKED_CHANNEL;
 
