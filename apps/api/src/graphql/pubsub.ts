@@ -1,7 +1,6 @@
-import { setMaxListeners } from "node:events";
-import { createPubSub } from "@graphql-yoga/subscription";
 import { CREDENTIALS_REVOKED_CHANNEL, type DomainEvent, EVENTS_CHANNEL, type Logger } from "@tidings/core";
 import { startListener } from "@tidings/db";
+import { createLocalPubSub } from "./local-pubsub.ts";
 
 export const Topic = {
   IssueCreated: "ISSUE_CREATED",
@@ -11,66 +10,20 @@ export const Topic = {
 export type IssueEventPayload = { projectId: number; issueId: number };
 export type NoteEventPayload = { projectId: number; issueId: number; noteId: number };
 
-/**
- * Every subscription adds a listener to its topic: a thousand open ones are expected (one api process
- * fans an event out to 1,000 clients, issue 14), not a leak — no "possible memory leak" warning.
- */
-const unboundedEventTarget = () => {
-  const target = new EventTarget();
-  setMaxListeners(0, target);
-  return target;
-};
+const createTopics = () =>
+  createLocalPubSub<{
+    [Topic.IssueCreated]: IssueEventPayload;
+    [Topic.IssueUpdated]: IssueEventPayload;
+    [Topic.NoteCreated]: NoteEventPayload;
+  }>();
 
-const createLocalPubSub = () =>
-  createPubSub<{
-    [Topic.IssueCreated]: [IssueEventPayload];
-    [Topic.IssueUpdated]: [IssueEventPayload];
-    [Topic.NoteCreated]: [NoteEventPayload];
-  }>({ eventTarget: unboundedEventTarget() });
-
-export type AppPubSub = ReturnType<typeof createLocalPubSub> & {
+export type AppPubSub = ReturnType<typeof createTopics> & {
   close: () => Promise<void>;
   /** Called with the digest of every session signed out (or token revoked) on any api node. */
   onSessionRevoked: (listener: (sessionDigest: string) => void) => void;
   /** Called after the LISTEN connection came back: events may have been missed meanwhile. */
   onReconnect: (listener: () => void) => void;
   listenerConnected: () => boolean;
-};
-
-/**
- * The events of `source` that `authorise` turns into something (null: not for this subscriber), pulled
- * one at a time: the next event is taken from the PubSub only when the consumer asks for one, so a
- * subscription finishes with an event (authorised and sent, or dropped) before it takes the next. One
- * plain iterator instead of a map and a filter stage (two Repeaters and their promises per subscriber
- * and event — with a thousand subscribers, that is the fan-out's overhead). Ending it (`return`) ends
- * the PubSub subscription at once, even while it waits for an event.
- */
-export const authorisedEvents = <P, R>(
-  source: AsyncIterable<P>,
-  authorise: (event: P) => Promise<R | null>,
-): AsyncIterableIterator<R> => {
-  const events = source[Symbol.asyncIterator]();
-  const done = (): IteratorReturnResult<undefined> => ({ done: true, value: undefined });
-  const iterator: AsyncIterableIterator<R> = {
-    next: async () => {
-      for (;;) {
-        const next = await events.next();
-        if (next.done) return done();
-        const authorised = await authorise(next.value);
-        if (authorised !== null) return { done: false, value: authorised };
-      }
-    },
-    return: async () => {
-      await events.return?.();
-      return done();
-    },
-    throw: async (err?: unknown) => {
-      await events.return?.();
-      throw err;
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  };
-  return iterator;
 };
 
 /** NOTIFY channel carrying the digest of a session signed out or a token revoked (core owns it). */
@@ -93,7 +46,7 @@ export const createPgPubSub = async (
   log: Logger,
   opts: { onGiveUp?: (err: unknown) => void; initialDelayMs?: number } = {},
 ): Promise<AppPubSub> => {
-  const local = createLocalPubSub();
+  const local = createTopics();
   const revokedListeners: ((digest: string) => void)[] = [];
   const reconnectListeners: (() => void)[] = [];
   const onNotification = (channel: string, payload: string) => {

@@ -6,7 +6,8 @@ import { canViewNote, readableIssue } from "../access.ts";
 import { fromGid } from "../ids.ts";
 import { type EventScope, eventLoaders, eventScope, useLoaders } from "../event-scope.ts";
 import type { Loaders } from "../loaders.ts";
-import { authorisedEvents, type IssueEventPayload, type NoteEventPayload, Topic } from "../pubsub.ts";
+import { authorisedEvents } from "../local-pubsub.ts";
+import { type IssueEventPayload, type NoteEventPayload, Topic } from "../pubsub.ts";
 import { IssueType, presentIssue } from "../types/issue.type.ts";
 import { NoteType, presentNote } from "../types/note.type.ts";
 
