@@ -45,9 +45,10 @@ const issueStream =
       ctx.pubSub.subscribe(topic),
       async (event: IssueEventPayload): Promise<IssueEvent | null> => {
         const { authCtx, loaders, scope } = forEvent(event);
-        scope.warmIssue(event.issueId);
         const project = await loaders.projectById.load(event.projectId);
-        if (!project || project.fullPath !== projectPath || !(await viewerActive(authCtx, scope))) return null;
+        if (!project || project.fullPath !== projectPath) return null;
+        scope.warmIssue(event.issueId);
+        if (!(await viewerActive(authCtx, scope))) return null;
         const found = await readableIssue(authCtx, event.issueId);
         if (!found) return null;
         await scope.turn();
