@@ -203,6 +203,7 @@ const main = async () => {
       ["--import", "tsx", fileURLToPath(import.meta.url), "--serve", embedded.url, ...(PROFILE ? [PROFILE] : [])],
       {
         cwd: path.dirname(here),
+        env: childEnv({ NODE_ENV: "production" }),
         stdio: ["pipe", "pipe", "inherit"],
       },
     );
