@@ -81,13 +81,16 @@ describe("fan-out of one event to many subscribers (issue 14.5)", () => {
     await db?.drop();
   });
 
-  /** Publishes issue_updated, waits until every subscription has finished with it, returns the queries run. */
-  const publishAndSettle = async (issueId: number, subs: ReturnType<typeof subscribeAll>) => {
+  /** NOTIFYs the event, waits until every subscription has finished with it, returns the queries the api ran. */
+  const publishAndSettle = async (
+    event: Record<string, unknown>,
+    subs: Map<string, { flush: () => Promise<void> }>,
+  ) => {
     const pulled = api.pulls();
     statements.length = 0;
     counting = true;
     await db.dataSource.query("SELECT pg_notify('tidings_events', $1)", [
-      JSON.stringify({ type: "issue_updated", projectId: fixtures["demo/app"].project.id, issueId }),
+      JSON.stringify({ projectId: fixtures["demo/app"].project.id, ...event }),
     ]);
     // Barrier: each subscription pulled its next event, so it has authorised, filtered or sent this one.
     await waitFor(() => api.pulls() >= pulled + subs.size, 5000, "every subscription to process the event");
@@ -95,23 +98,30 @@ describe("fan-out of one event to many subscribers (issue 14.5)", () => {
     await Promise.all([...subs.values()].map((s) => s.flush()));
     return [...statements];
   };
+  const issueUpdated = (issueId: number) => ({ type: "issue_updated", issueId });
 
-  const subscribeAll = () =>
-    new Map([...tokens].map(([name, token]) => [name, api.subscribe<Updated>(UPDATED, { p: "demo/app" }, { token })]));
+  /** One subscription per user; resolves once every one is listening and waiting for its first event. */
+  const subscribeAll = async <T>(query: string, variables: Record<string, unknown>) => {
+    const [opened, pulled] = [api.subscriptionsOpened(), api.pulls()];
+    const subs = new Map([...tokens].map(([name, token]) => [name, api.subscribe<T>(query, variables, { token })]));
+    await waitFor(() => api.subscriptionsOpened() >= opened + subs.size, 5000, "all subscriptions");
+    await waitFor(() => api.pulls() >= pulled + subs.size, 5000, "all subscriptions waiting for an event");
+    return subs;
+  };
   const names = (prefix: string) => [...tokens.keys()].filter((n) => n.startsWith(prefix));
-  const received = (subs: ReturnType<typeof subscribeAll>) =>
+  const received = (subs: Map<string, { events: unknown[] }>) =>
     Object.fromEntries([...subs].map(([name, s]) => [name, s.events.length]));
+  const only = (allowed: string[], count = 1) =>
+    Object.fromEntries([...tokens.keys()].map((n) => [n, allowed.includes(n) ? count : 0]));
 
   it("authorises an event for every subscriber with a few queries, and only the allowed receive it", async () => {
-    const subs = subscribeAll();
+    const subs = await subscribeAll<Updated>(UPDATED, { p: "demo/app" });
     try {
-      await Promise.all([...subs.values()].map((s) => s.opened()));
-      await waitFor(() => api.subscriptionsOpened() >= subs.size, 5000, "all subscriptions");
       await db.dataSource.query("UPDATE users SET blocked = true WHERE username = 'fan-blocked'");
 
       // A public issue: every member but the blocked one.
       const open = fixtures["demo/app"].open;
-      const first = await publishAndSettle(open.id, subs);
+      const first = await publishAndSettle(issueUpdated(open.id), subs);
       const members = [...names("fan-guest-"), ...names("fan-reporter-"), ...names("fan-groupdev-"), "fan-leaver"];
       const expected = Object.fromEntries([...tokens.keys()].map((n) => [n, members.includes(n) ? 1 : 0]));
       expect(received(subs)).toEqual(expected);
@@ -124,12 +134,16 @@ describe("fan-out of one event to many subscribers (issue 14.5)", () => {
       expect(address("fan-groupdev-0")).toBe(fixtures["demo/app"].requester);
       expect(address("fan-guest-0")).not.toBe(fixtures["demo/app"].requester);
 
-      // The leaver loses the membership; a confidential issue: Reporter+ only (no guest is assigned).
+      // The leaver loses the membership; a confidential issue: Reporter+ only, and the one guest assigned to it.
       const leaver = await db.dataSource.manager.findOneByOrFail(UserEntity, { username: "fan-leaver" });
       await db.dataSource.query("DELETE FROM project_members WHERE user_id = $1", [leaver.id]);
       const secret = fixtures["demo/app"].confidential;
-      const second = await publishAndSettle(secret.id, subs);
-      const allowed = [...names("fan-reporter-"), ...names("fan-groupdev-")];
+      await db.dataSource.query(
+        "INSERT INTO issue_assignees (issue_id, user_id) SELECT $1, id FROM users WHERE username = 'fan-guest-1'",
+        [secret.id],
+      );
+      const second = await publishAndSettle(issueUpdated(secret.id), subs);
+      const allowed = [...names("fan-reporter-"), ...names("fan-groupdev-"), "fan-guest-1"];
       expect(received(subs)).toEqual(
         Object.fromEntries([...tokens.keys()].map((n) => [n, expected[n] + (allowed.includes(n) ? 1 : 0)])),
       );
@@ -137,6 +151,41 @@ describe("fan-out of one event to many subscribers (issue 14.5)", () => {
       expect(second.length, second.join("\n")).toBeLessThanOrEqual(8);
     } finally {
       await db.dataSource.query("UPDATE users SET blocked = false WHERE username = 'fan-blocked'");
+      await Promise.all([...subs.values()].map((s) => s.close()));
+    }
+  });
+
+  it("authorises a note for every subscriber of the issue with a few queries: internal notes to Reporter+ only", async () => {
+    const issue = fixtures["demo/app"].open;
+    const subs = await subscribeAll<{ noteCreated: { body: string; internal: boolean } }>(
+      "subscription($id: ID!) { noteCreated(noteableId: $id) { body internal author { username } } }",
+      { id: `gid://tidings/Issue/${issue.id}` },
+    );
+    try {
+      const note = async (internal: boolean) => {
+        const [row] = await db.dataSource.query(
+          `INSERT INTO notes (issue_id, author_id, body, internal) SELECT $1, id, $2, $3 FROM users WHERE username = 'reporter' RETURNING id`,
+          [issue.id, internal ? "internal remark" : "public reply", internal],
+        );
+        return { type: "note_created", issueId: issue.id, noteId: row.id };
+      };
+      const members = [...names("fan-guest-"), ...names("fan-reporter-"), ...names("fan-groupdev-"), "fan-blocked"];
+      const reporters = [...names("fan-reporter-"), ...names("fan-groupdev-"), "fan-blocked"];
+      const internal = await publishAndSettle(await note(true), subs);
+      expect(received(subs)).toEqual(only(reporters));
+      expect(internal.length, internal.join("\n")).toBeLessThanOrEqual(8);
+      const reply = await publishAndSettle(await note(false), subs);
+      expect(received(subs)).toEqual(
+        Object.fromEntries(
+          [...tokens.keys()].map((n) => [n, (reporters.includes(n) ? 1 : 0) + (members.includes(n) ? 1 : 0)]),
+        ),
+      );
+      expect(subs.get("fan-guest-0")?.events).toEqual([
+        { noteCreated: { body: "public reply", internal: false, author: { username: "reporter" } } },
+      ]);
+      expect(reply.length, reply.join("\n")).toBeLessThanOrEqual(8);
+      expect([...subs.values()].flatMap((s) => s.errors)).toEqual([]);
+    } finally {
       await Promise.all([...subs.values()].map((s) => s.close()));
     }
   });
