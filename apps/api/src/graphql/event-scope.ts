@@ -2,12 +2,15 @@
 // own viewer through the same code as a query (access.ts → core's visibility policy), but the reads
 // behind those checks are shared by every subscriber of the event:
 // - rows that do not depend on who asks (the project, the issue, its assignees and labels, users…) are
-//   read once per event, in one batch for all subscribers;
-// - the viewer's role on the project (core's `accessLevelsFor`) is read in one query for every
-//   subscriber's user; each subscriber then derives its own abilities (core's `projectAbilities`, with
-//   its own viewer) and applies the policy itself.
+//   read once per event, in one batch for all subscribers — and what rendering an issue needs is read
+//   together with the issue, so rendering waits for nothing;
+// - whether each subscriber's user is blocked, and its role on the project (core's `accessLevelsFor`),
+//   are read in one query each for every subscriber; each subscriber then derives its own abilities
+//   (core's `projectAbilities`, with its own viewer) and applies the policy itself;
+// - the authorised subscribers then render and send in chunks (see `staggered`).
 // The scope lives as long as the event object: data is read after the event was published, never reused
 // for a later event (a removed member or a blocked user stops receiving at the next event, as before).
+// A socket whose session is revoked is closed by websocket.ts, as before.
 import { accessLevelsFor, type ProjectAbilities, projectAbilities, type Viewer } from "@tidings/core";
 import { type DataSource, NoteEntity } from "@tidings/db";
 import DataLoader from "dataloader";
