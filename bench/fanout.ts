@@ -150,16 +150,32 @@ const main = async () => {
   const PROFILE = process.argv.includes("--profile")
     ? path.resolve(process.argv[process.argv.indexOf("--profile") + 1])
     : null;
-  const watchdog = setTimeout(() => {
-    console.error("fanout benchmark: watchdog expired");
-    process.exit(1);
-  }, WATCHDOG_MS);
-  watchdog.unref();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tidings-bench-fanout-"));
   const embedded = await startEmbeddedPostgres({ dataDir: tmp });
   const ds = createDataSource({ url: embedded.url, poolSize: 4, applicationName: "tidings-bench-fanout" });
   let api: ChildProcess | null = null;
   const closers: (() => unknown)[] = [];
+  let cleaned: Promise<void> | null = null;
+  /** Stops everything this run started (clients, the api process, PostgreSQL) and removes its files. */
+  const cleanup = () => {
+    cleaned ??= (async () => {
+      for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
+      if (api && api.exitCode === null) {
+        const exited = new Promise((r) => api?.once("exit", r));
+        api.kill("SIGTERM");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+        if (api.exitCode === null) api.kill("SIGKILL");
+      }
+      if (ds.isInitialized) await ds.destroy().catch(() => undefined);
+      await embedded.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    })();
+    return cleaned;
+  };
+  const watchdog = setTimeout(() => {
+    console.error(`fanout benchmark: still running after ${WATCHDOG_MS / 1000} s; stopping`);
+    void cleanup().finally(() => process.exit(1));
+  }, WATCHDOG_MS);
   try {
     await connectAndMigrate(ds);
     const t0 = performance.now();
@@ -207,6 +223,10 @@ const main = async () => {
         stdio: ["pipe", "pipe", "inherit"],
       },
     );
+    let apiExited = false;
+    api.once("exit", () => {
+      apiExited = true;
+    });
     const ready = await new Promise<{ port: number; rawPort: number }>((resolve, reject) => {
       api?.once("exit", (code) => reject(new Error(`the api process exited (${code}) before it was ready`)));
       readline.createInterface({ input: api!.stdout! }).once("line", (line) => resolve(JSON.parse(line)));
@@ -306,6 +326,7 @@ const main = async () => {
     for (const seq of seqs) {
       const order = seq % 2 ? (["gql", "raw"] as const) : (["raw", "gql"] as const);
       for (const kind of order) {
+        if (apiExited) throw new Error("the api process exited during the benchmark");
         const t = kind === "gql" ? gql : raw;
         const cpuBefore = cpuMsOf(api.pid);
         await (kind === "gql" ? publishGql(seq) : publishRaw(seq));
@@ -367,17 +388,8 @@ const main = async () => {
     console.log(`\n${JSON.stringify(result)}`);
     if (tidings.missing || tidings.errors) process.exitCode = 1;
   } finally {
-    for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
-    if (api && api.exitCode === null) {
-      const exited = new Promise((r) => api?.once("exit", r));
-      api.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-      if (api.exitCode === null) api.kill("SIGKILL");
-    }
-    if (ds.isInitialized) await ds.destroy();
-    await embedded.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
     clearTimeout(watchdog);
+    await cleanup();
   }
 };
 
