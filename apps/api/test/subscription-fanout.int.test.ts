@@ -189,4 +189,24 @@ describe("fan-out of one event to many subscribers (issue 14.5)", () => {
       await Promise.all([...subs.values()].map((s) => s.close()));
     }
   });
+
+  it("closes the socket of a subscription that falls more than 1,024 events behind (1012: reconnect and refetch)", async () => {
+    const token = tokens.get("fan-reporter-0") ?? "";
+    const sub = api.subscribe<Updated>(UPDATED, { p: "demo/app" }, { token });
+    try {
+      const pulled = api.pulls();
+      await waitFor(() => api.pulls() > pulled, 5000, "the subscription to wait for an event");
+      // One commit, 1,100 events (distinct payloads: PostgreSQL folds identical ones of a transaction): they
+      // all arrive while the subscription is still authorising the first.
+      await db.dataSource.query(
+        `SELECT pg_notify('tidings_events', json_build_object('type', 'issue_updated', 'projectId', $1::int, 'issueId', $2::int, 'n', g)::text)
+         FROM generate_series(1, 1100) g`,
+        [fixtures["demo/app"].project.id, fixtures["demo/app"].open.id],
+      );
+      await waitFor(() => sub.errors.length > 0, 5000, "the socket to be closed");
+      expect(String((sub.errors.at(-1) as { code?: number }).code)).toBe("1012");
+    } finally {
+      await sub.close();
+    }
+  });
 });
