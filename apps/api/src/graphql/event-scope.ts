@@ -45,6 +45,8 @@ export type EventScope = {
   blocked: DataLoader<number, boolean>;
   /** Reads once what rendering an issue will ask for (its labels, assignees, author), with the issue. */
   warmIssue: (issueId: number) => void;
+  /** Reads once the note and its author, while its subscribers are being authorised. */
+  warmNote: (noteId: number) => void;
   /** Resolves when this subscriber may go on to render and send the event (see `staggered`). */
   turn: () => Promise<void>;
 };
@@ -124,6 +126,7 @@ const createEventScope = (dataSource: DataSource): EventScope => {
     const byId = new Map(rows.map((r) => [r.id, r.blocked]));
     return ids.map((id) => byId.get(id) ?? true);
   });
+  /** Issue ids, and note ids negated, already asked for. */
   const warmed = new Set<number>();
   const warmIssue = (issueId: number) => {
     if (warmed.has(issueId)) return;
@@ -142,7 +145,15 @@ const createEventScope = (dataSource: DataSource): EventScope => {
       )
       .catch(() => undefined);
   };
-  return { shared, levels, notes, blocked, warmIssue, turn: staggered(DELIVERY_CHUNK) };
+  const warmNote = (noteId: number) => {
+    if (warmed.has(-noteId)) return;
+    warmed.add(-noteId);
+    void notes
+      .load(noteId)
+      .then((note) => (note ? shared.userById.load(note.authorId) : null))
+      .catch(() => undefined);
+  };
+  return { shared, levels, notes, blocked, warmIssue, warmNote, turn: staggered(DELIVERY_CHUNK) };
 };
 
 const SCOPES = new WeakMap<object, EventScope>();

@@ -66,6 +66,7 @@ const noteStream = (data: SubscribeResolverData<unknown, { noteableId: string },
     async (event: NoteEventPayload): Promise<NoteEvent | null> => {
       if (issueId === null || event.issueId !== issueId) return null;
       const { authCtx, loaders, scope } = forEvent(event);
+      scope.warmNote(event.noteId);
       if (!(await viewerActive(authCtx, scope))) return null;
       const found = await readableIssue(authCtx, event.issueId);
       if (!found) return null;
