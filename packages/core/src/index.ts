@@ -27,6 +27,7 @@ export { createLogger, type Logger } from "./logger.ts";
 export { addMember, type AddMemberInput } from "./members/add-member.ts";
 export {
   accessLevelFor,
+  accessLevelsFor,
   canReadIssue,
   loadProjectAbilities,
   type ProjectAbilities,

@@ -1,6 +1,6 @@
-import { createPubSub } from "@graphql-yoga/subscription";
 import { CREDENTIALS_REVOKED_CHANNEL, type DomainEvent, EVENTS_CHANNEL, type Logger } from "@tidings/core";
 import { startListener } from "@tidings/db";
+import { createLocalPubSub } from "./local-pubsub.ts";
 
 export const Topic = {
   IssueCreated: "ISSUE_CREATED",
@@ -10,14 +10,14 @@ export const Topic = {
 export type IssueEventPayload = { projectId: number; issueId: number };
 export type NoteEventPayload = { projectId: number; issueId: number; noteId: number };
 
-const createLocalPubSub = () =>
-  createPubSub<{
-    [Topic.IssueCreated]: [IssueEventPayload];
-    [Topic.IssueUpdated]: [IssueEventPayload];
-    [Topic.NoteCreated]: [NoteEventPayload];
+const createTopics = () =>
+  createLocalPubSub<{
+    [Topic.IssueCreated]: IssueEventPayload;
+    [Topic.IssueUpdated]: IssueEventPayload;
+    [Topic.NoteCreated]: NoteEventPayload;
   }>();
 
-export type AppPubSub = ReturnType<typeof createLocalPubSub> & {
+export type AppPubSub = ReturnType<typeof createTopics> & {
   close: () => Promise<void>;
   /** Called with the digest of every session signed out (or token revoked) on any api node. */
   onSessionRevoked: (listener: (sessionDigest: string) => void) => void;
@@ -46,7 +46,7 @@ export const createPgPubSub = async (
   log: Logger,
   opts: { onGiveUp?: (err: unknown) => void; initialDelayMs?: number } = {},
 ): Promise<AppPubSub> => {
-  const local = createLocalPubSub();
+  const local = createTopics();
   const revokedListeners: ((digest: string) => void)[] = [];
   const reconnectListeners: (() => void)[] = [];
   const onNotification = (channel: string, payload: string) => {

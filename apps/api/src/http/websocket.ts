@@ -5,6 +5,8 @@
 // - Limits: every operation passes the same validation rules and per-request cost check as HTTP; a socket
 //   holds at most `maxOperationsPerSocket` operations and a user (or an anonymous address) at most
 //   `maxSocketsPerUser` sockets.
+// - Overflow: a subscription more than 1,024 events behind is ended and its socket closed (1012), so the
+//   client reconnects and refetches, as after a LISTEN outage.
 // - Revocation: a socket is tied to the digest of the credential it opened with. Sign-out or a revoked
 //   token NOTIFYs that digest and every api node closes its sockets at once; the credential is also
 //   re-checked every `revalidateMs`, so an expired session or a token revoked while this node was not
@@ -16,6 +18,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { ApiContext, ApiDeps } from "../context.ts";
 import { limitRules, operationLimitError } from "../graphql/limits.ts";
+import { SubscriptionOverflowError } from "../graphql/local-pubsub.ts";
 import { type OriginVerdict, originVerdict, ownOrigins } from "./origins.ts";
 import { bearerToken, parseCookies, resolveViewer, SESSION_COOKIE } from "./viewer.ts";
 
@@ -159,6 +162,10 @@ export const attachGraphqlWebSocket = (
       onError: (ctx, id, _payload, errors) => {
         sockets.get(ctx.extra.socket)?.operations.delete(id);
         log.warn({ errors: errors.map((e) => e.message) }, "graphql.ws_error");
+        // A subscription that fell more than the limit behind has lost events: as after a LISTEN outage,
+        // close the socket (1012) so the client reconnects and refetches what it shows.
+        if (errors.some((e) => e.originalError instanceof SubscriptionOverflowError))
+          ctx.extra.socket.close(1012, "Live events were interrupted");
       },
     },
     wss,

@@ -8,21 +8,35 @@ export type Viewer = { id: number; username: string; admin: boolean } | null;
  * The viewer's effective role on a project: the highest of the direct project membership and the
  * memberships of the project's group and every ancestor group (A3). null when not a member.
  */
-export const accessLevelFor = async (db: EntityManager, viewer: Viewer, projectId: number): Promise<number | null> => {
-  if (!viewer) return null;
-  const [row] = await db.query(
+export const accessLevelFor = async (db: EntityManager, viewer: Viewer, projectId: number): Promise<number | null> =>
+  viewer ? ((await accessLevelsFor(db, projectId, [viewer.id])).get(viewer.id) ?? null) : null;
+
+/**
+ * The effective role (as `accessLevelFor`, which delegates here: one rule) of many users on one project in
+ * one query — a live event fanned out to a thousand subscribers checks them all at once. Users who are
+ * not members are absent from the map.
+ */
+export const accessLevelsFor = async (
+  db: EntityManager,
+  projectId: number,
+  userIds: readonly number[],
+): Promise<Map<number, number>> => {
+  if (userIds.length === 0) return new Map();
+  const rows: { user_id: number; level: number }[] = await db.query(
     `WITH RECURSIVE ancestors AS (
        SELECT g.id, g.parent_id FROM groups g JOIN projects p ON p.group_id = g.id WHERE p.id = $1
        UNION ALL
        SELECT g.id, g.parent_id FROM groups g JOIN ancestors a ON g.id = a.parent_id
      )
-     SELECT GREATEST(
-       (SELECT max(access_level) FROM project_members WHERE project_id = $1 AND user_id = $2),
-       (SELECT max(access_level) FROM group_members WHERE user_id = $2 AND group_id IN (SELECT id FROM ancestors))
-     ) AS level`,
-    [projectId, viewer.id],
+     SELECT m.user_id, max(m.access_level) AS level FROM (
+       SELECT user_id, access_level FROM project_members WHERE project_id = $1 AND user_id = ANY($2::int[])
+       UNION ALL
+       SELECT user_id, access_level FROM group_members
+       WHERE user_id = ANY($2::int[]) AND group_id IN (SELECT id FROM ancestors)
+     ) m GROUP BY m.user_id`,
+    [projectId, [...new Set(userIds)]],
   );
-  return row?.level ?? null;
+  return new Map(rows.map((r) => [r.user_id, r.level]));
 };
 
 /** What a viewer may do on one project; computed once per request and project. */

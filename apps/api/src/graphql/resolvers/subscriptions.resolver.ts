@@ -1,58 +1,80 @@
-import { filter, map, pipe } from "@graphql-yoga/subscription";
-import { type IssueEntity, NoteEntity } from "@tidings/db";
+import type { IssueEntity, NoteEntity } from "@tidings/db";
 import type { SubscribeResolverData } from "type-graphql";
 import { Arg, Ctx, ID, Resolver, Root, Subscription } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { canViewNote, readableIssue } from "../access.ts";
 import { fromGid } from "../ids.ts";
-import { loadersOf, resetLoaders } from "../loaders.ts";
+import { type EventScope, eventLoaders, eventScope, useLoaders } from "../event-scope.ts";
+import type { Loaders } from "../loaders.ts";
+import { authorisedEvents } from "../local-pubsub.ts";
 import { type IssueEventPayload, type NoteEventPayload, Topic } from "../pubsub.ts";
 import { IssueType, presentIssue } from "../types/issue.type.ts";
 import { NoteType, presentNote } from "../types/note.type.ts";
 
 type IssueTopic = typeof Topic.IssueCreated | typeof Topic.IssueUpdated;
-type IssueEvent = { issue: IssueEntity };
-type NoteEvent = { note: NoteEntity; projectId: number };
+/** What a subscriber's stream hands to its field resolvers: the row and the loaders that authorised it. */
+type IssueEvent = { issue: IssueEntity; loaders: Loaders };
+type NoteEvent = { note: NoteEntity; projectId: number; loaders: Loaders };
 
-/** Each event is re-authorised with fresh data (a derived context = fresh loaders), per subscriber. */
-const eventContext = (ctx: ApiContext): ApiContext => ({ ...ctx });
+/**
+ * Each event is re-authorised for each subscriber with data read after the event was published, through
+ * the same checks as a query (access.ts): the subscription's authorising context (its own object, so
+ * authorising the next event never changes the loaders the previous one's fields resolve with) gets the
+ * loaders of this event. The reads behind them are shared by all subscribers of the event
+ * (event-scope.ts): a few queries per event, not several per subscriber.
+ */
+const authorising = (ctx: ApiContext) => {
+  const authCtx: ApiContext = { ...ctx };
+  return (event: object) => {
+    const scope = eventScope(event, ctx.dataSource);
+    const loaders = useLoaders(authCtx, eventLoaders(scope, ctx.viewer));
+    return { authCtx, loaders, scope };
+  };
+};
 
-/** A subscriber blocked since it connected gets nothing more (the socket keeps its viewer). */
-const viewerActive = async (ctx: ApiContext) =>
-  ctx.viewer === null || !((await loadersOf(ctx).userById.load(ctx.viewer.id))?.blocked ?? true);
+/** A subscriber blocked (or deleted) since it connected gets nothing more (the socket keeps its viewer). */
+const viewerActive = async (ctx: ApiContext, scope: EventScope) =>
+  ctx.viewer === null || !(await scope.blocked.load(ctx.viewer.id));
 
 const issueStream =
   (topic: IssueTopic) => (data: SubscribeResolverData<unknown, { projectPath: string }, ApiContext>) => {
     const ctx = data.context;
     const projectPath = data.args.projectPath;
-    return pipe(
+    const forEvent = authorising(ctx);
+    return authorisedEvents(
       ctx.pubSub.subscribe(topic),
-      map(async (event: IssueEventPayload): Promise<IssueEvent | null> => {
-        const evCtx = eventContext(ctx);
-        const project = await loadersOf(evCtx).projectById.load(event.projectId);
-        if (!project || project.fullPath !== projectPath || !(await viewerActive(evCtx))) return null;
-        const found = await readableIssue(evCtx, event.issueId);
-        return found ? { issue: found.issue } : null;
-      }),
-      filter((e: IssueEvent | null): e is IssueEvent => e !== null),
+      async (event: IssueEventPayload): Promise<IssueEvent | null> => {
+        const { authCtx, loaders, scope } = forEvent(event);
+        const project = await loaders.projectById.load(event.projectId);
+        if (!project || project.fullPath !== projectPath) return null;
+        scope.warmIssue(event.issueId);
+        if (!(await viewerActive(authCtx, scope))) return null;
+        const found = await readableIssue(authCtx, event.issueId);
+        if (!found) return null;
+        await scope.turn();
+        return { issue: found.issue, loaders };
+      },
     );
   };
 
 const noteStream = (data: SubscribeResolverData<unknown, { noteableId: string }, ApiContext>) => {
   const ctx = data.context;
   const issueId = fromGid("Issue", data.args.noteableId);
-  return pipe(
+  const forEvent = authorising(ctx);
+  return authorisedEvents(
     ctx.pubSub.subscribe(Topic.NoteCreated),
-    map(async (event: NoteEventPayload): Promise<NoteEvent | null> => {
+    async (event: NoteEventPayload): Promise<NoteEvent | null> => {
       if (issueId === null || event.issueId !== issueId) return null;
-      const evCtx = eventContext(ctx);
-      if (!(await viewerActive(evCtx))) return null;
-      const found = await readableIssue(evCtx, event.issueId);
+      const { authCtx, loaders, scope } = forEvent(event);
+      scope.warmNote(event.noteId);
+      if (!(await viewerActive(authCtx, scope))) return null;
+      const found = await readableIssue(authCtx, event.issueId);
       if (!found) return null;
-      const note = await ctx.dataSource.manager.findOneBy(NoteEntity, { id: event.noteId, issueId: found.issue.id });
-      return note && canViewNote(found.abilities, note) ? { note, projectId: found.issue.projectId } : null;
-    }),
-    filter((e: NoteEvent | null): e is NoteEvent => e !== null),
+      const note = await scope.notes.load(event.noteId);
+      if (!note || note.issueId !== found.issue.id || !canViewNote(found.abilities, note)) return null;
+      await scope.turn();
+      return { note, projectId: found.issue.projectId, loaders };
+    },
   );
 };
 
@@ -68,7 +90,7 @@ export class SubscriptionsResolver {
     @Arg("projectPath", () => ID) _projectPath: string,
     @Ctx() ctx: ApiContext,
   ): IssueType {
-    resetLoaders(ctx);
+    useLoaders(ctx, event.loaders);
     return presentIssue(event.issue);
   }
 
@@ -82,7 +104,7 @@ export class SubscriptionsResolver {
     @Arg("projectPath", () => ID) _projectPath: string,
     @Ctx() ctx: ApiContext,
   ): IssueType {
-    resetLoaders(ctx);
+    useLoaders(ctx, event.loaders);
     return presentIssue(event.issue);
   }
 
@@ -96,7 +118,7 @@ export class SubscriptionsResolver {
     @Arg("noteableId", () => ID) _noteableId: string,
     @Ctx() ctx: ApiContext,
   ): NoteType {
-    resetLoaders(ctx);
+    useLoaders(ctx, event.loaders);
     return presentNote(event.note, event.projectId);
   }
 }
