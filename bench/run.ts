@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const benches = ["ingest.ts", "outbound.ts", "api.ts"].filter(
+const benches = ["ingest.ts", "outbound.ts", "api.ts", "fanout.ts"].filter(
   (b) => fs.existsSync(path.join(here, b)) && (!only.length || only.some((o) => b.startsWith(o))),
 );
 fs.mkdirSync(path.join(here, "results"), { recursive: true });
