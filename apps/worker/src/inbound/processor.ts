@@ -38,8 +38,9 @@ export const startProcessor = (
   opts: { concurrency?: number; sweepIntervalMs?: number; budgetMs?: number; batchSize?: number } = {},
 ): Processor => {
   const log = ctx.log.child({ module: "inbound-processor" });
-  // Two threads: one decides (parses) a batch while the other's batch waits on the database.
-  const concurrency = opts.concurrency ?? 2;
+  // One thread by default: measured (bench/ingest.ts), a second one was slower with one busy project (its
+  // batches wait on the project's row lock while competing for the same two cores) and cost ~95 MB.
+  const concurrency = opts.concurrency ?? 1;
   const batchSize = opts.batchSize ?? BATCH_SIZE;
   // Parsing and applying run in threads (issues 14.2, 15.1): the listener's loop never waits behind them.
   const pool = startThreadPool(ctx.dataSource, settings, {

@@ -56,10 +56,7 @@ export const startThreadPool = (
 ): ThreadPool => {
   const url = (ds.options as { url?: string }).url;
   if (!url) throw new Error("The processing threads need the database URL of the worker's data source.");
-  // One large message decided and applied at a time across the threads (memory): the lock holds the id of
-  // the thread that has it, 0 when free; a terminated thread's hold is released here.
-  const bigLock = new Int32Array(new SharedArrayBuffer(4));
-  const data: ThreadData = { url, settings, poolSize: 2, bigLock };
+  const data: ThreadData = { url, settings, poolSize: 2 };
   const spawn = (): Slot => {
     const worker = new Worker(ENTRY, { workerData: data });
     worker.unref();
@@ -83,9 +80,6 @@ export const startThreadPool = (
   };
   const replace = (slot: Slot): Slot => {
     void slot.worker.terminate();
-    if (Atomics.compareExchange(bigLock, 0, slot.worker.threadId, 0) === slot.worker.threadId) {
-      Atomics.notify(bigLock, 0);
-    }
     const fresh = spawn();
     fresh.busy = true;
     slots[slots.indexOf(slot)] = fresh;

@@ -341,8 +341,6 @@ export type BatchHooks = {
   onDeciding?: (id: number) => void;
   /** Called when every message of a group is decided and its transaction begins. */
   onApplying?: () => void;
-  /** Wraps the decision and application of each group (the worker runs one large group at a time). */
-  aroundGroup?: <T>(bytes: number, run: () => Promise<T>) => Promise<T>;
 };
 
 /**
@@ -392,14 +390,10 @@ export const processBatch = async (
   const { claimed, gaveUp } = await claimMessages(ds, ids);
   const results = [...gaveUp];
   const failures: ProcessFailure[] = [];
-  const around = hooks.aroundGroup ?? ((_bytes, run) => run());
   for (const group of byBytes(claimed, GROUP_BYTES)) {
-    const bytes = group.reduce((sum, m) => sum + m.sizeBytes, 0);
-    const applied = await around(bytes, async () => {
-      const decided = await decideAll(settings, await readRaw(ds, group, raws), hooks.onDeciding);
-      hooks.onApplying?.();
-      return applyGroup(ds, settings, decided);
-    });
+    const decided = await decideAll(settings, await readRaw(ds, group, raws), hooks.onDeciding);
+    hooks.onApplying?.();
+    const applied = await applyGroup(ds, settings, decided);
     for (const m of group) raws.delete(m.id);
     results.push(...applied.results);
     failures.push(...applied.failures);
