@@ -8,11 +8,10 @@ import {
 } from "@tidings/core";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// The worker's inbound side, as deployed next to the api: retries are processed there, not in the api.
-import { type Inbound, startInbound } from "../../worker/src/inbound/index.ts";
-import { testWorkerContext } from "../../worker/test/helpers.ts";
+import type { Inbound } from "../../worker/src/inbound/index.ts";
 import { NOT_FOUND_OR_FORBIDDEN } from "../src/graphql/access.ts";
 import { startTestApi, type TestApi } from "./harness.ts";
+import { startWorkerBeside } from "./worker-beside.ts";
 
 const LIST = `query($p: ID) { quarantine(projectPath: $p) { count nodes { id status reason from subject project { fullPath } } } }`;
 type List = { quarantine: { count: number; nodes: { id: string; status: string; reason: string; subject: string }[] } };
@@ -49,15 +48,8 @@ describe("quarantine (C12)", () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     api = await startTestApi(db);
-    worker = await startInbound(
-      testWorkerContext(db.dataSource, db.url, {
-        INCOMING_EMAIL_ADDRESS: api.config.INCOMING_EMAIL_ADDRESS,
-        EMAIL_FROM: api.config.EMAIL_FROM,
-        ...(api.config.SERVICE_DESK_EMAIL_ADDRESS
-          ? { SERVICE_DESK_EMAIL_ADDRESS: api.config.SERVICE_DESK_EMAIL_ADDRESS }
-          : {}),
-      }),
-    );
+    // Retries are processed by the worker beside the api, as deployed.
+    worker = await startWorkerBeside(db, api.config);
     for (const v of ["admin", "maintainer", "reporter", "guest"]) cookies[v] = await api.signIn(v);
   });
   afterAll(async () => {

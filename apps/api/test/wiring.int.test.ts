@@ -2,18 +2,23 @@
 import { ProjectEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Inbound } from "../../worker/src/inbound/index.ts";
 import { startTestApi, type TestApi } from "./harness.ts";
+import { startWorkerBeside } from "./worker-beside.ts";
 
 const SECRET = "a-webhook-secret-of-some-length";
 
 describe("the api's mounted routes", () => {
   let db: TestDatabase;
   let api: TestApi;
+  let worker: Inbound;
   beforeAll(async () => {
     db = await createTestDatabase();
     api = await startTestApi(db, { env: { MAIL_WEBHOOK_SECRET: SECRET, METRICS_TOKEN: "a-metrics-token-for-wiring" } });
+    worker = await startWorkerBeside(db, api.config);
   });
   afterAll(async () => {
+    await worker?.stop();
     await api.close();
     await db.drop();
   });
