@@ -1,9 +1,9 @@
 // Issue 14.1: stored messages are processed in batches, in three steps:
 // 1. claim — one committed statement counts an attempt for every message of the batch that is still
-//    `received`, and reads it; a message that kills the process (a poison message) is counted too, and
-//    after MAX_ATTEMPTS it is quarantined as `failed` instead of crashing every worker that picks it up;
+//    `received`, and reads its row; a message that kills the process (a poison message) is counted too,
+//    and after MAX_ATTEMPTS it is quarantined as `failed` instead of crashing every worker that picks it up;
 // 2. decide — decide.ts, per message, with no transaction open (in the worker: in a thread, never on the
-//    event loop of the SMTP listener);
+//    event loop of the SMTP listener), GROUP_BYTES of stored bytes at a time;
 // 3. apply — one transaction for the whole batch: the rows locked FOR UPDATE SKIP LOCKED (another
 //    processor's rows are skipped), every Message-ID's advisory lock taken in one sorted statement, what
 //    the batch reads looked up with one statement per kind (lookups.ts), the batch's new issues opened
@@ -37,7 +37,6 @@ export type Decided = { message: ClaimedMessage } & ({ decision: Decision } | { 
 type ClaimedRow = {
   id: number;
   attempts: number;
-  raw: Buffer;
   size_bytes: number;
   transport: string;
   envelope_from: string | null;
@@ -61,7 +60,7 @@ export const claimMessages = async (
   ds: DataSource,
   ids: number[],
 ): Promise<{ claimed: ClaimedHead[]; gaveUp: ProcessResult[] }> => {
-  const rows = rowsOf<Omit<ClaimedRow, "raw">>(
+  const rows = rowsOf<ClaimedRow>(
     await ds.query(
       `UPDATE inbound_emails SET attempts = attempts + 1, updated_at = now()
         WHERE id = ANY($1::int[]) AND status = 'received'
