@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { bodyOf, trimReply } from "./content.ts";
+import { parseEmail } from "./decide.ts";
+import { decodeFlowed, withoutFlowed } from "./flowed.ts";
+import { mailFixture } from "./testing/fixtures.ts";
+
+describe("format=flowed (RFC 3676)", () => {
+  it("joins soft-broken lines only at the same quote depth, and removes space-stuffing", () => {
+    const text = [
+      "Thanks, it ",
+      "works.",
+      "",
+      "On Tuesday, Support wrote: ",
+      "> Restart ",
+      ">  it.",
+      ">> Old ",
+      ">> text",
+    ];
+    expect(decodeFlowed(text.join("\r\n"), false)).toBe(
+      ["Thanks, it works.", "", "On Tuesday, Support wrote:", "> Restart  it.", ">> Old text"].join("\n"),
+    );
+  });
+
+  it("deletes the space of a soft break with DelSp=yes, and never joins the signature separator", () => {
+    expect(decodeFlowed("Ver \r\nbunden\r\n-- \r\nAda", true)).toBe("Verbunden\n--\nAda");
+  });
+
+  it("turns off the parser's decoding in Content-Type headers only, not in the body", () => {
+    const raw = Buffer.from(
+      'Content-Type: text/plain;\r\n format="flowed"; DelSp=Yes\r\n\r\nWe discussed format=flowed today.\r\n',
+    );
+    const out = withoutFlowed(raw);
+    expect(out).toMatchObject({ flowed: true, delSp: true });
+    expect(out.raw.toString()).toBe(
+      "Content-Type: text/plain;\r\n format=fixed; DelSp=Yes\r\n\r\nWe discussed format=flowed today.\r\n",
+    );
+    const plain = Buffer.from("Content-Type: text/plain\r\n\r\nformat=flowed\r\n");
+    expect(withoutFlowed(plain)).toEqual({ raw: plain, flowed: false, delSp: false });
+  });
+
+  it("keeps a Thunderbird reply whose attribution line ends in a soft break (it was stored empty)", async () => {
+    const parsed = await parseEmail(mailFixture("thunderbird-flowed-reply.eml"));
+    const trimmed = trimReply(bodyOf(parsed));
+    expect(trimmed.message).toBe(
+      "Thanks, that fixed it. The printer has not shown the toner warning since the restart this morning.",
+    );
+    expect(trimmed.stripped).toBe(
+      [
+        "On 01/12/2026 09:15, Support wrote:",
+        "> Please restart the printer and tell us whether the warning comes  back.",
+        ">> Earlier: the warning shows every hour.",
+      ].join("\n"),
+    );
+  });
+});
