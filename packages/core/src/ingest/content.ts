@@ -2,6 +2,7 @@
 import EmailReplyParser from "email-reply-parser";
 import TurndownService from "turndown";
 import { gfm } from "turndown-plugin-gfm";
+import { bodyStart } from "./headers.ts";
 
 /** The little of the DOM table API the layout-table rule reads (no DOM lib in this package's types). */
 type DomCell = { nodeName: string; innerHTML: string };
@@ -217,13 +218,9 @@ const tryDecode = (bytes: Buffer, encoding: string): string | null => {
  */
 export const redecodeMislabelledBody = (raw: Buffer, transferEncoding: string | null): string | null => {
   if (transferEncoding && !/^(7bit|8bit|binary)$/i.test(transferEncoding.trim())) return null;
-  let start = 0;
-  while (start < raw.length && (raw[start] === 0x0d || raw[start] === 0x0a)) start++;
-  const crlf = raw.indexOf("\r\n\r\n", start);
-  const lf = raw.indexOf("\n\n", start);
-  const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
-  if (end < 0) return null;
-  const body = raw.subarray(end);
+  const start = bodyStart(raw);
+  if (start >= raw.length) return null;
+  const body = raw.subarray(start);
   for (const enc of ["utf-8", "shift_jis", "euc-jp"]) {
     const text = tryDecode(body, enc);
     if (text !== null) return text;

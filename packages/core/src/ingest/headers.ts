@@ -20,6 +20,13 @@ const headerEnd = (raw: Buffer): number => {
   return raw.length;
 };
 
+/** Where the body starts: after the empty line that ends the header block (raw.length when there is none). */
+export const bodyStart = (raw: Buffer): number => {
+  const end = headerEnd(raw);
+  if (end >= raw.length) return raw.length;
+  return raw[end + 1] === 0x0d ? end + 3 : end + 2;
+};
+
 /** Reads the header block (at most the first 256 KB); never throws. */
 export const readHeaders = (raw: Buffer): RawHeaders => {
   const end = Math.min(headerEnd(raw), 256 * 1024);

@@ -1,7 +1,9 @@
+// Issue 12.1: replies that were read as blank — format=flowed (Thunderbird) and multipart messages without parts.
 import { describe, expect, it } from "vitest";
 import { bodyOf, trimReply } from "./content.ts";
-import { parseEmail } from "./decide.ts";
+import { contentOf, parseEmail } from "./decide.ts";
 import { decodeFlowed, withoutFlowed } from "./flowed.ts";
+import { readHeaders } from "./headers.ts";
 import { mailFixture } from "./testing/fixtures.ts";
 
 describe("format=flowed (RFC 3676)", () => {
@@ -51,5 +53,13 @@ describe("format=flowed (RFC 3676)", () => {
         ">> Earlier: the warning shows every hour.",
       ].join("\n"),
     );
+  });
+});
+
+describe("a multipart message without parts", () => {
+  it("is read from its raw body instead of as empty (the customer was told their email was empty)", async () => {
+    const raw = mailFixture("multipart-without-parts.eml");
+    const content = contentOf(await parseEmail(raw), raw, readHeaders(raw));
+    expect(content.body).toBe("Yes, the printer works again since this morning.\n\nAda");
   });
 });
