@@ -1,3 +1,4 @@
+import { marked } from "marked";
 import { describe, expect, it } from "vitest";
 import {
   appendTemplate,
@@ -79,8 +80,13 @@ describe("content", () => {
     expect(await bodyOfFixture("new-ticket-only-quotes.eml")).toContain("> Nothing else was added to this forward.");
   });
 
-  it("appends the description template after two spaces and a newline", () => {
-    expect(appendTemplate("body", "text from template")).toBe("body  \ntext from template");
+  it("appends the description template after a blank line, so the line above never becomes a heading", async () => {
+    expect(appendTemplate("body", "text from template")).toBe("body\n\ntext from template");
+    expect(appendTemplate("", "text from template")).toBe("text from template");
+    // A template that starts with a setext underline no longer makes the customer's last line a heading.
+    const html = await marked.parse(appendTemplate("The printer is broken.", "===\nChecklist for the team"));
+    expect(html).not.toMatch(/<h\d/);
+    expect(html).toContain("The printer is broken.");
     expect(appendTemplate("body", null)).toBe("body");
   });
 

@@ -199,9 +199,13 @@ export const replyNoteBody = (trimmed: TrimmedReply): string => {
   return `${neutraliseQuickActions(message)}\n\n<details><summary>...</summary>\n\n${stripped}\n\n</details>`;
 };
 
-/** GitLab's `description + "  \n" + template` (item 7). */
+/**
+ * The description template after the customer's text, separated by a blank line. GitLab joins them with
+ * `"  \n"` (item 7), which turns the customer's last line into a heading when the template starts with
+ * `---` or `===` (a setext underline): a deliberate deviation (issue 12.5).
+ */
 export const appendTemplate = (description: string, template: string | null | undefined): string =>
-  template?.trim() ? `${description}  \n${template}` : description;
+  !template?.trim() ? description : description ? `${description}\n\n${template}` : template;
 
 const tryDecode = (bytes: Buffer, encoding: string): string | null => {
   try {
