@@ -4,16 +4,16 @@
 // Reports sent, accepted, issues, notes, quarantined by reason, lost, duplicated, crashes, worker RSS
 // and the normal client's 250 p50/p95 (issue 15). Exits 1 when a target is missed:
 // 0 lost, 0 duplicated, 0 crashes, normal 250 p95 ≤ 2 s, worker RSS ≤ 300 MB.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { childEnv } from "@tidings/config";
 import { connectAndMigrate, createDataSource, freePort, startEmbeddedPostgres } from "@tidings/db";
 import nodemailer from "nodemailer";
 import { createIngestWorld } from "../packages/core/src/ingest/testing/world.ts";
+import { spawnInboundWorker } from "./inbound-worker.ts";
 
 const N = Number(process.argv[2] ?? 3_000);
 const SEED = Number(process.argv[3] ?? 15);
@@ -148,26 +148,16 @@ const main = async () => {
     const { project } = await createIngestWorld(ds, { ingest: { issuesPerSenderPerHour: 0 } });
     const to = `incoming+${project.fullPathSlug}-${project.id}-issue-@appmail.adventuretime.ooo`;
     const port = await freePort();
-    worker = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "apps/worker/test/crash-worker.ts"), "none"], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-      env: childEnv({
-        DATABASE_URL: pg.url,
-        INBOUND_SMTP_PORT: String(port),
-        INCOMING_EMAIL_ADDRESS: "incoming+%{key}@appmail.adventuretime.ooo",
-        EMAIL_FROM: "support@tidings.test",
-        INBOUND_ISSUES_PER_SENDER_PER_HOUR: "0",
-        DATA_DIR: path.join(tmp, "data"),
-        LOG_LEVEL: "silent",
-      }),
+    const started = spawnInboundWorker({
+      DATABASE_URL: pg.url,
+      INBOUND_SMTP_PORT: String(port),
+      DATA_DIR: path.join(tmp, "data"),
     });
+    worker = started.worker;
     worker.on("exit", (code, signal) => {
       if (code !== 0 || signal) crashes++;
     });
-    await new Promise<void>((resolve, reject) => {
-      worker?.stdout?.on("data", (d) => d.toString().includes("ready") && resolve());
-      worker?.once("exit", (code) => reject(new Error(`worker exited ${code}`)));
-    });
+    await started.ready;
     const rssTimer = setInterval(() => {
       try {
         const status = fs.readFileSync(`/proc/${worker?.pid}/status`, "utf8");

@@ -5,18 +5,18 @@
 // bounded; stops by itself.
 //
 //   node --import tsx bench/ingest.ts [SMTP messages = 2000] [IMAP messages = 1000] [existing issues = 1000000]
-import { type ChildProcess, fork, spawn } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { childEnv } from "@tidings/config";
 import { createProject } from "@tidings/core";
 import { connectAndMigrate, createDataSource, freePort, startEmbeddedPostgres } from "@tidings/db";
 import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
 import { startDovecot } from "../apps/worker/test/dovecot.ts";
 import { createIngestWorld } from "../packages/core/src/ingest/testing/world.ts";
+import { spawnInboundWorker } from "./inbound-worker.ts";
 
 const SMTP_N = Math.min(10_000, Number(process.argv[2] ?? 2_000));
 const IMAP_N = Math.min(5_000, Number(process.argv[3] ?? 1_000));
@@ -24,7 +24,6 @@ const EXISTING = Number(process.argv[4] ?? 1_000_000);
 const BIG_N = 12;
 const BIG_BYTES = 24 * 1024 * 1024;
 const here = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.dirname(here);
 
 /** ~5 KB plain-text messages, each from its own sender, to the project's Service Desk address. */
 const messageFor = (projectId: number, tag: string, i: number, slug = "email-test") =>
@@ -166,25 +165,15 @@ const main = async () => {
 
     // The worker (inbound only) in its own process.
     const smtpPort = await freePort();
-    worker = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "apps/worker/test/crash-worker.ts"), "none"], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-      env: childEnv({
-        DATABASE_URL: pg.url,
-        INBOUND_SMTP_PORT: String(smtpPort),
-        INBOUND_SMTP_MAX_CLIENTS_PER_IP: "32",
-        IMAP_URL: dovecot.url("bench@test"),
-        INCOMING_EMAIL_ADDRESS: "incoming+%{key}@appmail.adventuretime.ooo",
-        EMAIL_FROM: "support@tidings.test",
-        INBOUND_ISSUES_PER_SENDER_PER_HOUR: "0",
-        DATA_DIR: path.join(tmp, "data"),
-        LOG_LEVEL: "silent",
-      }),
+    const started = spawnInboundWorker({
+      DATABASE_URL: pg.url,
+      INBOUND_SMTP_PORT: String(smtpPort),
+      INBOUND_SMTP_MAX_CLIENTS_PER_IP: "32",
+      IMAP_URL: dovecot.url("bench@test"),
+      DATA_DIR: path.join(tmp, "data"),
     });
-    await new Promise<void>((resolve, reject) => {
-      worker?.stdout?.on("data", (d) => d.toString().includes("ready") && resolve());
-      worker?.once("exit", (code) => reject(new Error(`worker exited ${code}`)));
-    });
+    worker = started.worker;
+    await started.ready;
     const settledLike = async (tag: string) =>
       (
         await ds.query(

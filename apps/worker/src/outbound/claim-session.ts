@@ -11,7 +11,7 @@
 // new key, those nobody else has taken meanwhile (see runner.ts).
 import type { EventEmitter } from "node:events";
 import type { Logger } from "@tidings/core";
-import type { DataSource } from "@tidings/db";
+import { type DataSource, rowsOf } from "@tidings/db";
 import type { QueryRunner } from "typeorm";
 
 /** Advisory-lock namespace of the outbox runners (pg_advisory_lock(int, int): pg_locks.classid). */
@@ -34,10 +34,6 @@ export type ClaimSession = {
   /** Unlocks and closes: from now on every claim of this runner is free. */
   close: () => Promise<void>;
 };
-
-/** TypeORM answers an UPDATE … RETURNING with [rows, count], a SELECT with rows. */
-export const rowsOf = <T>(result: unknown): T[] =>
-  (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
 
 const randomKey = () => 1 + Math.floor(Math.random() * 0x7ffffffe);
 

@@ -10,7 +10,7 @@
 //    together (open-issues.ts), and the outcomes written with one statement. If the batch fails as a
 //    whole, each of its messages is applied alone in its own transaction, so one message's error never
 //    undoes the others. A crash leaves the rows `received`: they are applied again.
-import { type DataSource, type EntityManager } from "@tidings/db";
+import { type DataSource, type EntityManager, rowsOf } from "@tidings/db";
 import { type InboundOutcome, type OpenIssue, outcome, rememberSupportBot } from "./apply-context.ts";
 import { applyDecision } from "./apply-decision.ts";
 import { type Decision, decideInbound, type StoredMessage } from "./decide.ts";
@@ -45,10 +45,6 @@ type ClaimedRow = {
   subject: string | null;
   idempotency_key: string;
 };
-
-/** TypeORM returns `[rows, count]` for UPDATE … RETURNING and `rows` for SELECT. */
-const rowsOf = <T>(result: unknown): T[] =>
-  (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
 
 const gaveUpReason = ` (gave up after ${MAX_ATTEMPTS} attempts)`;
 

@@ -1,4 +1,4 @@
-import { type EntityManager, IssueEntity } from "@tidings/db";
+import { type EntityManager, IssueEntity, rowsOf } from "@tidings/db";
 import { DomainError } from "../errors.ts";
 import { publishEvents } from "../events/publish.ts";
 
@@ -24,10 +24,6 @@ const validate = (input: CreateIssueInput) => {
   return { ...input, title };
 };
 
-/** `[rows, count]` for UPDATE … RETURNING through TypeORM. */
-const updatedRows = <T>(result: unknown): T[] =>
-  (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
-
 /**
  * Creates issues with the next per-project iids, in input order, with one statement per step whatever
  * their number (issue 14.1): one UPDATE allocates each project's iids (it takes the project row lock, so
@@ -39,7 +35,7 @@ export const createIssues = async (db: EntityManager, inputs: CreateIssueInput[]
   const valid = inputs.map(validate);
   const perProject = new Map<number, number>();
   for (const i of valid) perProject.set(i.projectId, (perProject.get(i.projectId) ?? 0) + 1);
-  const allocated = updatedRows<{ id: number; last_issue_iid: number }>(
+  const allocated = rowsOf<{ id: number; last_issue_iid: number }>(
     await db.query(
       `UPDATE projects p SET last_issue_iid = p.last_issue_iid + u.n
          FROM unnest($1::int[], $2::int[]) AS u(id, n) WHERE p.id = u.id
