@@ -4,26 +4,26 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { childEnv } from "@tidings/config";
+import { workerCommand } from "../scripts/bundle.ts";
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 /** Spawns it; `ready` resolves once it listens, and rejects if it exits first. */
-export const spawnInboundWorker = (env: Record<string, string>): { worker: ChildProcess; ready: Promise<void> } => {
-  const worker = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(ROOT, "apps/worker/test/crash-worker.ts"), "none"],
-    {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "inherit"],
-      env: childEnv({
-        INCOMING_EMAIL_ADDRESS: "incoming+%{key}@appmail.adventuretime.ooo",
-        EMAIL_FROM: "support@tidings.test",
-        INBOUND_ISSUES_PER_SENDER_PER_HOUR: "0",
-        LOG_LEVEL: "silent",
-        ...env,
-      }),
-    },
-  );
+export const spawnInboundWorker = async (
+  env: Record<string, string>,
+): Promise<{ worker: ChildProcess; ready: Promise<void> }> => {
+  // Bundled as `npm start` runs the worker (scripts/bundle.ts), so its memory is the product's.
+  const worker = spawn(process.execPath, await workerCommand("apps/worker/test/crash-worker.ts", "none"), {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: childEnv({
+      INCOMING_EMAIL_ADDRESS: "incoming+%{key}@appmail.adventuretime.ooo",
+      EMAIL_FROM: "support@tidings.test",
+      INBOUND_ISSUES_PER_SENDER_PER_HOUR: "0",
+      LOG_LEVEL: "silent",
+      ...env,
+    }),
+  });
   const ready = new Promise<void>((resolve, reject) => {
     worker.stdout?.on("data", (d) => d.toString().includes("ready") && resolve());
     worker.once("exit", (code) => reject(new Error(`worker exited ${code}`)));

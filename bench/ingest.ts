@@ -165,7 +165,7 @@ const main = async () => {
 
     // The worker (inbound only) in its own process.
     const smtpPort = await freePort();
-    const started = spawnInboundWorker({
+    const started = await spawnInboundWorker({
       DATABASE_URL: pg.url,
       INBOUND_SMTP_PORT: String(smtpPort),
       INBOUND_SMTP_MAX_CLIENTS_PER_IP: "32",

@@ -10,6 +10,7 @@ import { createIngestWorld } from "@tidings/core/src/ingest/testing/world.ts";
 import { type DataSource, InboundEmailEntity, IssueEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { workerCommand } from "../../../scripts/bundle.ts";
 import { PROCESSED_FLAG } from "../src/inbound/imap-consumer.ts";
 import { type Dovecot, startDovecot } from "./dovecot.ts";
 import { eventually, simpleMessage } from "./helpers.ts";
@@ -49,10 +50,11 @@ describe("crash drills", () => {
     for (const d of dataDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
   });
 
-  const worker = (stage: string) => {
+  // The worker runs bundled, as `npm start` runs it (scripts/bundle.ts): the drills cover that build too.
+  const worker = async (stage: string) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tidings-crash-data-"));
     dataDirs.push(dataDir);
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "crash-worker.ts"), stage], {
+    const child = spawn(process.execPath, await workerCommand("apps/worker/test/crash-worker.ts", stage), {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "inherit"],
       env: childEnv({
@@ -80,7 +82,7 @@ describe("crash drills", () => {
 
   it("SIGKILL after storing, before applying: the row stays received; the restart applies it once", async () => {
     await appendThree("store");
-    const crashed = worker("after-store");
+    const crashed = await worker("after-store");
     expect(await crashed.exit).toEqual({ code: null, signal: "SIGKILL" });
     const rows = await ds.getRepository(InboundEmailEntity).find();
     expect(rows.length).toBeGreaterThanOrEqual(1);
@@ -88,7 +90,7 @@ describe("crash drills", () => {
     expect(await issues()).toBe(0);
     expect(await dovecot.list("INBOX", user)).toHaveLength(3);
 
-    worker("none");
+    await worker("none");
     await eventually(async () => (await issues()) === 3, 30_000);
     await eventually(async () => (await dovecot.list("INBOX", user)).length === 0, 30_000);
     expect(await issues()).toBe(3);
@@ -97,14 +99,14 @@ describe("crash drills", () => {
 
   it("SIGKILL after applying, before the IMAP flag: the restart flags and moves, no second issue", async () => {
     await appendThree("apply");
-    const crashed = worker("after-apply");
+    const crashed = await worker("after-apply");
     expect(await crashed.exit).toEqual({ code: null, signal: "SIGKILL" });
     expect(await issues()).toBe(3);
     const inbox = await dovecot.list("INBOX", user);
     expect(inbox).toHaveLength(3);
     expect(inbox.some((m) => m.flags.includes(PROCESSED_FLAG))).toBe(false);
 
-    worker("none");
+    await worker("none");
     await eventually(async () => (await dovecot.list("INBOX", user)).length === 0, 30_000);
     expect(await dovecot.list("Archive", user)).toHaveLength(3);
     expect(await issues()).toBe(3);

@@ -13,7 +13,7 @@ export const PROCESS_BUDGET_MS = 60_000;
 export const BATCH_SIZE = 100;
 
 /** Bytes of just-stored messages kept for the threads (beyond it, the threads read them back). */
-export const HELD_BYTES = 64 * 1024 * 1024;
+export const HELD_BYTES = 16 * 1024 * 1024;
 
 export type Processor = {
   /**

@@ -38,6 +38,16 @@ export type ThreadPool = {
   stop: () => Promise<void>;
 };
 
+/**
+ * A processing thread's young generation in MB (V8's default is 48): parsing makes short-lived garbage
+ * that a small young generation collects sooner, keeping the worker's RSS down (issue 15; see
+ * scripts/bundle.ts for the main thread's counterpart and the figures).
+ */
+const THREAD_YOUNG_GENERATION_MB = 6;
+/**
+ * Beside this module: in the TypeScript tree, the bootstrap that loads process-thread.ts through tsx; in the
+ * bundled worker (scripts/bundle.ts), the bundled thread.
+ */
 const ENTRY = new URL("./process-thread.mjs", import.meta.url);
 
 type Slot = { worker: Worker; busy: boolean };
@@ -58,7 +68,10 @@ export const startThreadPool = (
   if (!url) throw new Error("The processing threads need the database URL of the worker's data source.");
   const data: ThreadData = { url, settings, poolSize: 2 };
   const spawn = (): Slot => {
-    const worker = new Worker(ENTRY, { workerData: data });
+    const worker = new Worker(ENTRY, {
+      workerData: data,
+      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
+    });
     worker.unref();
     return { worker, busy: false };
   };

@@ -1,0 +1,97 @@
+// Issue 15 (worker memory): the worker runs as plain JavaScript, not through tsx. A process (and each of its
+// worker threads) that loads TypeScript through tsx carries the loader and every module's transpiled copy:
+// ~25 MB per isolate. `npm start` and the benchmarks bundle the worker's entry and its processing-thread
+// entry with esbuild (the same transform tsx applies, so behaviour is the same) into
+// `.build/<name>-<content hash>/`; npm packages stay external and load from node_modules as before.
+// The thread pool finds `./process-thread.mjs` next to the running entry, so the bundled worker starts
+// bundled threads and the TypeScript worker (tests) starts threads through tsx.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build, type Plugin } from "esbuild";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const BUILD_DIR = path.join(ROOT, ".build");
+
+/** Bare imports of npm packages stay imports; the workspace's own packages (TypeScript) are bundled. */
+const npmPackagesExternal: Plugin = {
+  name: "npm-packages-external",
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith("@tidings/") || args.path.startsWith("node:") ? undefined : { external: true },
+    );
+  },
+};
+
+/** Output directories of earlier builds that are older than this are removed (a running process keeps its own). */
+const KEEP_OLD_MS = 24 * 3600_000;
+
+const pruneOld = (name: string, keep: string) => {
+  if (!fs.existsSync(BUILD_DIR)) return;
+  for (const entry of fs.readdirSync(BUILD_DIR)) {
+    const dir = path.join(BUILD_DIR, entry);
+    if (!entry.startsWith(`${name}-`) || dir === keep) continue;
+    try {
+      if (Date.now() - fs.statSync(dir).mtimeMs > KEEP_OLD_MS) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Another start pruned it first.
+    }
+  }
+};
+
+/**
+ * Bundles `entries` (output name → TypeScript source, relative to the repository) into one directory named
+ * by the content's hash, written once and atomically (two starts at once agree on it). Returns the directory.
+ */
+export const bundle = async (name: string, entries: Record<string, string>): Promise<string> => {
+  const result = await build({
+    entryPoints: Object.fromEntries(Object.entries(entries).map(([out, src]) => [out, path.join(ROOT, src)])),
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outExtension: { ".js": ".mjs" },
+    outdir: path.join(BUILD_DIR, name), // the real directory is a sibling at the same depth: source map paths hold
+    write: false,
+    sourcemap: "linked",
+    tsconfig: path.join(ROOT, "tsconfig.base.json"),
+    plugins: [npmPackagesExternal],
+    logLevel: "silent",
+  });
+  const files = result.outputFiles.map((f) => ({ name: path.basename(f.path), bytes: f.contents }));
+  const hash = crypto.createHash("sha256");
+  for (const f of files) hash.update(f.name).update(f.bytes);
+  const dir = path.join(BUILD_DIR, `${name}-${hash.digest("hex").slice(0, 16)}`);
+  if (!fs.existsSync(dir)) {
+    const partial = `${dir}.${process.pid}.partial`;
+    fs.mkdirSync(partial, { recursive: true });
+    for (const f of files) fs.writeFileSync(path.join(partial, f.name), f.bytes);
+    try {
+      fs.renameSync(partial, dir);
+    } catch {
+      fs.rmSync(partial, { recursive: true, force: true }); // another start renamed the same content first
+    }
+  }
+  fs.utimesSync(dir, new Date(), new Date());
+  pruneOld(name, dir);
+  return dir;
+};
+
+/**
+ * The main thread's young generation, in MB per semi-space (V8's default is 16): the worker's garbage is
+ * short-lived message bytes, and a small young generation collects it sooner (fuzz peak RSS 397 → 288 MB
+ * with the processing thread's limit in thread-pool.ts; ingest rate unchanged within run-to-run noise).
+ * Source maps are written beside the bundle but not loaded (they cost ~20 MB): NODE_OPTIONS=--enable-source-maps
+ * turns them on for debugging.
+ */
+const WORKER_NODE_FLAGS = ["--max-semi-space-size=2"];
+
+/**
+ * The node arguments that run the worker (or a test harness of it, `entry`) bundled with its processing
+ * thread; with `args` after the script.
+ */
+export const workerCommand = async (entry = "apps/worker/src/main.ts", ...args: string[]): Promise<string[]> => {
+  const dir = await bundle("worker", { main: entry, "process-thread": "apps/worker/src/inbound/process-thread.ts" });
+  return [...WORKER_NODE_FLAGS, path.join(dir, "main.mjs"), ...args];
+};
