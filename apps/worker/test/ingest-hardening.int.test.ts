@@ -147,6 +147,9 @@ describe("ingestion that no email can stall, drop or double", () => {
         contentType: "multipart/mixed; boundary=zz",
         body: "--zz\r\nContent-Type:\0text/plain\r\n\r\nLog attached.\r\n--zz--",
       },
+      // Found by npm run fuzz: labelled UTF-8, really Shift_JIS (0x82 0xA0 is あ), so the body is re-decoded
+      // from its raw bytes (C11), NUL and all.
+      { subject: "Nul in a mislabelled body", body: Buffer.from([0x48, 0x69, 0x00, 0x20, 0x82, 0xa0]) },
     ];
     for (const m of cases) {
       const raw = message(slugAddress, m);
@@ -164,6 +167,8 @@ describe("ingestion that no email can stall, drop or double", () => {
     }
     const [body] = await issuesWithTitle("Nul in body");
     expect(body.description).toContain("beforeafter");
+    const [mislabelled] = await issuesWithTitle("Nul in a mislabelled body");
+    expect(mislabelled.description).toContain("Hi あ");
   });
 
   it("15.3: the same bytes to the slug and the legacy address in two concurrent transactions make one issue", async () => {

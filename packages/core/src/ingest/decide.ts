@@ -14,7 +14,7 @@ import type { IngestSettings } from "./ingest-settings.ts";
 import { routeSettingsOf } from "./ingest-settings.ts";
 import { REJECTION } from "./rejection-texts.ts";
 import { findMailKey, targetOfKey } from "./route.ts";
-import { sanitiseParsed, sanitiseText } from "./sanitise.ts";
+import { sanitiseContent, sanitiseParsed, sanitiseText } from "./sanitise.ts";
 
 /** What the decision reads of a stored message (a row of `inbound_emails`). */
 export type StoredMessage = {
@@ -135,7 +135,7 @@ export const contentOf = (parsed: ParsedMail, raw: Buffer, headers: RawHeaders):
   }
   const unparted = unpartedText(parsed, raw, contentType);
   if (unparted !== null) parsed.text = unparted;
-  return {
+  return sanitiseContent({
     requester: requesterOf(parsed),
     from: firstAddress(parsed.from),
     subject: parsed.subject ?? null,
@@ -151,7 +151,7 @@ export const contentOf = (parsed: ParsedMail, raw: Buffer, headers: RawHeaders):
       content: a.content,
       contentId: a.cid ?? null,
     })),
-  };
+  });
 };
 
 type Parsed = { ok: true; parsed: ParsedMail } | { ok: false; decision: Decision };

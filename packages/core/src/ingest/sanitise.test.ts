@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { htmlToMarkdown, tidy, trimReply } from "./content.ts";
+import { contentOf } from "./decide.ts";
+import { readHeaders } from "./headers.ts";
 import { parseEmail } from "./process-inbound-email.ts";
 import { contentDigestOf } from "./receive-email.ts";
 import { sanitiseText } from "./sanitise.ts";
@@ -54,5 +56,37 @@ describe("text steps keep their output on ordinary input (issue 15.1)", () => {
   it("keeps a long-lined reply whole instead of running the reply parser on it", () => {
     const text = `Thanks\n\nOn Mon, Bob wrote:${">".repeat(5_000)}`;
     expect(trimReply(text)).toEqual({ message: text, stripped: "" });
+  });
+});
+
+describe("every string of a decided message is clean (issue 15.2, found by npm run fuzz)", () => {
+  // A string holding NUL or a lone surrogate anywhere in the decided content, walked deeply.
+  const dirty = (value: unknown, at = "content"): string[] => {
+    if (typeof value === "string") return sanitiseText(value) === value ? [] : [at];
+    if (Array.isArray(value)) return value.flatMap((v, i) => dirty(v, `${at}[${i}]`));
+    if (value && typeof value === "object" && !Buffer.isBuffer(value))
+      return Object.entries(value).flatMap(([k, v]) => dirty(v, `${at}.${k}`));
+    return [];
+  };
+  const decided = async (raw: Buffer) => contentOf(await parseEmail(raw), raw, readHeaders(raw));
+
+  it("a mislabelled body re-decoded from its raw bytes loses its NUL like any parsed text", async () => {
+    // Declared UTF-8, really Shift_JIS (0x82 0xA0 is あ) with a NUL: the re-decode (C11) reads the raw bytes.
+    const raw = Buffer.concat([
+      Buffer.from("From: a@example.org\r\nSubject: s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello "),
+      Buffer.from([0x00, 0x20, 0x82, 0xa0, 0x0d, 0x0a]),
+    ]);
+    const content = await decided(raw);
+    expect(content.body).toBe("Hello  あ");
+    expect(dirty(content)).toEqual([]);
+  });
+
+  it("a message without parts read from its raw body loses its NUL", async () => {
+    const raw = Buffer.from(
+      "From: a@example.org\r\nSubject: s\r\nContent-Type: multipart/alternative; boundary=q\r\n\r\nplain\0 words\r\n",
+    );
+    const content = await decided(raw);
+    expect(content.body).toBe("plain words");
+    expect(dirty(content)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // JSON/UTF-8 encoders, which mangle lone surrogates. The raw bytes stay as they came (bytea); every
 // string derived from them goes through here. Pure and linear.
 import type { AddressObject, ParsedMail } from "mailparser";
+import type { MailContent } from "./decide.ts";
 
 // NUL, and UTF-16 halves without their partner (a lone surrogate is not a code point).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this removes.
@@ -59,3 +60,22 @@ export const sanitiseParsed = (parsed: ParsedMail): ParsedMail => {
   }
   return parsed;
 };
+
+/**
+ * The decided content, every string cleaned: the one gate before apply, since some text is derived from the
+ * raw bytes after parsing (a mislabelled charset re-decoded, a body without parts read raw).
+ */
+export const sanitiseContent = (c: MailContent): MailContent => ({
+  requester: sanitiseNullable(c.requester),
+  from: sanitiseNullable(c.from),
+  subject: sanitiseNullable(c.subject),
+  body: sanitiseText(c.body),
+  cc: c.cc.map(sanitiseText),
+  threadIds: c.threadIds.map(sanitiseText),
+  attachments: c.attachments.map((a) => ({
+    ...a,
+    filename: sanitiseNullable(a.filename),
+    contentType: sanitiseText(a.contentType),
+    contentId: sanitiseNullable(a.contentId),
+  })),
+});
