@@ -186,7 +186,8 @@ describe("npm start", { timeout: 240_000 }, () => {
         await expect
           .poll(
             () => {
-              pid = childPid(launcher, "apps/worker/src/main.ts");
+              // npm start runs the worker's bundle (scripts/bundle.ts), not its TypeScript.
+              pid = childPid(launcher, ".build/worker-");
               return pid !== null && pid !== last;
             },
             { timeout: 60_000, interval: 50 },
