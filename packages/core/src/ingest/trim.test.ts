@@ -536,6 +536,15 @@ describe("trimReply's rules", () => {
     });
   });
 
+  it("trims a trailing quote block that a client's signature follows", () => {
+    expect(
+      trimReply("Done.\n\nOn Mon, 30 Nov 2026, Support wrote:\n> Restart it.\n\nSent from Yahoo Mail on Android"),
+    ).toEqual({
+      message: "Done.",
+      stripped: "On Mon, 30 Nov 2026, Support wrote:\n> Restart it.\n\nSent from Yahoo Mail on Android",
+    });
+  });
+
   it("keeps whole a text beyond REPLY_LIMITS, and stays fast on the largest text it does read", () => {
     const big = `Thanks\n\nOn Mon, Bob wrote:\n${"> quoted line\n".repeat(REPLY_LIMITS.maxChars / 10)}`;
     expect(trimReply(big).stripped).toBe("");

@@ -271,11 +271,11 @@ const isText = (line: string | undefined): line is string => line !== undefined 
  * Lines `i` and `i + 1` as one attribution the client wrapped (Gmail wraps at 78 characters, often inside the
  * address); `preferred` when the join is surely meant: a date-first form, or the first line leaves a `<` open.
  */
-const wrappedAt = (lines: string[], i: number): Attribution & { preferred: boolean } => {
+const wrappedAt = (lines: string[], i: number): (Attribution & { preferred: boolean }) | null => {
   const [first, second] = [lines[i], lines[i + 1]];
-  if (!isText(first) || !isText(second) || !/[:：]\s*$/.test(second)) return { ...NONE, preferred: false };
+  if (!isText(first) || !isText(second) || !/[:：]\s*$/.test(second)) return null;
   const joined = attributionOf(`${first.trim()} ${second.trim()}`);
-  if (!joined.strength) return { ...NONE, preferred: false };
+  if (!joined.strength) return null;
   const openAddress = first.split("<").length > first.split(">").length;
   return { size: 2, strength: joined.strength, preferred: joined.dateFirst || openAddress };
 };
@@ -284,17 +284,17 @@ const wrappedAt = (lines: string[], i: number): Attribution & { preferred: boole
 const attributionAt = (lines: string[], i: number): Attribution => {
   if (!isText(lines[i])) return NONE;
   const wrapped = wrappedAt(lines, i);
-  if (wrapped.preferred) return wrapped;
+  if (wrapped?.preferred) return wrapped;
   const one = attributionOf(lines[i]).strength;
-  return one ? { size: 1, strength: one } : wrapped;
+  return one ? { size: 1, strength: one } : (wrapped ?? NONE);
 };
 
 /** The number of lines of an attribution ending at line `end - 1` (0 when there is none). */
 const attributionEndingAt = (lines: string[], end: number): number => {
-  const wrapped = end >= 2 ? wrappedAt(lines, end - 2) : NONE;
-  if ("preferred" in wrapped && wrapped.preferred) return 2;
+  const wrapped = end >= 2 ? wrappedAt(lines, end - 2) : null;
+  if (wrapped?.preferred) return 2;
   if (end >= 1 && isText(lines[end - 1]) && attributionOf(lines[end - 1]).strength) return 1;
-  return wrapped.size;
+  return wrapped?.size ?? 0;
 };
 
 /** Where the history starts, or `lines.length`; `forward` tells whether a forwarded message is kept above it. */
@@ -324,9 +324,9 @@ const cutIndex = (lines: string[]): number => {
   if (!history.forward) {
     const sig = lines.findIndex((l, i) => i < cut && isSigDelimiter(l));
     if (sig >= 0) cut = sig;
-    // A trailing quote block, with the attribution above it.
+    // A trailing quote block (a client's signature may follow it), with the attribution above it.
     let end = cut;
-    while (end > 0 && isBlank(lines[end - 1])) end--;
+    while (end > 0 && (isBlank(lines[end - 1]) || isMobileSignature(lines[end - 1]))) end--;
     if (end > 0 && isQuote(lines[end - 1])) {
       let start = end - 1;
       while (start > 0 && (isQuote(lines[start - 1]) || isBlank(lines[start - 1]))) start--;
