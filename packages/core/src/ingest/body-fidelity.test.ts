@@ -1,10 +1,11 @@
 // Issue 12.1: replies that were read as blank — format=flowed (Thunderbird) and multipart messages without parts.
 import { describe, expect, it } from "vitest";
-import { bodyOf, trimReply } from "./content.ts";
+import { bodyOf } from "./content.ts";
 import { contentOf, parseEmail } from "./decide.ts";
 import { decodeFlowed, withoutFlowed } from "./flowed.ts";
 import { readHeaders } from "./headers.ts";
 import { mailFixture } from "./testing/fixtures.ts";
+import { trimReply } from "./trim.ts";
 
 describe("format=flowed (RFC 3676)", () => {
   it("joins soft-broken lines only at the same quote depth, and removes space-stuffing", () => {

@@ -7,10 +7,10 @@ import {
   neutraliseQuickActions,
   onlyQuickActions,
   replyNoteBody,
-  trimReply,
 } from "./content.ts";
 import { parseEmail } from "./process-inbound-email.ts";
 import { mailFixture } from "./testing/fixtures.ts";
+import { trimReply } from "./trim.ts";
 
 const bodyOfFixture = async (name: string) => bodyOf(await parseEmail(mailFixture(name)));
 

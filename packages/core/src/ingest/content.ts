@@ -1,8 +1,10 @@
 // C5/C7: the text that ends up in a description or note. Pure.
-import EmailReplyParser from "email-reply-parser";
 import TurndownService from "turndown";
 import { gfm } from "turndown-plugin-gfm";
 import { bodyStart } from "./headers.ts";
+import type { TrimmedReply } from "./trim.ts";
+
+export type { TrimmedReply } from "./trim.ts";
 
 /** The little of the DOM table API the layout-table rule reads (no DOM lib in this package's types). */
 type DomCell = { nodeName: string; innerHTML: string };
@@ -140,53 +142,6 @@ export const neutraliseQuickActions = (text: string): string => {
 export const onlyQuickActions = (text: string): boolean => {
   const lines = text.split("\n").filter((l) => l.trim() !== "");
   return lines.length > 0 && lines.every((l) => QUICK_ACTION.test(l.trim()));
-};
-
-/** True when every non-blank line is quoted with `>`. */
-export const onlyQuotes = (text: string): boolean => {
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
-  return lines.length > 0 && lines.every((l) => l.trimStart().startsWith(">"));
-};
-
-export type TrimmedReply = { message: string; stripped: string };
-
-export const REPLY_LIMITS = { maxChars: 64 * 1024, maxLineChars: 2_000 };
-
-const hasLongLine = (text: string, max: number): boolean => {
-  let start = 0;
-  for (let nl = text.indexOf("\n"); ; nl = text.indexOf("\n", start)) {
-    const end = nl < 0 ? text.length : nl;
-    if (end - start > max) return true;
-    if (nl < 0) return false;
-    start = nl + 1;
-  }
-};
-
-/**
- * Splits a reply into what the person wrote and what their client quoted (item 21), with
- * email-reply-parser (quote blocks, "On … wrote:" headers, Outlook/iOS/Gmail headers, signatures).
- */
-export const trimReply = (text: string): TrimmedReply => {
-  // The reply parser's patterns are quadratic on long lines (an "On … wrote:" line with 100k `>`) and
-  // on long texts: beyond these bounds the whole text is the message (issue 15.1).
-  if (text.length > REPLY_LIMITS.maxChars || hasLongLine(text, REPLY_LIMITS.maxLineChars)) {
-    return { message: tidy(text), stripped: "" };
-  }
-  const email = new EmailReplyParser().read(text);
-  const kept: string[] = [];
-  const dropped: string[] = [];
-  for (const f of email.getFragments()) {
-    const content = f.getContent();
-    if (f.isHidden() || f.isQuoted() || f.isSignature()) dropped.push(content);
-    else kept.push(content);
-  }
-  let message = tidy(kept.join("\n"));
-  // A lone signature delimiter or quote lines left in the visible part are not content.
-  if (/^--\s*$/.test(message) || onlyQuotes(message)) {
-    dropped.unshift(message);
-    message = "";
-  }
-  return { message, stripped: tidy(dropped.join("\n")) };
 };
 
 /**

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { htmlToMarkdown, tidy, trimReply } from "./content.ts";
+import { htmlToMarkdown, tidy } from "./content.ts";
 import { contentOf } from "./decide.ts";
 import { readHeaders } from "./headers.ts";
 import { parseEmail } from "./process-inbound-email.ts";
 import { contentDigestOf } from "./receive-email.ts";
 import { sanitiseText } from "./sanitise.ts";
+import { trimReply } from "./trim.ts";
 
 describe("sanitiseText (issue 15.2)", () => {
   it("removes NUL and replaces lone surrogates, keeping valid pairs", () => {
