@@ -9,9 +9,11 @@ import {
   UserEntity,
 } from "@tidings/db";
 import { digest } from "../auth/secrets.ts";
+import { customerDescription } from "./customer-description.ts";
 import { type EnqueueEmailInput, enqueueEmail, enqueueEmails } from "./enqueue.ts";
 import type { MailSettings } from "./mail-settings.ts";
 import { noteEmailAttachments } from "./note-attachments.ts";
+import { participantName } from "./participant-name.ts";
 import { renderEmail } from "./render-email.ts";
 import {
   issueThreadId,
@@ -76,13 +78,15 @@ const subjectFor = (issue: IssueEntity) => `Re: ${threadTopic(issue)}`;
 const baseValues = (
   mail: MailSettings,
   project: ProjectEntity,
+  settings: ServiceDeskSettingEntity | null,
   issue: IssueEntity,
   replyKey: string,
 ): TemplateValues => ({
   ISSUE_ID: `#${issue.iid}`,
   ISSUE_PATH: `${project.fullPath}#${issue.iid}`,
   ISSUE_URL: `${mail.publicUrl}/${project.fullPath}/-/issues/${issue.iid}`,
-  ISSUE_DESCRIPTION: issue.description,
+  // The customer's own text: never the internal description template or quick actions (issue 12.5).
+  ISSUE_DESCRIPTION: customerDescription(issue.description, settings?.issueTemplate),
   UNSUBSCRIBE_URL: unsubscribeUrl(mail, replyKey),
   NOTE_TEXT: "",
   SYSTEM_HEADER: "",
@@ -108,7 +112,10 @@ const participantEmail = (mail: MailSettings, item: ParticipantEmail, replyKey: 
     kind === "thank_you"
       ? settings?.thankYouTemplate || DEFAULT_TEMPLATES.thankYou
       : settings?.newParticipantTemplate || DEFAULT_TEMPLATES.newParticipant;
-  const body = renderEmail(template, baseValues(mail, project, issue, replyKey), { subject, baseUrl: mail.publicUrl });
+  const body = renderEmail(template, baseValues(mail, project, settings, issue, replyKey), {
+    subject,
+    baseUrl: mail.publicUrl,
+  });
   const thread = issueThreadId(mail, issue.id);
   const starts = kind === "thank_you";
   return {
@@ -203,19 +210,23 @@ export const queueNewNoteEmails = async (db: EntityManager, mail: MailSettings, 
   const subject = subjectFor(issue);
   const attachments = participants.length > 0 ? await noteEmailAttachments(db, note.id) : [];
   const noteText = redactReplyKeys(note.body);
+  const outgoingName = settings?.outgoingName || DEFAULT_OUTGOING_NAME;
+  // A participant's note (by email, posted as Support Bot) says who wrote it, in the text and the From name.
+  const writer = note.externalAuthor && participants.length > 0 ? await participantName(db, note) : null;
+  const fromName = writer
+    ? `${writer} via ${outgoingName}`
+    : author.userType === "support_bot"
+      ? outgoingName
+      : `${author.name} (@${author.username})`;
   let queued = 0;
   for (const participant of participants) {
     if (note.externalAuthor && participant.email.toLowerCase() === note.externalAuthor.toLowerCase()) continue;
     const replyKey = await sentNotification(db, issue, participant);
     const body = renderEmail(
       settings?.newNoteTemplate || DEFAULT_TEMPLATES.newNote,
-      { ...baseValues(mail, project, issue, replyKey), NOTE_TEXT: noteText },
-      { subject, baseUrl: mail.publicUrl },
+      { ...baseValues(mail, project, settings, issue, replyKey), NOTE_TEXT: noteText },
+      { subject, baseUrl: mail.publicUrl, noteAuthor: writer ?? undefined },
     );
-    const fromName =
-      author.userType === "support_bot"
-        ? settings?.outgoingName || DEFAULT_OUTGOING_NAME
-        : `${author.name} (@${author.username})`;
     await enqueueEmail(db, {
       kind: "new_note",
       dedupeKey: `new_note:note:${note.id}:participant:${participant.id}`,
