@@ -125,3 +125,27 @@ describe("the plain-text part of a note", () => {
     expect(out.html).toContain("<details>");
   });
 });
+
+describe("a participant's note sent to the others (issue 12.5)", () => {
+  it("begins with who wrote it, in both parts, the name escaped as text", () => {
+    const out = renderEmail(
+      DEFAULT_TEMPLATES.newNote,
+      { NOTE_TEXT: "Same here, **urgent**.", ISSUE_ID: "#3" },
+      { noteAuthor: "Dave <b>Miller</b> & Co" },
+    );
+    expect(out.text).toMatch(/^Dave <b>Miller<\/b> & Co wrote:\n\nSame here, \*\*urgent\*\*\.\n/);
+    const html = body(out.html);
+    expect(html).toContain("Dave &lt;b&gt;Miller&lt;/b&gt; &amp; Co wrote:</p>");
+    expect(html.indexOf("wrote:")).toBeLessThan(html.indexOf("<strong>urgent</strong>"));
+  });
+
+  it("says it inline too when the template puts the note in running text", () => {
+    const out = renderEmail("Reply: %{NOTE_TEXT}", { NOTE_TEXT: "ok" }, { noteAuthor: "Dave" });
+    expect(out.text).toBe("Reply: Dave wrote:\n\nok\n");
+    expect(body(out.html)).toContain("Reply: Dave wrote: ok");
+  });
+
+  it("adds nothing for a responder's note (their name is the From)", () => {
+    expect(renderEmail("%{NOTE_TEXT}", { NOTE_TEXT: "ok" }).text).toBe("ok\n");
+  });
+});

@@ -117,6 +117,11 @@ export type RenderEmailOptions = {
   subject?: string;
   /** PUBLIC_URL: relative links and images in notes are made absolute against it. */
   baseUrl?: string;
+  /**
+   * Who wrote %{NOTE_TEXT} when it is not the email's sender (a participant's note sent to the others):
+   * the note begins with "<name> wrote:".
+   */
+  noteAuthor?: string;
 };
 
 export type RenderedEmail = { text: string; html: string };
@@ -134,10 +139,12 @@ export const renderEmail = (
   values: TemplateValues,
   options: RenderEmailOptions = {},
 ): RenderedEmail => {
+  const wrote = options.noteAuthor ? `${options.noteAuthor} wrote:` : null;
   const text = `${template
     .replace(PLACEHOLDER, (whole, name: string) => {
       if (!(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name)) return whole;
       const value = values[name as TemplatePlaceholder] ?? "";
+      if (name === "NOTE_TEXT" && wrote) return `${wrote}\n\n${markdownAsText(value)}`;
       return MARKDOWN_PLACEHOLDERS.has(name as TemplatePlaceholder) ? markdownAsText(value) : value;
     })
     .replace(/\s+$/, "")}\n`;
@@ -153,9 +160,11 @@ export const renderEmail = (
 
   let html = renderMarkdownBlock(tokenized);
   // A Markdown value alone in its paragraph becomes the value's own blocks (no <p> inside <p>).
-  html = html.replace(/<p>TIDINGSPLACEHOLDER(\d+)X<\/p>/g, (whole, i: string) =>
-    MARKDOWN_PLACEHOLDERS.has(nameOf(i)) ? renderMarkdownBlock(valueAt(i)) : whole,
-  );
+  html = html.replace(/<p>TIDINGSPLACEHOLDER(\d+)X<\/p>/g, (whole, i: string) => {
+    if (!MARKDOWN_PLACEHOLDERS.has(nameOf(i))) return whole;
+    const byline = nameOf(i) === "NOTE_TEXT" && wrote ? `<p>${escapeHtml(wrote)}</p>\n` : "";
+    return byline + renderMarkdownBlock(valueAt(i));
+  });
   // Inside an attribute (a link target in the template), a value is attribute text.
   html = html.replace(/="([^"]*TIDINGSPLACEHOLDER\d+X[^"]*)"/g, (_m, attr: string) => {
     return `="${attr.replace(TOKEN, (_t, i: string) => escapeHtml(valueAt(i)))}"`;
@@ -164,6 +173,7 @@ export const renderEmail = (
   html = html.replace(TOKEN, (_t, i: string) => {
     const name = nameOf(i);
     const value = valueAt(i);
+    if (name === "NOTE_TEXT" && wrote) return `${escapeHtml(wrote)} ${renderMarkdownInline(value)}`;
     if (MARKDOWN_PLACEHOLDERS.has(name)) return renderMarkdownInline(value);
     if (URL_PLACEHOLDERS.has(name) && /^https?:\/\//.test(value)) {
       return `<a href="${escapeHtml(value)}">${escapeHtml(value)}</a>`;
