@@ -14,7 +14,8 @@ import { type EnqueueEmailInput, enqueueEmail, enqueueEmails } from "./enqueue.t
 import type { MailSettings } from "./mail-settings.ts";
 import { noteEmailAttachments } from "./note-attachments.ts";
 import { participantName } from "./participant-name.ts";
-import { renderEmail } from "./render-email.ts";
+import { signUploadUrl } from "./signed-links.ts";
+import { type RenderEmailOptions, renderEmail } from "./render-email.ts";
 import {
   issueThreadId,
   newReplyKey,
@@ -72,6 +73,16 @@ const notificationHeaders = (
   "Thread-Index": threadIndex,
 });
 
+/** Links in customer emails are absolute, and links to uploads signed so they open without an account. */
+const renderOptions = (mail: MailSettings, subject: string): RenderEmailOptions => {
+  const signing = mail.uploadLinks;
+  return {
+    subject,
+    baseUrl: mail.publicUrl,
+    signLink: signing ? (url) => signUploadUrl(url, mail.publicUrl, signing) : undefined,
+  };
+};
+
 const threadTopic = (issue: IssueEntity) => `${issue.title} (#${issue.iid})`;
 const subjectFor = (issue: IssueEntity) => `Re: ${threadTopic(issue)}`;
 
@@ -112,10 +123,11 @@ const participantEmail = (mail: MailSettings, item: ParticipantEmail, replyKey: 
     kind === "thank_you"
       ? settings?.thankYouTemplate || DEFAULT_TEMPLATES.thankYou
       : settings?.newParticipantTemplate || DEFAULT_TEMPLATES.newParticipant;
-  const body = renderEmail(template, baseValues(mail, project, settings, issue, replyKey), {
-    subject,
-    baseUrl: mail.publicUrl,
-  });
+  const body = renderEmail(
+    template,
+    baseValues(mail, project, settings, issue, replyKey),
+    renderOptions(mail, subject),
+  );
   const thread = issueThreadId(mail, issue.id);
   const starts = kind === "thank_you";
   return {
@@ -225,7 +237,7 @@ export const queueNewNoteEmails = async (db: EntityManager, mail: MailSettings, 
     const body = renderEmail(
       settings?.newNoteTemplate || DEFAULT_TEMPLATES.newNote,
       { ...baseValues(mail, project, settings, issue, replyKey), NOTE_TEXT: noteText },
-      { subject, baseUrl: mail.publicUrl, noteAuthor: writer ?? undefined },
+      { ...renderOptions(mail, subject), noteAuthor: writer ?? undefined },
     );
     await enqueueEmail(db, {
       kind: "new_note",

@@ -19,7 +19,7 @@ describe("renderEmail", () => {
     expect(html).toContain("<strong>Jane</strong>");
     expect(html).not.toMatch(/<script|onerror|javascript:/i);
     expect(html).toContain(
-      '<a style="color:#1f6feb;text-decoration:underline;" href="https://t.example/-/unsubscribe/k">',
+      '<a style="color:#1f6feb;text-decoration:underline;overflow-wrap:anywhere;word-break:break-word;" href="https://t.example/-/unsubscribe/k">',
     );
     // The note's blocks are not nested inside a paragraph of the template.
     expect(html).not.toMatch(/<p[^>]*>\s*<p/);
@@ -59,12 +59,25 @@ describe("renderEmail", () => {
     expect(out.html).toContain('href="https://desk.example.com/uploads/def/log.txt"');
   });
 
-  it("wraps the content in a table layout with inline styles only and the subject as title", () => {
+  it("wraps the content in a layout without tables, with inline styles only and the subject as title", () => {
     const out = renderEmail("Hello", {}, { subject: "Re: A & B (#1)" });
     expect(out.html).toMatch(/^<!DOCTYPE html>/);
     expect(out.html).toContain("<title>Re: A &amp; B (#1)</title>");
-    expect(out.html).toContain('role="presentation"');
-    expect(out.html).not.toContain("<style");
+    expect(out.html).not.toMatch(/<table|<style|<link|@import|url\(/i);
+    expect(out.html).toContain("max-width:640px");
+  });
+
+  it("lets long URLs and words break on a phone, and a note's data table scroll in its own box", () => {
+    const long = `https://example.com/${"a".repeat(300)}`;
+    const out = renderEmail("%{NOTE_TEXT}", { NOTE_TEXT: `${long}\n\n| a | b |\n|---|---|\n| 1 | 2 |` });
+    expect(body(out.html)).toMatch(/<a style="[^"]*overflow-wrap:anywhere;word-break:break-word;/);
+    expect(body(out.html)).toContain('<div style="overflow-x:auto;margin:0 0 16px 0;"><table style=');
+    expect(body(out.html)).toContain("</table></div>");
+  });
+
+  it("carries no remote asset of its own: the only URLs are the ones in the content", () => {
+    const out = renderEmail(DEFAULT_TEMPLATES.thankYou, { ISSUE_ID: "#1", UNSUBSCRIBE_URL: "https://t.example/u/k" });
+    expect([...out.html.matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1])).toEqual(["https://t.example/u/k"]);
   });
 
   it("leaves unknown placeholders visible rather than dropping them", () => {
