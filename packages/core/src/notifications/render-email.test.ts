@@ -134,8 +134,29 @@ describe("the plain-text part of a note", () => {
   it("shows the quoted part of a reply as text, without the collapsed-block HTML", () => {
     const note = "Thanks!\n\n<details><summary>...</summary>\n\n> On Monday we wrote:\n> hello\n\n</details>";
     const out = renderEmail("%{NOTE_TEXT}", { NOTE_TEXT: note });
-    expect(out.text).toBe("Thanks!\n\n...\n\n> On Monday we wrote:\n> hello\n");
+    expect(out.text).toBe("Thanks!\n\n> On Monday we wrote:\n> hello\n");
     expect(out.html).toContain("<details>");
+  });
+
+  it("shows links and images as their text and URL, and leaves code alone", () => {
+    const note = [
+      "See [the docs](https://example.com/docs), ![screen.png](/uploads/x/screen.png) and [https://a.example](https://a.example).",
+      "Run `[x](y)` or:",
+      "```",
+      "[a](b)",
+      "```",
+    ].join("\n");
+    const out = renderEmail("%{NOTE_TEXT}", { NOTE_TEXT: note }, { baseUrl: "https://desk.example.com" });
+    expect(out.text).toBe(
+      [
+        "See the docs <https://example.com/docs>, screen.png <https://desk.example.com/uploads/x/screen.png> and https://a.example.",
+        "Run `[x](y)` or:",
+        "```",
+        "[a](b)",
+        "```",
+        "",
+      ].join("\n"),
+    );
   });
 });
 

@@ -111,17 +111,52 @@ ${content}
 </html>
 `;
 
+// A Markdown link or image: `[text](target)`, `![alt](target "title")`.
+const MD_LINK = /(!?)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"\n]*")?\s*\)/g;
+const FENCE_LINE = /^\s{0,3}(`{3,}|~{3,})/;
+const CODE_SPAN = /(`+)[\s\S]*?\1/g;
+
+/** Outside code spans: a link reads "text <url>", an image "alt <url>", a bare link its URL. */
+const linksAsText = (line: string, links: LinkOptions) => {
+  const link = (_m: string, _bang: string, text: string, target: string) => {
+    const url = linkFor(target, links);
+    const label = text.trim();
+    return label && label !== target && label !== url ? `${label} <${url}>` : url;
+  };
+  let out = "";
+  let last = 0;
+  for (const m of line.matchAll(CODE_SPAN)) {
+    out += line.slice(last, m.index).replace(MD_LINK, link) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + line.slice(last).replace(MD_LINK, link);
+};
+
 /**
- * Markdown reads well as plain text, except the collapsed blocks of HTML a note may hold (the quoted
- * part of an email reply): in the text part they become their contents. Link targets relative to the
- * instance (uploads) become absolute, and signed, as in the HTML part.
+ * Markdown reads well as plain text, with a few exceptions made readable: the collapsed blocks of HTML a
+ * note may hold (the quoted part of an email reply) become their contents; links and images become their
+ * text and URL, relative ones (uploads) absolute and signed as in the HTML part. Fenced code stays as it is.
  */
-const markdownAsText = (md: string, links: LinkOptions) =>
-  md
+const markdownAsText = (md: string, links: LinkOptions) => {
+  let fence: string | null = null;
+  return md
+    .replace(/<summary>\s*(?:\.{3}|…)?\s*<\/summary>\n*/gi, "")
     .replace(/<summary>([\s\S]*?)<\/summary>/gi, "$1")
     .replace(/<\/?details>/gi, "")
-    .replace(/\]\((\/(?!\/)[^)\s]*)\)/g, (_m, url: string) => `](${linkFor(url, links)})`)
-    .replace(/\n{3,}/g, "\n\n");
+    .split("\n")
+    .map((line) => {
+      const f = FENCE_LINE.exec(line);
+      if (f) {
+        if (fence === null) fence = f[1][0];
+        else if (f[1][0] === fence) fence = null;
+        return line;
+      }
+      return fence === null ? linksAsText(line, links) : line;
+    })
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd();
+};
 
 const renderMarkdownBlock = (md: string) => markdown.parse(md) as string;
 const renderMarkdownInline = (md: string) => markdown.parseInline(md) as string;

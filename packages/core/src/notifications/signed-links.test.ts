@@ -88,8 +88,8 @@ describe("links to uploads in a rendered email", () => {
       { baseUrl: BASE, signLink: (u) => signUploadUrl(u, BASE, signing, NOW) },
     );
     const signed = (name: string) => signUploadUrl(`${BASE}/uploads/${SECRET}/${name}`, BASE, signing, NOW);
-    expect(out.text).toContain(`![shot](${signed("shot.png")})`);
-    expect(out.text).toContain(`[log](${signed("log.txt")})`);
+    expect(out.text).toContain(`shot <${signed("shot.png")}>`);
+    expect(out.text).toContain(`log <${signed("log.txt")}>`);
     expect(out.html).toContain(`src="${signed("shot.png").replace(/&/g, "&amp;")}"`);
     expect(out.html).toContain(`href="${signed("log.txt").replace(/&/g, "&amp;")}"`);
     expect(out.html).toContain('href="https://example.com/x"');
