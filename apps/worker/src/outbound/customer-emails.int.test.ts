@@ -151,7 +151,8 @@ describe("customer emails on the whole path", () => {
     expect(toBob.attachments.map((a) => [a.filename, a.content.equals(PNG)])).toEqual([["photo.png", true]]);
     // The signing is the instance's: a link signed with another key does not check out.
     const forged = signUploadUrl(`${TEST_PUBLIC_URL}/uploads/${"a".repeat(32)}/x.png`, TEST_PUBLIC_URL, {
-      key: () => Buffer.from("z".repeat(32)),
+      secret: "z".repeat(32),
+      dataDir: base.dataDir,
       ttlMs: 60_000,
     });
     expect(uploadLinks(forged, key)).toEqual(["invalid"]);

@@ -7,7 +7,7 @@ import { signUploadUrl } from "./signed-links.ts";
 import { DEFAULT_TEMPLATES } from "./templates.ts";
 
 const BASE = "https://desk.example.com";
-const signing = { key: () => Buffer.from("k".repeat(32)), ttlMs: 30 * 86_400_000 };
+const signing = { secret: "k".repeat(32), dataDir: "/nonexistent", ttlMs: 30 * 86_400_000 };
 const options = {
   baseUrl: BASE,
   signLink: (url: string) => signUploadUrl(url, BASE, signing, Date.UTC(2026, 11, 3)),

@@ -8,7 +8,7 @@ import { checkUploadSignature, EMAIL_LINK_KEY_FILE, emailLinkKey, signUploadUrl 
 const BASE = "https://desk.example.com";
 const SECRET = "0123456789abcdef0123456789abcdef";
 const key = Buffer.from("k".repeat(32));
-const signing = { key: () => key, ttlMs: 30 * 86_400_000 };
+const signing = { secret: "k".repeat(32), dataDir: "/nonexistent", ttlMs: 30 * 86_400_000 };
 const NOW = Date.UTC(2026, 11, 3);
 
 const parts = (signed: string) => {
@@ -93,5 +93,21 @@ describe("links to uploads in a rendered email", () => {
     expect(out.html).toContain(`src="${signed("shot.png").replace(/&/g, "&amp;")}"`);
     expect(out.html).toContain(`href="${signed("log.txt").replace(/&/g, "&amp;")}"`);
     expect(out.html).toContain('href="https://example.com/x"');
+  });
+});
+
+describe("the mail settings that carry the signing", () => {
+  it("are plain data the inbound threads can receive (structured clone), and read no key when built", async () => {
+    const { loadConfig } = await import("@tidings/config");
+    const { mailSettingsFromConfig } = await import("./mail-settings.ts");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tidings-link-clone-"));
+    try {
+      const mail = mailSettingsFromConfig(loadConfig({ DATA_DIR: dir, EMAIL_LINK_TTL_DAYS: "2" }));
+      expect(structuredClone(mail)).toEqual(mail);
+      expect(mail.uploadLinks).toEqual({ secret: null, dataDir: dir, ttlMs: 2 * 86_400_000 });
+      expect(fs.readdirSync(dir)).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,8 +10,11 @@ import type { Config } from "@tidings/config";
 /** The key file generated into DATA_DIR when EMAIL_LINK_SECRET is unset; the api and the worker share it. */
 export const EMAIL_LINK_KEY_FILE = "email-link.key";
 
-/** How the emails of an instance sign upload links: the key (read on first use) and the links' lifetime. */
-export type UploadLinkSigning = { key: () => Buffer; ttlMs: number };
+/**
+ * How the emails of an instance sign upload links: where the key comes from (EMAIL_LINK_SECRET, else the
+ * file in DATA_DIR, read on first use) and the links' lifetime. Plain data: settings cross thread boundaries.
+ */
+export type UploadLinkSigning = { secret: string | null; dataDir: string; ttlMs: number };
 
 const readKey = (file: string): Buffer => {
   const text = fs.readFileSync(file, "utf8").trim();
@@ -42,18 +45,31 @@ const keyFromDataDir = (dataDir: string): Buffer => {
   return readKey(file);
 };
 
-/** The email-link key: EMAIL_LINK_SECRET, else DATA_DIR/email-link.key (created on first use). Read lazily, once. */
-export const emailLinkKey = (config: Pick<Config, "EMAIL_LINK_SECRET" | "DATA_DIR">): (() => Buffer) => {
-  let key: Buffer | null = null;
-  return () => {
-    key ??= config.EMAIL_LINK_SECRET ? Buffer.from(config.EMAIL_LINK_SECRET) : keyFromDataDir(config.DATA_DIR);
-    return key;
-  };
+const keys = new Map<string, Buffer>();
+/** The key of a secret or a DATA_DIR, read once per process. */
+const keyOf = (secret: string | null | undefined, dataDir: string): Buffer => {
+  if (secret) return Buffer.from(secret);
+  let key = keys.get(dataDir);
+  if (!key) {
+    key = keyFromDataDir(dataDir);
+    keys.set(dataDir, key);
+  }
+  return key;
 };
+
+/** The email-link key: EMAIL_LINK_SECRET, else DATA_DIR/email-link.key (created on first use). Read lazily, once. */
+export const emailLinkKey =
+  (config: Pick<Config, "EMAIL_LINK_SECRET" | "DATA_DIR">): (() => Buffer) =>
+  () =>
+    keyOf(config.EMAIL_LINK_SECRET, config.DATA_DIR);
 
 export const uploadLinkSigningFromConfig = (
   config: Pick<Config, "EMAIL_LINK_SECRET" | "DATA_DIR" | "EMAIL_LINK_TTL_DAYS">,
-): UploadLinkSigning => ({ key: emailLinkKey(config), ttlMs: config.EMAIL_LINK_TTL_DAYS * 24 * 60 * 60 * 1000 });
+): UploadLinkSigning => ({
+  secret: config.EMAIL_LINK_SECRET ?? null,
+  dataDir: config.DATA_DIR,
+  ttlMs: config.EMAIL_LINK_TTL_DAYS * 24 * 60 * 60 * 1000,
+});
 
 // The path store-attachments.ts gives an upload and the api's download route serves.
 const UPLOAD_PATH = /^\/uploads\/([0-9a-f]{32})\/([^/?#]+)$/;
@@ -77,7 +93,8 @@ export const signUploadUrl = (url: string, publicUrl: string, signing: UploadLin
     return url;
   }
   const expires = Math.floor((now + signing.ttlMs) / 1000);
-  return `${url}?expires=${expires}&signature=${mac(signing.key(), m[1], filename, expires)}`;
+  const key = keyOf(signing.secret, signing.dataDir);
+  return `${url}?expires=${expires}&signature=${mac(key, m[1], filename, expires)}`;
 };
 
 export type UploadLinkCheck = "valid" | "expired" | "invalid";
