@@ -69,7 +69,7 @@ const INLINE_STYLES: Record<string, string> = {
   pre: `margin:0 0 16px 0;padding:12px;background:#f6f8fa;border-radius:4px;font-family:Consolas,Menlo,Monaco,monospace;font-size:13px;line-height:1.45;white-space:pre-wrap;word-wrap:break-word;${WRAP}`,
   code: `font-family:Consolas,Menlo,Monaco,monospace;font-size:13px;background:#f6f8fa;${WRAP}`,
   table: "border-collapse:collapse;margin:0;",
-  th: `border:1px solid #d0d7de;padding:6px 10px;text-align:left;background:#f6f8fa;${WRAP}`,
+  th: "border:1px solid #d0d7de;padding:6px 10px;text-align:left;background:#f6f8fa;overflow-wrap:break-word;",
   td: `border:1px solid #d0d7de;padding:6px 10px;${WRAP}`,
   img: "max-width:100%;height:auto;border:0;",
   hr: "border:0;border-top:1px solid #d0d7de;margin:24px 0;",
