@@ -120,6 +120,8 @@ describe("the disabled-desk rejection", () => {
     expect(REJECTION.projectNotFound.startsWith(REJECTION.serviceDeskDisabled)).toBe(true);
     expect(rej.textBody).toContain(REJECTION.serviceDeskDisabled);
     expect(rej.textBody).not.toMatch(/typo/i);
+    // Like every outbound email, it has an HTML part too.
+    expect(rej.htmlBody).toContain("We couldn&#39;t find the project.</p>");
   });
 });
 

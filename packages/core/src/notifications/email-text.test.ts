@@ -2,7 +2,9 @@
 // A changed snapshot is reviewed as text: `npx vitest run --project unit -u <this file>` rewrites it.
 import { describe, expect, it } from "vitest";
 import { sampleTemplateValues } from "./preview-template.ts";
-import { renderEmail } from "./render-email.ts";
+import { REJECTION } from "../ingest/rejection-texts.ts";
+import { rejectionText } from "./queue-emails.ts";
+import { plainTextEmail, renderEmail } from "./render-email.ts";
 import { signUploadUrl } from "./signed-links.ts";
 import { DEFAULT_TEMPLATES } from "./templates.ts";
 
@@ -79,5 +81,10 @@ describe("the text/plain part", () => {
     await expect(renderEmail(DEFAULT_TEMPLATES.newParticipant, values, options).text).toMatchFileSnapshot(
       "__snapshots__/new-participant.txt",
     );
+  });
+
+  it("of a rejection", async () => {
+    const text = rejectionText("support@desk.example.com", REJECTION.serviceDeskDisabled);
+    await expect(plainTextEmail(text, "[Rejected] Hello").text).toMatchFileSnapshot("__snapshots__/rejection.txt");
   });
 });

@@ -15,7 +15,7 @@ import type { MailSettings } from "./mail-settings.ts";
 import { noteEmailAttachments } from "./note-attachments.ts";
 import { participantName } from "./participant-name.ts";
 import { signUploadUrl } from "./signed-links.ts";
-import { type RenderEmailOptions, renderEmail } from "./render-email.ts";
+import { plainTextEmail, type RenderEmailOptions, renderEmail } from "./render-email.ts";
 import {
   issueThreadId,
   newReplyKey,
@@ -298,20 +298,26 @@ export const rejectionAllowed = async (db: EntityManager, to: string): Promise<b
   return n < REJECTIONS_PER_RECIPIENT_PER_HOUR;
 };
 
+/** The text of a rejection email (C9): what could not be processed, and GitLab's reason. */
+export const rejectionText = (emailFrom: string, reason: string) =>
+  `Unfortunately, your email message to ${emailFrom.split("@")[1]} could not be processed.\n\n${reason}\n`;
+
 export const queueRejectionEmail = async (db: EntityManager, mail: MailSettings, input: QueueRejectionEmailInput) => {
-  const text = `Unfortunately, your email message to ${mail.emailFrom.split("@")[1]} could not be processed.\n\n${input.reason}\n`;
+  const text = rejectionText(mail.emailFrom, input.reason);
+  const subject = `[Rejected] ${input.subject ?? "(no subject)"}`;
+  const body = plainTextEmail(text, subject);
   return enqueueEmail(db, {
     kind: "rejection",
     dedupeKey: `rejection:inbound:${input.inboundEmailId}`,
     inboundEmailId: input.inboundEmailId,
     toAddress: input.to,
     fromName: "Tidings",
-    subject: `[Rejected] ${input.subject ?? "(no subject)"}`,
+    subject,
     messageId: randomMessageId(mail),
     inReplyTo: input.inReplyTo,
     references: input.inReplyTo ? [input.inReplyTo] : [],
     headers: { "Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All" },
-    textBody: text,
-    htmlBody: null,
+    textBody: body.text,
+    htmlBody: body.html,
   });
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { previewTemplate } from "./preview-template.ts";
-import { renderEmail } from "./render-email.ts";
+import { plainTextEmail, renderEmail } from "./render-email.ts";
 import { DEFAULT_TEMPLATES, validateTemplate } from "./templates.ts";
 
 const body = (html: string) => html.slice(html.indexOf("<body"), html.indexOf("</body>"));
@@ -181,5 +181,16 @@ describe("a participant's note sent to the others (issue 12.5)", () => {
 
   it("adds nothing for a responder's note (their name is the From)", () => {
     expect(renderEmail("%{NOTE_TEXT}", { NOTE_TEXT: "ok" }).text).toBe("ok\n");
+  });
+});
+
+describe("plainTextEmail (a rejection)", () => {
+  it("keeps the text and makes an HTML part of its paragraphs, escaped, in the same layout", () => {
+    const out = plainTextEmail("We couldn't find the project.\n\nDetails: <b>x</b> & y\nline two\n", "[Rejected] Hi");
+    expect(out.text).toBe("We couldn't find the project.\n\nDetails: <b>x</b> & y\nline two\n");
+    expect(body(out.html)).toContain("We couldn&#39;t find the project.</p>");
+    expect(body(out.html)).toContain("Details: &lt;b&gt;x&lt;/b&gt; &amp; y<br>\nline two</p>");
+    expect(out.html).toContain("<title>[Rejected] Hi</title>");
+    expect(out.html).not.toMatch(/<table|<style/);
   });
 });

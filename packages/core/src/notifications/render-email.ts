@@ -235,3 +235,15 @@ export const renderEmail = (
   const content = inlineStyles(sanitize(html, options).trim());
   return { text, html: emailLayout(content, options.subject ?? "") };
 };
+
+/**
+ * An email written as plain text (a rejection): the text as it is, and an HTML part of its paragraphs,
+ * escaped, in the same layout as every other email.
+ */
+export const plainTextEmail = (text: string, subject: string): RenderedEmail => {
+  const paragraphs = text
+    .trim()
+    .split(/\n{2,}/)
+    .map((p) => `<p style="${INLINE_STYLES.p}">${escapeHtml(p).replace(/\n/g, "<br>\n")}</p>`);
+  return { text: `${text.trim()}\n`, html: emailLayout(paragraphs.join("\n"), subject) };
+};
