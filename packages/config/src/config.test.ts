@@ -14,6 +14,17 @@ describe("loadConfig", () => {
     expect(c.MAX_EMAIL_BYTES).toBe(26214400);
     expect(c.SEED_DEMO).toBe(true);
     expect(c.MAIL_WEBHOOK_SECRET).toBeUndefined();
+    expect(c.EMAIL_LINK_SECRET).toBeUndefined();
+    expect(c.EMAIL_LINK_TTL_DAYS).toBe(30);
+  });
+
+  it("takes a long enough email-link secret and a link lifetime of 1 to 365 days", () => {
+    expect(loadConfig({ EMAIL_LINK_SECRET: "x".repeat(32), EMAIL_LINK_TTL_DAYS: "7" })).toMatchObject({
+      EMAIL_LINK_SECRET: "x".repeat(32),
+      EMAIL_LINK_TTL_DAYS: 7,
+    });
+    expect(() => loadConfig({ EMAIL_LINK_SECRET: "short" })).toThrow(/EMAIL_LINK_SECRET must be at least 32/);
+    expect(() => loadConfig({ EMAIL_LINK_TTL_DAYS: "0" })).toThrow(/between 1 and 365/);
   });
 
   it("lists every problem at once when several variables are wrong", () => {

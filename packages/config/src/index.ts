@@ -113,6 +113,16 @@ const Schema = z
       empty,
       z.string().min(16, "MAIL_WEBHOOK_SECRET must be at least 16 characters").optional(),
     ),
+    EMAIL_LINK_SECRET: z.preprocess(
+      empty,
+      z.string().min(32, "EMAIL_LINK_SECRET must be at least 32 characters").optional(),
+    ),
+    EMAIL_LINK_TTL_DAYS: z.coerce
+      .number({ error: "EMAIL_LINK_TTL_DAYS must be a number of days" })
+      .int("EMAIL_LINK_TTL_DAYS must be a whole number of days")
+      .min(1, "EMAIL_LINK_TTL_DAYS must be between 1 and 365")
+      .max(365, "EMAIL_LINK_TTL_DAYS must be between 1 and 365")
+      .default(30),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     ALLOWED_ORIGINS: z.preprocess(
       empty,
@@ -179,6 +189,7 @@ export const SECRET_KEYS = [
   "DEMO_PASSWORD",
   "MAIL_WEBHOOK_SECRET",
   "METRICS_TOKEN",
+  "EMAIL_LINK_SECRET",
 ];
 
 /** Hides the password of a URL so it can be printed. */

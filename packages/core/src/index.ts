@@ -59,6 +59,14 @@ export {
 } from "./notifications/queue-emails.ts";
 export { type IssueEmailLogEntry, listIssueEmails } from "./notifications/list-issue-emails.ts";
 export {
+  checkUploadSignature,
+  EMAIL_LINK_KEY_FILE,
+  emailLinkKey,
+  signUploadUrl,
+  type UploadLinkCheck,
+  type UploadLinkSigning,
+} from "./notifications/signed-links.ts";
+export {
   EMAIL_ATTACHMENTS_MAX_BYTES,
   noteEmailAttachments,
   uploadStoragePath,

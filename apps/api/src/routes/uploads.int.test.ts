@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { loadConfig } from "@tidings/config";
-import { addMember, createLogger, createUser, type Viewer } from "@tidings/core";
+import { addMember, createLogger, createUser, mailSettingsFromConfig, signUploadUrl, type Viewer } from "@tidings/core";
 import { createIngestWorld } from "@tidings/core/src/ingest/testing/world.ts";
 import { AttachmentEntity, type DataSource, IssueEntity, ProjectEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
@@ -54,6 +54,7 @@ describe("GET /uploads/:secret/:filename", () => {
   let close: () => Promise<void>;
   let viewer: Viewer = null;
   let links: { url: string; filename: string }[] = [];
+  let config: ReturnType<typeof loadConfig>;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -72,7 +73,7 @@ describe("GET /uploads/:secret/:filename", () => {
       url: m[1],
       filename: decodeURIComponent(m[1].split("/").pop()!),
     }));
-    const config = loadConfig({ LOG_LEVEL: "silent", DATA_DIR: world.settings.dataDir });
+    config = loadConfig({ LOG_LEVEL: "silent", DATA_DIR: world.settings.dataDir });
     const app = express()
       .use((_req, res, next) => {
         res.locals.viewer = viewer;
@@ -130,6 +131,38 @@ describe("GET /uploads/:secret/:filename", () => {
     viewer = await as("reporter");
     expect((await fetch(`${base}${links[0].url.replace("screen.png", "other.png")}`)).status).toBe(404);
     expect((await fetch(`${base}/uploads/${"0".repeat(32)}/screen.png`)).status).toBe(404);
+  });
+
+  it("serves a customer email's signed link without login until it expires; a tampered one is refused", async () => {
+    viewer = null;
+    const publicUrl = "https://desk.example.com";
+    const signing = mailSettingsFromConfig(config).uploadLinks!;
+    const signed = (i: number, now = Date.now()) =>
+      signUploadUrl(publicUrl + links[i].url, publicUrl, signing, now).slice(publicUrl.length);
+    const valid = signed(1);
+    expect(valid).toMatch(/\?expires=\d+&signature=[\w-]{43}$/);
+    const pdf = await fetch(base + valid);
+    expect(pdf.status).toBe(200);
+    expect(Buffer.from(await pdf.arrayBuffer()).equals(PDF)).toBe(true);
+
+    const url = new URL(base + valid);
+    const sig = url.searchParams.get("signature")!;
+    const tampered = [
+      // Another signature, a later expiry, the signature of another upload, no expiry at all.
+      valid.replace(sig, `${sig[0] === "A" ? "B" : "A"}${sig.slice(1)}`),
+      valid.replace(/expires=(\d+)/, (_m, e: string) => `expires=${Number(e) + 86_400}`),
+      `${links[0].url}?${new URL(base + valid).searchParams}`,
+      valid.replace(/expires=\d+&/, ""),
+    ];
+    for (const t of tampered) expect((await fetch(base + t)).status, t).toBe(404);
+
+    const old = signed(1, Date.now() - signing.ttlMs - 60_000);
+    const gone = await fetch(base + old);
+    expect(gone.status).toBe(410);
+    expect(await gone.text()).toMatch(/^This link has expired\./);
+    // A signed-in reader still gets the file from an expired link.
+    viewer = await as("reporter");
+    expect((await fetch(base + old)).status).toBe(200);
   });
 
   it("serves a non-confidential issue's attachment to anyone who can read the public project", async () => {

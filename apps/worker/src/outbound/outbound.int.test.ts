@@ -180,12 +180,15 @@ describe("the outbox runner", () => {
       .poll(async () => (await outbox()).every((r) => r.status === "sent" || r.status === "failed"), SLOW)
       .toBe(true);
     expect(smtp!.messages).toHaveLength(4);
-    expect(smtp!.to("jane@customer.test").map((m) => m.parsed.text?.split("\n")[0])).toEqual([
-      expect.stringContaining("Thank you for your support request!"),
-      "From Bob",
-      "Fixed.",
-    ]);
+    // Bob's note says who wrote it (issue 12.5); his email has no display name: his address, obfuscated.
+    const toJane = smtp!.to("jane@customer.test").map((m) => m.parsed.text!);
+    expect(toJane).toHaveLength(3);
+    expect(toJane).toContainEqual(expect.stringContaining("Thank you for your support request!"));
+    expect(toJane).toContainEqual(expect.stringMatching(/^Bo\*{5}@C\*{5}\.t\*\* wrote:\n\nFrom Bob\n/));
+    expect(toJane).toContainEqual(expect.stringMatching(/^Fixed\.\n/));
     expect(smtp!.to("bob@customer.test").map((m) => m.parsed.text?.split("\n")[0])).toEqual(["Fixed."]);
+    const bobsNote = smtp!.to("jane@customer.test").find((m) => m.parsed.text?.includes("From Bob"))!;
+    expect(bobsNote.parsed.from?.value[0].name).toBe("Bo*****@C*****.t** via Acme Support");
     // Carol's copy of Bob's note was still queued when she unsubscribed: it never leaves.
     expect(smtp!.to("carol@customer.test")).toEqual([]);
     const carolRow = (await outbox()).find((r) => r.toAddress === "carol@customer.test")!;
@@ -193,6 +196,7 @@ describe("the outbox runner", () => {
     expect(carolRow.lastError).toMatch(/unsubscribed/);
     for (const m of smtp!.messages) {
       expect(m.raw.toString()).not.toMatch(/internal only|changed the title|unsubscribed carol/);
+      if (m.envelope.to[0] !== "bob@customer.test") expect(m.raw.toString()).not.toMatch(/bob@customer\.test/i);
       // D3: no participant sees another's address.
       expect(m.envelope.to).toHaveLength(1);
       expect(header(m, "Cc")).toBeUndefined();

@@ -74,6 +74,8 @@ export type Ctx = {
   openIssue: OpenIssue;
   /** Set when an admin releases a quarantined message into a project: no rate limit. */
   released?: boolean;
+  /** False when the requester of a new issue gets no thank-you (a released auto-reply, issue 12.5). */
+  thankYou?: boolean;
 };
 
 /** Opens the issue at once, in the caller's transaction. */

@@ -34,7 +34,7 @@ const applyRoute = async (ctx: Ctx, route: Route): Promise<InboundOutcome> => {
       const project = await ctx.lookups.project(route.target);
       if (!project) return reject(ctx, REJECTION.projectNotFound, `no project for ${route.address}`);
       if (!project.serviceDeskEnabled || !project.issuesEnabled) {
-        return reject(ctx, REJECTION.projectNotFound, `Service Desk is disabled for ${project.fullPath}`, {
+        return reject(ctx, REJECTION.serviceDeskDisabled, `Service Desk is disabled for ${project.fullPath}`, {
           projectId: project.id,
         });
       }

@@ -23,7 +23,7 @@ export const applyReplyKey = async (ctx: Ctx, replyKey: string, trimmed: Trimmed
   if (!issue) return reject(ctx, REJECTION.noteableNotFound, null, { projectId: sent.projectId });
   const project = await ctx.db.findOneByOrFail(ProjectEntity, { id: issue.projectId });
   if (!project.serviceDeskEnabled) {
-    return reject(ctx, REJECTION.projectNotFound, "Service Desk is disabled for this project", {
+    return reject(ctx, REJECTION.serviceDeskDisabled, "Service Desk is disabled for this project", {
       projectId: project.id,
     });
   }

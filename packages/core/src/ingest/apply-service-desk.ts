@@ -156,6 +156,7 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
     messageId,
     attachmentIds: [...attachmentIds, ...description.attachmentIds],
     requester: requester[0] ?? null,
+    thankYou: ctx.thankYou !== false,
     cc: selectParticipants(requester, cc, exclude),
   });
 };
@@ -163,6 +164,7 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
 /**
  * Applies a stored message to a given project as a Service Desk email (new issue, or note on the
  * issue it replies to), whatever its routing or classification said: the quarantine's "release".
+ * `thankYou: false` (a machine's message) opens the issue without thanking its sender.
  */
 export const applyToProject = async (
   db: EntityManager,
@@ -170,8 +172,10 @@ export const applyToProject = async (
   row: ApplyRow,
   content: MailContent,
   project: ProjectEntity,
+  opts: { thankYou: boolean } = { thankYou: true },
 ): Promise<InboundOutcome> => {
   const ctx = newContext(db, settings, row, content);
   ctx.released = true;
+  ctx.thankYou = opts.thankYou;
   return applyServiceDesk(ctx, project);
 };

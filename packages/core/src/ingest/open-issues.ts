@@ -45,6 +45,8 @@ export type IssueToOpen = {
   attachmentIds: number[];
   /** The requester, who gets the thank-you (null: nobody to thank, e.g. our own address). */
   requester: string | null;
+  /** False: the requester becomes a participant without a thank-you (a released auto-reply). Default true. */
+  thankYou?: boolean;
   /** Cc'd participants, told they were added. */
   cc: string[];
 };
@@ -77,7 +79,9 @@ export const openIssues = async (
     }
   }
   const wanted = plans.flatMap((plan, i) => [
-    ...(plan.requester ? [{ i, email: plan.requester, kind: "thank_you" as const }] : []),
+    ...(plan.requester
+      ? [{ i, email: plan.requester, kind: plan.thankYou === false ? null : ("thank_you" as const) }]
+      : []),
     ...plan.cc.map((email) => ({ i, email, kind: "new_participant" as const })),
   ]);
   if (wanted.length) {
@@ -89,13 +93,19 @@ export const openIssues = async (
       .returning(["id"])
       .execute();
     const ids = inserted.raw as { id: number }[];
-    const emails: ParticipantEmail[] = wanted.map((w, k) => ({
-      kind: w.kind,
-      issue: issues[w.i],
-      project: plans[w.i].project,
-      settings: plans[w.i].settings,
-      participant: { id: ids[k].id, email: w.email },
-    }));
+    const emails: ParticipantEmail[] = wanted.flatMap((w, k) =>
+      w.kind
+        ? [
+            {
+              kind: w.kind,
+              issue: issues[w.i],
+              project: plans[w.i].project,
+              settings: plans[w.i].settings,
+              participant: { id: ids[k].id, email: w.email },
+            },
+          ]
+        : [],
+    );
     await queueParticipantEmails(db, settings.mail, emails);
   }
   return issues.map((i) => i.id);

@@ -1,10 +1,19 @@
 // GitLab's rejection texts (gitlab-reference item 15), sent to the sender and shown in the quarantine.
+
+const PROJECT_NOT_FOUND = "We couldn't find the project. Please check if there's any typo.";
+
 export const REJECTION = {
   unknownIncomingEmail:
     "We couldn't figure out what the email is for. Please create your issue or comment through the web interface.",
   sentNotificationNotFound:
     "We couldn't figure out what the email is in reply to. Please create your comment through the web interface.",
-  projectNotFound: "We couldn't find the project. Please check if there's any typo.",
+  projectNotFound: PROJECT_NOT_FOUND,
+  /**
+   * Service Desk turned off (or issues disabled) for a project that exists. GitLab answers with its
+   * ProjectNotFound text; the sender typed the address right, so its "check if there's any typo" would send
+   * them hunting for a mistake they did not make: GitLab's first sentence only (issue 12.5).
+   */
+  serviceDeskDisabled: PROJECT_NOT_FOUND.slice(0, PROJECT_NOT_FOUND.indexOf(".") + 1),
   emptyEmail:
     "It appears that the email is blank. Make sure your reply is at the top of the email, we can't process inline replies.",
   noteableNotFound:

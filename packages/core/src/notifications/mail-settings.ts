@@ -1,4 +1,5 @@
 import type { Config } from "@tidings/config";
+import { type UploadLinkSigning, uploadLinkSigningFromConfig } from "./signed-links.ts";
 
 /** What outbound and inbound mail need to know about the instance; built once from the config. */
 export type MailSettings = {
@@ -8,6 +9,8 @@ export type MailSettings = {
   serviceDeskEmailAddress: string | null;
   /** The host used in our Message-IDs and in `reply-<key>@<host>` References entries. */
   messageIdHost: string;
+  /** Signs links to uploads in customer emails (signed-links.ts); unset: the links need a signed-in viewer. */
+  uploadLinks?: UploadLinkSigning;
 };
 
 /** PUBLIC_URL's host names our Message-IDs (as GitLab uses its host); an IP falls back to EMAIL_FROM's domain. */
@@ -22,4 +25,5 @@ export const mailSettingsFromConfig = (config: Config): MailSettings => ({
   incomingEmailAddress: config.INCOMING_EMAIL_ADDRESS,
   serviceDeskEmailAddress: config.SERVICE_DESK_EMAIL_ADDRESS ?? null,
   messageIdHost: messageIdHostFor(config.PUBLIC_URL, config.EMAIL_FROM),
+  uploadLinks: uploadLinkSigningFromConfig(config),
 });

@@ -9,10 +9,13 @@ import {
   UserEntity,
 } from "@tidings/db";
 import { digest } from "../auth/secrets.ts";
+import { customerDescription } from "./customer-description.ts";
 import { type EnqueueEmailInput, enqueueEmail, enqueueEmails } from "./enqueue.ts";
 import type { MailSettings } from "./mail-settings.ts";
 import { noteEmailAttachments } from "./note-attachments.ts";
-import { renderEmail } from "./render-email.ts";
+import { participantName } from "./participant-name.ts";
+import { signUploadUrl } from "./signed-links.ts";
+import { plainTextEmail, type RenderEmailOptions, renderEmail } from "./render-email.ts";
 import {
   issueThreadId,
   newReplyKey,
@@ -70,19 +73,31 @@ const notificationHeaders = (
   "Thread-Index": threadIndex,
 });
 
+/** Links in customer emails are absolute, and links to uploads signed so they open without an account. */
+const renderOptions = (mail: MailSettings, subject: string): RenderEmailOptions => {
+  const signing = mail.uploadLinks;
+  return {
+    subject,
+    baseUrl: mail.publicUrl,
+    signLink: signing ? (url) => signUploadUrl(url, mail.publicUrl, signing) : undefined,
+  };
+};
+
 const threadTopic = (issue: IssueEntity) => `${issue.title} (#${issue.iid})`;
 const subjectFor = (issue: IssueEntity) => `Re: ${threadTopic(issue)}`;
 
 const baseValues = (
   mail: MailSettings,
   project: ProjectEntity,
+  settings: ServiceDeskSettingEntity | null,
   issue: IssueEntity,
   replyKey: string,
 ): TemplateValues => ({
   ISSUE_ID: `#${issue.iid}`,
   ISSUE_PATH: `${project.fullPath}#${issue.iid}`,
   ISSUE_URL: `${mail.publicUrl}/${project.fullPath}/-/issues/${issue.iid}`,
-  ISSUE_DESCRIPTION: issue.description,
+  // The customer's own text: never the internal description template or quick actions (issue 12.5).
+  ISSUE_DESCRIPTION: customerDescription(issue.description, settings?.issueTemplate),
   UNSUBSCRIBE_URL: unsubscribeUrl(mail, replyKey),
   NOTE_TEXT: "",
   SYSTEM_HEADER: "",
@@ -108,7 +123,11 @@ const participantEmail = (mail: MailSettings, item: ParticipantEmail, replyKey: 
     kind === "thank_you"
       ? settings?.thankYouTemplate || DEFAULT_TEMPLATES.thankYou
       : settings?.newParticipantTemplate || DEFAULT_TEMPLATES.newParticipant;
-  const body = renderEmail(template, baseValues(mail, project, issue, replyKey), { subject, baseUrl: mail.publicUrl });
+  const body = renderEmail(
+    template,
+    baseValues(mail, project, settings, issue, replyKey),
+    renderOptions(mail, subject),
+  );
   const thread = issueThreadId(mail, issue.id);
   const starts = kind === "thank_you";
   return {
@@ -203,19 +222,23 @@ export const queueNewNoteEmails = async (db: EntityManager, mail: MailSettings, 
   const subject = subjectFor(issue);
   const attachments = participants.length > 0 ? await noteEmailAttachments(db, note.id) : [];
   const noteText = redactReplyKeys(note.body);
+  const outgoingName = settings?.outgoingName || DEFAULT_OUTGOING_NAME;
+  // A participant's note (by email, posted as Support Bot) says who wrote it, in the text and the From name.
+  const writer = note.externalAuthor && participants.length > 0 ? await participantName(db, note) : null;
+  const fromName = writer
+    ? `${writer} via ${outgoingName}`
+    : author.userType === "support_bot"
+      ? outgoingName
+      : `${author.name} (@${author.username})`;
   let queued = 0;
   for (const participant of participants) {
     if (note.externalAuthor && participant.email.toLowerCase() === note.externalAuthor.toLowerCase()) continue;
     const replyKey = await sentNotification(db, issue, participant);
     const body = renderEmail(
       settings?.newNoteTemplate || DEFAULT_TEMPLATES.newNote,
-      { ...baseValues(mail, project, issue, replyKey), NOTE_TEXT: noteText },
-      { subject, baseUrl: mail.publicUrl },
+      { ...baseValues(mail, project, settings, issue, replyKey), NOTE_TEXT: noteText },
+      { ...renderOptions(mail, subject), noteAuthor: writer ?? undefined },
     );
-    const fromName =
-      author.userType === "support_bot"
-        ? settings?.outgoingName || DEFAULT_OUTGOING_NAME
-        : `${author.name} (@${author.username})`;
     await enqueueEmail(db, {
       kind: "new_note",
       dedupeKey: `new_note:note:${note.id}:participant:${participant.id}`,
@@ -275,20 +298,26 @@ export const rejectionAllowed = async (db: EntityManager, to: string): Promise<b
   return n < REJECTIONS_PER_RECIPIENT_PER_HOUR;
 };
 
+/** The text of a rejection email (C9): what could not be processed, and GitLab's reason. */
+export const rejectionText = (emailFrom: string, reason: string) =>
+  `Unfortunately, your email message to ${emailFrom.split("@")[1]} could not be processed.\n\n${reason}\n`;
+
 export const queueRejectionEmail = async (db: EntityManager, mail: MailSettings, input: QueueRejectionEmailInput) => {
-  const text = `Unfortunately, your email message to ${mail.emailFrom.split("@")[1]} could not be processed.\n\n${input.reason}\n`;
+  const text = rejectionText(mail.emailFrom, input.reason);
+  const subject = `[Rejected] ${input.subject ?? "(no subject)"}`;
+  const body = plainTextEmail(text, subject);
   return enqueueEmail(db, {
     kind: "rejection",
     dedupeKey: `rejection:inbound:${input.inboundEmailId}`,
     inboundEmailId: input.inboundEmailId,
     toAddress: input.to,
     fromName: "Tidings",
-    subject: `[Rejected] ${input.subject ?? "(no subject)"}`,
+    subject,
     messageId: randomMessageId(mail),
     inReplyTo: input.inReplyTo,
     references: input.inReplyTo ? [input.inReplyTo] : [],
     headers: { "Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All" },
-    textBody: text,
-    htmlBody: null,
+    textBody: body.text,
+    htmlBody: body.html,
   });
 };

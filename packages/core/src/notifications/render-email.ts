@@ -23,8 +23,15 @@ const absolute = (url: string, baseUrl: string | undefined) => {
   return `${baseUrl.replace(/\/+$/, "")}${url}`;
 };
 
+type LinkOptions = { baseUrl?: string; signLink?: (url: string) => string };
+/** A link as the recipient's mail client needs it: absolute, and signed when it points at an upload. */
+const linkFor = (url: string, opts: LinkOptions) => {
+  const abs = absolute(url, opts.baseUrl);
+  return opts.signLink ? opts.signLink(abs) : abs;
+};
+
 /** The sanitiser every rendered part goes through: no scripts, styles, handlers or foreign schemes. */
-const sanitize = (html: string, baseUrl: string | undefined) =>
+const sanitize = (html: string, links: LinkOptions) =>
   sanitizeHtml(html, {
     allowedTags: [...sanitizeHtml.defaults.allowedTags, "img", "details", "summary", "del", "ins"],
     allowedAttributes: {
@@ -41,26 +48,29 @@ const sanitize = (html: string, baseUrl: string | undefined) =>
       // Links and images in notes are often relative to the instance (uploads): make them work in a mail client.
       a: (tagName, attribs) => ({
         tagName,
-        attribs: attribs.href ? { ...attribs, href: absolute(attribs.href, baseUrl) } : attribs,
+        attribs: attribs.href ? { ...attribs, href: linkFor(attribs.href, links) } : attribs,
       }),
       img: (tagName, attribs) => ({
         tagName,
-        attribs: attribs.src ? { ...attribs, src: absolute(attribs.src, baseUrl) } : attribs,
+        attribs: attribs.src ? { ...attribs, src: linkFor(attribs.src, links) } : attribs,
       }),
     },
   });
+
+// Long words (URLs, hashes, paths) break anywhere rather than widen a phone's screen (issue 12.5).
+const WRAP = "overflow-wrap:anywhere;word-break:break-word;";
 
 // Inline styles only (Gmail and Outlook ignore or strip <style> in many contexts). Applied after
 // sanitising, where every `<tag` is a real tag (text `<` is escaped) and carries no style of its own.
 const INLINE_STYLES: Record<string, string> = {
   p: "margin:0 0 16px 0;",
-  a: "color:#1f6feb;text-decoration:underline;",
+  a: `color:#1f6feb;text-decoration:underline;${WRAP}`,
   blockquote: "margin:0 0 16px 0;padding:0 0 0 12px;border-left:3px solid #d0d7de;color:#57606a;",
-  pre: "margin:0 0 16px 0;padding:12px;background:#f6f8fa;border-radius:4px;font-family:Consolas,Menlo,Monaco,monospace;font-size:13px;line-height:1.45;white-space:pre-wrap;word-wrap:break-word;",
-  code: "font-family:Consolas,Menlo,Monaco,monospace;font-size:13px;background:#f6f8fa;",
-  table: "border-collapse:collapse;margin:0 0 16px 0;",
-  th: "border:1px solid #d0d7de;padding:6px 10px;text-align:left;background:#f6f8fa;",
-  td: "border:1px solid #d0d7de;padding:6px 10px;",
+  pre: `margin:0 0 16px 0;padding:12px;background:#f6f8fa;border-radius:4px;font-family:Consolas,Menlo,Monaco,monospace;font-size:13px;line-height:1.45;white-space:pre-wrap;word-wrap:break-word;${WRAP}`,
+  code: `font-family:Consolas,Menlo,Monaco,monospace;font-size:13px;background:#f6f8fa;${WRAP}`,
+  table: "border-collapse:collapse;margin:0;",
+  th: "border:1px solid #d0d7de;padding:6px 10px;text-align:left;background:#f6f8fa;overflow-wrap:break-word;",
+  td: `border:1px solid #d0d7de;padding:6px 10px;${WRAP}`,
   img: "max-width:100%;height:auto;border:0;",
   hr: "border:0;border-top:1px solid #d0d7de;margin:24px 0;",
   ul: "margin:0 0 16px 0;padding-left:24px;",
@@ -71,9 +81,17 @@ const INLINE_STYLES: Record<string, string> = {
 };
 const STYLED = new RegExp(`<(${Object.keys(INLINE_STYLES).join("|")})(?=[\\s>/])`, "g");
 const inlineStyles = (html: string) =>
-  html.replace(STYLED, (_m, tag: string) => `<${tag} style="${INLINE_STYLES[tag]}"`);
+  html
+    .replace(STYLED, (_m, tag: string) => `<${tag} style="${INLINE_STYLES[tag]}"`)
+    // A data table (a note's Markdown table) scrolls inside its own box on a narrow screen, not the page.
+    .replace(/<table /g, '<div style="overflow-x:auto;margin:0 0 16px 0;"><table ')
+    .replace(/<\/table>/g, "</table></div>");
 
-/** A small, readable layout: one centred 640px column; table-based so Outlook's Word engine keeps it. */
+/**
+ * A small, readable layout without tables: one column of at most 640px, centred, inline styles only, no
+ * remote assets (no logo, web font or tracking pixel). Outlook's Word engine ignores max-width and shows
+ * the column full width, which reads fine.
+ */
 export const emailLayout = (content: string, title: string) =>
   `<!DOCTYPE html>
 <html lang="en">
@@ -84,30 +102,61 @@ export const emailLayout = (content: string, title: string) =>
 <title>${escapeHtml(title)}</title>
 </head>
 <body style="margin:0;padding:0;background-color:#f6f7f9;">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:#f6f7f9;">
-<tr><td align="center" style="padding:24px 12px;">
-<!--[if mso]><table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:640px;background-color:#ffffff;border:1px solid #e3e5e8;border-radius:6px;">
-<tr><td style="padding:24px;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1f2328;word-wrap:break-word;">
+<div style="background-color:#f6f7f9;padding:24px 12px;">
+<div style="max-width:640px;margin:0 auto;background-color:#ffffff;border:1px solid #e3e5e8;border-radius:6px;padding:24px;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#1f2328;${WRAP}">
 ${content}
-</td></tr>
-</table>
-<!--[if mso]></td></tr></table><![endif]-->
-</td></tr>
-</table>
+</div>
+</div>
 </body>
 </html>
 `;
 
+// A Markdown link or image: `[text](target)`, `![alt](target "title")`.
+const MD_LINK = /(!?)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"\n]*")?\s*\)/g;
+const FENCE_LINE = /^\s{0,3}(`{3,}|~{3,})/;
+const CODE_SPAN = /(`+)[\s\S]*?\1/g;
+
+/** Outside code spans: a link reads "text <url>", an image "alt <url>", a bare link its URL. */
+const linksAsText = (line: string, links: LinkOptions) => {
+  const link = (_m: string, _bang: string, text: string, target: string) => {
+    const url = linkFor(target, links);
+    const label = text.trim();
+    return label && label !== target && label !== url ? `${label} <${url}>` : url;
+  };
+  let out = "";
+  let last = 0;
+  for (const m of line.matchAll(CODE_SPAN)) {
+    out += line.slice(last, m.index).replace(MD_LINK, link) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + line.slice(last).replace(MD_LINK, link);
+};
+
 /**
- * Markdown reads well as plain text, except the collapsed blocks of HTML a note may hold (the quoted
- * part of an email reply): in the text part they become their contents.
+ * Markdown reads well as plain text, with a few exceptions made readable: the collapsed blocks of HTML a
+ * note may hold (the quoted part of an email reply) become their contents; links and images become their
+ * text and URL, relative ones (uploads) absolute and signed as in the HTML part. Fenced code stays as it is.
  */
-const markdownAsText = (md: string) =>
-  md
+const markdownAsText = (md: string, links: LinkOptions) => {
+  let fence: string | null = null;
+  return md
+    .replace(/<summary>\s*(?:\.{3}|…)?\s*<\/summary>\n*/gi, "")
     .replace(/<summary>([\s\S]*?)<\/summary>/gi, "$1")
     .replace(/<\/?details>/gi, "")
-    .replace(/\n{3,}/g, "\n\n");
+    .split("\n")
+    .map((line) => {
+      const f = FENCE_LINE.exec(line);
+      if (f) {
+        if (fence === null) fence = f[1][0];
+        else if (f[1][0] === fence) fence = null;
+        return line;
+      }
+      return fence === null ? linksAsText(line, links) : line;
+    })
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd();
+};
 
 const renderMarkdownBlock = (md: string) => markdown.parse(md) as string;
 const renderMarkdownInline = (md: string) => markdown.parseInline(md) as string;
@@ -117,6 +166,13 @@ export type RenderEmailOptions = {
   subject?: string;
   /** PUBLIC_URL: relative links and images in notes are made absolute against it. */
   baseUrl?: string;
+  /**
+   * Who wrote %{NOTE_TEXT} when it is not the email's sender (a participant's note sent to the others):
+   * the note begins with "<name> wrote:".
+   */
+  noteAuthor?: string;
+  /** Signs a link to an upload so the recipient can open it without an account (signed-links.ts). */
+  signLink?: (url: string) => string;
 };
 
 export type RenderedEmail = { text: string; html: string };
@@ -134,11 +190,13 @@ export const renderEmail = (
   values: TemplateValues,
   options: RenderEmailOptions = {},
 ): RenderedEmail => {
+  const wrote = options.noteAuthor ? `${options.noteAuthor} wrote:` : null;
   const text = `${template
     .replace(PLACEHOLDER, (whole, name: string) => {
       if (!(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name)) return whole;
       const value = values[name as TemplatePlaceholder] ?? "";
-      return MARKDOWN_PLACEHOLDERS.has(name as TemplatePlaceholder) ? markdownAsText(value) : value;
+      if (name === "NOTE_TEXT" && wrote) return `${wrote}\n\n${markdownAsText(value, options)}`;
+      return MARKDOWN_PLACEHOLDERS.has(name as TemplatePlaceholder) ? markdownAsText(value, options) : value;
     })
     .replace(/\s+$/, "")}\n`;
 
@@ -153,9 +211,11 @@ export const renderEmail = (
 
   let html = renderMarkdownBlock(tokenized);
   // A Markdown value alone in its paragraph becomes the value's own blocks (no <p> inside <p>).
-  html = html.replace(/<p>TIDINGSPLACEHOLDER(\d+)X<\/p>/g, (whole, i: string) =>
-    MARKDOWN_PLACEHOLDERS.has(nameOf(i)) ? renderMarkdownBlock(valueAt(i)) : whole,
-  );
+  html = html.replace(/<p>TIDINGSPLACEHOLDER(\d+)X<\/p>/g, (whole, i: string) => {
+    if (!MARKDOWN_PLACEHOLDERS.has(nameOf(i))) return whole;
+    const byline = nameOf(i) === "NOTE_TEXT" && wrote ? `<p>${escapeHtml(wrote)}</p>\n` : "";
+    return byline + renderMarkdownBlock(valueAt(i));
+  });
   // Inside an attribute (a link target in the template), a value is attribute text.
   html = html.replace(/="([^"]*TIDINGSPLACEHOLDER\d+X[^"]*)"/g, (_m, attr: string) => {
     return `="${attr.replace(TOKEN, (_t, i: string) => escapeHtml(valueAt(i)))}"`;
@@ -164,6 +224,7 @@ export const renderEmail = (
   html = html.replace(TOKEN, (_t, i: string) => {
     const name = nameOf(i);
     const value = valueAt(i);
+    if (name === "NOTE_TEXT" && wrote) return `${escapeHtml(wrote)} ${renderMarkdownInline(value)}`;
     if (MARKDOWN_PLACEHOLDERS.has(name)) return renderMarkdownInline(value);
     if (URL_PLACEHOLDERS.has(name) && /^https?:\/\//.test(value)) {
       return `<a href="${escapeHtml(value)}">${escapeHtml(value)}</a>`;
@@ -171,6 +232,18 @@ export const renderEmail = (
     return escapeHtml(value);
   });
 
-  const content = inlineStyles(sanitize(html, options.baseUrl).trim());
+  const content = inlineStyles(sanitize(html, options).trim());
   return { text, html: emailLayout(content, options.subject ?? "") };
+};
+
+/**
+ * An email written as plain text (a rejection): the text as it is, and an HTML part of its paragraphs,
+ * escaped, in the same layout as every other email.
+ */
+export const plainTextEmail = (text: string, subject: string): RenderedEmail => {
+  const paragraphs = text
+    .trim()
+    .split(/\n{2,}/)
+    .map((p) => `<p style="${INLINE_STYLES.p}">${escapeHtml(p).replace(/\n/g, "<br>\n")}</p>`);
+  return { text: `${text.trim()}\n`, html: emailLayout(paragraphs.join("\n"), subject) };
 };

@@ -124,16 +124,21 @@ describe("GitLab corpus: Service Desk new tickets", () => {
     expect(await outbox("rejection")).toHaveLength(0);
   });
 
-  it("Service Desk disabled: rejected with ProjectNotFound, a rejection email, no issue", async () => {
+  // Deliberate deviation (issue 12.5): GitLab's ProjectNotFound text without "Please check if there's any
+  // typo." — the sender typed the address of a project that exists.
+  it("Service Desk disabled: rejected with ProjectNotFound's first sentence, a rejection email, no issue", async () => {
     const w = await world();
     await ds.getRepository(ProjectEntity).update({ id: w.project.id }, { serviceDeskEnabled: false });
     const { result } = await w.send("service_desk.eml");
     expect(result).toMatchObject({ status: "rejected" });
-    expect(result!.reason).toContain(REJECTION.projectNotFound);
+    expect(REJECTION.serviceDeskDisabled).toBe("We couldn't find the project.");
+    expect(result!.reason).toContain(REJECTION.serviceDeskDisabled);
+    expect(result!.reason).not.toContain("typo");
     expect(await issues()).toHaveLength(0);
     const [rej] = await outbox("rejection");
     expect(rej).toMatchObject({ toAddress: "jake@adventuretime.ooo", subject: "[Rejected] The message subject! @all" });
-    expect(rej.textBody).toContain(REJECTION.projectNotFound);
+    expect(rej.textBody).toContain(REJECTION.serviceDeskDisabled);
+    expect(rej.textBody).not.toContain("typo");
     expect(rej.inReplyTo).toBe(JAKE_MESSAGE_ID);
   });
 

@@ -1,0 +1,33 @@
+// What `%{ISSUE_DESCRIPTION}` shows a customer (issue 12.5): their own text only, never the project's
+// description template (internal checklists, quick actions for the team) nor the quick-action lines they
+// wrote themselves (neutralised, never run: commands, not content).
+import { neutraliseQuickActions } from "../ingest/content.ts";
+
+// A line as neutraliseQuickActions leaves a quick action: one code span of `/command …`.
+const CODE_SPAN_LINE = /^(``?) ?(\/.*?) ?\1$/;
+
+/** True when the line is a quick action the ingest neutralised (the rule is neutraliseQuickActions'). */
+const isNeutralisedQuickAction = (line: string): boolean => {
+  const m = CODE_SPAN_LINE.exec(line);
+  return m !== null && neutraliseQuickActions(m[2]) === line;
+};
+
+/** The description without the template the ingest appended (content.ts appendTemplate: after a blank line). */
+const withoutTemplate = (description: string, template: string | null | undefined): string => {
+  const t = template?.trim() ? template : null;
+  if (!t) return description;
+  if (description === t) return "";
+  return description.endsWith(`\n\n${t}`) ? description.slice(0, -(t.length + 2)) : description;
+};
+
+/**
+ * The customer's own text of an issue description: the description template (the project's current one,
+ * the one a new issue was built with) and the neutralised quick-action lines are left out.
+ */
+export const customerDescription = (description: string, template: string | null | undefined): string =>
+  withoutTemplate(description, template)
+    .split("\n")
+    .filter((line) => !isNeutralisedQuickAction(line))
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
