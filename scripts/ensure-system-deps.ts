@@ -8,6 +8,8 @@ import { childEnv } from "@tidings/config";
 const PACKAGES: Record<string, { binary: string; debs: string[] }> = {
   dovecot: { binary: "/usr/sbin/dovecot", debs: ["dovecot-imapd"] },
   chromium: { binary: "/usr/bin/chromium", debs: ["chromium"] },
+  // The Microsoft Graph tests make a certificate for their local HTTPS server.
+  openssl: { binary: "/usr/bin/openssl", debs: ["openssl"] },
 };
 
 export const ensureSystemDeps = (names: string[]) => {

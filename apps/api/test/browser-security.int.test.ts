@@ -130,7 +130,7 @@ describe("/-/metrics (issue 9.10)", () => {
     const scraped = await fetch(`${api.url}/-/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(scraped.status).toBe(200);
     const text = await scraped.text();
-    expect(text).toMatch(/tidings_mailbox_failing\{mailbox="incoming",mailbox_id="[0-9a-f]{12}"\} 0/);
+    expect(text).toMatch(/tidings_mailbox_failing\{mailbox="incoming",transport="imap",mailbox_id="[0-9a-f]{12}"\} 0/);
     expect(text).not.toContain("agent.secret");
     expect(text).not.toContain("mail.example.com");
     const admin = await fetch(`${api.url}/-/metrics`, { headers: { cookie: await api.signIn("admin") } });

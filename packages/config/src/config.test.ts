@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, redactUrl } from "./index.ts";
+import { ConfigError, loadConfig, redactUrl, SECRET_KEYS } from "./index.ts";
 
 describe("loadConfig", () => {
   it("gives the documented defaults when nothing is set", () => {
@@ -78,6 +78,33 @@ describe("loadConfig", () => {
       "http://localhost:5173",
     ]);
     expect(() => loadConfig({ ALLOWED_ORIGINS: "https://desk.example.com/path" })).toThrow(/ALLOWED_ORIGINS/);
+  });
+
+  it("reads a Microsoft Graph mailbox: all four credentials or none, https endpoints, Azure's by default", () => {
+    const none = loadConfig({});
+    expect(none.GRAPH_MAILBOX).toBeUndefined();
+    expect(none.GRAPH_AUTHORITY_URL).toBe("https://login.microsoftonline.com");
+    expect(none.GRAPH_ENDPOINT).toBe("https://graph.microsoft.com");
+    expect(none.GRAPH_POLL_INTERVAL).toBe(60);
+    const set = loadConfig({
+      SERVICE_DESK_GRAPH_TENANT_ID: "contoso",
+      SERVICE_DESK_GRAPH_CLIENT_ID: "app",
+      SERVICE_DESK_GRAPH_CLIENT_SECRET: "s3cret",
+      SERVICE_DESK_GRAPH_MAILBOX: "support@contoso.test",
+      SERVICE_DESK_GRAPH_AUTHORITY_URL: "https://login.microsoftonline.us/",
+      SERVICE_DESK_GRAPH_ENDPOINT: "https://graph.microsoft.us",
+      SERVICE_DESK_GRAPH_POLL_INTERVAL: "15",
+    });
+    expect(set.SERVICE_DESK_GRAPH_AUTHORITY_URL).toBe("https://login.microsoftonline.us");
+    expect(set.SERVICE_DESK_GRAPH_POLL_INTERVAL).toBe(15);
+    expect(() => loadConfig({ GRAPH_TENANT_ID: "contoso", GRAPH_MAILBOX: "support@contoso.test" })).toThrow(
+      /set all four or none \(missing GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET\)/,
+    );
+    expect(() => loadConfig({ GRAPH_ENDPOINT: "http://graph.local" })).toThrow(
+      /GRAPH_ENDPOINT must be a URL starting with https:/,
+    );
+    expect(SECRET_KEYS).toContain("GRAPH_CLIENT_SECRET");
+    expect(SECRET_KEYS).toContain("SERVICE_DESK_GRAPH_CLIENT_SECRET");
   });
 
   it("treats empty variables as unset", () => {

@@ -76,6 +76,36 @@ const isProxyEntry = (entry: string) => {
   return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 };
 
+/** A Microsoft Graph mailbox (issue 13.1): `<prefix>GRAPH_*`, all four credentials or none. */
+const GRAPH_FIELDS = ["TENANT_ID", "CLIENT_ID", "CLIENT_SECRET", "MAILBOX"] as const;
+const graphVars = <P extends string>(prefix: P) =>
+  ({
+    [`${prefix}GRAPH_TENANT_ID`]: z.preprocess(empty, z.string().optional()),
+    [`${prefix}GRAPH_CLIENT_ID`]: z.preprocess(empty, z.string().optional()),
+    [`${prefix}GRAPH_CLIENT_SECRET`]: z.preprocess(empty, z.string().optional()),
+    [`${prefix}GRAPH_MAILBOX`]: z.preprocess(empty, z.string().optional()),
+    [`${prefix}GRAPH_POLL_INTERVAL`]: count(`${prefix}GRAPH_POLL_INTERVAL`, 60),
+    [`${prefix}GRAPH_AUTHORITY_URL`]: z
+      .preprocess(empty, url(`${prefix}GRAPH_AUTHORITY_URL`, ["https:"]))
+      .transform((v) => (v ?? "https://login.microsoftonline.com").replace(/\/+$/, "")),
+    [`${prefix}GRAPH_ENDPOINT`]: z
+      .preprocess(empty, url(`${prefix}GRAPH_ENDPOINT`, ["https:"]))
+      .transform((v) => (v ?? "https://graph.microsoft.com").replace(/\/+$/, "")),
+  }) as {
+    [K in `${P}GRAPH_${(typeof GRAPH_FIELDS)[number]}`]: z.ZodType<string | undefined>;
+  } & {
+    [K in `${P}GRAPH_POLL_INTERVAL`]: z.ZodType<number>;
+  } & {
+    [K in `${P}GRAPH_AUTHORITY_URL` | `${P}GRAPH_ENDPOINT`]: z.ZodType<string>;
+  };
+
+/** A problem when some of a Graph mailbox's credentials are set and others are not. */
+const graphIncomplete = (c: Record<string, unknown>, prefix: string) => {
+  const names = GRAPH_FIELDS.map((f) => `${prefix}GRAPH_${f}`);
+  const missing = names.filter((n) => !c[n]);
+  return missing.length > 0 && missing.length < names.length ? missing : null;
+};
+
 const Schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -90,6 +120,8 @@ const Schema = z
     INBOUND_SMTP_HOST: z.string().min(1).default("127.0.0.1"),
     IMAP_URL: z.preprocess(empty, url("IMAP_URL", ["imap:", "imaps:"])),
     SERVICE_DESK_IMAP_URL: z.preprocess(empty, url("SERVICE_DESK_IMAP_URL", ["imap:", "imaps:"])),
+    ...graphVars(""),
+    ...graphVars("SERVICE_DESK_"),
     SMTP_URL: z.preprocess(empty, url("SMTP_URL", ["smtp:", "smtps:"])),
     EMAIL_FROM: z.email({ error: "EMAIL_FROM must be an email address" }).default("support@tidings.localhost"),
     MAX_EMAIL_BYTES: z.coerce
@@ -159,6 +191,17 @@ const Schema = z
         message: `TRUSTED_PROXIES must list IP addresses, CIDR ranges or ${PROXY_KEYWORDS.join("/")}, separated by commas`,
       }),
   })
+  .superRefine((c, ctx) => {
+    for (const prefix of ["", "SERVICE_DESK_"]) {
+      const missing = graphIncomplete(c, prefix);
+      if (missing)
+        ctx.addIssue({
+          code: "custom",
+          path: [missing[0]],
+          message: `${prefix}GRAPH_TENANT_ID, ${prefix}GRAPH_CLIENT_ID, ${prefix}GRAPH_CLIENT_SECRET and ${prefix}GRAPH_MAILBOX go together: set all four or none (missing ${missing.join(", ")})`,
+        });
+    }
+  })
   .refine((c) => !c.INBOUND_SMTP_TLS_CERT === !c.INBOUND_SMTP_TLS_KEY, {
     message: "INBOUND_SMTP_TLS_CERT and INBOUND_SMTP_TLS_KEY go together: set both (PEM files) or neither",
     path: ["INBOUND_SMTP_TLS_CERT"],
@@ -190,6 +233,8 @@ export const SECRET_KEYS = [
   "MAIL_WEBHOOK_SECRET",
   "METRICS_TOKEN",
   "EMAIL_LINK_SECRET",
+  "GRAPH_CLIENT_SECRET",
+  "SERVICE_DESK_GRAPH_CLIENT_SECRET",
 ];
 
 /** Hides the password of a URL so it can be printed. */

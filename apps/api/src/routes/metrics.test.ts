@@ -4,7 +4,15 @@ import { mailboxLabels, renderMetrics } from "./metrics.ts";
 describe("metrics", () => {
   it("labels a mailbox by role and a stable digest, never by its user or server", () => {
     const key = "incoming:agent@mail.example.com:993/INBOX";
-    expect(mailboxLabels(key)).toEqual({ mailbox: "incoming", mailbox_id: expect.stringMatching(/^[0-9a-f]{12}$/) });
+    expect(mailboxLabels(key)).toEqual({
+      mailbox: "incoming",
+      transport: "imap",
+      mailbox_id: expect.stringMatching(/^[0-9a-f]{12}$/),
+    });
+    expect(mailboxLabels("graph:service_desk:support@contoso.test@graph.microsoft.com")).toMatchObject({
+      mailbox: "service_desk",
+      transport: "graph",
+    });
     expect(mailboxLabels(key)).toEqual(mailboxLabels(key));
     expect(mailboxLabels(key).mailbox_id).not.toBe(
       mailboxLabels("incoming:other@mail.example.com:993/INBOX").mailbox_id,
@@ -28,8 +36,10 @@ describe("metrics", () => {
     expect(text).toContain('tidings_inbound_latency_seconds{quantile="0.95"} 0');
     expect(text).toContain("tidings_outbound_interrupted_sends 2");
     const id = mailboxLabels('incoming:a"b@127.0.0.1:143/INBOX').mailbox_id;
-    expect(text).toContain(`tidings_mailbox_last_sync_age_seconds{mailbox="incoming",mailbox_id="${id}"} 4.5`);
-    expect(text).toContain(`tidings_mailbox_failing{mailbox="incoming",mailbox_id="${id}"} 1`);
+    expect(text).toContain(
+      `tidings_mailbox_last_sync_age_seconds{mailbox="incoming",transport="imap",mailbox_id="${id}"} 4.5`,
+    );
+    expect(text).toContain(`tidings_mailbox_failing{mailbox="incoming",transport="imap",mailbox_id="${id}"} 1`);
     expect(text).not.toContain("127.0.0.1");
     expect(text).not.toContain('a\\"b');
     expect(text).not.toContain("NaN");

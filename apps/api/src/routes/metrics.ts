@@ -62,7 +62,7 @@ export const renderMetrics = (m: Awaited<ReturnType<typeof readMailMetrics>>): s
   );
   gauge(
     "tidings_mailbox_last_sync_age_seconds",
-    "Seconds since each IMAP mailbox was last read successfully (mailbox lag).",
+    "Seconds since each mailbox (IMAP or Microsoft Graph) was last read successfully (mailbox lag).",
     m.mailboxes.map((b): [Record<string, string>, number] => [mailboxLabels(b.mailbox), b.lastSyncAgeSeconds ?? -1]),
   );
   gauge(
@@ -74,13 +74,19 @@ export const renderMetrics = (m: Awaited<ReturnType<typeof readMailMetrics>>): s
 };
 
 /**
- * A mailbox's labels without its credentials or server: its role (`incoming`, `service_desk`) and a short
- * digest of the whole key (user, host, port, folder), stable across restarts so series do not break.
+ * A mailbox's labels without its credentials or server: its role (`incoming`, `service_desk`), how it is
+ * read (`imap`, `graph`: Microsoft Graph keys start with `graph:`) and a short digest of the whole key
+ * (user, host, port, folder), stable across restarts so series do not break.
  */
-export const mailboxLabels = (mailboxKey: string): Record<string, string> => ({
-  mailbox: mailboxKey.split(":")[0] ?? "mailbox",
-  mailbox_id: createHash("sha256").update(mailboxKey).digest("hex").slice(0, 12),
-});
+export const mailboxLabels = (mailboxKey: string): Record<string, string> => {
+  const parts = mailboxKey.split(":");
+  const graph = parts[0] === "graph";
+  return {
+    mailbox: (graph ? parts[1] : parts[0]) || "mailbox",
+    transport: graph ? "graph" : "imap",
+    mailbox_id: createHash("sha256").update(mailboxKey).digest("hex").slice(0, 12),
+  };
+};
 
 const sameSecret = (given: string, expected: string) => {
   const a = createHash("sha256").update(given).digest();

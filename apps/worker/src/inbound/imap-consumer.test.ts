@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { backoffMs, mailboxKeyOf, parseImapUrl } from "./imap-consumer.ts";
+import { mailboxKeyOf, parseImapUrl } from "./imap-consumer.ts";
+import { backoffMs } from "./mailbox-lease.ts";
 
 describe("imap-consumer helpers", () => {
   it("parses the mailbox URL and keys the cursor without the password", () => {

@@ -1,6 +1,5 @@
 // C1(b): one IMAP mailbox (IMAP_URL or SERVICE_DESK_IMAP_URL) read with imapflow.
-// - One consumer per mailbox across processes: a PostgreSQL advisory lock held on a dedicated connection;
-//   when the holder dies its connection closes, the lock is released, and another worker takes over.
+// - One consumer per mailbox across processes: the mailbox lease (mailbox-lease.ts).
 // - A UIDVALIDITY/UID cursor in imap_cursors (key without the password); a UIDVALIDITY change means a full
 //   rescan, deduplicated by the ledger's idempotency key.
 // - Each fetched chunk is stored raw and committed (cursor advanced in the same transaction), and only then
@@ -12,11 +11,10 @@
 import { type IngestSettings, receiveEmails, routeSettingsOf } from "@tidings/core";
 import { ImapCursorEntity, type InboundTransport } from "@tidings/db";
 import { ImapFlow } from "imapflow";
-import type { QueryRunner } from "typeorm";
 import type { WorkerContext } from "../context.ts";
+import { backoffMs, mailboxLease, recordMailboxError, sleep } from "./mailbox-lease.ts";
 
 export const PROCESSED_FLAG = "$Tidings-Processed";
-const LEASE_CLASS = 7_100_003; // advisory-lock namespace of the IMAP consumers
 
 export type ImapConsumerOptions = {
   /** "incoming" or "service_desk": part of the cursor key. */
@@ -58,22 +56,6 @@ export const parseImapUrl = (url: string): Target => {
 /** The cursor/lease key: never contains the password. */
 export const mailboxKeyOf = (label: string, t: Target) => `${label}:${t.user}@${t.host}:${t.port}/${t.mailbox}`;
 
-export const backoffMs = (attempt: number, random: () => number = Math.random) =>
-  Math.round(Math.min(60_000, 500 * 2 ** Math.min(attempt, 10)) * (0.5 + random() / 2));
-
-const sleep = (ms: number, signal: { stopped: boolean }) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    const check = setInterval(() => {
-      if (signal.stopped) {
-        clearTimeout(t);
-        clearInterval(check);
-        resolve();
-      }
-    }, 50);
-    setTimeout(() => clearInterval(check), ms + 10);
-  });
-
 export const startImapConsumer = (
   ctx: WorkerContext,
   settings: IngestSettings,
@@ -85,7 +67,6 @@ export const startImapConsumer = (
   const random = opts.random ?? Math.random;
   const route = routeSettingsOf(settings.mail);
   const state = { stopped: false };
-  let lease: QueryRunner | null = null;
   let client: ImapFlow | null = null;
   let wake: (() => void) | null = null;
   /** Set by an EXISTS that arrives while a sync runs, so the next wait does not miss it. */
@@ -96,49 +77,7 @@ export const startImapConsumer = (
   };
   let syncWaiters: (() => void)[] = [];
 
-  const releaseLease = async () => {
-    const runner = lease;
-    lease = null;
-    if (!runner) return;
-    try {
-      await runner.query("SELECT pg_advisory_unlock($1, hashtext($2))", [LEASE_CLASS, mailboxKey]);
-    } catch {
-      // the connection is gone; so is the lock
-    }
-    await runner.release().catch(() => {});
-  };
-
-  const acquireLease = async (): Promise<boolean> => {
-    const runner = ctx.dataSource.createQueryRunner();
-    try {
-      await runner.connect();
-      const [row] = await runner.query("SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok", [
-        LEASE_CLASS,
-        mailboxKey,
-      ]);
-      if (row?.ok) {
-        lease = runner;
-        log.info("imap.lease_acquired");
-        return true;
-      }
-    } catch (err) {
-      log.warn({ err }, "imap.lease_check_failed");
-    }
-    await runner.release().catch(() => {});
-    return false;
-  };
-
-  /** The lease connection is alive (a dead connection means the lock is gone). */
-  const leaseAlive = async () => {
-    if (!lease) return false;
-    try {
-      await lease.query("SELECT 1");
-      return true;
-    } catch {
-      await releaseLease();
-      return false;
-    }
-  };
+  const lease = mailboxLease(ctx.dataSource, mailboxKey, log);
 
   /**
    * Stores a fetched chunk raw and advances the cursor past it, in one transaction with one INSERT
@@ -253,7 +192,7 @@ export const startImapConsumer = (
     log.info({ archive }, "imap.connected");
     let attemptReset = false;
     while (!state.stopped && !closed) {
-      if (!(await leaseAlive())) throw new Error("lost the mailbox lease");
+      if (!(await lease.alive())) throw new Error("lost the mailbox lease");
       pending = false;
       await sync(c, archive);
       if (!attemptReset) {
@@ -278,7 +217,7 @@ export const startImapConsumer = (
   let attempt = 0;
   const loop = async () => {
     while (!state.stopped) {
-      if (!lease && !(await acquireLease())) {
+      if (!(await lease.acquire())) {
         await sleep(opts.leaseRetryMs ?? 5_000, state);
         continue;
       }
@@ -290,14 +229,9 @@ export const startImapConsumer = (
         // An error, not "no new mail": logged as one, and marked on the mailbox for /-/metrics
         // (tidings_mailbox_failing) until the next successful read clears it.
         log.error({ err, attempt, delayMs: delay }, "imap.failed_will_retry");
-        await ctx.dataSource
-          .query(
-            `INSERT INTO imap_cursors (mailbox_key, uid_validity, last_uid, last_error, updated_at)
-             VALUES ($1, '', 0, $2, now())
-             ON CONFLICT (mailbox_key) DO UPDATE SET last_error = EXCLUDED.last_error, updated_at = now()`,
-            [mailboxKey, String((err as Error).message).slice(0, 500)],
-          )
-          .catch((dbErr) => log.error({ err: dbErr }, "imap.record_error_failed"));
+        await recordMailboxError(ctx.dataSource, mailboxKey, err).catch((dbErr) =>
+          log.error({ err: dbErr }, "imap.record_error_failed"),
+        );
         await sleep(delay, state);
       } finally {
         const c = client;
@@ -310,7 +244,7 @@ export const startImapConsumer = (
 
   return {
     mailboxKey,
-    holdsLease: () => lease !== null,
+    holdsLease: lease.held,
     synced: () => new Promise<void>((resolve) => syncWaiters.push(resolve)),
     stop: async () => {
       state.stopped = true;
@@ -318,7 +252,7 @@ export const startImapConsumer = (
       const c = client;
       if (c) await c.logout().catch(() => c.close());
       await running;
-      await releaseLease();
+      await lease.release();
       syncWaiters = [];
     },
   };

@@ -1,16 +1,19 @@
-// Mail in: the SMTP listener, the IMAP consumers and the processor that applies stored messages.
+// Mail in: the SMTP listener, the IMAP and Microsoft Graph consumers and the processor that applies stored messages.
 import { INBOUND_CHANNEL, ingestSettingsFromConfig } from "@tidings/core";
 import { startListener } from "@tidings/db";
 import { crashProcess, type Stoppable, type WorkerContext } from "../context.ts";
+import { graphMailboxesOf } from "./graph-client.ts";
+import { type GraphConsumer, type GraphConsumerOptions, startGraphConsumer } from "./graph-consumer.ts";
 import { type ImapConsumer, type ImapConsumerOptions, startImapConsumer } from "./imap-consumer.ts";
 import { startLedger } from "./ledger.ts";
 import { startProcessor } from "./processor.ts";
 import { type SmtpReceiver, startSmtpReceiver } from "./smtp-receiver.ts";
 
-export type Inbound = Stoppable & { smtp: SmtpReceiver | null; imap: ImapConsumer[] };
+export type Inbound = Stoppable & { smtp: SmtpReceiver | null; imap: ImapConsumer[]; graph: GraphConsumer[] };
 
 export type InboundOptions = {
   imapHooks?: ImapConsumerOptions["hooks"];
+  graphHooks?: GraphConsumerOptions["hooks"];
   imapPollMs?: number;
   leaseRetryMs?: number;
   sweepIntervalMs?: number;
@@ -71,13 +74,23 @@ export const startInbound = async (ctx: WorkerContext, opts: InboundOptions = {}
       }),
     );
   }
+  const graph = graphMailboxesOf(ctx.config).map(({ label, mailbox }) =>
+    startGraphConsumer(ctx, settings, {
+      label,
+      mailbox,
+      onStored,
+      hooks: opts.graphHooks,
+      leaseRetryMs: opts.leaseRetryMs,
+    }),
+  );
   return {
     smtp,
     imap,
+    graph,
     stop: async () => {
       await smtp?.stop();
       await listener?.close();
-      await Promise.all(imap.map((c) => c.stop()));
+      await Promise.all([...imap, ...graph].map((c) => c.stop()));
       await processor.stop();
     },
   };

@@ -27,7 +27,13 @@ export type InboundStatus = (typeof InboundStatus)[keyof typeof InboundStatus];
 /** The statuses an admin sees in the quarantine. */
 export const QUARANTINE_STATUSES: InboundStatus[] = ["ignored", "rejected", "failed"];
 
-export const InboundTransport = { Smtp: "smtp", Imap: "imap", Webhook: "webhook", Retry: "retry" } as const;
+export const InboundTransport = {
+  Smtp: "smtp",
+  Imap: "imap",
+  Graph: "graph",
+  Webhook: "webhook",
+  Retry: "retry",
+} as const;
 export type InboundTransport = (typeof InboundTransport)[keyof typeof InboundTransport];
 
 export const OutboundStatus = { Queued: "queued", Sending: "sending", Sent: "sent", Failed: "failed" } as const;

@@ -8,6 +8,7 @@ import { OutboxClaimSessions1765000500000 } from "./1765000500000-outbox-claim-s
 import { IngestIndexes1765000900000 } from "./1765000900000-ingest-indexes.ts";
 import { SearchVectorHead1765000900100 } from "./1765000900100-search-vector-head.ts";
 import { IssueCountWalkIndex1765000700000 } from "./1765000700000-issue-count-walk-index.ts";
+import { GraphStoredMessages1765001300000 } from "./1765001300000-graph-stored-messages.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   IssueCountWalkIndex1765000700000,
   IngestIndexes1765000900000,
   SearchVectorHead1765000900100,
+  GraphStoredMessages1765001300000,
 ];
