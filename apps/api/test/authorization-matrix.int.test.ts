@@ -466,6 +466,32 @@ const PROBES: Probe[] = [
       ),
     expect: (_env, who) => (who.maintainer ? "ok" : [NOT_FOUND_OR_FORBIDDEN]),
   },
+  {
+    name: "mailHealth(projectPath) (13.4)",
+    kind: "query",
+    run: async (env, who) =>
+      (
+        await q<{ mailHealth: { channels: { kind: string }[] } | null }>(
+          env,
+          who,
+          "query($p: ID) { mailHealth(projectPath: $p) { channels { kind } } }",
+        )
+      ).mailHealth?.channels.map((c) => c.kind) ?? null,
+    expect: (_env, who) => (who.maintainer ? ["SMTP_LISTENER", "WEBHOOK", "OUTBOUND"] : null),
+  },
+  {
+    name: "mailHealth of the instance (13.4)",
+    kind: "query",
+    run: async (env, who) =>
+      (
+        await q<{ mailHealth: { inbound: { backlog: number } } | null }>(
+          env,
+          who,
+          "{ mailHealth { inbound { backlog } } }",
+        )
+      ).mailHealth !== null,
+    expect: (_env, who) => who.viewer === "admin",
+  },
 ];
 
 type SubscriptionProbe = {

@@ -113,6 +113,7 @@ export const startTestApi = async (
     });
     const events: T[] = [];
     const errors: unknown[] = [];
+    let completed = false;
     const before = subscriptionsOpened;
     const dispose = client.subscribe<T>(
       { query, variables },
@@ -122,12 +123,16 @@ export const startTestApi = async (
           if (value.errors) errors.push(...value.errors);
         },
         error: (err) => errors.push(err),
-        complete: () => undefined,
+        complete: () => {
+          completed = true;
+        },
       },
     );
     return {
       events,
       errors,
+      /** The server ended the stream (a subscription whose viewer may not, or no longer, read it). */
+      completed: () => completed,
       /** Resolves when the server has subscribed (or the subscription failed). */
       opened: () => waitFor(() => subscriptionsOpened > before || errors.length > 0, 5000),
       /**

@@ -129,6 +129,17 @@ export {
   updateServiceDeskSettings,
 } from "./settings/update-service-desk-settings.ts";
 export * from "./ingest/index.ts";
+export {
+  type ChannelKind,
+  type ChannelState,
+  describeMailboxKey,
+  MAILBOX_STALE_SECONDS,
+  type MailChannel,
+  type MailHealth,
+  type MailHealthFacts,
+  type MailHealthScope,
+  readMailHealth,
+} from "./operations/read-mail-health.ts";
 export { type MailMetrics, readMailMetrics } from "./operations/read-mail-metrics.ts";
 export { requireDatabaseUrl, runUntilStopped, type ServiceHooks } from "./process/run-service.ts";
 export {

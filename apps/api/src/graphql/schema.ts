@@ -4,6 +4,7 @@ import { buildSchema } from "type-graphql";
 import { CurrentUserResolver } from "./resolvers/current-user.resolver.ts";
 import { IssueConnectionResolver, IssueResolver, NoteResolver } from "./resolvers/issue.resolver.ts";
 import { IssueMutationsResolver } from "./resolvers/issue-mutations.resolver.ts";
+import { MailHealthResolver } from "./resolvers/mail-health.resolver.ts";
 import { ProjectResolver } from "./resolvers/project.resolver.ts";
 import { QuarantineResolver } from "./resolvers/quarantine.resolver.ts";
 import { ServiceDeskResolver } from "./resolvers/service-desk.resolver.ts";
@@ -18,6 +19,7 @@ export const RESOLVERS = [
   IssueMutationsResolver,
   ServiceDeskResolver,
   QuarantineResolver,
+  MailHealthResolver,
   SubscriptionsResolver,
 ] as const;
 

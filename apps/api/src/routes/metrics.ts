@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { readMailMetrics, readProcessHealth, type Viewer } from "@tidings/core";
+import { describeMailboxKey, readMailMetrics, readProcessHealth, type Viewer } from "@tidings/core";
 import { type Request, type Response, Router } from "express";
 import type { ApiDeps } from "../context.ts";
 import { renderProcessMetrics } from "./process-metrics.ts";
@@ -73,19 +73,10 @@ export const renderMetrics = (m: Awaited<ReturnType<typeof readMailMetrics>>): s
   return `${out.join("\n")}\n`;
 };
 
-/**
- * A mailbox's labels without its credentials or server: its role (`incoming`, `service_desk`), how it is
- * read (`imap`, `graph`: Microsoft Graph keys start with `graph:`) and a short digest of the whole key
- * (user, host, port, folder), stable across restarts so series do not break.
- */
+/** A mailbox's labels without its credentials or server: its role, transport and id (describeMailboxKey). */
 export const mailboxLabels = (mailboxKey: string): Record<string, string> => {
-  const parts = mailboxKey.split(":");
-  const graph = parts[0] === "graph";
-  return {
-    mailbox: (graph ? parts[1] : parts[0]) || "mailbox",
-    transport: graph ? "graph" : "imap",
-    mailbox_id: createHash("sha256").update(mailboxKey).digest("hex").slice(0, 12),
-  };
+  const { role, transport, id } = describeMailboxKey(mailboxKey);
+  return { mailbox: role, transport, mailbox_id: id };
 };
 
 const sameSecret = (given: string, expected: string) => {

@@ -22,8 +22,10 @@ describe("projectAbilities", () => {
       readConfidential: true,
       readServiceDeskAddress: true,
       adminServiceDesk: false,
+      readMailHealth: false,
     });
-    expect(projectAbilities(user, priv, 40).adminServiceDesk).toBe(true);
+    expect(projectAbilities(user, priv, 40)).toMatchObject({ adminServiceDesk: true, readMailHealth: true });
+    expect(projectAbilities(user, { visibility: "public" }, 30).readMailHealth).toBe(false);
   });
   it("gives instance admins everything without membership", () => {
     expect(projectAbilities({ ...user, admin: true }, priv, null)).toMatchObject({

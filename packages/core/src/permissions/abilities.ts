@@ -50,6 +50,8 @@ export type ProjectAbilities = {
   /** Close/reopen, title, labels, assignees, confidentiality, move (GitLab: Reporter+). */
   updateIssue: boolean;
   adminServiceDesk: boolean;
+  /** The mail-health cockpit of the project (issue 13.4); the instance's is for admins. */
+  readMailHealth: boolean;
   level: number | null;
 };
 
@@ -74,6 +76,7 @@ export const projectAbilities = (
     createInternalNote: readProject && at(AccessLevel.Reporter),
     updateIssue: readProject && at(AccessLevel.Reporter),
     adminServiceDesk: readProject && at(AccessLevel.Maintainer),
+    readMailHealth: readProject && at(AccessLevel.Maintainer),
   };
 };
 

@@ -17,7 +17,7 @@ export class InboundEmailType {
   @Field(() => [String]) to!: string[];
   @Field(() => String, { nullable: true }) subject!: string | null;
   @Field(() => String, { nullable: true }) messageId!: string | null;
-  @Field(() => String, { description: "smtp, imap, webhook or retry." }) transport!: string;
+  @Field(() => String, { description: "smtp, imap, graph, webhook or retry." }) transport!: string;
   @Field(() => Int) sizeBytes!: number;
   @Field(() => Int) attempts!: number;
   @Field(() => Date) receivedAt!: Date;

@@ -1,0 +1,79 @@
+// Issue 13.4: the mail-health cockpit. A query, and a subscription that sends a fresh reading every few
+// seconds while the page is open, re-authorised on every reading (a maintainer demoted since they opened the
+// page gets nothing more). Who may read it comes from the one policy: admins the instance, a project's
+// readMailHealth (Maintainer+) that project.
+import { type MailHealthFacts, readMailHealth } from "@tidings/core";
+import { Arg, Ctx, ID, Query, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
+import type { ApiContext } from "../../context.ts";
+import { readableProject } from "../access.ts";
+import { MailHealthType, presentMailHealth } from "../types/mail-health.type.ts";
+
+/** How often an open cockpit gets a new reading. */
+export const MAIL_HEALTH_EVERY_MS = 3_000;
+
+const factsOf = (ctx: ApiContext): MailHealthFacts => ({
+  smtpListener: ctx.config.INBOUND_SMTP_PORT > 0,
+  webhook: Boolean(ctx.config.MAIL_WEBHOOK_SECRET),
+  outbound: ctx.config.SMTP_URL ? "smtp" : "files",
+});
+
+/** The cockpit the viewer may read (null: none — not found and forbidden look the same). */
+const readFor = async (ctx: ApiContext, projectPath: string | null): Promise<MailHealthType | null> => {
+  const admin = ctx.viewer?.admin === true;
+  let projectId: number | null = null;
+  if (projectPath) {
+    const found = await readableProject(ctx, { fullPath: projectPath });
+    if (!found?.abilities.readMailHealth) return null;
+    projectId = found.project.id;
+  } else if (!admin) {
+    return null;
+  }
+  return presentMailHealth(await readMailHealth(ctx.dataSource.manager, { projectId, admin }, factsOf(ctx)));
+};
+
+async function* readings(data: SubscribeResolverData<unknown, { projectPath?: string | null }, ApiContext>) {
+  const connected = data.context;
+  for (;;) {
+    // The socket keeps the viewer it connected with: read who they are now (blocked, no longer admin), and
+    // use a fresh context, so the loaders (and the abilities they cache) are read again for each reading.
+    const viewer = connected.viewer;
+    if (!viewer) return;
+    const [now]: { admin: boolean; blocked: boolean }[] = await connected.dataSource.query(
+      "SELECT admin, blocked FROM users WHERE id = $1",
+      [viewer.id],
+    );
+    if (!now || now.blocked) return;
+    const ctx: ApiContext = { ...connected, viewer: { ...viewer, admin: now.admin } };
+    const reading = await readFor(ctx, data.args.projectPath ?? null);
+    if (!reading) return;
+    yield reading;
+    await new Promise((r) => setTimeout(r, MAIL_HEALTH_EVERY_MS));
+  }
+}
+
+@Resolver()
+export class MailHealthResolver {
+  @Query(() => MailHealthType, {
+    nullable: true,
+    description:
+      "The mail-health cockpit: with projectPath that project's (Maintainer+), without it the instance's (admins).",
+  })
+  mailHealth(
+    @Ctx() ctx: ApiContext,
+    @Arg("projectPath", () => ID, { nullable: true }) projectPath: string | null,
+  ): Promise<MailHealthType | null> {
+    return readFor(ctx, projectPath);
+  }
+
+  @Subscription(() => MailHealthType, {
+    nullable: true,
+    description: "A fresh mail-health reading every few seconds while subscribed (same access as mailHealth).",
+    subscribe: readings,
+  })
+  mailHealthUpdated(
+    @Root() reading: MailHealthType,
+    @Arg("projectPath", () => ID, { nullable: true }) _projectPath: string | null,
+  ): MailHealthType {
+    return reading;
+  }
+}
