@@ -13,6 +13,8 @@ export const E2E = {
   /** Fresh for every run: the product's DATA_DIR and the capture inbox. */
   dataDir: path.resolve(import.meta.dirname, "../../test-results/e2e-data"),
   inboxDir: path.resolve(import.meta.dirname, "../../test-results/e2e-inbox"),
+  /** A file holding the directory of the run's Dovecot (the product reads its mailbox through IMAP_URL). */
+  dovecotDirFile: path.resolve(import.meta.dirname, "../../test-results/e2e-dovecot-dir"),
   get baseURL() {
     return `http://127.0.0.1:${this.port}`;
   },

@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import { childEnv } from "@tidings/config";
 import { SMTPServer } from "smtp-server";
+import { startDovecot } from "../../apps/worker/test/dovecot.ts";
 import { E2E } from "./constants.ts";
 
 const startCaptureSmtp = () =>
@@ -38,6 +39,9 @@ export default async function globalSetup() {
   fs.mkdirSync(E2E.dataDir, { recursive: true, mode: 0o755 });
   fs.mkdirSync(E2E.inboxDir, { recursive: true });
   const capture = await startCaptureSmtp();
+  // A real IMAP mailbox the product reads (mail-health.spec.ts stops and restarts this server).
+  const dovecot = await startDovecot(["desk@test"]);
+  fs.writeFileSync(E2E.dovecotDirFile, dovecot.dir);
   const product: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd: E2E.root,
     env: childEnv({
@@ -45,6 +49,7 @@ export default async function globalSetup() {
       PORT: String(E2E.port),
       INBOUND_SMTP_PORT: String(E2E.inboundSmtpPort),
       SMTP_URL: `smtp://127.0.0.1:${E2E.captureSmtpPort}`,
+      IMAP_URL: dovecot.url("desk@test"),
       DEMO_PASSWORD: E2E.password,
       DATABASE_URL: "",
       LOG_LEVEL: "info",
@@ -70,5 +75,6 @@ export default async function globalSetup() {
     await exited;
     log.end();
     await new Promise<void>((r) => capture.close(() => r()));
+    await dovecot.stop();
   };
 }

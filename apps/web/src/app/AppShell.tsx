@@ -4,7 +4,7 @@ import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { ErrorState, errorMessage, LoadingState } from "../components/States.tsx";
 import { AppShellDocument, ProjectNavDocument } from "../graphql/__generated__/graphql.ts";
 import { ReconnectingBanner } from "./live-status.tsx";
-import { issuesPath, parseProjectPath, quarantinePath, settingsPath } from "./paths.ts";
+import { issuesPath, mailHealthPath, parseProjectPath, quarantinePath, settingsPath } from "./paths.ts";
 import { useSession } from "./session.tsx";
 
 /** Header (brand, project switcher, user, sign-out), the project's navigation, and the page. */
@@ -103,6 +103,9 @@ export const AppShell = () => {
               </NavLink>
               <NavLink to={quarantinePath(currentPath)} className={() => navClass(route?.page === "quarantine")}>
                 Quarantine
+              </NavLink>
+              <NavLink to={mailHealthPath(currentPath)} className={() => navClass(route?.page === "mail_health")}>
+                Mail health
               </NavLink>
             </>
           ) : null}

@@ -14,6 +14,7 @@ describe("parseProjectPath", () => {
       projectPath: "demo/app",
     });
     expect(parseProjectPath("/demo/app/-/quarantine/")).toEqual({ page: "quarantine", projectPath: "demo/app" });
+    expect(parseProjectPath("/demo/app/-/mail_health")).toEqual({ page: "mail_health", projectPath: "demo/app" });
     expect(parseProjectPath("/demo/app/-/issues/service_desk")).toEqual({ page: "issues", projectPath: "demo/app" });
   });
 

@@ -7,6 +7,7 @@ export type ProjectRoute =
   | { page: "issue"; projectPath: string; iid: string }
   | { page: "settings"; projectPath: string }
   | { page: "quarantine"; projectPath: string }
+  | { page: "mail_health"; projectPath: string }
   | { page: "unknown"; projectPath: string };
 
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -31,6 +32,7 @@ export const parseProjectPath = (pathname: string): ProjectRoute | null => {
   }
   if (first === "settings" && second === "service_desk" && more.length === 0) return { page: "settings", projectPath };
   if (first === "quarantine" && second === undefined) return { page: "quarantine", projectPath };
+  if (first === "mail_health" && second === undefined) return { page: "mail_health", projectPath };
   return { page: "unknown", projectPath };
 };
 
@@ -51,6 +53,7 @@ export const issuesPath = (projectPath: string, search?: URLSearchParams | strin
 export const issuePath = (projectPath: string, iid: string | number) => `${base(projectPath)}/issues/${iid}`;
 export const settingsPath = (projectPath: string) => `${base(projectPath)}/settings/service_desk`;
 export const quarantinePath = (projectPath: string) => `${base(projectPath)}/quarantine`;
+export const mailHealthPath = (projectPath: string) => `${base(projectPath)}/mail_health`;
 
 /** Where to send someone after sign-in: only same-site paths, never `//host` or a scheme. */
 export const safeRedirect = (target: string | null | undefined): string => {

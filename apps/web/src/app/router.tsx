@@ -13,6 +13,9 @@ const SettingsScene = lazy(() =>
 const QuarantineScene = lazy(() =>
   import("../scenes/quarantine/QuarantineScene.tsx").then((m) => ({ default: m.QuarantineScene })),
 );
+const MailHealthScene = lazy(() =>
+  import("../scenes/mail-health/MailHealthScene.tsx").then((m) => ({ default: m.MailHealthScene })),
+);
 import { AppShell } from "./AppShell.tsx";
 import { type ProjectRoute, parseProjectPath } from "./paths.ts";
 
@@ -34,6 +37,8 @@ const projectPage = (route: Exclude<ProjectRoute, { page: "unknown" }>) => {
       return <SettingsScene key={route.projectPath} projectPath={route.projectPath} />;
     case "quarantine":
       return <QuarantineScene key={route.projectPath} projectPath={route.projectPath} />;
+    case "mail_health":
+      return <MailHealthScene key={route.projectPath} projectPath={route.projectPath} />;
   }
 };
 
