@@ -57,6 +57,7 @@ test("every screen, the unsubscribe page and a download load under the strict CS
     [`/demo/app/-/issues/${iid}`, /Styled email/],
     ["/demo/app/-/settings/service_desk", /^Service Desk$/],
     ["/demo/app/-/quarantine", /^Quarantine$/],
+    ["/demo/app/-/mail_health", /^Mail health$/],
   ] as const) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();

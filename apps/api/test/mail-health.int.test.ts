@@ -108,6 +108,26 @@ describe("mail-health cockpit (13.4)", () => {
     expect(await gql("maintainer")).toBeNull();
   });
 
+  it("charts: the history is of the reading's scope (the project's own buckets for a maintainer)", async () => {
+    await db.dataSource.query(
+      `INSERT INTO mail_health_samples (bucket, project_id, received, rejected) VALUES
+         (date_trunc('hour', now()), 0, 9, 2), (date_trunc('hour', now()), $1, 4, 1)
+       ON CONFLICT DO NOTHING`,
+      [projectId],
+    );
+    const HISTORY = `query($p: ID) { mailHealth(projectPath: $p) {
+      day: history(range: DAY) { received rejected } month: history(range: MONTH) { received } } }`;
+    type History = {
+      mailHealth: { day: { received: number; rejected: number }[]; month: { received: number }[] } | null;
+    };
+    const read = async (viewer: string, p?: string) =>
+      (await api.graphql<History>(HISTORY, { p }, { cookie: cookies[viewer] })).data?.mailHealth ?? null;
+    expect((await read("admin"))?.day).toEqual([{ received: 9, rejected: 2 }]);
+    expect((await read("maintainer", "demo/app"))?.day).toEqual([{ received: 4, rejected: 1 }]);
+    expect((await read("maintainer", "demo/app"))?.month).toEqual([{ received: 4 }]);
+    expect(await read("reporter", "demo/app")).toBeNull();
+  });
+
   it("live: a failing mailbox shows as recovered in the next reading; a reporter's stream ends with nothing", async () => {
     const SUB = "subscription($p: ID) { mailHealthUpdated(projectPath: $p) { channels { kind state } } }";
     type Reading = { mailHealthUpdated: { channels: { kind: string; state: string }[] } };

@@ -1,10 +1,12 @@
-// The worker process: mail in (SMTP listener, IMAP consumers) and mail out (the outbox runner).
+// The worker process: mail in (SMTP listener, IMAP and Graph consumers), mail out (the outbox runner), and
+// the mail-health sampler.
 // Wiring only; the work lives in ./inbound, ./outbound and packages/core.
 import "reflect-metadata";
 import { loadConfigOrExit } from "@tidings/config";
 import { createLogger, requireDatabaseUrl, runUntilStopped, startHeartbeat } from "@tidings/core";
 import { connectAndMigrate, createDataSource } from "@tidings/db";
 import type { Stoppable, WorkerContext } from "./context.ts";
+import { startHealthSampler } from "./health/sampler.ts";
 import { startInbound } from "./inbound/index.ts";
 import { startOutbound } from "./outbound/index.ts";
 
@@ -24,4 +26,5 @@ const ctx: WorkerContext = { config, dataSource, log };
 parts.push(await startInbound(ctx));
 parts.push(await startOutbound(ctx));
 parts.push(await startHeartbeat(dataSource.manager, "worker", log));
+parts.push(startHealthSampler(ctx));
 log.info({ smtpPort: config.INBOUND_SMTP_PORT || null }, "worker.ready");

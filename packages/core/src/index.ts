@@ -130,6 +130,14 @@ export {
 } from "./settings/update-service-desk-settings.ts";
 export * from "./ingest/index.ts";
 export {
+  bucketOf,
+  type MailHealthPoint,
+  type MailHealthRange,
+  readMailHealthHistory,
+  SAMPLE_BUCKET_SECONDS,
+  sampleMailHealth,
+} from "./operations/mail-health-history.ts";
+export {
   type ChannelKind,
   type ChannelState,
   describeMailboxKey,

@@ -9,6 +9,7 @@ import type { InboundStatus, InboundTransport } from "./constants.ts";
 // C8: Message-ID + destination (or a content hash when there is no Message-ID) is stored once.
 @Index("uq_inbound_emails_idempotency_key", ["idempotencyKey"], { unique: true })
 @Index("idx_inbound_emails_status_received", ["status", "receivedAt"])
+@Index("idx_inbound_emails_received_at", ["receivedAt"])
 // A reused Message-ID (issue 15.4) is found by Message-ID, whatever the size of the ledger.
 @Index("idx_inbound_emails_message_id", ["messageId"], { where: `"message_id" IS NOT NULL` })
 export class InboundEmailEntity {

@@ -8,6 +8,7 @@ export type OutboundAttachment = { filename: string; contentType: string; storag
 @Index("uq_outbound_emails_message_id", ["messageId"], { unique: true })
 @Index("uq_outbound_emails_dedupe_key", ["dedupeKey"], { unique: true, where: `"dedupe_key" IS NOT NULL` })
 @Index("idx_outbound_emails_due", ["status", "nextAttemptAt"])
+@Index("idx_outbound_emails_status_updated", ["status", "updatedAt"])
 @Index("idx_outbound_emails_issue", ["issueId", "createdAt"])
 /** (lower(to_address), created_at) WHERE kind = 'rejection': the per-recipient rejection limit (migration). */
 @Index("idx_outbound_emails_rejection_recipient", { synchronize: false })

@@ -9,6 +9,7 @@ import { IngestIndexes1765000900000 } from "./1765000900000-ingest-indexes.ts";
 import { SearchVectorHead1765000900100 } from "./1765000900100-search-vector-head.ts";
 import { IssueCountWalkIndex1765000700000 } from "./1765000700000-issue-count-walk-index.ts";
 import { GraphStoredMessages1765001300000 } from "./1765001300000-graph-stored-messages.ts";
+import { MailHealthSamples1765001300100 } from "./1765001300100-mail-health-samples.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   IngestIndexes1765000900000,
   SearchVectorHead1765000900100,
   GraphStoredMessages1765001300000,
+  MailHealthSamples1765001300100,
 ];

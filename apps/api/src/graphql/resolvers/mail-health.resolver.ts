@@ -2,11 +2,26 @@
 // seconds while the page is open, re-authorised on every reading (a maintainer demoted since they opened the
 // page gets nothing more). Who may read it comes from the one policy: admins the instance, a project's
 // readMailHealth (Maintainer+) that project.
-import { type MailHealthFacts, readMailHealth } from "@tidings/core";
-import { Arg, Ctx, ID, Query, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
+import { type MailHealthFacts, type MailHealthRange, readMailHealth, readMailHealthHistory } from "@tidings/core";
+import {
+  Arg,
+  Ctx,
+  FieldResolver,
+  ID,
+  Query,
+  Resolver,
+  Root,
+  type SubscribeResolverData,
+  Subscription,
+} from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { readableProject } from "../access.ts";
-import { MailHealthType, presentMailHealth } from "../types/mail-health.type.ts";
+import {
+  MailHealthPointType,
+  MailHealthRangeEnum,
+  MailHealthType,
+  presentMailHealth,
+} from "../types/mail-health.type.ts";
 
 /** How often an open cockpit gets a new reading. */
 export const MAIL_HEALTH_EVERY_MS = 3_000;
@@ -28,7 +43,7 @@ const readFor = async (ctx: ApiContext, projectPath: string | null): Promise<Mai
   } else if (!admin) {
     return null;
   }
-  return presentMailHealth(await readMailHealth(ctx.dataSource.manager, { projectId, admin }, factsOf(ctx)));
+  return presentMailHealth(await readMailHealth(ctx.dataSource.manager, { projectId, admin }, factsOf(ctx)), projectId);
 };
 
 async function* readings(data: SubscribeResolverData<unknown, { projectPath?: string | null }, ApiContext>) {
@@ -51,8 +66,19 @@ async function* readings(data: SubscribeResolverData<unknown, { projectPath?: st
   }
 }
 
-@Resolver()
+@Resolver(() => MailHealthType)
 export class MailHealthResolver {
+  @FieldResolver(() => [MailHealthPointType], {
+    description: "Counts over time for the charts, of the same scope as the reading (authorised with it).",
+  })
+  history(
+    @Root() reading: MailHealthType,
+    @Ctx() ctx: ApiContext,
+    @Arg("range", () => MailHealthRangeEnum) range: MailHealthRange,
+  ): Promise<MailHealthPointType[]> {
+    return readMailHealthHistory(ctx.dataSource.manager, reading.projectId, range);
+  }
+
   @Query(() => MailHealthType, {
     nullable: true,
     description:

@@ -61,6 +61,28 @@ export class MailHealthType {
   @Field(() => [MailChannelType]) channels!: MailChannelType[];
   @Field(() => InboundMailHealthType) inbound!: InboundMailHealthType;
   @Field(() => OutboundMailHealthType) outbound!: OutboundMailHealthType;
+  /** The scope it was read for (not exposed): its history is of the same scope. */
+  projectId!: number | null;
 }
 
-export const presentMailHealth = (h: MailHealth): MailHealthType => h;
+@ObjectType("MailHealthPoint", { description: "One bucket of the history (5 minutes over a day, a day over a month)." })
+export class MailHealthPointType {
+  @Field(() => Date) at!: Date;
+  @Field(() => Int) received!: number;
+  @Field(() => Int) rejected!: number;
+  @Field(() => Int) quarantined!: number;
+  @Field(() => Int) bounces!: number;
+  @Field(() => Int) sent!: number;
+  @Field(() => Int) failed!: number;
+  @Field(() => Int, { description: "The largest unprocessed backlog sampled (instance only)." }) backlog!: number;
+  @Field(() => Int, { description: "The most mailboxes failing at once (instance only)." }) failingMailboxes!: number;
+}
+
+export const MailHealthRangeEnum = { DAY: "day", MONTH: "month" } as const;
+registerEnumType(MailHealthRangeEnum, {
+  name: "MailHealthRange",
+  description: "DAY: the last 24 hours in 5-minute buckets; MONTH: the last 30 days by day.",
+});
+
+export const presentMailHealth = (h: MailHealth, projectId: number | null): MailHealthType =>
+  Object.assign(new MailHealthType(), h, { projectId });

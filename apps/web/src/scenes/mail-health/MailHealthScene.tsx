@@ -1,5 +1,5 @@
 import { useQuery, useSubscription } from "@apollo/client/react";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import {
   AccessDenied,
   ErrorState,
@@ -12,10 +12,12 @@ import {
 import { Time } from "../../components/time.tsx";
 import {
   type MailChannelState,
+  type MailHealth_PointFragment,
   type MailHealth_ReadingFragment,
   MailHealthLiveDocument,
   MailHealthSceneDocument,
 } from "../../graphql/__generated__/graphql.ts";
+import { HealthChart } from "./HealthChart.tsx";
 
 const STATE_TEXT: Record<MailChannelState, string> = {
   OK: "Working",
@@ -83,6 +85,12 @@ export const MailHealthScene = ({ projectPath }: { projectPath: string }) => {
       </div>
       <Channels reading={reading} />
       <Figures reading={reading} />
+      {data.mailHealth ? (
+        <div className="mail-health__charts">
+          <History title="Last 24 hours (per 5 minutes)" points={data.mailHealth.day} spanSeconds={24 * 3600} />
+          <History title="Last 30 days (per day)" points={data.mailHealth.month} spanSeconds={30 * 24 * 3600} />
+        </div>
+      ) : null}
     </section>
   );
 };
@@ -162,3 +170,31 @@ const Figures = ({ reading }: { reading: MailHealth_ReadingFragment }) => (
     </section>
   </div>
 );
+
+const SERIES: { key: keyof Omit<MailHealth_PointFragment, "at" | "__typename">; label: string; color: string }[] = [
+  { key: "received", label: "Received", color: "#1d62b5" },
+  { key: "rejected", label: "Rejected", color: "#b32424" },
+  { key: "quarantined", label: "Quarantined", color: "#7a4a00" },
+  { key: "sent", label: "Sent", color: "#16683a" },
+  { key: "failed", label: "Failed to send", color: "#5343a8" },
+];
+
+const History = ({
+  title,
+  points,
+  spanSeconds,
+}: {
+  title: string;
+  points: MailHealth_PointFragment[];
+  spanSeconds: number;
+}) => {
+  const { times, series, summary } = useMemo(() => {
+    const totals = SERIES.map((s) => `${s.label}: ${points.reduce((n, p) => n + p[s.key], 0)}`);
+    return {
+      times: points.map((p) => new Date(p.at).getTime() / 1000),
+      series: SERIES.map((s) => ({ label: s.label, color: s.color, values: points.map((p) => p[s.key]) })),
+      summary: `Totals — ${totals.join(", ")}.`,
+    };
+  }, [points]);
+  return <HealthChart title={title} times={times} series={series} summary={summary} spanSeconds={spanSeconds} />;
+};

@@ -1,0 +1,33 @@
+// Issue 13.4: counts mail into the cockpit's history (core's sampleMailHealth) once a minute — the current
+// 5-minute bucket and the one before it, so a bucket's last minute is counted after it ends. A failed
+// count is logged and tried again at the next tick: the loop never stops quietly, and a missed minute
+// is recounted.
+import { bucketOf, SAMPLE_BUCKET_SECONDS, sampleMailHealth } from "@tidings/core";
+import type { Stoppable, WorkerContext } from "../context.ts";
+
+export const startHealthSampler = (ctx: WorkerContext, opts: { everyMs?: number } = {}): Stoppable => {
+  const log = ctx.log.child({ module: "health-sampler" });
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    const now = new Date();
+    try {
+      await sampleMailHealth(ctx.dataSource.manager, new Date(bucketOf(now).getTime() - SAMPLE_BUCKET_SECONDS * 1000));
+      await sampleMailHealth(ctx.dataSource.manager, now);
+    } catch (err) {
+      log.warn({ err }, "health.sample_failed_will_retry");
+    }
+  };
+  running = tick();
+  const timer = setInterval(() => {
+    if (!stopped) running = running.then(tick);
+  }, opts.everyMs ?? 60_000);
+  timer.unref();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+};
