@@ -149,6 +149,11 @@ const Schema = z
       empty,
       z.string().min(32, "EMAIL_LINK_SECRET must be at least 32 characters").optional(),
     ),
+    CUSTOM_SMTP_ALLOW_PRIVATE_HOSTS: bool("CUSTOM_SMTP_ALLOW_PRIVATE_HOSTS", false),
+    SECRET_KEY_BASE: z.preprocess(
+      empty,
+      z.string().min(32, "SECRET_KEY_BASE must be at least 32 characters").optional(),
+    ),
     EMAIL_LINK_TTL_DAYS: z.coerce
       .number({ error: "EMAIL_LINK_TTL_DAYS must be a number of days" })
       .int("EMAIL_LINK_TTL_DAYS must be a whole number of days")
@@ -233,6 +238,7 @@ export const SECRET_KEYS = [
   "MAIL_WEBHOOK_SECRET",
   "METRICS_TOKEN",
   "EMAIL_LINK_SECRET",
+  "SECRET_KEY_BASE",
   "GRAPH_CLIENT_SECRET",
   "SERVICE_DESK_GRAPH_CLIENT_SECRET",
 ];

@@ -157,3 +157,24 @@ export {
   readProcessHealth,
   startHeartbeat,
 } from "./process/heartbeat.ts";
+export { credentialCipher, type CredentialCipher, SECRET_KEY_BASE_FILE } from "./secrets/credentials.ts";
+export {
+  CUSTOM_EMAIL_CHANGED,
+  checkCustomEmailVerification,
+  type CustomEmailInput,
+  type CustomEmailView,
+  type CustomSmtp,
+  customSmtpFor,
+  failCustomEmailVerification,
+  projectOfCustomEmail,
+  readCustomEmail,
+  resetCustomEmail,
+  saveCustomEmail,
+  setCustomEmailEnabled,
+  SMTP_AUTH_METHODS,
+  type SmtpAuthMethod,
+  VERIFICATION_ERROR_TEXT,
+  type VerificationError,
+  type VerificationState,
+  verificationAddressOf,
+} from "./settings/custom-email.ts";

@@ -18,12 +18,14 @@
 // - Without SMTP_URL the .eml file of an email is (re)written under one name: exactly once.
 import fs from "node:fs/promises";
 import { redactUrl } from "@tidings/config";
-import { OUTBOX_CHANNEL } from "@tidings/core";
-import { startListener } from "@tidings/db";
+import { CUSTOM_EMAIL_CHANGED, OUTBOX_CHANNEL } from "@tidings/core";
+import { OutboundKind, startListener } from "@tidings/db";
+
 import { crashProcess, type WorkerContext } from "../context.ts";
 import { attachmentPath, mailOptionsFor } from "./compose.ts";
 import { DEFAULT_SMTP_TIMEOUTS, type Delivery, emlDelivery, type SmtpTimeouts, smtpDelivery } from "./delivery.ts";
 import { startClaims } from "./claims.ts";
+import { type CustomRoute, startCustomSmtp } from "./custom-smtp.ts";
 import { type ClaimedEmail, markFailed, markRetry, markSent } from "./outbox-store.ts";
 import {
   classifySendError,
@@ -91,6 +93,8 @@ export const startOutboundRunner = async (
     ? smtpDelivery(config.SMTP_URL, opts.concurrency, opts.smtpTimeouts)
     : emlDelivery(config.DATA_DIR);
   const compose = { emailFrom: config.EMAIL_FROM, dataDir: config.DATA_DIR };
+  // Issue 13.2: a project's own SMTP server, for its verification email and, once enabled, its customer emails.
+  const custom = startCustomSmtp(ctx, opts.smtpTimeouts);
   // Claimed but not sending yet: claiming a batch per query keeps the database work per email low.
   const claims = startClaims(ds, log, {
     leaseMs: opts.leaseMs,
@@ -171,9 +175,44 @@ export const startOutboundRunner = async (
       log.info(fields, "outbound.skipped_unsubscribed");
       return;
     }
+    let route: CustomRoute | null = null;
+    try {
+      const pending = custom.routeFor(email);
+      // Most emails leave through the instance's server: no wait, so they keep their claim order.
+      if (pending) route = await pending;
+    } catch (err) {
+      // The project's server could not be looked up (a database blip, or credentials sealed under another
+      // key): retried like a send that failed, and named.
+      const reason = `The project's SMTP settings could not be read: ${(err as Error).message}`;
+      const delayMs = retryDelayMs(email.attempts, opts.retry, opts.random);
+      await record("retry", () => markRetry(ds, claim, delayMs, reason));
+      wakeAfter(delayMs);
+      log.warn({ ...fields, reason }, "outbound.custom_smtp_unreadable");
+      return;
+    }
+    if (email.kind === OutboundKind.CustomEmailVerification && !route) {
+      const reason = "Not sent: the custom email address is no longer waiting for verification.";
+      await record("failed", () => markFailed(ds, claim, reason));
+      return;
+    }
+    try {
+      await sendVia(email, claim, fields, slot, route);
+    } finally {
+      await route?.done();
+    }
+  };
+
+  const sendVia = async (
+    email: ClaimedEmail,
+    claim: { id: number; attempts: number },
+    fields: Record<string, unknown>,
+    slot: { release: () => void },
+    route: CustomRoute | null,
+  ) => {
+    const via = route?.delivery ?? delivery;
     let message: ReturnType<typeof mailOptionsFor>;
     try {
-      message = mailOptionsFor(email, compose);
+      message = mailOptionsFor(email, route ? { ...compose, emailFrom: route.emailFrom } : compose);
       for (const a of email.attachments) await fs.access(attachmentPath(config.DATA_DIR, a.storagePath));
     } catch (err) {
       const reason = `The email could not be built: ${(err as Error).message}`;
@@ -184,11 +223,18 @@ export const startOutboundRunner = async (
     if (!(await claims.beginSend(email))) return;
     let response: string;
     try {
-      ({ response } = await delivery.send(message, { id: email.id, messageId: email.messageId }));
+      ({ response } = await via.send(message, { id: email.id, messageId: email.messageId }));
     } catch (err) {
       slot.release();
       const failure = classifySendError(err);
-      if (failure.permanent) {
+      if (route?.verification && email.projectId !== null) {
+        // GitLab sends the verification once: its failure is the verification's (item 34).
+        await record("failed", async () => {
+          await custom.failVerification(email.projectId as number, err);
+          return markFailed(ds, claim, failure.reason);
+        });
+        log.warn({ ...fields, reason: failure.reason }, "outbound.custom_email_verification_failed");
+      } else if (failure.permanent) {
         await record("failed", () => markFailed(ds, claim, failure.reason));
         log.warn({ ...fields, reason: failure.reason }, "outbound.failed_permanently");
       } else if (email.attempts >= opts.retry.maxAttempts) {
@@ -243,6 +289,7 @@ export const startOutboundRunner = async (
         await pause(state.retryInMs);
         continue;
       }
+      await custom.refresh().catch((err) => log.warn({ err }, "outbound.custom_smtp_refresh_failed"));
       dispatch();
       // Prefetch while sends are in flight, so a free slot never waits for a claim.
       if (claims.waiting() < opts.concurrency) {
@@ -255,6 +302,7 @@ export const startOutboundRunner = async (
           await waitForWake(opts.pollIntervalMs);
           continue;
         }
+        await custom.refresh().catch((err) => log.warn({ err }, "outbound.custom_smtp_refresh_failed"));
         dispatch();
       }
       await waitForWake(opts.pollIntervalMs);
@@ -270,7 +318,10 @@ export const startOutboundRunner = async (
         channels: [OUTBOX_CHANNEL],
         applicationName: "tidings-outbox-listen",
         log,
-        onNotification: () => wake(),
+        onNotification: (_channel, payload) => {
+          if (payload === CUSTOM_EMAIL_CHANGED) custom.invalidate();
+          wake();
+        },
         onConnect: () => wake(),
         onGiveUp: (err) => fatal(new Error(`The outbox listener could not reconnect: ${String(err)}`)),
       })
@@ -315,6 +366,7 @@ export const startOutboundRunner = async (
       for (const t of timers) clearTimeout(t);
       await listener?.close();
       await delivery.close();
+      await custom.close();
       log.info("outbound.stopped");
     },
   };

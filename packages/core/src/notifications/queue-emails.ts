@@ -29,7 +29,7 @@ import {
 import { DEFAULT_TEMPLATES, type TemplateValues } from "./templates.ts";
 import { threadIndexChild, threadIndexRoot } from "./thread-index.ts";
 
-const DEFAULT_OUTGOING_NAME = "Support Bot";
+export const DEFAULT_OUTGOING_NAME = "Support Bot";
 
 const load = async (db: EntityManager, issueId: number) => {
   const issue = await db.findOneByOrFail(IssueEntity, { id: issueId });

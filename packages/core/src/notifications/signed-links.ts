@@ -3,9 +3,8 @@
 // of the upload and the expiry under the instance's email-link key. The api's download route serves a
 // link whose signature holds until it expires; anything else needs a viewer who may read the issue.
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import type { Config } from "@tidings/config";
+import { instanceKey } from "../secrets/instance-key.ts";
 
 /** The key file generated into DATA_DIR when EMAIL_LINK_SECRET is unset; the api and the worker share it. */
 export const EMAIL_LINK_KEY_FILE = "email-link.key";
@@ -16,46 +15,9 @@ export const EMAIL_LINK_KEY_FILE = "email-link.key";
  */
 export type UploadLinkSigning = { secret: string | null; dataDir: string; ttlMs: number };
 
-const readKey = (file: string): Buffer => {
-  const text = fs.readFileSync(file, "utf8").trim();
-  if (text.length < 32) {
-    throw new Error(`${file} holds no usable key: delete it to generate a new one, or set EMAIL_LINK_SECRET.`);
-  }
-  return Buffer.from(text);
-};
-
-/** DATA_DIR's key, generated once: written under a temporary name and linked into place, so no process reads half a key. */
-const keyFromDataDir = (dataDir: string): Buffer => {
-  const file = path.join(dataDir, EMAIL_LINK_KEY_FILE);
-  try {
-    return readKey(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-  }
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(6).toString("hex")}`;
-  fs.writeFileSync(tmp, `${crypto.randomBytes(32).toString("hex")}\n`, { mode: 0o600, flag: "wx" });
-  try {
-    fs.linkSync(tmp, file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
-  return readKey(file);
-};
-
-const keys = new Map<string, Buffer>();
 /** The key of a secret or a DATA_DIR, read once per process. */
-const keyOf = (secret: string | null | undefined, dataDir: string): Buffer => {
-  if (secret) return Buffer.from(secret);
-  let key = keys.get(dataDir);
-  if (!key) {
-    key = keyFromDataDir(dataDir);
-    keys.set(dataDir, key);
-  }
-  return key;
-};
+const keyOf = (secret: string | null | undefined, dataDir: string): Buffer =>
+  instanceKey({ secret, dataDir, file: EMAIL_LINK_KEY_FILE, variable: "EMAIL_LINK_SECRET" });
 
 /** The email-link key: EMAIL_LINK_SECRET, else DATA_DIR/email-link.key (created on first use). Read lazily, once. */
 export const emailLinkKey =

@@ -44,6 +44,8 @@ export const OutboundKind = {
   NewNote: "new_note",
   NewParticipant: "new_participant",
   Rejection: "rejection",
+  /** Issue 13.2: sent through a project's own SMTP server to prove its custom address (GitLab item 34). */
+  CustomEmailVerification: "custom_email_verification",
 } as const;
 export type OutboundKind = (typeof OutboundKind)[keyof typeof OutboundKind];
 

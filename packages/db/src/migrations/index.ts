@@ -10,6 +10,7 @@ import { SearchVectorHead1765000900100 } from "./1765000900100-search-vector-hea
 import { IssueCountWalkIndex1765000700000 } from "./1765000700000-issue-count-walk-index.ts";
 import { GraphStoredMessages1765001300000 } from "./1765001300000-graph-stored-messages.ts";
 import { MailHealthSamples1765001300100 } from "./1765001300100-mail-health-samples.ts";
+import { ServiceDeskCustomEmails1765001300200 } from "./1765001300200-service-desk-custom-emails.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   SearchVectorHead1765000900100,
   GraphStoredMessages1765001300000,
   MailHealthSamples1765001300100,
+  ServiceDeskCustomEmails1765001300200,
 ];
