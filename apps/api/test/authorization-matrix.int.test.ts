@@ -467,6 +467,19 @@ const PROBES: Probe[] = [
     expect: (_env, who) => (who.maintainer ? "ok" : [NOT_FOUND_OR_FORBIDDEN]),
   },
   {
+    name: "serviceDeskCustomEmailDelete (13.2)",
+    kind: "mutation",
+    run: (env, who) =>
+      mutate(
+        env,
+        who,
+        "mutation($input: ServiceDeskCustomEmailDeleteInput!) { serviceDeskCustomEmailDelete(input: $input) { errors } }",
+        { projectPath: env.path },
+        "serviceDeskCustomEmailDelete",
+      ),
+    expect: (_env, who) => (who.maintainer ? "ok" : [NOT_FOUND_OR_FORBIDDEN]),
+  },
+  {
     name: "mailHealth(projectPath) (13.4)",
     kind: "query",
     run: async (env, who) =>

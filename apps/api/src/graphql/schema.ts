@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { CurrentUserResolver } from "./resolvers/current-user.resolver.ts";
+import { CustomEmailResolver } from "./resolvers/custom-email.resolver.ts";
 import { IssueConnectionResolver, IssueResolver, NoteResolver } from "./resolvers/issue.resolver.ts";
 import { IssueMutationsResolver } from "./resolvers/issue-mutations.resolver.ts";
 import { MailHealthResolver } from "./resolvers/mail-health.resolver.ts";
@@ -18,6 +19,7 @@ export const RESOLVERS = [
   NoteResolver,
   IssueMutationsResolver,
   ServiceDeskResolver,
+  CustomEmailResolver,
   QuarantineResolver,
   MailHealthResolver,
   SubscriptionsResolver,
