@@ -1,4 +1,5 @@
 import { useMutation, useQuery } from "@apollo/client/react";
+import { CustomEmailPanel } from "./CustomEmailPanel.tsx";
 import { TemplatePreview } from "./TemplatePreview.tsx";
 import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { fullPathSlug } from "../../app/paths.ts";
@@ -70,13 +71,16 @@ export const SettingsScene = ({ projectPath }: { projectPath: string }) => {
     );
   }
   return (
-    <SettingsForm
-      projectPath={projectPath}
-      projectId={project.id}
-      address={project.serviceDeskAddress ?? null}
-      settings={project.serviceDeskSettings}
-      isPublic={project.visibility === "public"}
-    />
+    <>
+      <SettingsForm
+        projectPath={projectPath}
+        projectId={project.id}
+        address={project.serviceDeskAddress ?? null}
+        settings={project.serviceDeskSettings}
+        isPublic={project.visibility === "public"}
+      />
+      <CustomEmailPanel projectPath={projectPath} />
+    </>
   );
 };
 
