@@ -4,6 +4,12 @@
 // path, and, with a batch of one, every other caller's).
 import type { EntityManager } from "@tidings/db";
 import { unsubscribeByReplyKey } from "../notifications/unsubscribe.ts";
+import { keyFromAddress } from "../service-desk/mail-key-codec.ts";
+import {
+  checkCustomEmailVerification,
+  projectOfCustomEmail,
+  VERIFICATION_ERROR_TEXT,
+} from "../settings/custom-email.ts";
 import {
   type ApplyRow,
   type Ctx,
@@ -21,6 +27,32 @@ import type { Decision, Route } from "./decide.ts";
 import type { IngestSettings } from "./ingest-settings.ts";
 import { REJECTION } from "./rejection-texts.ts";
 
+/** Issue 13.2 (GitLab item 34): a returned verification email finishes or fails its project's verification. */
+const applyCustomEmailVerification = async (
+  ctx: Ctx,
+  route: Extract<Route, { kind: "custom-email-verification" }>,
+): Promise<InboundOutcome> => {
+  const projectId = await projectOfCustomEmail(ctx.db, route.address);
+  if (projectId === null) {
+    return outcome("ignored", {
+      reason: `Ignored: a custom email verification for ${route.address}, which no project has set up.`,
+    });
+  }
+  const alias = ctx.settings.mail.serviceDeskEmailAddress;
+  const result = await checkCustomEmailVerification(
+    ctx.db,
+    projectId,
+    { recipients: route.recipients, from: ctx.content.from, body: ctx.content.body, receivedAt: new Date() },
+    { isAliasAddress: (address) => !!alias && keyFromAddress(alias, address) !== null },
+  );
+  const reason = !result
+    ? "Ignored: a custom email verification that was not waiting (already verified, failed or reset)."
+    : result.error
+      ? `Custom email verification failed: ${VERIFICATION_ERROR_TEXT[result.error]}`
+      : "Custom email verification finished: the address is verified.";
+  return outcome("ignored", { projectId, reason });
+};
+
 const applyRoute = async (ctx: Ctx, route: Route): Promise<InboundOutcome> => {
   switch (route.kind) {
     case "reply":
@@ -30,6 +62,8 @@ const applyRoute = async (ctx: Ctx, route: Route): Promise<InboundOutcome> => {
       if (r.status === "unknown_key") return reject(ctx, REJECTION.sentNotificationNotFound, "unknown unsubscribe key");
       return outcome("unsubscribed", { issueId: r.issueId, reason: `${r.email} unsubscribed (${r.status}).` });
     }
+    case "custom-email-verification":
+      return applyCustomEmailVerification(ctx, route);
     case "project": {
       const project = await ctx.lookups.project(route.target);
       if (!project) return reject(ctx, REJECTION.projectNotFound, `no project for ${route.address}`);

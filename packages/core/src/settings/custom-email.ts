@@ -346,14 +346,14 @@ export const checkCustomEmailVerification = async (
   db: EntityManager,
   projectId: number,
   mail: ReturnedVerification,
-  opts: { aliasAddressPattern: RegExp | null },
+  opts: { isAliasAddress: (address: string) => boolean },
 ): Promise<{ state: VerificationState; error: VerificationError | null } | null> => {
   const row = await rowOf(db, projectId, true);
   if (row?.verification_state !== "started") return null;
   const error: VerificationError | null =
     mail.receivedAt.getTime() - row.verification_triggered_at.getTime() > VERIFICATION_WINDOW_MS
       ? "mail_not_received_within_timeframe"
-      : opts.aliasAddressPattern && mail.recipients.some((r) => opts.aliasAddressPattern?.test(r))
+      : mail.recipients.some(opts.isAliasAddress)
         ? "incorrect_forwarding_target"
         : mail.from?.toLowerCase() !== row.custom_email.toLowerCase()
           ? "incorrect_from"
