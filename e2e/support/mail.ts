@@ -20,12 +20,15 @@ export const sendCustomerMail = async (mail: SendMailOptions) => {
   }
 };
 
-/** Every message the product has sent so far (the capture inbox), oldest first. */
-export const capturedMail = async (): Promise<(ParsedMail & { envelopeTo: string })[]> => {
-  const files = fs.existsSync(E2E.inboxDir) ? fs.readdirSync(E2E.inboxDir).sort() : [];
+/**
+ * Every message the product has sent so far (the capture inbox; or `dir`, e.g. the customer-domain relay's),
+ * oldest first.
+ */
+export const capturedMail = async (dir = E2E.inboxDir): Promise<(ParsedMail & { envelopeTo: string })[]> => {
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
   return Promise.all(
     files.map(async (f) => {
-      const raw = fs.readFileSync(path.join(E2E.inboxDir, f));
+      const raw = fs.readFileSync(path.join(dir, f));
       const parsed = await simpleParser(raw);
       return Object.assign(parsed, { envelopeTo: String(parsed.headers.get("x-envelope-to") ?? "") });
     }),
@@ -33,12 +36,16 @@ export const capturedMail = async (): Promise<(ParsedMail & { envelopeTo: string
 };
 
 /** Waits until a captured message matches, and returns it. */
-export const waitForMail = async (match: (m: ParsedMail & { envelopeTo: string }) => boolean, timeout = 20_000) => {
+export const waitForMail = async (
+  match: (m: ParsedMail & { envelopeTo: string }) => boolean,
+  timeout = 20_000,
+  dir = E2E.inboxDir,
+) => {
   let found: (ParsedMail & { envelopeTo: string }) | undefined;
   await expect
     .poll(
       async () => {
-        found = (await capturedMail()).find(match);
+        found = (await capturedMail(dir)).find(match);
         return !!found;
       },
       { timeout, message: "waiting for an outbound email in the capture inbox" },

@@ -2,17 +2,17 @@
 // forwarding to the Service Desk address, finishes the verification — never a ticket; a wrong token fails
 // it with GitLab's reason, shown on the quarantined message.
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createIngestWorld } from "../ingest/testing/world.ts";
 import { credentialCipher } from "../secrets/credentials.ts";
 import { readCustomEmail, saveCustomEmail } from "./custom-email.ts";
 
 describe("custom email verification through ingest (13.2)", () => {
   let db: TestDatabase;
-  beforeAll(async () => {
+  beforeEach(async () => {
     db = await createTestDatabase();
   });
-  afterAll(async () => db?.drop());
+  afterEach(async () => db?.drop());
 
   const verificationMail = (to: string, token: string, from = "support@acme.test") =>
     Buffer.from(
@@ -86,5 +86,24 @@ describe("custom email verification through ingest (13.2)", () => {
     const late = await w.ingest(verificationMail(forwardTo, token));
     expect(late.result?.reason).toMatch(/not waiting/);
     expect((await readCustomEmail(db.dataSource.manager, w.project.id))?.verificationState).toBe("finished");
+  });
+
+  it("a verification email that never comes back fails after 30 minutes", async () => {
+    const w = await createIngestWorld(db.dataSource);
+    await db.dataSource.query(
+      `INSERT INTO service_desk_custom_emails (project_id, custom_email, smtp_host, smtp_port, smtp_username_sealed,
+         smtp_password_sealed, verification_token, verification_triggered_at)
+       VALUES ($1, 'late@acme.test', 'smtp.acme.test', 587, 'x', 'y', 'AAAAAAAAAAAA', now() - interval '31 minutes')`,
+      [w.project.id],
+    );
+    expect(await readCustomEmail(db.dataSource.manager, w.project.id)).toMatchObject({
+      verificationState: "failed",
+      verificationError: "mail_not_received_within_timeframe",
+    });
+    const [row] = await db.dataSource.query(
+      `SELECT verification_state FROM service_desk_custom_emails WHERE project_id = $1`,
+      [w.project.id],
+    );
+    expect(row.verification_state).toBe("failed");
   });
 });

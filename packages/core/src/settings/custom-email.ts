@@ -110,9 +110,27 @@ const rowOf = async (db: EntityManager, projectId: number, lock = false): Promis
   return row ?? null;
 };
 
-export const readCustomEmail = async (db: EntityManager, projectId: number) => {
+/**
+ * The project's custom address as the settings panel shows it. A verification email that has not come back
+ * within 30 minutes failed (GitLab's mail_not_received_within_timeframe): recorded when it is next read.
+ */
+export const readCustomEmail = async (db: EntityManager, projectId: number, now = new Date()) => {
   const row = await rowOf(db, projectId);
-  return row ? viewOf(row) : null;
+  if (!row) return null;
+  if (
+    row.verification_state === "started" &&
+    now.getTime() - row.verification_triggered_at.getTime() > VERIFICATION_WINDOW_MS
+  ) {
+    await db.query(
+      `UPDATE service_desk_custom_emails
+          SET verification_state = 'failed', verification_error = 'mail_not_received_within_timeframe',
+              verification_token = NULL, updated_at = now()
+        WHERE project_id = $1 AND verification_state = 'started'`,
+      [projectId],
+    );
+    return viewOf({ ...row, verification_state: "failed", verification_error: "mail_not_received_within_timeframe" });
+  }
+  return viewOf(row);
 };
 
 /** The sealing context binds a credential to its project. */

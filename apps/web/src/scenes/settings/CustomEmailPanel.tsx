@@ -140,7 +140,7 @@ export const CustomEmailPanel = ({ projectPath }: { projectPath: string }) => {
       ) : (
         <form onSubmit={handleSave} className="settings__form custom-email__form">
           <div className="field">
-            <label htmlFor="custom-email">Custom email address</label>
+            <label htmlFor="custom-email">Email address</label>
             <input id="custom-email" type="email" value={form.customEmail} onChange={set("customEmail")} />
           </div>
           <div className="field">
