@@ -2,7 +2,9 @@
 // Decision without touching the database; this file applies one Decision inside the caller's
 // transaction; process-inbound-email.ts claims, decides and applies many messages at once (the worker's
 // path, and, with a batch of one, every other caller's).
-import type { EntityManager } from "@tidings/db";
+import { type EntityManager, SentNotificationEntity } from "@tidings/db";
+import { digest } from "../auth/secrets.ts";
+import type { MailTarget } from "../service-desk/mail-key-codec.ts";
 import { unsubscribeByReplyKey } from "../notifications/unsubscribe.ts";
 import { keyFromAddress } from "../service-desk/mail-key-codec.ts";
 import {
@@ -22,6 +24,7 @@ import {
   type OpenIssue,
 } from "./apply-context.ts";
 import { applyReplyKey } from "./apply-reply-key.ts";
+import { directLookups } from "./lookups.ts";
 import { applyServiceDesk } from "./apply-service-desk.ts";
 import type { Decision, Route } from "./decide.ts";
 import type { IngestSettings } from "./ingest-settings.ts";
@@ -77,6 +80,32 @@ const applyRoute = async (ctx: Ctx, route: Route): Promise<InboundOutcome> => {
   }
 };
 
+/**
+ * The project a message was sent to, for one that was quarantined or refused before routing (issue 12.7):
+ * its Service Desk address, or the project of the reply key it answers. Null when it names none.
+ */
+const projectOf = async (
+  db: EntityManager,
+  destination: MailTarget | null | undefined,
+  lookups: Lookups | undefined,
+): Promise<number | null> => {
+  if (!destination) return null;
+  switch (destination.kind) {
+    case "reply":
+    case "unsubscribe": {
+      const sent = await db.findOne(SentNotificationEntity, {
+        where: { replyKeyDigest: digest(destination.replyKey) },
+        select: { id: true, projectId: true },
+      });
+      return sent?.projectId ?? null;
+    }
+    case "unknown":
+      return null;
+    default:
+      return (await (lookups ?? directLookups(db)).project(destination))?.id ?? null;
+  }
+};
+
 /** Applies one decided message inside the caller's transaction. Throws only on infrastructure errors. */
 export const applyDecision = async (
   db: EntityManager,
@@ -87,9 +116,14 @@ export const applyDecision = async (
 ): Promise<InboundOutcome> => {
   switch (decision.kind) {
     case "quarantine":
-      return outcome(decision.status, { reason: decision.reason });
+      return outcome(decision.status, {
+        reason: decision.reason,
+        projectId: await projectOf(db, decision.destination, batch?.lookups),
+      });
     case "reject":
-      return rejectMessage(db, settings, row, decision);
+      return rejectMessage(db, settings, row, decision, {
+        projectId: await projectOf(db, decision.destination, batch?.lookups),
+      });
     case "route":
       return applyRoute(newContext(db, settings, row, decision.content, batch), decision.route);
   }

@@ -49,6 +49,9 @@ export const directLookups = (db: EntityManager): Lookups => ({
   recentIssuesFrom: async (projectId, sender) => (await db.query(recentIssuesQuery, [projectId, sender]))[0].n,
 });
 
+/** Advisory-lock namespace of the per-sender rate limit (one lock per project and sender). */
+const SENDER_LIMIT_LOCK = 7_100_012;
+
 const targetKey = (t: ProjectTarget) => JSON.stringify(t);
 /** The id of an issue the batch will open but has not written yet. */
 const PENDING = 0;
@@ -111,6 +114,15 @@ export class BatchLookups implements Lookups {
     });
     for (const x of senders) this.senders.set(pair(x.p, x.s), 0);
     if (senders.length) {
+      // Issue 12.7: the per-sender count is atomic. Concurrent batches from one sender to one project take
+      // turns (a transaction lock per pair, in one order, so none waits in a circle) and each counts the
+      // issues the one before it committed: 22 at once against a limit of 20 open 20, never 22.
+      await this.db.query(
+        `SELECT pg_advisory_xact_lock($1, h)
+           FROM (SELECT DISTINCT hashtext(p::text || ':' || s) AS h FROM unnest($2::int[], $3::text[]) AS u(p, s)
+                  ORDER BY 1) x`,
+        [SENDER_LIMIT_LOCK, senders.map((x) => x.p), senders.map((x) => x.s)],
+      );
       const rows: { project_id: number; sender: string; n: number }[] = await this.db.query(
         `SELECT i.project_id, lower(i.external_author) AS sender, count(*)::int AS n FROM issues i
            JOIN (SELECT DISTINCT p, s FROM unnest($1::int[], $2::text[]) AS u(p, s)) u
