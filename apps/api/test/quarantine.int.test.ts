@@ -119,4 +119,75 @@ describe("quarantine (C12)", () => {
     const deleted = await gql<{ inboundEmailDelete: { inboundEmail: { status: string } } }>("admin", del, { id });
     expect(deleted.inboundEmailDelete.inboundEmail.status).toBe("deleted");
   });
+
+  it("an auto-reply to a project's address is in its quarantine with a badge count; bulk retry reports each outcome; bulk delete is all or nothing", async () => {
+    const [p] = await db.dataSource.query("SELECT id FROM projects WHERE full_path = 'demo/app'");
+    await db.dataSource.query("UPDATE projects SET service_desk_enabled = true WHERE id = $1", [p.id]);
+    await db.dataSource.query("DELETE FROM inbound_emails");
+    const address = `incoming+demo-app-${p.id}-issue-@tidings.localhost`;
+    const raw = (subject: string, extra = "") =>
+      Buffer.from(
+        `From: Jane <jane@customer.example>\r\nTo: ${address}\r\nSubject: ${subject}\r\n${extra}Message-ID: <${subject.replace(/\W/g, "")}@customer.example>\r\n\r\nHello\r\n`,
+      );
+    const store = async (bytes: Buffer) => {
+      const { id } = await db.dataSource.transaction((m) =>
+        receiveEmail(m, {
+          raw: bytes,
+          transport: "webhook",
+          envelopeTo: [address],
+          maxEmailBytes: 1_000_000,
+          route: routeSettingsOf(mailSettingsFromConfig(api.config)),
+        }),
+      );
+      await processInboundEmail(db.dataSource, ingestSettingsFromConfig(api.config), id);
+      return `gid://tidings/InboundEmail/${id}`;
+    };
+    const ooo = await store(raw("Out of office", "Auto-Submitted: auto-replied\r\n"));
+    const COUNT = `query { project(fullPath: "demo/app") { quarantineCount } }`;
+    // The maintainer sees the auto-reply sent to their project (issue 12.7), and its count for the badge.
+    const mine = await gql<List>("maintainer", LIST, { p: "demo/app" });
+    expect(mine.quarantine.nodes.map((n) => n.subject)).toEqual(["Out of office"]);
+    expect(await gql("maintainer", COUNT)).toEqual({ project: { quarantineCount: 1 } });
+    expect(await gql("reporter", COUNT)).toEqual({ project: { quarantineCount: null } });
+
+    // A released auto-reply becomes an issue; a retried one is ignored again — and says so.
+    await db.dataSource.query("UPDATE projects SET service_desk_enabled = false WHERE id = $1", [p.id]);
+    const off = await store(raw("While the desk was off"));
+    await db.dataSource.query("UPDATE projects SET service_desk_enabled = true WHERE id = $1", [p.id]);
+    const RETRY = `mutation($ids: [ID!]!) { inboundEmailsRetry(input: { ids: $ids }) { inboundEmails { id status reason issue { iid } } errors } }`;
+    type Bulk = {
+      inboundEmailsRetry: {
+        inboundEmails: { id: string; status: string; reason: string | null; issue: { iid: string } | null }[];
+        errors: string[];
+      };
+    };
+    const retried = await gql<Bulk>("maintainer", RETRY, { ids: [ooo, off] });
+    expect(retried.inboundEmailsRetry.errors).toEqual([]);
+    const [again, opened] = retried.inboundEmailsRetry.inboundEmails;
+    expect(again).toMatchObject({ id: ooo, status: "ignored" });
+    expect(again.reason).toMatch(/auto-generated/);
+    expect(opened).toMatchObject({ id: off, status: "issue", issue: { iid: expect.any(String) } });
+
+    // Someone else's message in the selection: nothing happens, and the answer says why.
+    const unrouted = await store(
+      Buffer.from(
+        `From: x@y.example\r\nTo: incoming+nothing-here-999-issue-@tidings.localhost\r\nSubject: Unrouted\r\n\r\nHi\r\n`,
+      ),
+    );
+    const DELETE = `mutation($ids: [ID!]!) { inboundEmailsDelete(input: { ids: $ids }) { inboundEmails { status } errors } }`;
+    const refused = await gql<{ inboundEmailsDelete: { errors: string[] } }>("maintainer", DELETE, {
+      ids: [ooo, unrouted],
+    });
+    expect(refused.inboundEmailsDelete.errors).toEqual([
+      "One of the selected messages cannot be found or you don't have permission to manage it; nothing was changed.",
+    ]);
+    expect(await gql("maintainer", COUNT)).toEqual({ project: { quarantineCount: 1 } });
+    const empty = await gql<{ inboundEmailsDelete: { errors: string[] } }>("maintainer", DELETE, { ids: [] });
+    expect(empty.inboundEmailsDelete.errors).toEqual(["Select at least one message."]);
+    const deleted = await gql<{ inboundEmailsDelete: { inboundEmails: { status: string }[] } }>("maintainer", DELETE, {
+      ids: [ooo],
+    });
+    expect(deleted.inboundEmailsDelete.inboundEmails).toEqual([{ status: "deleted" }]);
+    expect(await gql("maintainer", COUNT)).toEqual({ project: { quarantineCount: 0 } });
+  });
 });

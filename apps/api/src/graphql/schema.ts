@@ -7,7 +7,7 @@ import { IssueConnectionResolver, IssueResolver, NoteResolver } from "./resolver
 import { IssueMutationsResolver } from "./resolvers/issue-mutations.resolver.ts";
 import { MailHealthResolver } from "./resolvers/mail-health.resolver.ts";
 import { ProjectResolver } from "./resolvers/project.resolver.ts";
-import { QuarantineResolver } from "./resolvers/quarantine.resolver.ts";
+import { ProjectQuarantineResolver, QuarantineResolver } from "./resolvers/quarantine.resolver.ts";
 import { ServiceDeskResolver } from "./resolvers/service-desk.resolver.ts";
 import { SubscriptionsResolver } from "./resolvers/subscriptions.resolver.ts";
 
@@ -21,6 +21,7 @@ export const RESOLVERS = [
   ServiceDeskResolver,
   CustomEmailResolver,
   QuarantineResolver,
+  ProjectQuarantineResolver,
   MailHealthResolver,
   SubscriptionsResolver,
 ] as const;

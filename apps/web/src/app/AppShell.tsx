@@ -17,8 +17,11 @@ export const AppShell = () => {
   const nav = useQuery(ProjectNavDocument, {
     variables: { fullPath: route?.projectPath ?? "" },
     skip: !route,
+    // The quarantine badge follows new mail on each page change (and after quarantine actions).
+    fetchPolicy: "cache-and-network",
   });
   const canAdmin = nav.data?.project?.userPermissions.adminProject ?? false;
+  const quarantineCount = nav.data?.project?.quarantineCount ?? 0;
   const signedOut = !loading && !error && data && !data.currentUser;
 
   useEffect(() => {
@@ -103,6 +106,12 @@ export const AppShell = () => {
               </NavLink>
               <NavLink to={quarantinePath(currentPath)} className={() => navClass(route?.page === "quarantine")}>
                 Quarantine
+                {quarantineCount ? (
+                  <span className="nav-badge">
+                    {quarantineCount > 99 ? "99+" : quarantineCount}
+                    <span className="visually-hidden"> messages</span>
+                  </span>
+                ) : null}
               </NavLink>
               <NavLink to={mailHealthPath(currentPath)} className={() => navClass(route?.page === "mail_health")}>
                 Mail health

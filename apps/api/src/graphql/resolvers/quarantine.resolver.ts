@@ -18,6 +18,9 @@ import { QuarantineStatus } from "../types/enums.ts";
 const RETRY_WAIT_MS = 10_000;
 import {
   InboundEmailConnectionType,
+  InboundEmailsBulkInput,
+  InboundEmailsBulkPayload,
+  MAX_BULK_INBOUND,
   InboundEmailDeleteInput,
   InboundEmailPayload,
   InboundEmailReleaseInput,
@@ -48,6 +51,32 @@ const manageableEmail = async (ctx: ApiContext, gid: string) => {
     select: { id: true, projectId: true, status: true },
   });
   return row && (await canManage(ctx, row.projectId)) ? row : null;
+};
+
+/** Every asked message the viewer may manage, or one sentence about what is wrong (and nothing is done). */
+const manageableEmails = async (
+  ctx: ApiContext,
+  gids: string[],
+): Promise<{ ok: true; value: { id: number }[] } | { ok: false; errors: string[] }> => {
+  const unique = [...new Set(gids)];
+  if (unique.length === 0) return { ok: false, errors: ["Select at least one message."] };
+  if (unique.length > MAX_BULK_INBOUND) {
+    return {
+      ok: false,
+      errors: [`Select at most ${MAX_BULK_INBOUND} messages at a time (you selected ${unique.length}).`],
+    };
+  }
+  const rows = await Promise.all(unique.map((gid) => manageableEmail(ctx, gid)));
+  const missing = rows.filter((r) => r === null).length;
+  if (missing > 0) {
+    return {
+      ok: false,
+      errors: [
+        `${missing === 1 ? "One of the selected messages" : `${missing} of the selected messages`} cannot be found or you don't have permission to manage it; nothing was changed.`,
+      ],
+    };
+  }
+  return { ok: true, value: rows.filter((r): r is NonNullable<typeof r> => r !== null) };
 };
 
 const reload = async (ctx: ApiContext, id: number) =>
@@ -170,6 +199,39 @@ export class QuarantineResolver {
     return { inboundEmail: await reload(ctx, row.id), errors: [] };
   }
 
+  @Mutation(() => InboundEmailsBulkPayload, {
+    description: "Issue 12.7: retries many quarantined messages in one transaction; waits a little for their outcomes.",
+  })
+  async inboundEmailsRetry(
+    @Arg("input", () => InboundEmailsBulkInput) input: InboundEmailsBulkInput,
+    @Ctx() ctx: ApiContext,
+  ): Promise<InboundEmailsBulkPayload> {
+    const rows = await manageableEmails(ctx, input.ids);
+    if (!rows.ok) return { inboundEmails: [], errors: rows.errors };
+    const result = await runMutation(ctx, async (db) => {
+      for (const row of rows.value) await retryInboundEmail(db, { id: row.id });
+    });
+    if (!result.ok) return { inboundEmails: [], errors: result.errors };
+    await Promise.all(rows.value.map((r) => awaitInboundOutcome(ctx.dataSource, r.id, { timeoutMs: RETRY_WAIT_MS })));
+    return { inboundEmails: await Promise.all(rows.value.map((r) => reload(ctx, r.id))), errors: [] };
+  }
+
+  @Mutation(() => InboundEmailsBulkPayload, {
+    description: "Issue 12.7: deletes many quarantined messages' content in one transaction.",
+  })
+  async inboundEmailsDelete(
+    @Arg("input", () => InboundEmailsBulkInput) input: InboundEmailsBulkInput,
+    @Ctx() ctx: ApiContext,
+  ): Promise<InboundEmailsBulkPayload> {
+    const rows = await manageableEmails(ctx, input.ids);
+    if (!rows.ok) return { inboundEmails: [], errors: rows.errors };
+    const result = await runMutation(ctx, async (db) => {
+      for (const row of rows.value) await deleteInboundEmail(db, { id: row.id });
+    });
+    if (!result.ok) return { inboundEmails: [], errors: result.errors };
+    return { inboundEmails: await Promise.all(rows.value.map((r) => reload(ctx, r.id))), errors: [] };
+  }
+
   @Mutation(() => InboundEmailPayload, { description: "Deletes a quarantined message's content (C12)." })
   async inboundEmailDelete(
     @Arg("input", () => InboundEmailDeleteInput) input: InboundEmailDeleteInput,
@@ -180,5 +242,21 @@ export class QuarantineResolver {
     const result = await runMutation(ctx, (db) => deleteInboundEmail(db, { id: row.id }));
     if (!result.ok) return { inboundEmail: null, errors: result.errors };
     return { inboundEmail: await reload(ctx, row.id), errors: [] };
+  }
+}
+
+@Resolver(() => ProjectType)
+export class ProjectQuarantineResolver {
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: "Issue 12.7: messages in the project's quarantine (the navigation badge); null below Maintainer.",
+  })
+  async quarantineCount(@Root() p: ProjectType, @Ctx() ctx: ApiContext): Promise<number | null> {
+    if (!(await canManage(ctx, p.dbId))) return null;
+    const [row] = await ctx.dataSource.query(
+      "SELECT count(*)::int AS n FROM inbound_emails WHERE project_id = $1 AND status = ANY($2::text[])",
+      [p.dbId, QUARANTINE_STATUSES],
+    );
+    return row.n;
   }
 }

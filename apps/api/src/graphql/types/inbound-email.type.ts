@@ -74,3 +74,18 @@ export class InboundEmailPayload {
   @Field(() => InboundEmailType, { nullable: true }) inboundEmail!: InboundEmailType | null;
   @Field(() => [String]) errors!: string[];
 }
+
+/** At most this many messages per bulk action. */
+export const MAX_BULK_INBOUND = 100;
+
+@InputType("InboundEmailsBulkInput", { description: "Issue 12.7: quarantined messages to act on at once (1–100)." })
+export class InboundEmailsBulkInput {
+  @Field(() => [ID]) ids!: string[];
+}
+
+@ObjectType("InboundEmailsBulkPayload")
+export class InboundEmailsBulkPayload {
+  @Field(() => [InboundEmailType], { description: "Each message as it is after the action (in the order asked)." })
+  inboundEmails!: InboundEmailType[];
+  @Field(() => [String]) errors!: string[];
+}

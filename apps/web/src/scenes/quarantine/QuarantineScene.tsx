@@ -1,5 +1,5 @@
 import { useApolloClient, useMutation, useQuery } from "@apollo/client/react";
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { Link } from "react-router";
 import { issuePath } from "../../app/paths.ts";
 import {
@@ -16,6 +16,8 @@ import {
   InboundEmailDeleteDocument,
   InboundEmailReleaseDocument,
   InboundEmailRetryDocument,
+  InboundEmailsDeleteDocument,
+  InboundEmailsRetryDocument,
   type InboundEmailStatus,
   QuarantineRawSourcesDocument,
   QuarantineSceneDocument,
@@ -36,7 +38,11 @@ export const QuarantineScene = ({ projectPath }: { projectPath: string }) => {
   const [scope, setScope] = useState<"project" | "instance">("project");
   const [status, setStatus] = useState<"" | InboundEmailStatus>("");
   // Outcomes are announced at page level: a released or deleted message may leave the list.
-  const [notice, setNotice] = useState("");
+  const [notice, setNotice] = useState<ReactNode>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [bulkErrors, setBulkErrors] = useState<string[]>([]);
+  const [retryMany, retryManyState] = useMutation(InboundEmailsRetryDocument, { refetchQueries: ["ProjectNav"] });
+  const [deleteMany, deleteManyState] = useMutation(InboundEmailsDeleteDocument, { refetchQueries: ["ProjectNav"] });
   const variables = {
     fullPath: projectPath,
     projectPath: scope === "project" ? projectPath : null,
@@ -104,6 +110,80 @@ export const QuarantineScene = ({ projectPath }: { projectPath: string }) => {
       <p role="status" className={notice ? "alert alert--done" : "visually-hidden"}>
         {notice}
       </p>
+      {bulkErrors.length ? (
+        <ul className="alert alert--error" role="alert">
+          {bulkErrors.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      ) : null}
+      {list.nodes.length > 0 ? (
+        <fieldset className="bulk-bar">
+          <legend className="visually-hidden">Selected messages</legend>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={list.nodes.length > 0 && list.nodes.every((n) => selected.has(n.id))}
+              onChange={(e) => setSelected(e.target.checked ? new Set(list.nodes.map((n) => n.id)) : new Set())}
+            />
+            <span>Select all shown</span>
+          </label>
+          <span className="muted">{selected.size} selected</span>
+          <button
+            type="button"
+            className="btn btn--small"
+            disabled={selected.size === 0 || retryManyState.loading || deleteManyState.loading}
+            onClick={async () => {
+              try {
+                const r = await retryMany({ variables: { ids: [...selected] } });
+                const payload = r.data?.inboundEmailsRetry;
+                setBulkErrors(payload?.errors ?? []);
+                if (payload && payload.errors.length === 0) {
+                  setSelected(new Set());
+                  const stuck = payload.inboundEmails.filter((e) => QUARANTINED.has(e.status));
+                  // Nothing retried became an issue or a note: a failure, said as one.
+                  if (stuck.length === payload.inboundEmails.length) {
+                    setNotice(null);
+                    setBulkErrors([
+                      `Retrying did not help for ${stuck.length === 1 ? "the message" : `all ${stuck.length} messages`}: ${reasonsOf(stuck)}`,
+                    ]);
+                  } else {
+                    setNotice(<RetrySummary emails={payload.inboundEmails} />);
+                  }
+                  void refetch();
+                }
+              } catch (err) {
+                setBulkErrors([errorMessage(err)]);
+              }
+            }}
+          >
+            Retry selected
+          </button>
+          <button
+            type="button"
+            className="btn btn--small btn--danger-outline"
+            disabled={selected.size === 0 || retryManyState.loading || deleteManyState.loading}
+            onClick={async () => {
+              if (!window.confirm(`Delete ${selected.size} messages for good? Their raw content cannot be recovered.`))
+                return;
+              try {
+                const r = await deleteMany({ variables: { ids: [...selected] } });
+                const payload = r.data?.inboundEmailsDelete;
+                setBulkErrors(payload?.errors ?? []);
+                if (payload && payload.errors.length === 0) {
+                  setSelected(new Set());
+                  setNotice(`Deleted ${payload.inboundEmails.length} messages.`);
+                  void refetch();
+                }
+              } catch (err) {
+                setBulkErrors([errorMessage(err)]);
+              }
+            }}
+          >
+            Delete selected
+          </button>
+        </fieldset>
+      ) : null}
       {list.nodes.length === 0 ? (
         <p className="empty">
           {scope === "instance"
@@ -120,6 +200,15 @@ export const QuarantineScene = ({ projectPath }: { projectPath: string }) => {
                 releaseTargets={releaseTargets}
                 defaultTarget={email.project?.fullPath ?? projectPath}
                 rawVariables={{ projectPath: variables.projectPath, status: variables.status, first: PAGE_SIZE }}
+                selected={selected.has(email.id)}
+                onSelect={(on) =>
+                  setSelected((current) => {
+                    const next = new Set(current);
+                    if (on) next.add(email.id);
+                    else next.delete(email.id);
+                    return next;
+                  })
+                }
                 onDone={(text) => {
                   setNotice(text);
                   void refetch();
@@ -164,22 +253,26 @@ const QuarantineItem = ({
   releaseTargets,
   defaultTarget,
   rawVariables,
+  selected,
+  onSelect,
   onDone,
 }: {
   email: QuarantineItem_EmailFragment;
   releaseTargets: string[];
   defaultTarget: string;
   rawVariables: { projectPath: string | null; status: InboundEmailStatus | null; first: number };
-  onDone: (message: string) => void;
+  selected: boolean;
+  onSelect: (selected: boolean) => void;
+  onDone: (message: ReactNode) => void;
 }) => {
   const client = useApolloClient();
   const [raw, setRaw] = useState<string | null | undefined>(undefined);
   const [rawState, setRawState] = useState<"closed" | "loading" | "open">("closed");
   const [target, setTarget] = useState(releaseTargets.includes(defaultTarget) ? defaultTarget : "");
   const [errors, setErrors] = useState<string[]>([]);
-  const [retry, retryState] = useMutation(InboundEmailRetryDocument);
-  const [release, releaseState] = useMutation(InboundEmailReleaseDocument);
-  const [remove, removeState] = useMutation(InboundEmailDeleteDocument);
+  const [retry, retryState] = useMutation(InboundEmailRetryDocument, { refetchQueries: ["ProjectNav"] });
+  const [release, releaseState] = useMutation(InboundEmailReleaseDocument, { refetchQueries: ["ProjectNav"] });
+  const [remove, removeState] = useMutation(InboundEmailDeleteDocument, { refetchQueries: ["ProjectNav"] });
   const busy = retryState.loading || releaseState.loading || removeState.loading;
   const titleId = `quarantine-${email.id.replace(/\W/g, "")}`;
   const subject = email.subject?.trim() || "(no subject)";
@@ -203,16 +296,21 @@ const QuarantineItem = ({
     setRawState("open");
   };
 
-  const report = (problems: string[] | undefined, done: string) => {
+  const report = (problems: string[] | undefined, done: ReactNode) => {
     setErrors(problems ?? []);
     if (!problems?.length) onDone(done);
   };
   const handleRetry = async () => {
     try {
       const result = await retry({ variables: { input: { id: email.id } } });
-      const after = result.data?.inboundEmailRetry.inboundEmail;
-      const outcome = (after?.reason ?? after?.status ?? "processed").replace(/\.$/, "");
-      report(result.data?.inboundEmailRetry.errors, `Retried “${subject}”: ${outcome}.`);
+      const payload = result.data?.inboundEmailRetry;
+      const after = payload?.inboundEmail;
+      if (payload?.errors.length || !after) return report(payload?.errors, null);
+      // A retry that ends in the quarantine again failed: said here, on the message, as an error.
+      if (QUARANTINED.has(after.status)) {
+        return setErrors([`Retrying did not help: ${after.reason ?? after.status}`]);
+      }
+      report([], <RetrySummary emails={[after]} />);
     } catch (err) {
       setErrors([errorMessage(err)]);
     }
@@ -244,6 +342,13 @@ const QuarantineItem = ({
     <li className="quarantine-item">
       <article aria-labelledby={titleId}>
         <header className="quarantine-item__header">
+          <input
+            type="checkbox"
+            className="quarantine-item__select"
+            checked={selected}
+            aria-label={`Select “${subject}”`}
+            onChange={(e) => onSelect(e.target.checked)}
+          />
           <h2 id={titleId} className="quarantine-item__subject">
             {subject}
           </h2>
@@ -345,3 +450,33 @@ const formatBytes = (bytes: number) =>
     : bytes < 1024 * 1024
       ? `${(bytes / 1024).toFixed(1)} KB`
       : `${(bytes / 1048576).toFixed(1)} MB`;
+
+const QUARANTINED = new Set(["ignored", "rejected", "failed"]);
+
+/** The distinct reasons of messages, once each. */
+const reasonsOf = (emails: QuarantineItem_EmailFragment[]) =>
+  [...new Set(emails.map((e) => e.reason ?? e.status))].join(" ");
+
+/** What retrying became of each message: a link to the issue it opened, or why it is still quarantined. */
+const RetrySummary = ({ emails }: { emails: QuarantineItem_EmailFragment[] }) => {
+  const into = emails.filter((e) => e.issue && e.project);
+  const stuck = emails.filter((e) => QUARANTINED.has(e.status));
+  const waiting = emails.filter((e) => e.status === "received");
+  return (
+    <span>
+      Retried {emails.length === 1 ? `“${emails[0].subject?.trim() || "(no subject)"}”` : `${emails.length} messages`}.
+      {into.map((e) => (
+        <span key={e.id}>
+          {" "}
+          Became{" "}
+          <Link to={issuePath(e.project!.fullPath, e.issue!.iid)}>
+            {e.project!.fullPath}#{e.issue!.iid}
+          </Link>
+          .
+        </span>
+      ))}
+      {stuck.length ? ` ${stuck.length} still quarantined: ${reasonsOf(stuck)}` : ""}
+      {waiting.length ? ` ${waiting.length} still being processed; refresh in a moment.` : ""}
+    </span>
+  );
+};
