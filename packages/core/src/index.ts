@@ -178,3 +178,5 @@ export {
   type VerificationState,
   verificationAddressOf,
 } from "./settings/custom-email.ts";
+export { type MoveInboundMessageInput, moveInboundMessage } from "./ingest/move-inbound-message.ts";
+export { decodeRoute, explainRoute, type RouteReason } from "./ingest/routing-reason.ts";

@@ -8,6 +8,7 @@ import { IssueMutationsResolver } from "./resolvers/issue-mutations.resolver.ts"
 import { MailHealthResolver } from "./resolvers/mail-health.resolver.ts";
 import { ProjectResolver } from "./resolvers/project.resolver.ts";
 import { ProjectQuarantineResolver, QuarantineResolver } from "./resolvers/quarantine.resolver.ts";
+import { InboundMoveResolver, IssueRoutingResolver, NoteRoutingResolver } from "./resolvers/routing.resolver.ts";
 import { ServiceDeskResolver } from "./resolvers/service-desk.resolver.ts";
 import { SubscriptionsResolver } from "./resolvers/subscriptions.resolver.ts";
 
@@ -23,6 +24,9 @@ export const RESOLVERS = [
   QuarantineResolver,
   ProjectQuarantineResolver,
   MailHealthResolver,
+  NoteRoutingResolver,
+  IssueRoutingResolver,
+  InboundMoveResolver,
   SubscriptionsResolver,
 ] as const;
 

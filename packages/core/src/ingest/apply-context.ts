@@ -22,6 +22,7 @@ import { allServiceDeskAddresses } from "../service-desk/addresses.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
 import type { MailContent } from "./decide.ts";
 import { directLookups, type Lookups } from "./lookups.ts";
+import type { RouteReason } from "./routing-reason.ts";
 import { type IssueToOpen, openIssues, selectParticipants } from "./open-issues.ts";
 import { type IngestSettings } from "./ingest-settings.ts";
 import { reopenNote } from "./rejection-texts.ts";
@@ -47,6 +48,8 @@ export type InboundOutcome = {
   projectId: number | null;
   issueId: number | null;
   noteId: number | null;
+  /** Issue 12.6: why it landed where it did (issues and notes). */
+  route?: RouteReason | null;
 };
 
 export const outcome = (status: InboundStatus, fields: Partial<InboundOutcome> = {}): InboundOutcome => ({
@@ -76,6 +79,8 @@ export type Ctx = {
   released?: boolean;
   /** False when the requester of a new issue gets no thank-you (a released auto-reply, issue 12.5). */
   thankYou?: boolean;
+  /** The header that named our address (issue 12.6's reason), when routing found one. */
+  via?: string;
 };
 
 /** Opens the issue at once, in the caller's transaction. */

@@ -59,6 +59,7 @@ const applyCustomEmailVerification = async (
 const applyRoute = async (ctx: Ctx, route: Route): Promise<InboundOutcome> => {
   switch (route.kind) {
     case "reply":
+      ctx.via = route.header;
       return applyReplyKey(ctx, route.replyKey, route.trimmed);
     case "unsubscribe": {
       const r = await unsubscribeByReplyKey(ctx.db, ctx.settings.mail, { replyKey: route.replyKey });
@@ -75,6 +76,7 @@ const applyRoute = async (ctx: Ctx, route: Route): Promise<InboundOutcome> => {
           projectId: project.id,
         });
       }
+      ctx.via = route.header;
       return applyServiceDesk(ctx, project);
     }
   }

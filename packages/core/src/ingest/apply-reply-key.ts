@@ -14,12 +14,22 @@ import {
 } from "./apply-context.ts";
 import { capLength } from "./cap-length.ts";
 import { onlyQuickActions, replyNoteBody, type TrimmedReply } from "./content.ts";
+import { movedDestination } from "./inbound-moves.ts";
 import { REJECTION } from "./rejection-texts.ts";
+import type { RouteReason } from "./routing-reason.ts";
 
 export const applyReplyKey = async (ctx: Ctx, replyKey: string, trimmed: TrimmedReply): Promise<InboundOutcome> => {
   const sent = await ctx.db.findOneBy(SentNotificationEntity, { replyKeyDigest: digest(replyKey) });
   if (!sent) return reject(ctx, REJECTION.sentNotificationNotFound, "no notification has this reply key");
-  const issue = await ctx.db.findOne(IssueEntity, { where: { id: sent.issueId }, lock: { mode: "pessimistic_write" } });
+  // Issue 12.6: a reply in the chain of a message a responder moved follows it.
+  const moved = await movedDestination(ctx.db, sent.projectId, ctx.content.threadIds);
+  const route: RouteReason = moved
+    ? { reason: "follows_move", messageId: moved.messageId }
+    : { reason: "reply_key", header: ctx.via ?? "to" };
+  const issue = await ctx.db.findOne(IssueEntity, {
+    where: { id: moved?.issueId ?? sent.issueId },
+    lock: { mode: "pessimistic_write" },
+  });
   if (!issue) return reject(ctx, REJECTION.noteableNotFound, null, { projectId: sent.projectId });
   const project = await ctx.db.findOneByOrFail(ProjectEntity, { id: issue.projectId });
   if (!project.serviceDeskEnabled) {
@@ -58,5 +68,5 @@ export const applyReplyKey = async (ctx: Ctx, replyKey: string, trimmed: Trimmed
     attachmentIds: [...attachmentIds, ...capped.attachmentIds],
   });
   await reopenIfClosed(ctx, issue, settings, bot.id);
-  return outcome("note", { projectId: project.id, issueId: issue.id, noteId: note.id });
+  return outcome("note", { projectId: project.id, issueId: issue.id, noteId: note.id, route });
 };

@@ -21,7 +21,9 @@ import { appendTemplate, neutraliseQuickActions } from "./content.ts";
 import type { MailContent } from "./decide.ts";
 import { type IngestSettings } from "./ingest-settings.ts";
 import { selectParticipants } from "./open-issues.ts";
+import { movedDestination } from "./inbound-moves.ts";
 import { REJECTION } from "./rejection-texts.ts";
+import type { RouteReason } from "./routing-reason.ts";
 
 /** Whether the sender already belongs to the thread: the requester or a current email participant. */
 const isInThread = async (ctx: Ctx, issue: IssueEntity): Promise<boolean> => {
@@ -45,10 +47,13 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
   const cc = settings?.addExternalParticipantsFromCc ? ctx.content.cc : [];
   const messageId = ctx.row.messageId;
 
-  // C6: a reply to the email that opened an issue becomes a note on it.
+  // C6: a reply to the email that opened an issue becomes a note on it — or, issue 12.6, on the issue a
+  // responder moved the message it answers to.
   const { threadIds, body } = ctx.content;
-  let original =
-    threadIds.length && (await ctx.lookups.threadKnown(project.id, threadIds))
+  const moved = await movedDestination(ctx.db, project.id, threadIds);
+  let original = moved
+    ? await ctx.db.findOne(IssueEntity, { where: { id: moved.issueId }, lock: { mode: "pessimistic_write" } })
+    : threadIds.length && (await ctx.lookups.threadKnown(project.id, threadIds))
       ? await ctx.db
           .createQueryBuilder(IssueEntity, "i")
           .where("i.project_id = :projectId AND i.message_id IN (:...ids)", { projectId: project.id, ids: threadIds })
@@ -65,6 +70,9 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
   }
 
   if (original) {
+    const route: RouteReason = moved
+      ? { reason: "follows_move", messageId: moved.messageId }
+      : { reason: "thread", messageId: threadIds.find((id) => id === original?.messageId) ?? original.messageId ?? "" };
     if (messageId && (await ctx.db.existsBy(NoteEntity, { issueId: original.id, messageId }))) {
       return outcome("duplicate", {
         projectId: original.projectId,
@@ -100,6 +108,7 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
         issueId: original.id,
         noteId: note.id,
         reason: `From ${ctx.requester ?? "an unknown sender"}, who is not a participant: added as an internal note; not added as a participant.`,
+        route,
       });
     }
     for (const p of await addParticipants(ctx.db, original.id, cc, exclude)) {
@@ -108,7 +117,7 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
     const issueSettings =
       original.projectId === project.id ? settings : await ctx.lookups.serviceDeskSettings(original.projectId);
     await reopenIfClosed(ctx, original, issueSettings, bot.id);
-    return outcome("note", { projectId: original.projectId, issueId: original.id, noteId: note.id });
+    return outcome("note", { projectId: original.projectId, issueId: original.id, noteId: note.id, route });
   }
 
   // The same message reaching two addresses of one project (e.g. To the alias, Cc the incoming address).
@@ -144,7 +153,7 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
     appendTemplate(neutraliseQuickActions(text), settings?.issueTemplate),
   );
   const requester = ctx.requester ? selectParticipants([], [ctx.requester], exclude) : [];
-  return ctx.openIssue({
+  const opened = await ctx.openIssue({
     project,
     settings,
     title: (subject || "(no subject)").replace(/\s+/g, " ").slice(0, 255),
@@ -159,6 +168,9 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
     thankYou: ctx.thankYou !== false,
     cc: selectParticipants(requester, cc, exclude),
   });
+  // The batch writes this outcome object later: its reason goes with it.
+  if (opened.status === "issue") opened.route = { reason: "new_issue", header: ctx.via ?? "to" };
+  return opened;
 };
 
 /**

@@ -58,9 +58,9 @@ export type MailContent = {
 
 /** Where a routed message goes. */
 export type Route =
-  | { kind: "reply"; replyKey: string; trimmed: TrimmedReply }
+  | { kind: "reply"; replyKey: string; trimmed: TrimmedReply; header: string }
   | { kind: "unsubscribe"; replyKey: string }
-  | { kind: "project"; target: ProjectTarget; address: string }
+  | { kind: "project"; target: ProjectTarget; address: string; header: string }
   /** Issue 13.2: a custom address's verification email, back through the team's forwarding. */
   | { kind: "custom-email-verification"; address: string; recipients: string[] };
 
@@ -272,12 +272,16 @@ const decideRoute = async (settings: IngestSettings, message: StoredMessage): Pr
     case "reply":
       return {
         kind: "route",
-        route: { kind: "reply", replyKey: target.replyKey, trimmed: trimReply(content.body) },
+        route: { kind: "reply", replyKey: target.replyKey, trimmed: trimReply(content.body), header: match.header },
         content,
       };
     case "unsubscribe":
       return { kind: "route", route: { kind: "unsubscribe", replyKey: target.replyKey }, content };
     default:
-      return { kind: "route", route: { kind: "project", target, address: match.address }, content };
+      return {
+        kind: "route",
+        route: { kind: "project", target, address: match.address, header: match.header },
+        content,
+      };
   }
 };

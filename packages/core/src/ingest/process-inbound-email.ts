@@ -18,6 +18,7 @@ import type { IngestSettings } from "./ingest-settings.ts";
 import { BatchLookups, type LookupRequest } from "./lookups.ts";
 import { type IssueToOpen, openIssues } from "./open-issues.ts";
 import { contentDigestInKey } from "./receive-email.ts";
+import { encodeRoute } from "./routing-reason.ts";
 
 export { type InboundOutcome, MAX_PARTICIPANTS, resolveProject } from "./apply-context.ts";
 export { applyToProject } from "./apply-service-desk.ts";
@@ -226,14 +227,26 @@ const subjectOf = (d: Decided): string | null => {
 const recordOutcomes = async (db: EntityManager, results: (ProcessResult & { subject: string | null })[]) => {
   if (results.length === 0) return;
   const col = <K extends keyof (ProcessResult & { subject: string | null })>(k: K) => results.map((r) => r[k]);
+  const routes = results.map((r) => encodeRoute(r.route));
   await db.query(
     `UPDATE inbound_emails e
         SET status = u.status, reason = u.reason, project_id = u.project_id, issue_id = u.issue_id,
-            note_id = u.note_id, subject = left(u.subject, 500), processed_at = now(), updated_at = now()
-       FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[])
-            AS u(id, status, reason, project_id, issue_id, note_id, subject)
+            note_id = u.note_id, subject = left(u.subject, 500), route_reason = u.route_reason,
+            route_detail = left(u.route_detail, 1000), processed_at = now(), updated_at = now()
+       FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[])
+            AS u(id, status, reason, project_id, issue_id, note_id, subject, route_reason, route_detail)
       WHERE e.id = u.id AND e.status = 'received'`,
-    [col("id"), col("status"), col("reason"), col("projectId"), col("issueId"), col("noteId"), col("subject")],
+    [
+      col("id"),
+      col("status"),
+      col("reason"),
+      col("projectId"),
+      col("issueId"),
+      col("noteId"),
+      col("subject"),
+      routes.map((r) => r.reason),
+      routes.map((r) => r.detail),
+    ],
   );
 };
 

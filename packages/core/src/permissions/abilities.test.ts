@@ -23,7 +23,9 @@ describe("projectAbilities", () => {
       readServiceDeskAddress: true,
       adminServiceDesk: false,
       readMailHealth: false,
+      moveInboundMessage: true,
     });
+    expect(projectAbilities(user, priv, 10).moveInboundMessage).toBe(false);
     expect(projectAbilities(user, priv, 40)).toMatchObject({ adminServiceDesk: true, readMailHealth: true });
     expect(projectAbilities(user, { visibility: "public" }, 30).readMailHealth).toBe(false);
   });

@@ -52,6 +52,8 @@ export type ProjectAbilities = {
   adminServiceDesk: boolean;
   /** The mail-health cockpit of the project (issue 13.4); the instance's is for admins. */
   readMailHealth: boolean;
+  /** Move an inbound email to another issue, or split it into a new one (issue 12.6; Reporter+). */
+  moveInboundMessage: boolean;
   level: number | null;
 };
 
@@ -77,6 +79,7 @@ export const projectAbilities = (
     updateIssue: readProject && at(AccessLevel.Reporter),
     adminServiceDesk: readProject && at(AccessLevel.Maintainer),
     readMailHealth: readProject && at(AccessLevel.Maintainer),
+    moveInboundMessage: readProject && at(AccessLevel.Reporter),
   };
 };
 

@@ -29,6 +29,9 @@ export class InboundEmailEntity {
   @Column({ type: "text", default: "received" }) status!: InboundStatus;
   /** A sentence an admin can act on, for ignored/rejected/failed messages. */
   @Column({ type: "text", nullable: true }) reason!: string | null;
+  /** Issue 12.6: why it landed where it did (routing-reason.ts), and the detail (a header, a Message-ID, an issue). */
+  @Column({ type: "text", nullable: true }) routeReason!: string | null;
+  @Column({ type: "text", nullable: true }) routeDetail!: string | null;
   @Column({ type: "int", nullable: true }) projectId!: number | null;
   @Column({ type: "int", nullable: true }) issueId!: number | null;
   @Column({ type: "int", nullable: true }) noteId!: number | null;

@@ -11,6 +11,7 @@ import { IssueCountWalkIndex1765000700000 } from "./1765000700000-issue-count-wa
 import { GraphStoredMessages1765001300000 } from "./1765001300000-graph-stored-messages.ts";
 import { MailHealthSamples1765001300100 } from "./1765001300100-mail-health-samples.ts";
 import { ServiceDeskCustomEmails1765001300200 } from "./1765001300200-service-desk-custom-emails.ts";
+import { InboundRouting1765001300300 } from "./1765001300300-inbound-routing.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   GraphStoredMessages1765001300000,
   MailHealthSamples1765001300100,
   ServiceDeskCustomEmails1765001300200,
+  InboundRouting1765001300300,
 ];
