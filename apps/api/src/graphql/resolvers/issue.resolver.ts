@@ -204,6 +204,7 @@ export class IssueResolver {
       createNote: read && (a?.createNote ?? false),
       createInternalNote: read && (a?.createInternalNote ?? false),
       readExternalEmails: read && !!a && customerAddressVisibility.allows(a),
+      moveInboundMessage: read && (a?.moveInboundMessage ?? false),
     };
   }
 }

@@ -79,6 +79,8 @@ export class IssuePermissionsType {
   @Field(() => Boolean) createInternalNote!: boolean;
   @Field(() => Boolean, { description: "Read full external addresses, participants and the email log." })
   readExternalEmails!: boolean;
+  @Field(() => Boolean, { description: "Move an email of this issue to another issue, or split it (12.6)." })
+  moveInboundMessage!: boolean;
 }
 
 @ObjectType("IssueEmailParticipant")

@@ -1,12 +1,101 @@
+import { useMutation } from "@apollo/client/react";
+import { type FormEvent, useState } from "react";
+import { Link } from "react-router";
+import { issuePath } from "../../app/paths.ts";
 import { InternalBadge } from "../../components/Badges.tsx";
+import { errorMessage } from "../../components/States.tsx";
 import { Markdown } from "../../components/Markdown.tsx";
 import { Time } from "../../components/time.tsx";
-import type { ThreadNote_NoteFragment } from "../../graphql/__generated__/graphql.ts";
+import { InboundMessageMoveDocument, type ThreadNote_NoteFragment } from "../../graphql/__generated__/graphql.ts";
 
 export const noteAuthor = (note: { author: { username: string } | null; externalAuthor?: string | null }) =>
   note.externalAuthor ? note.externalAuthor : note.author ? `@${note.author.username}` : "a deleted user";
 
-export const ThreadNote = ({ note }: { note: ThreadNote_NoteFragment }) => {
+/** Issue 12.6: why an email landed here, one click away. */
+export const WhyHere = ({ explanation }: { explanation: string }) => (
+  <details className="why-here">
+    <summary>Why is this here?</summary>
+    <p className="why-here__text">{explanation}</p>
+  </details>
+);
+
+/** Issue 12.6: move a mis-threaded email to another issue, or split it into a new one. */
+const MoveEmail = ({ noteId, projectPath, onMoved }: { noteId: string; projectPath: string; onMoved: () => void }) => {
+  const [open, setOpen] = useState(false);
+  const [target, setTarget] = useState("");
+  const [errors, setErrors] = useState<string[]>([]);
+  const [moved, setMoved] = useState<string | null>(null);
+  const [move, { loading }] = useMutation(InboundMessageMoveDocument);
+  const run = async (input: { targetIid?: string; newIssue?: boolean }) => {
+    try {
+      const r = await move({ variables: { input: { noteId, ...input } } });
+      const payload = r.data?.inboundMessageMove;
+      setErrors(payload?.errors ?? []);
+      if (payload?.issue && payload.errors.length === 0) {
+        setMoved(payload.issue.iid);
+        onMoved();
+      }
+    } catch (err) {
+      setErrors([errorMessage(err)]);
+    }
+  };
+  if (moved) {
+    return (
+      <p role="status" className="move-email__done">
+        Moved to <Link to={issuePath(projectPath, moved)}>#{moved}</Link>.
+      </p>
+    );
+  }
+  if (!open) {
+    return (
+      <button type="button" className="btn btn--small btn--ghost" onClick={() => setOpen(true)}>
+        Move this email…
+      </button>
+    );
+  }
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void run({ targetIid: target });
+  };
+  return (
+    <form className="move-email" onSubmit={submit}>
+      <label htmlFor={`move-${noteId}`}>Move to issue #</label>
+      <input
+        id={`move-${noteId}`}
+        inputMode="numeric"
+        value={target}
+        onChange={(e) => setTarget(e.target.value)}
+        aria-describedby={errors.length ? `move-${noteId}-error` : undefined}
+      />
+      <button type="submit" className="btn btn--small" disabled={loading || !target.trim()}>
+        Move
+      </button>
+      <button type="button" className="btn btn--small" disabled={loading} onClick={() => void run({ newIssue: true })}>
+        Split into a new issue
+      </button>
+      <button type="button" className="btn btn--small btn--ghost" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+      {errors.length ? (
+        <p id={`move-${noteId}-error`} className="field-error" role="alert">
+          {errors.join(" ")}
+        </p>
+      ) : null}
+    </form>
+  );
+};
+
+export const ThreadNote = ({
+  note,
+  projectPath,
+  canMove = false,
+  onMoved = () => {},
+}: {
+  note: ThreadNote_NoteFragment;
+  projectPath: string;
+  canMove?: boolean;
+  onMoved?: () => void;
+}) => {
   if (note.system) {
     return (
       <li className="note note--system" data-note-id={note.id}>
@@ -32,6 +121,12 @@ export const ThreadNote = ({ note }: { note: ThreadNote_NoteFragment }) => {
           </span>
         </header>
         <Markdown source={note.body} />
+        {note.routing ? (
+          <footer className="note__routing">
+            <WhyHere explanation={note.routing.explanation} />
+            {canMove ? <MoveEmail noteId={note.id} projectPath={projectPath} onMoved={onMoved} /> : null}
+          </footer>
+        ) : null}
       </article>
     </li>
   );

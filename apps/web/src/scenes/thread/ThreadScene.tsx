@@ -25,7 +25,7 @@ import { EmailLog } from "./EmailLog.tsx";
 import { IssueSidebar } from "./IssueSidebar.tsx";
 import { ReplyComposer } from "./ReplyComposer.tsx";
 import { StateToggle } from "./StateToggle.tsx";
-import { ThreadNote } from "./ThreadNote.tsx";
+import { ThreadNote, WhyHere } from "./ThreadNote.tsx";
 
 /** Appends a note to the cached thread unless it is already there (the mutation and the subscription both deliver it). */
 const withNote = (prev: ThreadSceneQuery, note: ThreadNote_NoteFragment | null | undefined): ThreadSceneQuery => {
@@ -117,6 +117,7 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
         <div className="thread__main">
           <section aria-label="Description" className="thread__description">
             <Markdown source={issue.description} />
+            {issue.routing ? <WhyHere explanation={issue.routing.explanation} /> : null}
           </section>
           <section aria-labelledby="activity-title">
             <h2 id="activity-title" className="section-title">
@@ -125,7 +126,13 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
             {notes.length === 0 ? <p className="muted">No comments yet.</p> : null}
             <ol className="timeline" aria-live="polite" aria-relevant="additions">
               {notes.map((note) => (
-                <ThreadNote key={note.id} note={note} />
+                <ThreadNote
+                  key={note.id}
+                  note={note}
+                  projectPath={projectPath}
+                  canMove={issue.userPermissions.moveInboundMessage}
+                  onMoved={() => void refetch()}
+                />
               ))}
             </ol>
             {issue.notes.pageInfo.hasNextPage ? (
