@@ -467,6 +467,23 @@ const PROBES: Probe[] = [
     expect: (_env, who) => (who.maintainer ? "ok" : [NOT_FOUND_OR_FORBIDDEN]),
   },
   {
+    name: "Issue.userPermissions.moveInboundMessage and Note.routing (12.6)",
+    kind: "field",
+    run: async (env, who) => {
+      const issue = (await issueField(
+        env,
+        who,
+        env.fx.confidential.iid,
+        "userPermissions { moveInboundMessage } notes { nodes { routing { reason } } }",
+      )) as { userPermissions: { moveInboundMessage: boolean }; notes: { nodes: { routing: unknown }[] } } | null;
+      return issue
+        ? [issue.userPermissions.moveInboundMessage, issue.notes.nodes.every((n) => n.routing === null)]
+        : null;
+    },
+    // The fixture's notes were not made by email: no routing to explain, for anyone.
+    expect: (_env, who) => (who.reporter ? [true, true] : null),
+  },
+  {
     name: "serviceDeskCustomEmailDelete (13.2)",
     kind: "mutation",
     run: (env, who) =>
