@@ -507,7 +507,7 @@ const PROBES: Probe[] = [
           "query($p: ID) { mailHealth(projectPath: $p) { channels { kind } } }",
         )
       ).mailHealth?.channels.map((c) => c.kind) ?? null,
-    expect: (_env, who) => (who.maintainer ? ["SMTP_LISTENER", "WEBHOOK", "OUTBOUND"] : null),
+    expect: (_env, who) => (who.maintainer ? ["SMTP_LISTENER", "WEBHOOK", "OUTBOUND", "CANARY"] : null),
   },
   {
     name: "mailHealth of the instance (13.4)",

@@ -150,6 +150,13 @@ const Schema = z
       z.string().min(32, "EMAIL_LINK_SECRET must be at least 32 characters").optional(),
     ),
     CUSTOM_SMTP_ALLOW_PRIVATE_HOSTS: bool("CUSTOM_SMTP_ALLOW_PRIVATE_HOSTS", false),
+    CANARY_INTERVAL_MINUTES: z.coerce
+      .number({ error: "CANARY_INTERVAL_MINUTES must be a number of minutes" })
+      .int("CANARY_INTERVAL_MINUTES must be a whole number of minutes")
+      .min(0, "CANARY_INTERVAL_MINUTES must be 0 (off) or more")
+      .default(0),
+    CANARY_PROJECT: z.preprocess(empty, z.string().optional()),
+    CANARY_ALERT_AFTER_MINUTES: count("CANARY_ALERT_AFTER_MINUTES", 15),
     SECRET_KEY_BASE: z.preprocess(
       empty,
       z.string().min(32, "SECRET_KEY_BASE must be at least 32 characters").optional(),
@@ -206,6 +213,10 @@ const Schema = z
           message: `${prefix}GRAPH_TENANT_ID, ${prefix}GRAPH_CLIENT_ID, ${prefix}GRAPH_CLIENT_SECRET and ${prefix}GRAPH_MAILBOX go together: set all four or none (missing ${missing.join(", ")})`,
         });
     }
+  })
+  .refine((c) => c.CANARY_INTERVAL_MINUTES === 0 || !!c.CANARY_PROJECT, {
+    message: "CANARY_PROJECT must name the project (group/project) whose Service Desk address the canary mails",
+    path: ["CANARY_PROJECT"],
   })
   .refine((c) => !c.INBOUND_SMTP_TLS_CERT === !c.INBOUND_SMTP_TLS_KEY, {
     message: "INBOUND_SMTP_TLS_CERT and INBOUND_SMTP_TLS_KEY go together: set both (PEM files) or neither",

@@ -180,3 +180,11 @@ export {
 } from "./settings/custom-email.ts";
 export { type MoveInboundMessageInput, moveInboundMessage } from "./ingest/move-inbound-message.ts";
 export { decodeRoute, explainRoute, type RouteReason } from "./ingest/routing-reason.ts";
+export {
+  alertOverdueCanaries,
+  CANARY_HEADER,
+  type CanaryState,
+  canaryArrived,
+  readCanary,
+  sendCanary,
+} from "./operations/canary.ts";

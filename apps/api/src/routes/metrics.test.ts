@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mailboxLabels, renderMetrics } from "./metrics.ts";
+import { mailboxLabels, renderCanaryMetrics, renderMetrics } from "./metrics.ts";
 
 describe("metrics", () => {
   it("labels a mailbox by role and a stable digest, never by its user or server", () => {
@@ -43,5 +43,17 @@ describe("metrics", () => {
     expect(text).not.toContain("127.0.0.1");
     expect(text).not.toContain('a\\"b');
     expect(text).not.toContain("NaN");
+  });
+
+  it("renders the canary's figures only when it runs (13.4)", () => {
+    expect(renderCanaryMetrics(null)).toBe("");
+    const text = renderCanaryMetrics({
+      lastArrivedAt: null,
+      lastRoundTripSeconds: 4.2,
+      overdue: true,
+      lastQueuedAt: null,
+    });
+    expect(text).toContain("tidings_canary_round_trip_seconds 4.2");
+    expect(text).toContain("tidings_canary_overdue 1");
   });
 });

@@ -1,10 +1,31 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { describeMailboxKey, readMailMetrics, readProcessHealth, type Viewer } from "@tidings/core";
+import {
+  type CanaryState,
+  describeMailboxKey,
+  readCanary,
+  readMailMetrics,
+  readProcessHealth,
+  type Viewer,
+} from "@tidings/core";
 import { type Request, type Response, Router } from "express";
 import type { ApiDeps } from "../context.ts";
 import { renderProcessMetrics } from "./process-metrics.ts";
 
 const label = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+
+/** Issue 13.4: the canary's last round trip and whether a probe is overdue (only when the canary runs). */
+export const renderCanaryMetrics = (c: CanaryState | null): string =>
+  c === null
+    ? ""
+    : [
+        "# HELP tidings_canary_round_trip_seconds Seconds the last canary probe took from queued to ingested.",
+        "# TYPE tidings_canary_round_trip_seconds gauge",
+        `tidings_canary_round_trip_seconds ${c.lastRoundTripSeconds ?? -1}`,
+        "# HELP tidings_canary_overdue 1 when a canary probe has not come back within CANARY_ALERT_AFTER_MINUTES.",
+        "# TYPE tidings_canary_overdue gauge",
+        `tidings_canary_overdue ${c.overdue ? 1 : 0}`,
+        "",
+      ].join("\n");
 
 /** Prometheus text exposition of the mail metrics. */
 export const renderMetrics = (m: Awaited<ReturnType<typeof readMailMetrics>>): string => {
@@ -104,7 +125,12 @@ export const metricsRouter = ({ dataSource, config }: Pick<ApiDeps, "dataSource"
       .type("text/plain; version=0.0.4")
       .send(
         renderMetrics(await readMailMetrics(dataSource.manager)) +
-          renderProcessMetrics(await readProcessHealth(dataSource.manager)),
+          renderProcessMetrics(await readProcessHealth(dataSource.manager)) +
+          renderCanaryMetrics(
+            config.CANARY_INTERVAL_MINUTES > 0
+              ? await readCanary(dataSource.manager, config.CANARY_ALERT_AFTER_MINUTES)
+              : null,
+          ),
       );
   });
   return router;

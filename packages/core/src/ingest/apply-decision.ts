@@ -4,6 +4,7 @@
 // path, and, with a batch of one, every other caller's).
 import { type EntityManager, SentNotificationEntity } from "@tidings/db";
 import { digest } from "../auth/secrets.ts";
+import { canaryArrived } from "../operations/canary.ts";
 import type { MailTarget } from "../service-desk/mail-key-codec.ts";
 import { unsubscribeByReplyKey } from "../notifications/unsubscribe.ts";
 import { keyFromAddress } from "../service-desk/mail-key-codec.ts";
@@ -68,6 +69,15 @@ const applyRoute = async (ctx: Ctx, route: Route): Promise<InboundOutcome> => {
     }
     case "custom-email-verification":
       return applyCustomEmailVerification(ctx, route);
+    case "canary": {
+      const arrived = await canaryArrived(ctx.db, route.token);
+      return outcome("ignored", {
+        projectId: arrived?.projectId ?? null,
+        reason: arrived
+          ? `Canary probe: came back ${arrived.seconds} s after it was queued (not an issue).`
+          : "Ignored: a canary header that matches no probe of ours waiting to come back.",
+      });
+    }
     case "project": {
       const project = await ctx.lookups.project(route.target);
       if (!project) return reject(ctx, REJECTION.projectNotFound, `no project for ${route.address}`);

@@ -2,7 +2,7 @@
 // instance, project_id 0, and for every project with mail in it) into mail_health_samples; the charts read
 // the last 24 hours by bucket and the last 30 days by day. Counting a bucket again gives the same row, so
 // any number of workers may sample, and the current bucket is simply counted again on the next run.
-import type { EntityManager } from "@tidings/db";
+import { type EntityManager, rowsOf } from "@tidings/db";
 import { BOUNCE_REASONS } from "../ingest/classify.ts";
 
 export const SAMPLE_BUCKET_SECONDS = 5 * 60;
@@ -33,15 +33,17 @@ export const sampleMailHealth = async (db: EntityManager, at: Date): Promise<num
       bounces = EXCLUDED.bounces, sent = EXCLUDED.sent, failed = EXCLUDED.failed,
       backlog = EXCLUDED.backlog, failing_mailboxes = EXCLUDED.failing_mailboxes`;
   // Each project with mail in the bucket.
-  const projects: unknown[] = await db.query(
-    `INSERT INTO mail_health_samples AS s (bucket, project_id, received, rejected, quarantined, bounces, sent, failed)
+  const projects = rowsOf<unknown>(
+    await db.query(
+      `INSERT INTO mail_health_samples AS s (bucket, project_id, received, rejected, quarantined, bounces, sent, failed)
      SELECT $1, p, sum(received), sum(rejected), sum(quarantined), sum(bounces), sum(sent), sum(failed)
        FROM (${inbound("AND project_id IS NOT NULL", "GROUP BY project_id")}
              UNION ALL ${outbound("AND project_id IS NOT NULL", "GROUP BY project_id")}) x
       GROUP BY p
      ${upsert}
      RETURNING 1`,
-    window,
+      window,
+    ),
   );
   // The instance (project_id 0): all mail, with the backlog and the failing mailboxes at the time of sampling.
   await db.query(

@@ -7,8 +7,9 @@ import { createHash } from "node:crypto";
 import type { EntityManager } from "@tidings/db";
 import { BOUNCE_REASONS } from "../ingest/classify.ts";
 import { HEARTBEAT } from "../process/heartbeat.ts";
+import { readCanary } from "./canary.ts";
 
-export type ChannelKind = "imap" | "graph" | "smtp_listener" | "webhook" | "outbound";
+export type ChannelKind = "imap" | "graph" | "smtp_listener" | "webhook" | "outbound" | "canary";
 export type ChannelState = "ok" | "failing" | "stale" | "off";
 
 export type MailChannel = {
@@ -56,6 +57,8 @@ export type MailHealthFacts = {
   smtpListener: boolean;
   webhook: boolean;
   outbound: "smtp" | "files";
+  /** The scheduled canary (CANARY_INTERVAL_MINUTES), and how long before a probe is overdue. */
+  canary: { enabled: boolean; alertAfterMinutes: number };
 };
 
 export type MailHealthScope = { projectId: number | null; admin: boolean };
@@ -168,6 +171,7 @@ export const readMailHealth = async (
             ORDER BY updated_at DESC LIMIT 1) e ON true`,
     ),
   ]);
+  const canary = facts.canary.enabled ? await readCanary(db, facts.canary.alertAfterMinutes) : null;
   const now: Date = clock.now;
   const workerUp = workers.up > 0;
   const noWorker = "No worker is running.";
@@ -219,6 +223,24 @@ export const readMailHealth = async (
       lastErrorAt: lastOut.error_at ?? null,
     },
   ];
+  channels.push({
+    id: "canary",
+    kind: "canary",
+    direction: "out",
+    role: null,
+    name: "Canary probe (out and back in)",
+    state: !canary ? "off" : canary.overdue ? "failing" : "ok",
+    detail: !canary
+      ? "Turned off (CANARY_INTERVAL_MINUTES=0)."
+      : canary.overdue
+        ? `A probe has not come back within ${facts.canary.alertAfterMinutes} minutes: mail may not be arriving. Admins were emailed.`
+        : canary.lastRoundTripSeconds !== null
+          ? `Last round trip: ${canary.lastRoundTripSeconds} s.`
+          : "Waiting for the first probe to come back.",
+    lastSuccessAt: canary?.lastArrivedAt ?? null,
+    lastError: null,
+    lastErrorAt: null,
+  });
   return {
     checkedAt: now,
     channels,

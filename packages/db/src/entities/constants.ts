@@ -46,6 +46,9 @@ export const OutboundKind = {
   Rejection: "rejection",
   /** Issue 13.2: sent through a project's own SMTP server to prove its custom address (GitLab item 34). */
   CustomEmailVerification: "custom_email_verification",
+  /** Issue 13.4: a probe through the outbound path to a Service Desk address, and the admins' alert. */
+  Canary: "canary",
+  AdminAlert: "admin_alert",
 } as const;
 export type OutboundKind = (typeof OutboundKind)[keyof typeof OutboundKind];
 

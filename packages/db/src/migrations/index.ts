@@ -12,6 +12,7 @@ import { GraphStoredMessages1765001300000 } from "./1765001300000-graph-stored-m
 import { MailHealthSamples1765001300100 } from "./1765001300100-mail-health-samples.ts";
 import { ServiceDeskCustomEmails1765001300200 } from "./1765001300200-service-desk-custom-emails.ts";
 import { InboundRouting1765001300300 } from "./1765001300300-inbound-routing.ts";
+import { MailCanaries1765001300400 } from "./1765001300400-mail-canaries.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   MailHealthSamples1765001300100,
   ServiceDeskCustomEmails1765001300200,
   InboundRouting1765001300300,
+  MailCanaries1765001300400,
 ];

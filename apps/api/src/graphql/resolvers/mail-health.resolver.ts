@@ -30,6 +30,7 @@ const factsOf = (ctx: ApiContext): MailHealthFacts => ({
   smtpListener: ctx.config.INBOUND_SMTP_PORT > 0,
   webhook: Boolean(ctx.config.MAIL_WEBHOOK_SECRET),
   outbound: ctx.config.SMTP_URL ? "smtp" : "files",
+  canary: { enabled: ctx.config.CANARY_INTERVAL_MINUTES > 0, alertAfterMinutes: ctx.config.CANARY_ALERT_AFTER_MINUTES },
 });
 
 /** The cockpit the viewer may read (null: none — not found and forbidden look the same). */

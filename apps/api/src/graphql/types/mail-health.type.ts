@@ -7,6 +7,7 @@ export const MailChannelKind = {
   SMTP_LISTENER: "smtp_listener",
   WEBHOOK: "webhook",
   OUTBOUND: "outbound",
+  CANARY: "canary",
 } as const;
 registerEnumType(MailChannelKind, { name: "MailChannelKind", description: "How mail comes in or goes out." });
 

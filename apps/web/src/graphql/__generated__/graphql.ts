@@ -82,6 +82,7 @@ export type IssueStateEvent =
 
 /** How mail comes in or goes out. */
 export type MailChannelKind =
+  | 'CANARY'
   | 'GRAPH'
   | 'IMAP'
   | 'OUTBOUND'

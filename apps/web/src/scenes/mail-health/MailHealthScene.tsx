@@ -32,6 +32,7 @@ const KIND_TEXT: Record<string, string> = {
   SMTP_LISTENER: "SMTP listener",
   WEBHOOK: "Webhook",
   OUTBOUND: "Outbound",
+  CANARY: "Canary",
 };
 
 const percent = (rate: number | null | undefined) =>
