@@ -42,6 +42,24 @@ test("the cockpit shows a stopped IMAP server as failing and recovering after it
   await expect(page.locator('tr[data-channel="IMAP"]')).toContainText("desk@test");
   // The worker counts the instance's mail from its start: both charts are drawn.
   await expect(page.locator(".health-chart canvas")).toHaveCount(2);
+  // While a mailbox cannot be read, every page shows the admin a banner leading to Mail health.
+  await haltDovecot(dovecotDir);
+  try {
+    await expect(async () => {
+      await page.goto("/demo/app/-/issues");
+      await expect(page.getByRole("alert").filter({ hasText: "Mail is not being read" })).toBeVisible({
+        timeout: 2_000,
+      });
+    }).toPass({ timeout: 30_000 });
+    await expect(page.getByRole("link", { name: "Open Mail health" })).toHaveAttribute(
+      "href",
+      "/demo/app/-/mail_health",
+    );
+  } finally {
+    await resumeDovecot(dovecotDir);
+  }
+  await page.goto("/demo/app/-/mail_health");
+  await page.getByLabel("Whole instance").check();
   const overflow = await page.evaluate(() => {
     const root = (
       globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }

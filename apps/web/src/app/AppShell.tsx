@@ -4,6 +4,7 @@ import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { ErrorState, errorMessage, LoadingState } from "../components/States.tsx";
 import { AppShellDocument, ProjectNavDocument } from "../graphql/__generated__/graphql.ts";
 import { ReconnectingBanner } from "./live-status.tsx";
+import { MailAlertBanner } from "./MailAlertBanner.tsx";
 import { issuesPath, mailHealthPath, parseProjectPath, quarantinePath, settingsPath } from "./paths.ts";
 import { useSession } from "./session.tsx";
 
@@ -60,6 +61,7 @@ export const AppShell = () => {
         Skip to main content
       </a>
       <ReconnectingBanner />
+      <MailAlertBanner admin={!!data?.currentUser?.admin} projectPath={currentPath ?? null} />
       <header className="topbar">
         <Link to="/" className="brand" aria-label="Tidings home">
           <span className="brand__mark" aria-hidden="true" />
