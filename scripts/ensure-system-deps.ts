@@ -10,6 +10,8 @@ const PACKAGES: Record<string, { binary: string; debs: string[] }> = {
   chromium: { binary: "/usr/bin/chromium", debs: ["chromium"] },
   // The Microsoft Graph tests make a certificate for their local HTTPS server.
   openssl: { binary: "/usr/bin/openssl", debs: ["openssl"] },
+  // The spam screening tests run a real SpamAssassin spamd (issue 13.3).
+  spamd: { binary: "/usr/sbin/spamd", debs: ["spamd"] },
 };
 
 export const ensureSystemDeps = (names: string[]) => {
@@ -33,6 +35,8 @@ export const ensureSystemDeps = (names: string[]) => {
   execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...debs], { stdio: "inherit", env });
   // Debian's dovecot package starts a system instance on ports 143/993; the tests run their own.
   if (missing.includes("dovecot")) spawnSync("service", ["dovecot", "stop"], { stdio: "ignore" });
+  // Likewise spamd on port 783: the tests start their own on a free port.
+  if (missing.includes("spamd")) spawnSync("service", ["spamd", "stop"], { stdio: "ignore" });
 };
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -35,7 +35,7 @@ const readJson = <T>(file: string): T | null => {
 
 // 1. What npm cannot install.
 try {
-  ensureSystemDeps(["dovecot", "chromium", "openssl"]);
+  ensureSystemDeps(["dovecot", "chromium", "openssl", "spamd"]);
   steps.push({ name: "system packages", ok: true, seconds: 0 });
 } catch (e) {
   console.error((e as Error).message);

@@ -150,6 +150,20 @@ const Schema = z
       z.string().min(32, "EMAIL_LINK_SECRET must be at least 32 characters").optional(),
     ),
     CUSTOM_SMTP_ALLOW_PRIVATE_HOSTS: bool("CUSTOM_SMTP_ALLOW_PRIVATE_HOSTS", false),
+    SENDER_AUTH: bool("SENDER_AUTH", true),
+    SENDER_AUTH_DNS_SERVERS: z
+      .string()
+      .default("")
+      .transform((v) =>
+        v
+          .split(",")
+          .map((e) => e.trim())
+          .filter(Boolean),
+      )
+      .refine((list) => list.every((e) => net.isIP(e.replace(/^\[(.+)\](:\d+)?$/, "$1").replace(/:\d+$/, "")) !== 0), {
+        message: "SENDER_AUTH_DNS_SERVERS must list DNS server IP addresses (ip or ip:port), separated by commas",
+      }),
+    SPAM_CHECK_URL: z.preprocess(empty, url("SPAM_CHECK_URL", ["spamd:"])),
     CANARY_INTERVAL_MINUTES: z.coerce
       .number({ error: "CANARY_INTERVAL_MINUTES must be a number of minutes" })
       .int("CANARY_INTERVAL_MINUTES must be a whole number of minutes")

@@ -23,6 +23,7 @@ import { ensureSupportBot } from "../users/support-bot.ts";
 import type { MailContent } from "./decide.ts";
 import { directLookups, type Lookups } from "./lookups.ts";
 import type { RouteReason } from "./routing-reason.ts";
+import type { Screening } from "./screen.ts";
 import { type IssueToOpen, openIssues, selectParticipants } from "./open-issues.ts";
 import { type IngestSettings } from "./ingest-settings.ts";
 import { reopenNote } from "./rejection-texts.ts";
@@ -50,6 +51,8 @@ export type InboundOutcome = {
   noteId: number | null;
   /** Issue 12.6: why it landed where it did (issues and notes). */
   route?: RouteReason | null;
+  /** Issue 13.3: what screening said of it (stored with the message). */
+  screening?: Screening | null;
 };
 
 export const outcome = (status: InboundStatus, fields: Partial<InboundOutcome> = {}): InboundOutcome => ({

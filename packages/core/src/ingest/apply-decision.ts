@@ -131,12 +131,16 @@ export const applyDecision = async (
       return outcome(decision.status, {
         reason: decision.reason,
         projectId: await projectOf(db, decision.destination, batch?.lookups),
+        screening: decision.screening ?? null,
       });
     case "reject":
       return rejectMessage(db, settings, row, decision, {
         projectId: await projectOf(db, decision.destination, batch?.lookups),
       });
-    case "route":
-      return applyRoute(newContext(db, settings, row, decision.content, batch), decision.route);
+    case "route": {
+      const result = await applyRoute(newContext(db, settings, row, decision.content, batch), decision.route);
+      result.screening = decision.content.screening ?? null;
+      return result;
+    }
   }
 };

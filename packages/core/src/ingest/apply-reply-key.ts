@@ -15,6 +15,7 @@ import {
 import { capLength } from "./cap-length.ts";
 import { onlyQuickActions, replyNoteBody, type TrimmedReply } from "./content.ts";
 import { movedDestination } from "./inbound-moves.ts";
+import { spamVerdict } from "./screen.ts";
 import { REJECTION } from "./rejection-texts.ts";
 import type { RouteReason } from "./routing-reason.ts";
 
@@ -37,6 +38,11 @@ export const applyReplyKey = async (ctx: Ctx, replyKey: string, trimmed: Trimmed
       projectId: project.id,
     });
   }
+  const spam = spamVerdict(
+    ctx.content.screening,
+    (await ctx.db.findOneBy(ServiceDeskSettingEntity, { projectId: project.id }))?.spamThreshold ?? null,
+  );
+  if (spam) return outcome("ignored", { projectId: project.id, issueId: issue.id, reason: spam });
   if (ctx.row.messageId && (await ctx.db.existsBy(NoteEntity, { issueId: issue.id, messageId: ctx.row.messageId }))) {
     return outcome("duplicate", {
       projectId: project.id,

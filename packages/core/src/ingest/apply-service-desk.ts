@@ -22,6 +22,7 @@ import type { MailContent } from "./decide.ts";
 import { type IngestSettings } from "./ingest-settings.ts";
 import { selectParticipants } from "./open-issues.ts";
 import { movedDestination } from "./inbound-moves.ts";
+import { spamVerdict } from "./screen.ts";
 import { REJECTION } from "./rejection-texts.ts";
 import type { RouteReason } from "./routing-reason.ts";
 
@@ -42,6 +43,9 @@ export const strangerNotice = (sender: string | null) =>
 
 export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promise<InboundOutcome> => {
   const settings = await ctx.lookups.serviceDeskSettings(project.id);
+  // Issue 13.3: spam above the project's threshold waits in its quarantine (a release skips the check).
+  const spam = ctx.released ? null : spamVerdict(ctx.content.screening, settings?.spamThreshold ?? null);
+  if (spam) return outcome("ignored", { projectId: project.id, reason: spam });
   const bot = await supportBot(ctx.db);
   const exclude = ourAddresses(ctx, project, settings);
   const cc = settings?.addExternalParticipantsFromCc ? ctx.content.cc : [];

@@ -26,6 +26,7 @@ import { routeSettingsOf } from "./ingest-settings.ts";
 import { REJECTION } from "./rejection-texts.ts";
 import { findMailKey, targetOfKey } from "./route.ts";
 import { sanitiseContent, sanitiseParsed, sanitiseText } from "./sanitise.ts";
+import { dmarcRejection, type Screening, screenMessage } from "./screen.ts";
 
 /** What the decision reads of a stored message (a row of `inbound_emails`). */
 export type StoredMessage = {
@@ -55,6 +56,8 @@ export type MailContent = {
   /** In-Reply-To then References: the Message-IDs this message answers. */
   threadIds: string[];
   attachments: MailAttachment[];
+  /** Issue 13.3: sender authentication and spam score, when screening ran. */
+  screening?: Screening;
 };
 
 /** Where a routed message goes. */
@@ -78,6 +81,7 @@ export type Decision =
       reason: string;
       subject: string | null;
       destination?: MailTarget | null;
+      screening?: Screening;
     }
   /** Refused; the rejection email goes to `notify` (null: never answer — a machine, or nobody). */
   | {
@@ -274,6 +278,17 @@ const decideRoute = async (settings: IngestSettings, message: StoredMessage): Pr
     subject,
     destination: null,
   });
+  // Issue 13.3: screened before routing; a DMARC reject failure is quarantined and never answered.
+  if (settings.screening) {
+    content.screening = await screenMessage(
+      message.raw,
+      settings.screening,
+      message.transport === "smtp" ? message.envelopeFrom : null,
+    );
+    const rejection = dmarcRejection(content.screening);
+    if (rejection)
+      return { kind: "quarantine", status: "ignored", reason: rejection, subject, screening: content.screening };
+  }
   const match = findMailKey(headers, routeSettingsOf(settings.mail), message.envelopeTo);
   if (!match) return unknown("none of our addresses is in the headers");
   const target = targetOfKey(match);

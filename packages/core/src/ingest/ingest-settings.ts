@@ -2,6 +2,7 @@
 import type { Config } from "@tidings/config";
 import { type MailSettings, mailSettingsFromConfig } from "../notifications/mail-settings.ts";
 import { type RouteSettings } from "./route.ts";
+import type { ScreeningSettings } from "./screen.ts";
 
 export type IngestSettings = {
   mail: MailSettings;
@@ -10,6 +11,8 @@ export type IngestSettings = {
   maxAttachmentBytes: number;
   /** New issues per sender per project per hour; 0 = no limit. */
   issuesPerSenderPerHour: number;
+  /** Issue 13.3: sender authentication and spam scoring before routing (absent: no screening). */
+  screening?: ScreeningSettings;
 };
 
 export const ingestSettingsFromConfig = (config: Config): IngestSettings => ({
@@ -18,6 +21,11 @@ export const ingestSettingsFromConfig = (config: Config): IngestSettings => ({
   maxEmailBytes: config.MAX_EMAIL_BYTES,
   maxAttachmentBytes: config.MAX_ATTACHMENT_BYTES,
   issuesPerSenderPerHour: config.INBOUND_ISSUES_PER_SENDER_PER_HOUR,
+  screening: {
+    senderAuth: config.SENDER_AUTH,
+    spamCheckUrl: config.SPAM_CHECK_URL ?? null,
+    dnsServers: config.SENDER_AUTH_DNS_SERVERS,
+  },
 });
 
 export const routeSettingsOf = (mail: MailSettings): RouteSettings => ({

@@ -232,9 +232,11 @@ const recordOutcomes = async (db: EntityManager, results: (ProcessResult & { sub
     `UPDATE inbound_emails e
         SET status = u.status, reason = u.reason, project_id = u.project_id, issue_id = u.issue_id,
             note_id = u.note_id, subject = left(u.subject, 500), route_reason = u.route_reason,
-            route_detail = left(u.route_detail, 1000), processed_at = now(), updated_at = now()
-       FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[])
-            AS u(id, status, reason, project_id, issue_id, note_id, subject, route_reason, route_detail)
+            route_detail = left(u.route_detail, 1000), screening = u.screening::jsonb,
+            processed_at = now(), updated_at = now()
+       FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[],
+                   $10::text[])
+            AS u(id, status, reason, project_id, issue_id, note_id, subject, route_reason, route_detail, screening)
       WHERE e.id = u.id AND e.status = 'received'`,
     [
       col("id"),
@@ -246,6 +248,7 @@ const recordOutcomes = async (db: EntityManager, results: (ProcessResult & { sub
       col("subject"),
       routes.map((r) => r.reason),
       routes.map((r) => r.detail),
+      results.map((r) => (r.screening ? JSON.stringify(r.screening) : null)),
     ],
   );
 };

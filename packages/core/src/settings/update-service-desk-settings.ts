@@ -14,6 +14,8 @@ export type UpdateServiceDeskSettingsInput = {
   ticketsConfidentialByDefault?: boolean | null;
   reopenIssueOnExternalParticipantNote?: boolean | null;
   addExternalParticipantsFromCc?: boolean | null;
+  /** Issue 13.3: spam at or above it is quarantined; null: the spam checker's own threshold. */
+  spamThreshold?: number | null;
 };
 
 export type UpdateServiceDeskSettingsResult =
@@ -81,6 +83,11 @@ export const updateServiceDeskSettings = async (
       errors.push(`${label} is too long (maximum is ${MAX_TEMPLATE_LENGTH.toLocaleString("en")} characters).`);
     if (field !== "issueTemplate") for (const e of validateTemplate(value)) errors.push(`${label}: ${e}`);
   }
+  if (
+    input.spamThreshold != null &&
+    !(Number.isFinite(input.spamThreshold) && input.spamThreshold > 0 && input.spamThreshold <= 1000)
+  )
+    errors.push("Spam threshold must be a score above 0 and at most 1000 (SpamAssassin's own is 5), or blank.");
   if (input.ticketsConfidentialByDefault === false && project.visibility === "public")
     errors.push("New tickets are always confidential in a public project; this can't be turned off.");
   if (errors.length) return { ok: false, errors };
@@ -97,6 +104,7 @@ export const updateServiceDeskSettings = async (
     settings.reopenIssueOnExternalParticipantNote = input.reopenIssueOnExternalParticipantNote;
   if (input.addExternalParticipantsFromCc != null)
     settings.addExternalParticipantsFromCc = input.addExternalParticipantsFromCc;
+  if (input.spamThreshold !== undefined) settings.spamThreshold = input.spamThreshold;
   await db.save(settings);
   if (input.enabled != null && input.enabled !== project.serviceDeskEnabled) {
     project.serviceDeskEnabled = input.enabled;

@@ -32,6 +32,8 @@ export class InboundEmailEntity {
   /** Issue 12.6: why it landed where it did (routing-reason.ts), and the detail (a header, a Message-ID, an issue). */
   @Column({ type: "text", nullable: true }) routeReason!: string | null;
   @Column({ type: "text", nullable: true }) routeDetail!: string | null;
+  /** Issue 13.3: sender authentication and spam score (packages/core/src/ingest/screen.ts). */
+  @Column({ type: "jsonb", nullable: true }) screening!: Record<string, unknown> | null;
   @Column({ type: "int", nullable: true }) projectId!: number | null;
   @Column({ type: "int", nullable: true }) issueId!: number | null;
   @Column({ type: "int", nullable: true }) noteId!: number | null;

@@ -28,6 +28,8 @@ export class ServiceDeskSettingEntity {
   @Column({ type: "text", nullable: true }) issueTemplate!: string | null;
   @Column({ type: "boolean", default: true }) ticketsConfidentialByDefault!: boolean;
   @Column({ type: "boolean", default: false }) reopenIssueOnExternalParticipantNote!: boolean;
+  /** Issue 13.3: a spam score at or above it is quarantined (null: the spam checker's own threshold). */
+  @Column({ type: "real", nullable: true }) spamThreshold!: number | null;
   @Column({ type: "boolean", default: false }) addExternalParticipantsFromCc!: boolean;
   @UpdateDateColumn({ type: "timestamptz" }) updatedAt!: Date;
 }

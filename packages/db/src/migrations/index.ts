@@ -13,6 +13,7 @@ import { MailHealthSamples1765001300100 } from "./1765001300100-mail-health-samp
 import { ServiceDeskCustomEmails1765001300200 } from "./1765001300200-service-desk-custom-emails.ts";
 import { InboundRouting1765001300300 } from "./1765001300300-inbound-routing.ts";
 import { MailCanaries1765001300400 } from "./1765001300400-mail-canaries.ts";
+import { Screening1765001300500 } from "./1765001300500-screening.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ServiceDeskCustomEmails1765001300200,
   InboundRouting1765001300300,
   MailCanaries1765001300400,
+  Screening1765001300500,
 ];

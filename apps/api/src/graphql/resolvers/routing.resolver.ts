@@ -4,10 +4,12 @@
 // (moveInboundMessage ability: Reporter+).
 import {
   customerAddressVisibility,
+  describeScreening,
   decodeRoute,
   explainRoute,
   moveInboundMessage,
   type RouteReason,
+  type Screening,
 } from "@tidings/core";
 import { IssueEntity, NoteEntity } from "@tidings/db";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Resolver, Root } from "type-graphql";
@@ -23,6 +25,11 @@ import { NoteType, presentNote } from "../types/note.type.ts";
 export class InboundRoutingType {
   @Field(() => String, { description: "reply_key, thread, new_issue, follows_move or moved." }) reason!: string;
   @Field(() => String, { description: "The sentence for a responder." }) explanation!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: "Issue 13.3: what sender authentication and the spam check said (SPF, DKIM, DMARC, ARC, score).",
+  })
+  senderChecks!: string | null;
 }
 
 @InputType("InboundMessageMoveInput")
@@ -42,8 +49,17 @@ export class InboundMessageMovePayload {
   @Field(() => [String]) errors!: string[];
 }
 
-const present = (r: RouteReason | null): InboundRoutingType | null =>
-  r ? { reason: r.reason, explanation: explainRoute(r) } : null;
+type RoutingRow = { route_reason: string | null; route_detail: string | null; screening: Screening | null };
+
+const present = (row: RoutingRow | undefined): InboundRoutingType | null => {
+  const r: RouteReason | null = row ? decodeRoute(row.route_reason, row.route_detail) : null;
+  if (!r) return null;
+  return {
+    reason: r.reason,
+    explanation: explainRoute(r),
+    senderChecks: row?.screening ? describeScreening(row.screening) || null : null,
+  };
+};
 
 /** The viewer may read how customers' mail was routed (Reporter+). */
 const mayRead = async (ctx: ApiContext, projectId: number) => {
@@ -51,12 +67,12 @@ const mayRead = async (ctx: ApiContext, projectId: number) => {
   return !!abilities && customerAddressVisibility.allows(abilities);
 };
 
-const routeOf = async (ctx: ApiContext, where: string, id: number) => {
-  const [row]: { route_reason: string | null; route_detail: string | null }[] = await ctx.dataSource.query(
-    `SELECT route_reason, route_detail FROM inbound_emails WHERE ${where} = $1 ORDER BY id DESC LIMIT 1`,
+const routeOf = async (ctx: ApiContext, id: number): Promise<RoutingRow | undefined> => {
+  const [row]: RoutingRow[] = await ctx.dataSource.query(
+    "SELECT route_reason, route_detail, screening FROM inbound_emails WHERE note_id = $1 ORDER BY id DESC LIMIT 1",
     [id],
   );
-  return row ? decodeRoute(row.route_reason, row.route_detail) : null;
+  return row;
 };
 
 @Resolver(() => NoteType)
@@ -67,7 +83,7 @@ export class NoteRoutingResolver {
   })
   async routing(@Root() note: NoteType, @Ctx() ctx: ApiContext): Promise<InboundRoutingType | null> {
     if (!(await mayRead(ctx, note.projectId))) return null;
-    return present(await routeOf(ctx, "note_id", note.dbId));
+    return present(await routeOf(ctx, note.dbId));
   }
 }
 
@@ -79,11 +95,12 @@ export class IssueRoutingResolver {
   })
   async routing(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<InboundRoutingType | null> {
     if (!(await mayRead(ctx, issue.projectId))) return null;
-    const [row]: { route_reason: string | null; route_detail: string | null }[] = await ctx.dataSource.query(
-      `SELECT route_reason, route_detail FROM inbound_emails WHERE issue_id = $1 AND status = 'issue' ORDER BY id LIMIT 1`,
+    const [row]: RoutingRow[] = await ctx.dataSource.query(
+      `SELECT route_reason, route_detail, screening FROM inbound_emails WHERE issue_id = $1 AND status = 'issue'
+        ORDER BY id LIMIT 1`,
       [issue.dbId],
     );
-    return present(row ? decodeRoute(row.route_reason, row.route_detail) : null);
+    return present(row);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { Field, Float, ID, InputType, ObjectType } from "type-graphql";
 import { IssueStateEvent } from "./enums.ts";
 import { IssueType } from "./issue.type.ts";
 import { NoteType } from "./note.type.ts";
@@ -64,6 +64,11 @@ export class UpdateServiceDeskSettingsInput {
   @Field(() => Boolean, { nullable: true }) ticketsConfidentialByDefault?: boolean | null;
   @Field(() => Boolean, { nullable: true }) reopenIssueOnExternalParticipantNote?: boolean | null;
   @Field(() => Boolean, { nullable: true }) addExternalParticipantsFromCc?: boolean | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: "Issue 13.3: spam threshold; null clears it (the checker's own).",
+  })
+  spamThreshold?: number | null;
 }
 
 @ObjectType("UpdateServiceDeskSettingsPayload")

@@ -1,6 +1,6 @@
 import { effectiveTicketsConfidential } from "@tidings/core";
 import type { ProjectEntity, ServiceDeskSettingEntity } from "@tidings/db";
-import { Field, ObjectType } from "type-graphql";
+import { Field, Float, ObjectType } from "type-graphql";
 
 @ObjectType("ServiceDeskSettings", { description: "B1–B7; Maintainer+ only." })
 export class ServiceDeskSettingsType {
@@ -15,6 +15,11 @@ export class ServiceDeskSettingsType {
   @Field(() => Boolean, { description: "Always true in a public project." }) ticketsConfidentialByDefault!: boolean;
   @Field(() => Boolean) reopenIssueOnExternalParticipantNote!: boolean;
   @Field(() => Boolean) addExternalParticipantsFromCc!: boolean;
+  @Field(() => Float, {
+    nullable: true,
+    description: "Issue 13.3: a spam score at or above it is quarantined; null uses the spam checker's own (spamd: 5).",
+  })
+  spamThreshold!: number | null;
   @Field(() => Boolean, {
     description:
       "Whether the instance has a Service Desk alias mailbox (SERVICE_DESK_EMAIL_ADDRESS); the suffix only changes that address.",
@@ -37,6 +42,7 @@ export const presentServiceDeskSettings = (
   ticketsConfidentialByDefault: effectiveTicketsConfidential(project, s),
   reopenIssueOnExternalParticipantNote: s?.reopenIssueOnExternalParticipantNote ?? false,
   addExternalParticipantsFromCc: s?.addExternalParticipantsFromCc ?? false,
+  spamThreshold: s?.spamThreshold ?? null,
   aliasMailboxConfigured,
 });
 

@@ -31,6 +31,8 @@ type FormState = {
   ticketsConfidentialByDefault: boolean;
   reopenIssueOnExternalParticipantNote: boolean;
   addExternalParticipantsFromCc: boolean;
+  /** Blank: the spam checker's own threshold. */
+  spamThreshold: string;
 };
 
 const toForm = (s: ServiceDeskSettingsForm_SettingsFragment): FormState => ({
@@ -44,6 +46,7 @@ const toForm = (s: ServiceDeskSettingsForm_SettingsFragment): FormState => ({
   ticketsConfidentialByDefault: s.ticketsConfidentialByDefault,
   reopenIssueOnExternalParticipantNote: s.reopenIssueOnExternalParticipantNote,
   addExternalParticipantsFromCc: s.addExternalParticipantsFromCc,
+  spamThreshold: s.spamThreshold === null || s.spamThreshold === undefined ? "" : String(s.spamThreshold),
 });
 
 /** Sorts the mutation's sentences onto the field they talk about; the rest show at the top of the form. */
@@ -55,6 +58,7 @@ const fieldOf = (message: string): keyof FormState | "general" => {
   if (m.includes("new note") || m.includes("new_note")) return "newNoteTemplate";
   if (m.includes("participant") && m.includes("template")) return "newParticipantTemplate";
   if (m.includes("description template") || m.includes("issue template")) return "issueTemplate";
+  if (m.includes("spam threshold")) return "spamThreshold";
   return "general";
 };
 
@@ -128,6 +132,11 @@ const SettingsForm = ({
   const handleSubmit = async (event: FormEvent) => {
     event.preventDefault();
     setSaved(false);
+    const threshold = form.spamThreshold.trim();
+    if (threshold !== "" && !Number.isFinite(Number(threshold))) {
+      setErrors(["Spam threshold must be a number, such as 5 or 7.5, or blank."]);
+      return;
+    }
     try {
       const result = await save({
         variables: {
@@ -136,6 +145,7 @@ const SettingsForm = ({
             ...form,
             projectKey: form.projectKey.trim(),
             outgoingName: form.outgoingName.trim(),
+            spamThreshold: form.spamThreshold.trim() === "" ? null : Number(form.spamThreshold.trim()),
           },
         },
       });
@@ -301,6 +311,15 @@ const SettingsForm = ({
             onChange={(v) => set("addExternalParticipantsFromCc", v)}
           />
         </fieldset>
+
+        <TextField
+          id="spam-threshold"
+          label="Spam threshold"
+          value={form.spamThreshold}
+          onChange={(v) => set("spamThreshold", v)}
+          errors={byField.spamThreshold ?? []}
+          hint="Mail scoring at or above it waits in the quarantine as spam, where it can be released. Blank uses the spam checker's own (SpamAssassin: 5). Only applies when an administrator set SPAM_CHECK_URL."
+        />
 
         <div className="settings__actions">
           <button type="submit" className="btn btn--primary" disabled={loading}>

@@ -12,10 +12,11 @@ export const noteAuthor = (note: { author: { username: string } | null; external
   note.externalAuthor ? note.externalAuthor : note.author ? `@${note.author.username}` : "a deleted user";
 
 /** Issue 12.6: why an email landed here, one click away. */
-export const WhyHere = ({ explanation }: { explanation: string }) => (
+export const WhyHere = ({ explanation, senderChecks }: { explanation: string; senderChecks?: string | null }) => (
   <details className="why-here">
     <summary>Why is this here?</summary>
     <p className="why-here__text">{explanation}</p>
+    {senderChecks ? <p className="why-here__text">Sender checks: {senderChecks}</p> : null}
   </details>
 );
 
@@ -123,7 +124,7 @@ export const ThreadNote = ({
         <Markdown source={note.body} />
         {note.routing ? (
           <footer className="note__routing">
-            <WhyHere explanation={note.routing.explanation} />
+            <WhyHere explanation={note.routing.explanation} senderChecks={note.routing.senderChecks} />
             {canMove ? <MoveEmail noteId={note.id} projectPath={projectPath} onMoved={onMoved} /> : null}
           </footer>
         ) : null}

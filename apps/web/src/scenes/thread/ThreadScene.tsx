@@ -117,7 +117,9 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
         <div className="thread__main">
           <section aria-label="Description" className="thread__description">
             <Markdown source={issue.description} />
-            {issue.routing ? <WhyHere explanation={issue.routing.explanation} /> : null}
+            {issue.routing ? (
+              <WhyHere explanation={issue.routing.explanation} senderChecks={issue.routing.senderChecks} />
+            ) : null}
           </section>
           <section aria-labelledby="activity-title">
             <h2 id="activity-title" className="section-title">
