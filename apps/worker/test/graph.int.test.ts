@@ -102,6 +102,10 @@ describe("Microsoft Graph mailbox (issue 13.1)", () => {
     expect(cursor).toMatchObject({ last_error: null });
     expect(cursor.last_sync_at).not.toBeNull();
 
+    // The bundled worker screened each message (issue 13.3): its sender checks ran and are stored.
+    const [screened] = await ds.query(`SELECT screening FROM inbound_emails WHERE transport = 'graph' LIMIT 1`);
+    expect(screened.screening).toMatchObject({ auth: { dkim: "none" }, problems: [] });
+
     // A message that arrives later is read by the next poll (GRAPH_POLL_INTERVAL=1).
     deliver(1, "later");
     await eventually(async () => (await issues()) === 26, 15_000);
