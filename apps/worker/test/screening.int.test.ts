@@ -10,6 +10,7 @@ import {
   processInboundEmail,
   receiveEmail,
   routeSettingsOf,
+  smtpSource,
   updateServiceDeskSettings,
 } from "@tidings/core";
 import { type DnsServer, startDnsServer } from "@tidings/core/src/ingest/testing/dns-server.ts";
@@ -35,6 +36,8 @@ describe("spam and sender authentication (13.3)", () => {
       "_dmarc.bank.example": "v=DMARC1; p=reject",
       "_dmarc.good.example": "v=DMARC1; p=reject",
       "sel1._domainkey.good.example": `v=DKIM1; k=rsa; p=${spki}`,
+      "spf.example": "v=spf1 ip4:127.0.0.1 -all",
+      "_dmarc.spf.example": "v=DMARC1; p=reject",
     });
     db = await createTestDatabase();
   }, 120_000);
@@ -63,11 +66,13 @@ describe("spam and sender authentication (13.3)", () => {
           "",
         ].join("\r\n"),
       );
-    const run = async (raw: Buffer) => {
+    const run = async (raw: Buffer, smtp?: { ip: string; helo: string; mailFrom: string }) => {
       const stored = await db.dataSource.transaction((m) =>
         receiveEmail(m, {
           raw,
-          transport: "webhook",
+          ...(smtp
+            ? { transport: "smtp" as const, source: smtpSource(smtp.ip, smtp.helo), envelopeFrom: smtp.mailFrom }
+            : { transport: "webhook" as const }),
           maxEmailBytes: settings.maxEmailBytes,
           route: routeSettingsOf(settings.mail),
         }),
@@ -110,9 +115,29 @@ describe("spam and sender authentication (13.3)", () => {
     expect(signed.result?.status).toBe("issue");
     expect(signed.screening.auth).toMatchObject({ dkim: "pass", dkimDomain: "good.example", dmarc: "pass" });
 
+    // Received over SMTP from an address the domain's SPF record names: SPF passes, and so does DMARC.
+    const viaSmtp = await run(mail("Linus <linus@spf.example>", "SPF question", "Sent from our own server."), {
+      ip: "127.0.0.1",
+      helo: "mail.spf.example",
+      mailFrom: "linus@spf.example",
+    });
+    expect(viaSmtp.result?.status).toBe("issue");
+    expect(viaSmtp.screening.auth).toMatchObject({ spf: "pass", dmarc: "pass" });
+    const spoofed = await run(mail("Linus <linus@spf.example>", "Spoofed", "Not from their server."), {
+      ip: "127.0.0.2",
+      helo: "elsewhere.example",
+      mailFrom: "linus@spf.example",
+    });
+    expect(spoofed.screening.auth).toMatchObject({ spf: "fail", dmarc: "fail" });
+    expect(spoofed.result?.status).toBe("ignored");
+
     // Not answered: no rejection email went to the forged sender or the spammer.
     const outbox = await db.dataSource.getRepository(OutboundEmailEntity).find();
-    expect(outbox.map((o) => o.toAddress).sort()).toEqual(["ada@customer.example", "grace@good.example"]);
+    expect(outbox.map((o) => o.toAddress).sort()).toEqual([
+      "ada@customer.example",
+      "grace@good.example",
+      "linus@spf.example",
+    ]);
 
     // A project's own threshold: refused when meaningless, respected when set (2, below SpamAssassin's 5, for a message with a malformed Message-ID).
     const refused = await db.dataSource.transaction((m) =>

@@ -188,4 +188,4 @@ export {
   readCanary,
   sendCanary,
 } from "./operations/canary.ts";
-export { describeScreening, type Screening } from "./ingest/screen.ts";
+export { describeScreening, type Screening, smtpSource } from "./ingest/screen.ts";

@@ -5,7 +5,7 @@
 // from one address (421 beyond), and every connection ends after INBOUND_SMTP_SESSION_TIMEOUT_SECONDS
 // whatever it does (a client trickling a byte every few seconds never trips the idle timeout).
 // STARTTLS is offered when INBOUND_SMTP_TLS_CERT/KEY are set.
-import { cachedRecipientCheck, type IngestSettings, readLimited, routeSettingsOf } from "@tidings/core";
+import { cachedRecipientCheck, type IngestSettings, readLimited, routeSettingsOf, smtpSource } from "@tidings/core";
 import fs from "node:fs";
 import type { Socket } from "node:net";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
@@ -82,7 +82,8 @@ export const startSmtpReceiver = async (
           const stored = await opts.ledger.store({
             raw,
             transport: "smtp",
-            source: "smtp",
+            // The client's address and HELO name: what SPF checks (issue 13.3), kept with the message.
+            source: smtpSource(session.remoteAddress, session.hostNameAppearsAs),
             envelopeFrom: mailFrom ? mailFrom.address : null,
             envelopeTo: session.envelope.rcptTo.map((r) => r.address),
             maxEmailBytes: settings.maxEmailBytes,

@@ -26,7 +26,7 @@ import { routeSettingsOf } from "./ingest-settings.ts";
 import { REJECTION } from "./rejection-texts.ts";
 import { findMailKey, targetOfKey } from "./route.ts";
 import { sanitiseContent, sanitiseParsed, sanitiseText } from "./sanitise.ts";
-import { dmarcRejection, type Screening, screenMessage } from "./screen.ts";
+import { dmarcRejection, type Screening, screenMessage, smtpClientOf } from "./screen.ts";
 
 /** What the decision reads of a stored message (a row of `inbound_emails`). */
 export type StoredMessage = {
@@ -34,6 +34,8 @@ export type StoredMessage = {
   raw: Buffer;
   sizeBytes: number;
   transport: string;
+  /** Where it came from (for SMTP: the client's address and HELO, `smtpSource`). */
+  source?: string | null;
   envelopeFrom: string | null;
   envelopeTo: string[];
   messageId: string | null;
@@ -280,10 +282,12 @@ const decideRoute = async (settings: IngestSettings, message: StoredMessage): Pr
   });
   // Issue 13.3: screened before routing; a DMARC reject failure is quarantined and never answered.
   if (settings.screening) {
+    const smtp = message.transport === "smtp";
     content.screening = await screenMessage(
       message.raw,
       settings.screening,
-      message.transport === "smtp" ? message.envelopeFrom : null,
+      smtp ? message.envelopeFrom : null,
+      smtp ? smtpClientOf(message.source) : null,
     );
     const rejection = dmarcRejection(content.screening);
     if (rejection)

@@ -40,6 +40,7 @@ type ClaimedRow = {
   attempts: number;
   size_bytes: number;
   transport: string;
+  source: string | null;
   envelope_from: string | null;
   envelope_to: string[] | null;
   message_id: string | null;
@@ -61,7 +62,7 @@ export const claimMessages = async (
     await ds.query(
       `UPDATE inbound_emails SET attempts = attempts + 1, updated_at = now()
         WHERE id = ANY($1::int[]) AND status = 'received'
-        RETURNING id, attempts, size_bytes, transport, envelope_from, envelope_to, message_id, subject,
+        RETURNING id, attempts, size_bytes, transport, source, envelope_from, envelope_to, message_id, subject,
                   idempotency_key`,
       [ids],
     ),
@@ -83,6 +84,7 @@ export const claimMessages = async (
       attempts: r.attempts,
       sizeBytes: r.size_bytes,
       transport: r.transport,
+      source: r.source,
       envelopeFrom: r.envelope_from,
       envelopeTo: r.envelope_to ?? [],
       messageId: r.message_id,

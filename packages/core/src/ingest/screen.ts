@@ -45,6 +45,17 @@ export type ScreeningSettings = {
   senderAuth: boolean;
 };
 
+/** `smtp <ip> <helo>`: the ledger's source of a message received over SMTP; SPF reads it back. One rule. */
+export const smtpSource = (ip: string | undefined, helo: string | undefined) =>
+  ["smtp", ip?.replace(/^::ffff:/, "") || "-", (helo ?? "").replace(/\s+/g, "").slice(0, 255) || "-"].join(" ");
+
+/** The client address and HELO of an SMTP-received message's source (null when unknown). */
+export const smtpClientOf = (source: string | null | undefined): { ip: string; helo: string | undefined } | null => {
+  const [kind, ip, helo] = (source ?? "").split(" ");
+  if (kind !== "smtp" || !ip || ip === "-" || net.isIP(ip) === 0) return null;
+  return { ip, helo: helo && helo !== "-" ? helo : undefined };
+};
+
 const DNS_CACHE_MS = 5 * 60_000;
 const SPAMD_TIMEOUT_MS = 10_000;
 
@@ -164,11 +175,17 @@ export const screenMessage = async (
   raw: Buffer,
   settings: ScreeningSettings,
   envelopeFrom: string | null,
+  client: { ip: string; helo: string | undefined } | null = null,
 ): Promise<Screening> => {
   const problems: string[] = [];
   const [auth, spam] = await Promise.all([
     settings.senderAuth
-      ? authenticateSender(raw, { envelopeFrom, dnsServers: settings.dnsServers }).catch((err: Error) => {
+      ? authenticateSender(raw, {
+          envelopeFrom,
+          dnsServers: settings.dnsServers,
+          ip: client?.ip,
+          helo: client?.helo,
+        }).catch((err: Error) => {
           problems.push(`sender authentication could not run: ${err.message}`);
           return null;
         })
