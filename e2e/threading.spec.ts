@@ -40,7 +40,10 @@ test("a mis-threaded email is moved to the right issue, and the customer's next 
   await email.getByRole("button", { name: "Move this email…" }).click();
   await email.getByLabel("Move to issue #").fill(invoiceIid);
   await email.getByRole("button", { name: "Move", exact: true }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Moved to" })).toContainText(`Moved to #${invoiceIid}.`);
+  await expect(page.getByRole("status").filter({ hasText: "Moved the email" })).toContainText(
+    `Moved the email to #${invoiceIid}.`,
+  );
+  await expect(page.getByRole("article").filter({ hasText: "it should be 80 EUR" })).toHaveCount(0);
   await expect(page.getByText(`moved an email to #${invoiceIid}`)).toBeVisible();
 
   // On the invoice issue, open and live: the moved email is there, and the next reply in its chain arrives.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mailboxLabels, renderCanaryMetrics, renderMetrics } from "./metrics.ts";
+import { mailboxLabels, renderCanaryMetrics, renderHealthMetrics, renderMetrics } from "./metrics.ts";
 
 describe("metrics", () => {
   it("labels a mailbox by role and a stable digest, never by its user or server", () => {
@@ -55,5 +55,51 @@ describe("metrics", () => {
     });
     expect(text).toContain("tidings_canary_round_trip_seconds 4.2");
     expect(text).toContain("tidings_canary_overdue 1");
+  });
+
+  it("renders Mail health's channels and the day's figures (13.4)", () => {
+    const text = renderHealthMetrics({
+      checkedAt: new Date(),
+      channels: [
+        {
+          id: "abc",
+          kind: "imap",
+          direction: "in",
+          role: "incoming",
+          name: "x",
+          state: "failing",
+          detail: null,
+          lastSuccessAt: null,
+          lastError: null,
+          lastErrorAt: null,
+        },
+        {
+          id: "webhook",
+          kind: "webhook",
+          direction: "in",
+          role: null,
+          name: "w",
+          state: "off",
+          detail: null,
+          lastSuccessAt: null,
+          lastError: null,
+          lastErrorAt: null,
+        },
+      ],
+      inbound: {
+        backlog: 0,
+        oldestWaitingSeconds: 0,
+        received24h: 9,
+        rejected24h: 2,
+        quarantined24h: 1,
+        bounces24h: 1,
+        rejectionRate: 2 / 9,
+      },
+      outbound: { backlog: 0, oldestQueuedSeconds: 0, sent24h: 7, failed24h: 0, bounceRate: 1 / 7 },
+    });
+    expect(text).toContain('tidings_mail_channel_failing{kind="imap",channel="abc"} 1');
+    expect(text).not.toContain('channel="webhook"');
+    expect(text).toContain("tidings_inbound_rejected_24h 2");
+    expect(text).toContain("tidings_outbound_sent_24h 7");
   });
 });

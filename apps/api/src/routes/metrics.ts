@@ -2,6 +2,8 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import {
   type CanaryState,
   describeMailboxKey,
+  type MailHealth,
+  readMailHealth,
   readCanary,
   readMailMetrics,
   readProcessHealth,
@@ -9,6 +11,7 @@ import {
 } from "@tidings/core";
 import { type Request, type Response, Router } from "express";
 import type { ApiDeps } from "../context.ts";
+import { mailHealthFactsOf } from "../mail-health-facts.ts";
 import { renderProcessMetrics } from "./process-metrics.ts";
 
 const label = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
@@ -26,6 +29,31 @@ export const renderCanaryMetrics = (c: CanaryState | null): string =>
         `tidings_canary_overdue ${c.overdue ? 1 : 0}`,
         "",
       ].join("\n");
+
+/** Issue 13.4: the mail-health page's figures, for a scraper: each channel's state and the day's rates. */
+export const renderHealthMetrics = (h: MailHealth): string => {
+  const lines: string[] = [];
+  const gauge = (name: string, help: string, samples: [string, number][]) => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
+    for (const [labels, value] of samples)
+      lines.push(`${name}${labels ? `{${labels}}` : ""} ${Number.isFinite(value) ? value : 0}`);
+  };
+  gauge(
+    "tidings_mail_channel_failing",
+    "1 when a way mail comes in or goes out is failing or not read (Mail health); off channels are not listed.",
+    h.channels
+      .filter((c) => c.state !== "off")
+      .map((c): [string, number] => [`kind="${label(c.kind)}",channel="${label(c.id)}"`, c.state === "ok" ? 0 : 1]),
+  );
+  gauge("tidings_inbound_received_24h", "Emails received in the last 24 hours.", [["", h.inbound.received24h]]);
+  gauge("tidings_inbound_rejected_24h", "Emails rejected in the last 24 hours.", [["", h.inbound.rejected24h]]);
+  gauge("tidings_inbound_bounces_24h", "Bounces received in the last 24 hours.", [["", h.inbound.bounces24h]]);
+  gauge("tidings_outbound_sent_24h", "Emails sent in the last 24 hours.", [["", h.outbound.sent24h]]);
+  gauge("tidings_outbound_failed_24h", "Emails that failed for good in the last 24 hours.", [
+    ["", h.outbound.failed24h],
+  ]);
+  return `${lines.join("\n")}\n`;
+};
 
 /** Prometheus text exposition of the mail metrics. */
 export const renderMetrics = (m: Awaited<ReturnType<typeof readMailMetrics>>): string => {
@@ -130,6 +158,9 @@ export const metricsRouter = ({ dataSource, config }: Pick<ApiDeps, "dataSource"
             config.CANARY_INTERVAL_MINUTES > 0
               ? await readCanary(dataSource.manager, config.CANARY_ALERT_AFTER_MINUTES)
               : null,
+          ) +
+          renderHealthMetrics(
+            await readMailHealth(dataSource.manager, { projectId: null, admin: true }, mailHealthFactsOf(config)),
           ),
       );
   });

@@ -2,7 +2,7 @@
 // (a relay that requires AUTH) and not the instance's; a wrong password fails the verification with
 // GitLab's reason and is not retried; once verified and enabled, the customer's thank-you leaves through
 // the relay From the custom address, and threads as before (Reply-To is still our reply address).
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import {
   checkCustomEmailVerification,
   credentialCipher,
@@ -98,14 +98,14 @@ describe("custom email address: sending (13.2)", () => {
     const w = await createIngestWorld(ds, { settings: { outgoingName: "Acme Support" } });
     const [{ id: userId }] = await ds.query(`SELECT id FROM users LIMIT 1`);
     const deps = { cipher: credentialCipher(ctx.config), mail, allowPrivateHosts: true };
-    const save = (password: string) =>
+    const save = (password: string, smtpPort = relay.port) =>
       ds.transaction((m) =>
         saveCustomEmail(m, deps, {
           projectId: w.project.id,
           userId,
           customEmail: "support@acme.test",
           smtpHost: "127.0.0.1",
-          smtpPort: relay.port,
+          smtpPort,
           smtpUsername: RELAY_USER,
           smtpPassword: password,
         }),
@@ -222,5 +222,32 @@ describe("custom email address: sending (13.2)", () => {
     expect((await check({ from: "someone@acme.test" }))?.error).toBe("incorrect_from");
     expect((await check({ body: "Verification token: AAAAAAAAAAAA" }))?.error).toBe("incorrect_token");
     expect(await check({})).toEqual({ state: "finished", error: null });
+  });
+
+  it("a server that refuses the connection is smtp_host_issue; one that never greets is read_timeout", async () => {
+    const { w, save } = await setUp();
+    // A port nothing listens on.
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await save(RELAY_PASSWORD, closedPort);
+    await expect
+      .poll(async () => (await readCustomEmail(ds.manager, w.project.id))?.verificationError, SLOW)
+      .toBe("smtp_host_issue");
+
+    // A server that accepts the connection and says nothing (GitLab's 7-second read timeout).
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    cleanups.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    });
+    await ds.transaction((m) => resetCustomEmail(m, w.project.id));
+    await save(RELAY_PASSWORD, (silent.address() as AddressInfo).port);
+    await expect
+      .poll(async () => (await readCustomEmail(ds.manager, w.project.id))?.verificationError, { timeout: 20_000 })
+      .toBe("read_timeout");
   });
 });

@@ -15,6 +15,7 @@ import {
   Subscription,
 } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
+import { mailHealthFactsOf } from "../../mail-health-facts.ts";
 import { readableProject } from "../access.ts";
 import {
   MailHealthPointType,
@@ -26,12 +27,7 @@ import {
 /** How often an open cockpit gets a new reading. */
 export const MAIL_HEALTH_EVERY_MS = 3_000;
 
-const factsOf = (ctx: ApiContext): MailHealthFacts => ({
-  smtpListener: ctx.config.INBOUND_SMTP_PORT > 0,
-  webhook: Boolean(ctx.config.MAIL_WEBHOOK_SECRET),
-  outbound: ctx.config.SMTP_URL ? "smtp" : "files",
-  canary: { enabled: ctx.config.CANARY_INTERVAL_MINUTES > 0, alertAfterMinutes: ctx.config.CANARY_ALERT_AFTER_MINUTES },
-});
+const factsOf = (ctx: ApiContext): MailHealthFacts => mailHealthFactsOf(ctx.config);
 
 /** The cockpit the viewer may read (null: none — not found and forbidden look the same). */
 const readFor = async (ctx: ApiContext, projectPath: string | null): Promise<MailHealthType | null> => {

@@ -1,7 +1,5 @@
 import { useMutation } from "@apollo/client/react";
 import { type FormEvent, useState } from "react";
-import { Link } from "react-router";
-import { issuePath } from "../../app/paths.ts";
 import { InternalBadge } from "../../components/Badges.tsx";
 import { errorMessage } from "../../components/States.tsx";
 import { Markdown } from "../../components/Markdown.tsx";
@@ -21,32 +19,21 @@ export const WhyHere = ({ explanation, senderChecks }: { explanation: string; se
 );
 
 /** Issue 12.6: move a mis-threaded email to another issue, or split it into a new one. */
-const MoveEmail = ({ noteId, projectPath, onMoved }: { noteId: string; projectPath: string; onMoved: () => void }) => {
+const MoveEmail = ({ noteId, onMoved }: { noteId: string; onMoved: (iid: string) => void }) => {
   const [open, setOpen] = useState(false);
   const [target, setTarget] = useState("");
   const [errors, setErrors] = useState<string[]>([]);
-  const [moved, setMoved] = useState<string | null>(null);
   const [move, { loading }] = useMutation(InboundMessageMoveDocument);
   const run = async (input: { targetIid?: string; newIssue?: boolean }) => {
     try {
       const r = await move({ variables: { input: { noteId, ...input } } });
       const payload = r.data?.inboundMessageMove;
       setErrors(payload?.errors ?? []);
-      if (payload?.issue && payload.errors.length === 0) {
-        setMoved(payload.issue.iid);
-        onMoved();
-      }
+      if (payload?.issue && payload.errors.length === 0) onMoved(payload.issue.iid);
     } catch (err) {
       setErrors([errorMessage(err)]);
     }
   };
-  if (moved) {
-    return (
-      <p role="status" className="move-email__done">
-        Moved to <Link to={issuePath(projectPath, moved)}>#{moved}</Link>.
-      </p>
-    );
-  }
   if (!open) {
     return (
       <button type="button" className="btn btn--small btn--ghost" onClick={() => setOpen(true)}>
@@ -88,14 +75,13 @@ const MoveEmail = ({ noteId, projectPath, onMoved }: { noteId: string; projectPa
 
 export const ThreadNote = ({
   note,
-  projectPath,
   canMove = false,
   onMoved = () => {},
 }: {
   note: ThreadNote_NoteFragment;
-  projectPath: string;
   canMove?: boolean;
-  onMoved?: () => void;
+  /** The email now lives in issue `iid` (the page says so: this note leaves the list). */
+  onMoved?: (iid: string) => void;
 }) => {
   if (note.system) {
     return (
@@ -125,7 +111,7 @@ export const ThreadNote = ({
         {note.routing ? (
           <footer className="note__routing">
             <WhyHere explanation={note.routing.explanation} senderChecks={note.routing.senderChecks} />
-            {canMove ? <MoveEmail noteId={note.id} projectPath={projectPath} onMoved={onMoved} /> : null}
+            {canMove ? <MoveEmail noteId={note.id} onMoved={onMoved} /> : null}
           </footer>
         ) : null}
       </article>

@@ -1,7 +1,7 @@
 import { useApolloClient, useQuery } from "@apollo/client/react";
-import { useCallback, useEffect, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link } from "react-router";
-import { issuesPath } from "../../app/paths.ts";
+import { issuePath, issuesPath } from "../../app/paths.ts";
 import { ConfidentialBadge, StateBadge } from "../../components/Badges.tsx";
 import { Markdown } from "../../components/Markdown.tsx";
 import {
@@ -41,6 +41,8 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
   const client = useApolloClient();
   const variables = useMemo(() => ({ fullPath: projectPath, iid }), [projectPath, iid]);
   const { data, loading, error, refetch, subscribeToMore, fetchMore } = useQuery(ThreadSceneDocument, { variables });
+  // Issue 12.6: where a moved email went (said at page level: the email leaves this list).
+  const [movedTo, setMovedTo] = useState<string | null>(null);
   const issue = data?.project?.issue;
   const issueId = issue?.id;
   usePageTitle(issue ? `${issue.title} (#${issue.iid}) · ${projectPath}` : `#${iid} · ${projectPath}`);
@@ -125,15 +127,24 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
             <h2 id="activity-title" className="section-title">
               Activity
             </h2>
+            <p role="status" className={movedTo ? "alert alert--done" : "visually-hidden"}>
+              {movedTo ? (
+                <>
+                  Moved the email to <Link to={issuePath(projectPath, movedTo)}>#{movedTo}</Link>.
+                </>
+              ) : null}
+            </p>
             {notes.length === 0 ? <p className="muted">No comments yet.</p> : null}
             <ol className="timeline" aria-live="polite" aria-relevant="additions">
               {notes.map((note) => (
                 <ThreadNote
                   key={note.id}
                   note={note}
-                  projectPath={projectPath}
                   canMove={issue.userPermissions.moveInboundMessage}
-                  onMoved={() => void refetch()}
+                  onMoved={(iid) => {
+                    setMovedTo(iid);
+                    void refetch();
+                  }}
                 />
               ))}
             </ol>
