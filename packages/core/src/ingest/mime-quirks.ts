@@ -1,18 +1,41 @@
 // Issue 12.4: odd but real MIME, read the way a responder would want it.
 // - A lone text part that the sender's client marked as an attachment (an invalid or bare
-//   Content-Disposition, no file name) is the body, not `attachment.html`.
+//   Content-Disposition, no file name) is the body, not `attachment.html`; so is a message that is one text
+//   part, named or not. The HTML alternative of a text body, marked with an invalid disposition, is that
+//   alternative, not a file.
 // - A message attached as message/rfc822 (Outlook's "forward as attachment") shows its text in the note,
 //   with who sent it, when and its subject; its own attachments are extracted; the .eml stays attached.
 // - winmail.dat (Outlook's TNEF) is kept as it came and flagged: the one TNEF library on npm (node-tnef)
-//   writes its own log lines to the worker's stdout with no way to quiet them and brings a native install
-//   script, so it is not used.
+//   writes its own log lines to the worker's stdout with no way to quiet them, brings a native install
+//   script, and runs out of memory on a 17-byte winmail.dat that declares a 2 GB attribute, so it is not used.
+// These texts are kept apart from the message's own text (`ReadMail.appendix`): a reply's quoted history is
+// trimmed from its own text only, and the attached messages follow what is left (decide.ts).
 import type { Attachment, ParsedMail } from "mailparser";
 import { bodyOf } from "./content.ts";
 
 /** Attached messages are opened this deep (a forward of a forward of a forward), no deeper. */
 export const MAX_ATTACHED_MESSAGE_DEPTH = 3;
 
+/** A parsed message with the blocks that follow its own text: attached messages, the TNEF notice. */
+export type ReadMail = ParsedMail & { appendix?: string[] };
+
+/** Between the message's own text and each block after it (a Markdown rule). */
+export const APPENDIX_SEPARATOR = "\n\n---\n\n";
+
+/** The text, then each non-blank block, separated by rules. */
+export const withAppendix = (text: string, blocks: readonly string[]): string =>
+  [text, ...blocks].filter((b) => b.trim()).join(APPENDIX_SEPARATOR);
+
+/** The blocks that follow a message's own text, as one string ("" when none). */
+export const appendixOf = (parsed: ReadMail): string => withAppendix("", parsed.appendix ?? []);
+
+/** A message's own text, then its appendix. */
+export const fullBodyOf = (parsed: ReadMail): string => withAppendix(bodyOf(parsed), parsed.appendix ?? []);
+
 const isTextBodyType = (type: string) => type === "text/html" || type === "text/plain";
+
+/** A disposition that is neither `inline` nor `attachment` (mailparser reads it as `attachment`). */
+const hasInvalidDisposition = (a: Attachment) => !["inline", "attachment"].includes(a.contentDisposition ?? "");
 
 const charsetOf = (a: Attachment) => {
   const header = a.headers.get("content-type") as { params?: { charset?: string } } | undefined;
@@ -27,17 +50,47 @@ const decodeText = (bytes: Buffer, charset: string) => {
   }
 };
 
-/** A text or HTML part marked as an attachment but without a file name, in a message without a body. */
-export const promoteBodyAttachment = (parsed: ParsedMail): ParsedMail => {
-  const hasBody =
-    (typeof parsed.text === "string" && parsed.text.trim()) || (typeof parsed.html === "string" && parsed.html.trim());
-  if (hasBody) return parsed;
-  const index = parsed.attachments.findIndex((a) => isTextBodyType(a.contentType) && !a.filename);
-  if (index < 0) return parsed;
-  const [part] = parsed.attachments.splice(index, 1);
+const nonBlank = (s: string | false | undefined) => typeof s === "string" && s.trim() !== "";
+
+/** The top-level Content-Type is a text type: the message is that one part. */
+const isSingleTextPart = (parsed: ParsedMail) => {
+  const header = parsed.headers.get("content-type") as { value?: string } | undefined;
+  return isTextBodyType(header?.value?.toLowerCase() ?? "text/plain");
+};
+
+const fillSlot = (parsed: ParsedMail, part: Attachment) => {
   const text = decodeText(part.content, charsetOf(part));
   if (part.contentType === "text/html") parsed.html = text;
   else parsed.text = text;
+};
+
+/**
+ * Text parts that are the body although mailparser made them attachments:
+ * - in a message without a body, the first text or HTML part without a file name (an invalid or bare
+ *   Content-Disposition); a message that is one text part is its body even when named (the file stays too);
+ * - beside a body, an unnamed text part with an invalid disposition whose kind the body lacks (the HTML
+ *   alternative of a text body): it is that alternative, not a file.
+ * A named HTML file sent with a body stays an attachment.
+ */
+export const promoteBodyAttachment = (parsed: ParsedMail): ParsedMail => {
+  const hasText = nonBlank(parsed.text);
+  const hasHtml = nonBlank(parsed.html);
+  if (!hasText && !hasHtml) {
+    const single = isSingleTextPart(parsed) && parsed.attachments.length === 1;
+    const index = parsed.attachments.findIndex((a) => isTextBodyType(a.contentType) && (!a.filename || single));
+    if (index < 0) return parsed;
+    const part = parsed.attachments[index];
+    fillSlot(parsed, part);
+    if (!part.filename) parsed.attachments.splice(index, 1);
+    return parsed;
+  }
+  const index = parsed.attachments.findIndex(
+    (a) =>
+      !a.filename &&
+      hasInvalidDisposition(a) &&
+      ((a.contentType === "text/html" && !hasHtml) || (a.contentType === "text/plain" && !hasText)),
+  );
+  if (index >= 0) fillSlot(parsed, parsed.attachments.splice(index, 1)[0]);
   return parsed;
 };
 
@@ -61,23 +114,32 @@ const headerLine = (inner: ParsedMail) => {
   return `**Attached message** ${subject} from ${from}${date ? `, ${date}` : ""}:`;
 };
 
+/** An attached message without a file name is stored under its subject (else `attachment.rfc822`). */
+const emlName = (inner: ParsedMail) => `${inner.subject?.trim() || "Attached message"}.eml`;
+
 /**
  * Opens attached messages (message/rfc822 attachments) with `parse`, to `depth`, and flags TNEF: the blocks
- * are appended to the body as text, the inner attachments join the message's.
+ * go to the message's appendix (its own attached messages first), the inner attachments join the message's.
  */
 export const unfoldAttachments = async (
-  parsed: ParsedMail,
-  parse: (raw: Buffer, depth: number) => Promise<ParsedMail>,
+  parsed: ReadMail,
+  parse: (raw: Buffer, depth: number) => Promise<ReadMail>,
   depth: number,
-): Promise<ParsedMail> => {
+): Promise<ReadMail> => {
   const blocks: string[] = [];
   const extra: Attachment[] = [];
   for (const a of parsed.attachments) {
-    if (a.contentType === "message/rfc822" && depth < MAX_ATTACHED_MESSAGE_DEPTH) {
+    if (a.contentType === "message/rfc822") {
+      if (depth >= MAX_ATTACHED_MESSAGE_DEPTH) {
+        blocks.push(
+          `**Attached message** ${a.filename ?? "(unnamed)"} is nested more than ${MAX_ATTACHED_MESSAGE_DEPTH} messages deep; it is kept as an attachment.`,
+        );
+        continue;
+      }
       try {
         const inner = await parse(a.content, depth + 1);
-        const body = bodyOf(inner).trim();
-        blocks.push([headerLine(inner), "", body || "_(no text)_"].join("\n"));
+        a.filename ||= emlName(inner);
+        blocks.push([headerLine(inner), "", fullBodyOf(inner).trim() || "_(no text)_"].join("\n"));
         extra.push(...inner.attachments);
       } catch {
         blocks.push(
@@ -89,8 +151,7 @@ export const unfoldAttachments = async (
     }
   }
   if (blocks.length === 0) return parsed;
-  const outer = bodyOf(parsed);
-  parsed.text = [outer, ...blocks].filter((b) => b.trim()).join("\n\n---\n\n");
+  parsed.appendix = [...(parsed.appendix ?? []), ...blocks];
   parsed.attachments.push(...extra);
   return parsed;
 };

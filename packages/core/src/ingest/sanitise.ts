@@ -70,6 +70,7 @@ export const sanitiseContent = (c: MailContent): MailContent => ({
   from: sanitiseNullable(c.from),
   subject: sanitiseNullable(c.subject),
   body: sanitiseText(c.body),
+  ...(c.appendix ? { appendix: sanitiseText(c.appendix) } : {}),
   cc: c.cc.map(sanitiseText),
   threadIds: c.threadIds.map(sanitiseText),
   attachments: c.attachments.map((a) => ({
