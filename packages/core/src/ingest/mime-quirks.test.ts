@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { replyNoteBody } from "./content.ts";
 import { contentOf, parseEmail, trimmedReplyOf } from "./decide.ts";
 import { readHeaders } from "./headers.ts";
-import { TNEF_NOTICE } from "./mime-quirks.ts";
+import { emlName, TNEF_NOTICE } from "./mime-quirks.ts";
 import { mailFixture } from "./testing/fixtures.ts";
 
 const contentOfRaw = async (raw: Buffer) => contentOf(await parseEmail(raw), raw, readHeaders(raw));
@@ -210,6 +210,13 @@ describe("odd but real MIME (12.4)", () => {
     const trimmed = trimmedReplyOf(await contentOfRaw(raw));
     expect(trimmed.message).toBe(`Signed, see attached.\n\n---\n\n${TNEF_NOTICE}`);
     expect(trimmed.stripped.split("\n")[0]).toBe("-----Original Message-----");
+  });
+
+  it("an unnamed attached message is named after its subject, without path separators, within 100 characters", () => {
+    expect(emlName("Re: order 12/88 \\ returns")).toBe("Re: order 12-88 - returns.eml");
+    expect(emlName(`  ${"x".repeat(150)}`)).toBe(`${"x".repeat(100)}.eml`);
+    expect(emlName("   ")).toBe("Attached message.eml");
+    expect(emlName(undefined)).toBe("Attached message.eml");
   });
 
   it("a named HTML file sent with a text body stays an attachment", async () => {

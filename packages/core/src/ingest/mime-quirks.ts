@@ -114,8 +114,9 @@ const headerLine = (inner: ParsedMail) => {
   return `**Attached message** ${subject} from ${from}${date ? `, ${date}` : ""}:`;
 };
 
-/** An attached message without a file name is stored under its subject (else `attachment.rfc822`). */
-const emlName = (inner: ParsedMail) => `${inner.subject?.trim() || "Attached message"}.eml`;
+/** An attached message without a file name is stored under its subject (slashes and length tamed), as `.eml`. */
+export const emlName = (subject: string | undefined) =>
+  `${subject?.replace(/[\\/]/g, "-").replace(/\s+/g, " ").trim().slice(0, 100).trim() || "Attached message"}.eml`;
 
 /**
  * Opens attached messages (message/rfc822 attachments) with `parse`, to `depth`, and flags TNEF: the blocks
@@ -138,7 +139,7 @@ export const unfoldAttachments = async (
       }
       try {
         const inner = await parse(a.content, depth + 1);
-        a.filename ||= emlName(inner);
+        a.filename ||= emlName(inner.subject);
         blocks.push([headerLine(inner), "", fullBodyOf(inner).trim() || "_(no text)_"].join("\n"));
         extra.push(...inner.attachments);
       } catch {
