@@ -4,6 +4,7 @@
 // logged and tried again at the next tick; several workers may run it (a probe more changes nothing).
 import { alertOverdueCanaries, mailSettingsFromConfig, sendCanary } from "@tidings/core";
 import type { Stoppable, WorkerContext } from "../context.ts";
+import { every } from "./every.ts";
 
 export const startCanary = (ctx: WorkerContext, opts: { tickMs?: number } = {}): Stoppable => {
   const {
@@ -14,8 +15,6 @@ export const startCanary = (ctx: WorkerContext, opts: { tickMs?: number } = {}):
   if (interval === 0 || !project) return { stop: async () => {} };
   const log = ctx.log.child({ module: "canary" });
   const mail = mailSettingsFromConfig(ctx.config);
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
   const tick = async () => {
     try {
       await ctx.dataSource.transaction(async (db) => {
@@ -35,16 +34,5 @@ export const startCanary = (ctx: WorkerContext, opts: { tickMs?: number } = {}):
       log.warn({ err }, "canary.tick_failed_will_retry");
     }
   };
-  running = tick();
-  const timer = setInterval(() => {
-    if (!stopped) running = running.then(tick);
-  }, opts.tickMs ?? 60_000);
-  timer.unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return every(opts.tickMs ?? 60_000, tick);
 };

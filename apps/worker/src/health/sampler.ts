@@ -4,11 +4,10 @@
 // is recounted.
 import { bucketOf, SAMPLE_BUCKET_SECONDS, sampleMailHealth } from "@tidings/core";
 import type { Stoppable, WorkerContext } from "../context.ts";
+import { every } from "./every.ts";
 
 export const startHealthSampler = (ctx: WorkerContext, opts: { everyMs?: number } = {}): Stoppable => {
   const log = ctx.log.child({ module: "health-sampler" });
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
   const tick = async () => {
     const now = new Date();
     try {
@@ -18,16 +17,5 @@ export const startHealthSampler = (ctx: WorkerContext, opts: { everyMs?: number 
       log.warn({ err }, "health.sample_failed_will_retry");
     }
   };
-  running = tick();
-  const timer = setInterval(() => {
-    if (!stopped) running = running.then(tick);
-  }, opts.everyMs ?? 60_000);
-  timer.unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return every(opts.everyMs ?? 60_000, tick);
 };
