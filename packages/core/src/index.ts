@@ -47,6 +47,26 @@ export { fullPathSlug } from "./slug.ts";
 export { createUser, type CreateUserInput } from "./users/create-user.ts";
 export { ensureSupportBot } from "./users/support-bot.ts";
 export { createNote, type CreateNoteInput, MAX_NOTE_LENGTH } from "./notes/create-note.ts";
+export {
+  type PostCommentInput,
+  type PostCommentOutcome,
+  postComment,
+  STALE_REPLY_MESSAGE,
+} from "./notes/post-comment.ts";
+export {
+  addEmailParticipants,
+  convertToTicket,
+  PARTICIPANT_MESSAGES,
+  removeEmailParticipants,
+} from "./participants/email-participants.ts";
+export {
+  parseQuickActions,
+  type ParsedComment,
+  QUICK_ACTIONS,
+  type QuickActionName,
+  type QuickCommand,
+} from "./quick-actions/parse.ts";
+export { QUICK_ACTION_DENIED, TEMPLATE_QUICK_ACTIONS } from "./quick-actions/run.ts";
 export { enqueueEmail, type EnqueueEmailInput, OUTBOX_CHANNEL } from "./notifications/enqueue.ts";
 export { type MailSettings, mailSettingsFromConfig, messageIdHostFor } from "./notifications/mail-settings.ts";
 export {

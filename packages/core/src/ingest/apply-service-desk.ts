@@ -17,6 +17,7 @@ import {
   withAttachments,
 } from "./apply-context.ts";
 import { capLength } from "./cap-length.ts";
+import { templateParts } from "../quick-actions/template.ts";
 import { appendTemplate, neutraliseQuickActions } from "./content.ts";
 import type { MailContent } from "./decide.ts";
 import { type IngestSettings } from "./ingest-settings.ts";
@@ -151,6 +152,7 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
   const { text, attachmentIds, hadAttachments } = await withAttachments(ctx, project.id, body);
   if (!subject && !body && !hadAttachments)
     return reject(ctx, REJECTION.emptyEmail, "no subject, no body", { projectId: project.id });
+  const template = templateParts(settings?.issueTemplate);
   const description = await capLength(
     ctx,
     project.id,
@@ -171,6 +173,7 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
     requester: requester[0] ?? null,
     thankYou: ctx.thankYou !== false,
     cc: selectParticipants(requester, cc, exclude),
+    templateCommands: template.commands,
   });
   // The batch writes this outcome object later: its reason goes with it.
   if (opened.status === "issue") opened.route = { reason: "new_issue", header: ctx.via ?? "to" };

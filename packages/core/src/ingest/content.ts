@@ -1,4 +1,5 @@
 // C5/C7: the text that ends up in a description or note. Pure.
+import { templateParts } from "../quick-actions/parse.ts";
 import TurndownService from "turndown";
 import { gfm } from "turndown-plugin-gfm";
 import { bodyStart } from "./headers.ts";
@@ -155,12 +156,15 @@ export const replyNoteBody = (trimmed: TrimmedReply): string => {
 };
 
 /**
- * The description template after the customer's text, separated by a blank line. GitLab joins them with
+ * The description template (without its quick actions) after the customer's text, separated by a blank line. GitLab joins them with
  * `"  \n"` (item 7), which turns the customer's last line into a heading when the template starts with
  * `---` or `===` (a setext underline): a deliberate deviation (issue 12.5).
  */
-export const appendTemplate = (description: string, template: string | null | undefined): string =>
-  !template?.trim() ? description : description ? `${description}\n\n${template}` : template;
+export const appendTemplate = (description: string, template: string | null | undefined): string => {
+  // Its quick actions run on the new issue (issue 11.1): they are not part of the text.
+  const text = templateParts(template).text;
+  return !text ? description : description ? `${description}\n\n${text}` : text;
+};
 
 const tryDecode = (bytes: Buffer, encoding: string): string | null => {
   try {

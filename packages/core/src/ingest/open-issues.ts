@@ -9,6 +9,8 @@ import {
 } from "@tidings/db";
 import { createIssues } from "../issues/create-issue.ts";
 import { type ParticipantEmail, queueParticipantEmails } from "../notifications/queue-emails.ts";
+import type { QuickCommand } from "../quick-actions/parse.ts";
+import { runTemplateQuickActions } from "../quick-actions/template.ts";
 import type { IngestSettings } from "./ingest-settings.ts";
 
 /** GitLab issues hold at most 10 email participants (item 29). */
@@ -49,6 +51,8 @@ export type IssueToOpen = {
   thankYou?: boolean;
   /** Cc'd participants, told they were added. */
   cc: string[];
+  /** The description template's quick actions (issue 11.1), run on the new issue as the Support Bot. */
+  templateCommands?: QuickCommand[];
 };
 
 /** Opens the issues in order; returns their ids. */
@@ -107,6 +111,14 @@ export const openIssues = async (
         : [],
     );
     await queueParticipantEmails(db, settings.mail, emails);
+  }
+  for (const [i, plan] of plans.entries()) {
+    if (plan.templateCommands?.length)
+      await runTemplateQuickActions(db, settings.mail, {
+        issueId: issues[i].id,
+        botId: plan.authorId,
+        commands: plan.templateCommands,
+      });
   }
   return issues.map((i) => i.id);
 };

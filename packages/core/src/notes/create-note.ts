@@ -17,6 +17,8 @@ export type CreateNoteInput = {
    * queued, so the emails carry them as files (D2: up to 10 MB in total).
    */
   attachmentIds?: number[];
+  /** False: the note is stored but not emailed (a comment that adds participants, GitLab item 30). */
+  sendEmail?: boolean;
 };
 
 export const MAX_NOTE_LENGTH = 1_000_000;
@@ -57,6 +59,6 @@ export const createNote = async (
   }
   await db.update(IssueEntity, { id: issue.id }, { updatedAt: () => "now()" });
   await publishEvent(db, { type: "note_created", projectId: issue.projectId, issueId: issue.id, noteId: note.id });
-  await queueNewNoteEmails(db, mail, { noteId: note.id });
+  if (input.sendEmail !== false) await queueNewNoteEmails(db, mail, { noteId: note.id });
   return note;
 };

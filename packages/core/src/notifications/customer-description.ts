@@ -2,6 +2,7 @@
 // description template (internal checklists, quick actions for the team) nor the quick-action lines they
 // wrote themselves (neutralised, never run: commands, not content).
 import { neutraliseQuickActions } from "../ingest/content.ts";
+import { templateParts } from "../quick-actions/template.ts";
 
 // A line as neutraliseQuickActions leaves a quick action: one code span of `/command …`.
 const CODE_SPAN_LINE = /^(``?) ?(\/.*?) ?\1$/;
@@ -14,7 +15,7 @@ const isNeutralisedQuickAction = (line: string): boolean => {
 
 /** The description without the template the ingest appended (content.ts appendTemplate: after a blank line). */
 const withoutTemplate = (description: string, template: string | null | undefined): string => {
-  const t = template?.trim() ? template : null;
+  const t = templateParts(template).text || null;
   if (!t) return description;
   if (description === t) return "";
   return description.endsWith(`\n\n${t}`) ? description.slice(0, -(t.length + 2)) : description;

@@ -16,5 +16,7 @@ export class AttachmentEntity {
   @Column({ type: "text" }) contentType!: string;
   @Column({ type: "int" }) sizeBytes!: number;
   @Column({ type: "text" }) sha256!: string;
+  /** Issue 11.2: who uploaded it from the composer (null for files that came by email). */
+  @Column({ type: "int", nullable: true }) uploadedById!: number | null;
   @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
 }

@@ -33,6 +33,12 @@ export class NoteEntity {
   @Column({ type: "text", nullable: true }) externalAuthor!: string | null;
   /** The inbound Message-ID (without <>) for notes that came from email. */
   @Column({ type: "text", nullable: true }) messageId!: string | null;
+  /** Issue 11.6: the last edit (the earlier bodies are in note_versions). */
+  @Column({ type: "timestamptz", nullable: true }) lastEditedAt!: Date | null;
+  @Column({ type: "int", nullable: true }) lastEditedById!: number | null;
+  /** Issue 11.6: a deleted note keeps its place in the thread; its text is in note_versions. */
+  @Column({ type: "timestamptz", nullable: true }) deletedAt!: Date | null;
+  @Column({ type: "int", nullable: true }) deletedById!: number | null;
   @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
   @UpdateDateColumn({ type: "timestamptz" }) updatedAt!: Date;
 }

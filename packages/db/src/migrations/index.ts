@@ -14,6 +14,7 @@ import { ServiceDeskCustomEmails1765001300200 } from "./1765001300200-service-de
 import { InboundRouting1765001300300 } from "./1765001300300-inbound-routing.ts";
 import { MailCanaries1765001300400 } from "./1765001300400-mail-canaries.ts";
 import { Screening1765001300500 } from "./1765001300500-screening.ts";
+import { Composer1765001300600 } from "./1765001300600-composer.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   InboundRouting1765001300300,
   MailCanaries1765001300400,
   Screening1765001300500,
+  Composer1765001300600,
 ];

@@ -1,9 +1,9 @@
-import { createNote, moveIssue, updateIssue } from "@tidings/core";
+import { moveIssue, postComment, STALE_REPLY_MESSAGE, updateIssue } from "@tidings/core";
 import { IssueEntity } from "@tidings/db";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN, readableIssue, readableProject } from "../access.ts";
-import { fromGid } from "../ids.ts";
+import { fromGid, toGid } from "../ids.ts";
 import { runMutation } from "../mutation.ts";
 import { presentIssue } from "../types/issue.type.ts";
 import {
@@ -31,27 +31,61 @@ const issueByPath = async (ctx: ApiContext, projectPath: string, iid: string) =>
 
 @Resolver()
 export class IssueMutationsResolver {
-  @Mutation(() => CreateNotePayload, { description: "Comments on an issue; public notes are emailed (D2)." })
+  @Mutation(() => CreateNotePayload, {
+    description:
+      "Comments on an issue; public notes are emailed (D2). Quick actions in the body run with the author's " +
+      "permissions and are removed from the stored and emailed text (issue 11.1).",
+  })
   async createNote(
     @Arg("input", () => CreateNoteInput) input: CreateNoteInput,
     @Ctx() ctx: ApiContext,
   ): Promise<CreateNotePayload> {
+    const refused = (errors: string[]): CreateNotePayload => ({ note: null, emailed: false, staleNoteIds: [], errors });
     const viewer = ctx.viewer;
     const found = await readableIssue(ctx, fromGid("Issue", input.noteableId));
-    if (!viewer || !found?.abilities.createNote) return { note: null, errors: [NOT_FOUND_OR_FORBIDDEN] };
+    if (!viewer || !found?.abilities.createNote) return refused([NOT_FOUND_OR_FORBIDDEN]);
     if (input.internal && !found.abilities.createInternalNote)
-      return { note: null, errors: ["You don't have permission to add internal notes to this issue."] };
+      return refused(["You don't have permission to add internal notes to this issue."]);
+    const uploadIds = (input.uploadIds ?? []).map((gid) => fromGid("Upload", gid));
+    if (uploadIds.some((id) => id === null)) return refused(["An attached file is not a valid upload id."]);
+    const lastSeen = input.lastSeenNoteId == null ? null : fromGid("Note", input.lastSeenNoteId);
+    if (input.lastSeenNoteId != null && lastSeen === null) return refused(["lastSeenNoteId is not a note id."]);
+    const projectId = found.issue.projectId;
     const result = await runMutation(ctx, (db) =>
-      createNote(db, ctx.mail, {
-        issueId: found.issue.id,
-        authorId: viewer.id,
+      postComment(db, ctx.mail, {
+        issue: found.issue,
+        author: viewer,
+        abilities: found.abilities,
+        projectByPath: async (fullPath) => {
+          const target = await readableProject(ctx, { fullPath });
+          return target ? { projectId: target.project.id, abilities: target.abilities } : null;
+        },
         body: input.body,
         internal: input.internal ?? false,
+        attachmentIds: uploadIds as number[],
+        uploaderId: viewer.id,
+        stateEvent: input.stateEvent === "CLOSE" ? "close" : input.stateEvent === "REOPEN" ? "reopen" : null,
+        lastSeenNoteId: lastSeen,
       }),
     );
-    return result.ok
-      ? { note: presentNote(result.value, found.issue.projectId), errors: [] }
-      : { note: null, errors: result.errors };
+    if (!result.ok) return refused(result.errors);
+    const outcome = result.value;
+    if (outcome.kind === "stale")
+      return {
+        note: null,
+        emailed: false,
+        staleNoteIds: outcome.newerNoteIds.map((id) => toGid("Note", id)),
+        errors: [STALE_REPLY_MESSAGE],
+      };
+    return {
+      note: outcome.note ? presentNote(outcome.note, projectId) : null,
+      quickActionsStatus: outcome.messages.length
+        ? { messages: outcome.messages, commandsOnly: outcome.note === null }
+        : null,
+      emailed: outcome.emailed,
+      staleNoteIds: [],
+      errors: [],
+    };
   }
 
   @Mutation(() => UpdateIssuePayload, {

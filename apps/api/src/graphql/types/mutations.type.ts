@@ -10,11 +10,34 @@ export class CreateNoteInput {
   @Field(() => String) body!: string;
   @Field(() => Boolean, { nullable: true, description: "Visible to Reporter+ only and never emailed." })
   internal?: boolean | null;
+  @Field(() => IssueStateEvent, { nullable: true, description: "Comment & close / Comment & reopen (issue 11.6)." })
+  stateEvent?: IssueStateEvent | null;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "The newest note the author had seen (issue 11.5). A public reply is refused, with staleNoteIds, when a newer " +
+      "public message from someone else arrived since; send again with the newest id to confirm.",
+  })
+  lastSeenNoteId?: string | null;
+  @Field(() => [ID], { nullable: true, description: "Files uploaded with POST /uploads (gid://tidings/Upload/N)." })
+  uploadIds?: string[] | null;
+}
+
+@ObjectType("QuickActionsStatus", { description: "What the comment's quick actions did (GitLab's name)." })
+export class QuickActionsStatusType {
+  @Field(() => [String]) messages!: string[];
+  @Field(() => Boolean, { description: "True when the comment was only quick actions: no note was stored." })
+  commandsOnly!: boolean;
 }
 
 @ObjectType("CreateNotePayload")
 export class CreateNotePayload {
   @Field(() => NoteType, { nullable: true }) note!: NoteType | null;
+  @Field(() => QuickActionsStatusType, { nullable: true }) quickActionsStatus?: QuickActionsStatusType | null;
+  @Field(() => Boolean, { description: "The note was sent to the ticket's email participants." })
+  emailed!: boolean;
+  @Field(() => [ID], { description: "Newer public messages the reply was written without (issue 11.5)." })
+  staleNoteIds!: string[];
   @Field(() => [String]) errors!: string[];
 }
 
