@@ -1,7 +1,15 @@
 // F2/A3/B2: every demo user and anonymous × every query, field, mutation and subscription of the
 // contract, on a confidential (and a public) Service Desk issue of demo/app and of demo/other.
 // Each cell states the exact expected outcome; a forbidden object reads as null / "not found".
-import { createNote, mailSettingsFromConfig, obfuscateEmail, updateIssue } from "@tidings/core";
+import {
+  createNote,
+  editNote,
+  mailSettingsFromConfig,
+  obfuscateEmail,
+  publishPresence,
+  QUICK_ACTION_DENIED,
+  updateIssue,
+} from "@tidings/core";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NOT_FOUND_OR_FORBIDDEN } from "../src/graphql/access.ts";
@@ -396,6 +404,161 @@ const PROBES: Probe[] = [
       who.reporter ? "ok" : who.read && who.signedIn ? [INTERNAL_FORBIDDEN] : [NOT_FOUND_OR_FORBIDDEN],
   },
   {
+    name: "createNote with a quick action (11.1): runs with the author's permissions",
+    kind: "mutation",
+    run: (env, who) =>
+      mutate(
+        env,
+        who,
+        "mutation($input: CreateNoteInput!) { createNote(input: $input) { note { id } errors } }",
+        { noteableId: gid("Issue", env.fx.open.id), body: `labelled by ${who.viewer}\n/label ~customer` },
+        "createNote",
+      ),
+    expect: (_env, who) =>
+      who.reporter ? "ok" : who.read && who.signedIn ? [QUICK_ACTION_DENIED.label] : [NOT_FOUND_OR_FORBIDDEN],
+  },
+  {
+    name: "updateNote of one's own note (11.6)",
+    kind: "mutation",
+    run: async (env, who) => {
+      const noteId = await noteBy(env, who.viewer === "anonymous" ? "admin" : who.viewer, "mine");
+      return mutate(
+        env,
+        who,
+        "mutation($input: UpdateNoteInput!) { updateNote(input: $input) { note { id } errors } }",
+        { id: gid("Note", noteId), body: "mine, edited" },
+        "updateNote",
+      );
+    },
+    // Authors edit their own while they may comment; anonymous tries an admin's note.
+    expect: (_env, who) => (who.read && who.signedIn ? "ok" : [NOT_FOUND_OR_FORBIDDEN]),
+  },
+  {
+    name: "updateNote and destroyNote of someone else's note (11.6: Maintainer+)",
+    kind: "mutation",
+    run: async (env, who) => {
+      const edit = mutate(
+        env,
+        who,
+        "mutation($input: UpdateNoteInput!) { updateNote(input: $input) { note { id } errors } }",
+        { id: gid("Note", await noteBy(env, "owner", "theirs")), body: "theirs, edited" },
+        "updateNote",
+      );
+      const destroy = mutate(
+        env,
+        who,
+        "mutation($input: DestroyNoteInput!) { destroyNote(input: $input) { note { id } errors } }",
+        { id: gid("Note", await noteBy(env, "owner", "theirs")) },
+        "destroyNote",
+      );
+      return [await edit, await destroy];
+    },
+    expect: (_env, who) =>
+      who.maintainer || who.viewer === "owner" ? ["ok", "ok"] : [[NOT_FOUND_OR_FORBIDDEN], [NOT_FOUND_OR_FORBIDDEN]],
+  },
+  {
+    name: "Note.userPermissions.adminNote and Note.versions (11.6)",
+    kind: "field",
+    run: async (env, who) => {
+      const noteId = await noteBy(env, "owner", "first words");
+      await env.db.dataSource.transaction((m) =>
+        editNote(m, { noteId, actorId: userIds.get("owner") ?? 0, body: "second" }),
+      );
+      const issue = (await issueField(
+        env,
+        who,
+        env.fx.open.iid,
+        "notes(first: 100) { nodes { id body userPermissions { adminNote } versions { body action } } }",
+      )) as { notes: { nodes: { id: string; body: string; userPermissions: unknown; versions: unknown }[] } } | null;
+      const note = issue?.notes.nodes.find((n) => n.id === gid("Note", noteId));
+      return note ? [note.body, note.userPermissions, note.versions] : null;
+    },
+    expect: (_env, who) =>
+      who.read
+        ? [
+            "second",
+            { adminNote: who.maintainer || who.viewer === "owner" },
+            who.reporter ? [{ body: "first words", action: "edited" }] : [],
+          ]
+        : null,
+  },
+  {
+    name: "Note.deliveries of a public reply (11.7: Reporter+)",
+    kind: "field",
+    run: async (env, who) => {
+      const [admin] = await env.db.dataSource.query("SELECT id FROM users WHERE username = 'admin'");
+      const note = await env.db.dataSource.transaction((m) =>
+        createNote(m, mailSettingsFromConfig(env.api.config), {
+          issueId: env.fx.open.id,
+          authorId: admin.id,
+          body: "Delivered?",
+        }),
+      );
+      const issue = (await issueField(
+        env,
+        who,
+        env.fx.open.iid,
+        "notes(first: 100) { nodes { id deliveries { to status } } }",
+      )) as { notes: { nodes: { id: string; deliveries: unknown }[] } } | null;
+      return issue?.notes.nodes.find((n) => n.id === gid("Note", note.id))?.deliveries ?? null;
+    },
+    expect: (env, who) => (who.reporter ? [{ to: env.fx.requester, status: "queued" }] : who.read ? [] : null),
+  },
+  {
+    name: "Issue.email and the raw email (11.7: Reporter+)",
+    kind: "field",
+    run: async (env, who) => {
+      const inboundId = await inboundFor(env);
+      const issue = (await issueField(env, who, env.fx.open.iid, "email { from fromName to rawUrl }")) as {
+        email: { from: string; fromName: string; to: string[]; rawUrl: string } | null;
+      } | null;
+      const res = await fetch(`${env.api.url}/-/emails/${inboundId}/raw`, {
+        headers: env.auth[who.viewer].cookie ? { cookie: env.auth[who.viewer].cookie as string } : {},
+      });
+      return [issue ? issue.email : "no issue", res.status];
+    },
+    expect: (env, who) =>
+      who.reporter
+        ? [
+            {
+              from: env.fx.requester,
+              fromName: "Jake the Dog",
+              to: ["Support <support@tidings.test>"],
+              rawUrl: expect.stringMatching(/^\/-\/emails\/\d+\/raw$/),
+            },
+            200,
+          ]
+        : [who.read ? null : "no issue", 404],
+  },
+  {
+    name: "setIssuePresence (11.5: Reporter+)",
+    kind: "mutation",
+    run: async (env, who) => {
+      const data = await q<{ setIssuePresence: { errors: string[] } }>(
+        env,
+        who,
+        `mutation($id: ID!) { setIssuePresence(noteableId: $id, state: "viewing") { errors } }`,
+        { id: gid("Issue", env.fx.open.id) },
+      );
+      return data.setIssuePresence.errors.length ? data.setIssuePresence.errors : "ok";
+    },
+    expect: (_env, who) => (who.reporter ? "ok" : [NOT_FOUND_OR_FORBIDDEN]),
+  },
+  {
+    name: "POST /uploads (11.2: whoever may comment)",
+    kind: "mutation",
+    run: async (env, who) => {
+      const cookie = env.auth[who.viewer].cookie;
+      const res = await fetch(`${env.api.url}/uploads?project=${encodeURIComponent(env.path)}`, {
+        method: "POST",
+        headers: { "content-type": "text/plain", "x-filename": "note.txt", ...(cookie ? { cookie } : {}) },
+        body: `from ${who.viewer}`,
+      });
+      return res.status;
+    },
+    expect: (_env, who) => (!who.signedIn ? 401 : who.read ? 201 : 404),
+  },
+  {
     name: "updateIssue title, labels, assignees",
     kind: "mutation",
     run: (env, who) =>
@@ -531,7 +694,7 @@ type SubscriptionProbe = {
   /** Causes the event (committed through the test's own connection, as another process would). */
   trigger: (env: Env) => Promise<string>;
   /** The id each allowed subscriber must receive. */
-  field: "issueCreated" | "issueUpdated" | "noteCreated";
+  field: "issueCreated" | "issueUpdated" | "noteCreated" | "noteUpdated" | "issuePresence";
   allowed: (who: Who) => boolean;
 };
 
@@ -610,7 +773,70 @@ const SUBSCRIPTIONS: SubscriptionProbe[] = [
     trigger: (env) => addNote(env, env.fx.open.id, false),
     allowed: (who) => who.read,
   },
+  {
+    name: "noteUpdated (a public note on the public issue edited)",
+    field: "noteUpdated",
+    query: "subscription($id: ID!) { noteUpdated(noteableId: $id) { id body } }",
+    variables: (env) => ({ id: gid("Issue", env.fx.open.id) }),
+    trigger: async (env) => {
+      const noteId = await noteBy(env, "admin", "to edit");
+      await env.db.dataSource.transaction((m) =>
+        editNote(m, { noteId, actorId: userIds.get("admin") ?? 0, body: "edited" }),
+      );
+      return gid("Note", noteId);
+    },
+    allowed: (who) => who.read,
+  },
+  {
+    name: "issuePresence (the owner is viewing the public issue)",
+    field: "issuePresence",
+    query: "subscription($id: ID!) { issuePresence(noteableId: $id) { user { id username } state } }",
+    variables: (env) => ({ id: gid("Issue", env.fx.open.id) }),
+    trigger: async (env) => {
+      await publishPresence(env.db.dataSource.manager, {
+        projectId: env.fx.project.id,
+        issueId: env.fx.open.id,
+        userId: userIds.get("owner") ?? 0,
+        state: "typing",
+      });
+      return gid("User", userIds.get("owner") ?? 0);
+    },
+    // Reporter+ see others' presence; the owner's own is not sent back to the owner.
+    allowed: (who) => who.reporter && who.viewer !== "owner",
+  },
 ];
+
+/** A public note on the public issue by `username`, written directly (as another process would). */
+const noteBy = async (env: Env, username: string, body: string) => {
+  const note = await env.db.dataSource.transaction((m) =>
+    createNote(m, mailSettingsFromConfig(env.api.config), {
+      issueId: env.fx.open.id,
+      authorId: userIds.get(username) ?? 0,
+      body,
+      sendEmail: false,
+    }),
+  );
+  return note.id;
+};
+
+/** The public issue as if it had come by email: its inbound ledger row, once per project. */
+const inboundIds = new Map<number, number>();
+const inboundFor = async (env: Env) => {
+  const known = inboundIds.get(env.fx.open.id);
+  if (known) return known;
+  const raw = Buffer.from(
+    `From: Jake the Dog <${env.fx.requester}>\r\nTo: Support <support@tidings.test>\r\nSubject: Hi\r\nMessage-ID: <m${env.fx.open.id}@x>\r\n\r\nHello\r\n`,
+  );
+  const [row] = await env.db.dataSource.query(
+    `INSERT INTO inbound_emails (idempotency_key, transport, raw, size_bytes, sha256, status, project_id, issue_id, from_address)
+     VALUES ($1, 'webhook', $2, $3, 'x', 'issue', $4, $5, $6) RETURNING id`,
+    [`matrix-${env.fx.open.id}`, raw, raw.length, env.fx.project.id, env.fx.open.id, env.fx.requester],
+  );
+  inboundIds.set(env.fx.open.id, row.id);
+  return row.id as number;
+};
+
+const userIds = new Map<string, number>();
 
 const addNote = async (env: Env, issueId: number, internal: boolean) => {
   const [admin] = await env.db.dataSource.query("SELECT id FROM users WHERE username = 'admin'");
@@ -631,6 +857,7 @@ describe("authorisation matrix (F2, A3, B2)", () => {
     api = await startTestApi(db);
     fixtures = await createFixtures(db.dataSource);
     for (const v of VIEWERS) auth[v] = v === "anonymous" ? {} : { cookie: await api.signIn(v) };
+    for (const r of await db.dataSource.query("SELECT id, username FROM users")) userIds.set(r.username, r.id);
   });
   afterAll(async () => {
     await api?.close();
@@ -681,7 +908,10 @@ describe("authorisation matrix (F2, A3, B2)", () => {
             const expected: Record<string, unknown> = {};
             for (const s of subs) {
               actual[s.who.viewer] = {
-                received: s.sub.events.map((ev) => ev[sub.field]?.id ?? null),
+                received: s.sub.events.map((ev) => {
+                  const got = ev[sub.field] as { id?: string; user?: { id: string } } | null;
+                  return got?.id ?? got?.user?.id ?? null;
+                }),
                 errors: s.sub.errors,
               };
               expected[s.who.viewer] = { received: sub.allowed(s.who) ? [id] : [], errors: [] };

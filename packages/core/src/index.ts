@@ -20,7 +20,13 @@ export {
   signOut,
 } from "./auth/sign-in.ts";
 export { DomainError, type DomainErrorCode } from "./errors.ts";
-export { type DomainEvent, EVENTS_CHANNEL, publishEvent } from "./events/publish.ts";
+export {
+  type DomainEvent,
+  EVENTS_CHANNEL,
+  type PresenceState,
+  publishEvent,
+  publishPresence,
+} from "./events/publish.ts";
 export { createGroup, type CreateGroupInput } from "./groups/create-group.ts";
 export { createIssue, type CreateIssueInput } from "./issues/create-issue.ts";
 export { createLogger, type Logger } from "./logger.ts";
@@ -28,6 +34,7 @@ export { addMember, type AddMemberInput } from "./members/add-member.ts";
 export {
   accessLevelFor,
   accessLevelsFor,
+  canEditNote,
   canReadIssue,
   loadProjectAbilities,
   type ProjectAbilities,
@@ -47,6 +54,7 @@ export { fullPathSlug } from "./slug.ts";
 export { createUser, type CreateUserInput } from "./users/create-user.ts";
 export { ensureSupportBot } from "./users/support-bot.ts";
 export { createNote, type CreateNoteInput, MAX_NOTE_LENGTH } from "./notes/create-note.ts";
+export { deleteNote, editNote, type NoteChange, type NoteVersion, noteVersions } from "./notes/edit-note.ts";
 export {
   type PostCommentInput,
   type PostCommentOutcome,
@@ -209,3 +217,4 @@ export {
   sendCanary,
 } from "./operations/canary.ts";
 export { describeScreening, type Screening, smtpSource } from "./ingest/screen.ts";
+export { type MessageEnvelope, messageEnvelope } from "./issues/message-envelope.ts";

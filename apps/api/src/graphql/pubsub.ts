@@ -1,4 +1,10 @@
-import { CREDENTIALS_REVOKED_CHANNEL, type DomainEvent, EVENTS_CHANNEL, type Logger } from "@tidings/core";
+import {
+  CREDENTIALS_REVOKED_CHANNEL,
+  type DomainEvent,
+  EVENTS_CHANNEL,
+  type Logger,
+  type PresenceState,
+} from "@tidings/core";
 import { startListener } from "@tidings/db";
 import { createLocalPubSub } from "./local-pubsub.ts";
 
@@ -6,15 +12,20 @@ export const Topic = {
   IssueCreated: "ISSUE_CREATED",
   IssueUpdated: "ISSUE_UPDATED",
   NoteCreated: "NOTE_CREATED",
+  NoteUpdated: "NOTE_UPDATED",
+  Presence: "PRESENCE",
 } as const;
 export type IssueEventPayload = { projectId: number; issueId: number };
 export type NoteEventPayload = { projectId: number; issueId: number; noteId: number };
+export type PresenceEventPayload = { projectId: number; issueId: number; userId: number; state: PresenceState };
 
 const createTopics = () =>
   createLocalPubSub<{
     [Topic.IssueCreated]: IssueEventPayload;
     [Topic.IssueUpdated]: IssueEventPayload;
     [Topic.NoteCreated]: NoteEventPayload;
+    [Topic.NoteUpdated]: NoteEventPayload;
+    [Topic.Presence]: PresenceEventPayload;
   }>();
 
 export type AppPubSub = ReturnType<typeof createTopics> & {
@@ -29,10 +40,26 @@ export type AppPubSub = ReturnType<typeof createTopics> & {
 /** NOTIFY channel carrying the digest of a session signed out or a token revoked (core owns it). */
 export const SESSIONS_CHANNEL = CREDENTIALS_REVOKED_CHANNEL;
 
-const TOPIC_OF: Record<DomainEvent["type"], (typeof Topic)[keyof typeof Topic]> = {
-  issue_created: Topic.IssueCreated,
-  issue_updated: Topic.IssueUpdated,
-  note_created: Topic.NoteCreated,
+/** One event from NOTIFY onto its local topic, with only the ids its topic carries. */
+const publishLocally = (local: ReturnType<typeof createTopics>, event: DomainEvent) => {
+  const ids = { projectId: event.projectId, issueId: event.issueId };
+  switch (event.type) {
+    case "issue_created":
+      local.publish(Topic.IssueCreated, ids);
+      return;
+    case "issue_updated":
+      local.publish(Topic.IssueUpdated, ids);
+      return;
+    case "note_created":
+      local.publish(Topic.NoteCreated, { ...ids, noteId: event.noteId });
+      return;
+    case "note_updated":
+      local.publish(Topic.NoteUpdated, { ...ids, noteId: event.noteId });
+      return;
+    case "presence":
+      local.publish(Topic.Presence, { ...ids, userId: event.userId, state: event.state });
+      return;
+  }
 };
 
 /**
@@ -57,10 +84,7 @@ export const createPgPubSub = async (
     if (channel !== EVENTS_CHANNEL || !payload) return;
     try {
       const event = JSON.parse(payload) as DomainEvent;
-      const topic = TOPIC_OF[event.type];
-      if (topic === Topic.NoteCreated && event.type === "note_created") local.publish(topic, event);
-      else if (topic && event.type !== "note_created")
-        local.publish(topic, { projectId: event.projectId, issueId: event.issueId });
+      publishLocally(local, event);
     } catch (err) {
       log.warn({ err }, "pubsub.bad_payload");
     }

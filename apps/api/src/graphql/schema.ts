@@ -6,6 +6,9 @@ import { CustomEmailResolver } from "./resolvers/custom-email.resolver.ts";
 import { IssueConnectionResolver, IssueResolver, NoteResolver } from "./resolvers/issue.resolver.ts";
 import { IssueMutationsResolver } from "./resolvers/issue-mutations.resolver.ts";
 import { MailHealthResolver } from "./resolvers/mail-health.resolver.ts";
+import { IssueEnvelopeResolver, NoteEnvelopeResolver } from "./resolvers/message-envelope.resolver.ts";
+import { NoteEditsResolver } from "./resolvers/note-edits.resolver.ts";
+import { PresenceResolver } from "./resolvers/presence.resolver.ts";
 import { ProjectResolver } from "./resolvers/project.resolver.ts";
 import { ProjectQuarantineResolver, QuarantineResolver } from "./resolvers/quarantine.resolver.ts";
 import { InboundMoveResolver, IssueRoutingResolver, NoteRoutingResolver } from "./resolvers/routing.resolver.ts";
@@ -28,6 +31,10 @@ export const RESOLVERS = [
   IssueRoutingResolver,
   InboundMoveResolver,
   SubscriptionsResolver,
+  NoteEditsResolver,
+  NoteEnvelopeResolver,
+  IssueEnvelopeResolver,
+  PresenceResolver,
 ] as const;
 
 type PubSubOption = NonNullable<Parameters<typeof buildSchema>[0]["pubSub"]>;

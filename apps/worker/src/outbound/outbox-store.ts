@@ -152,10 +152,14 @@ const transition = (set: string) =>
 
 const changed = (rows: { n: number }[]) => (rows[0]?.n ?? 0) > 0;
 
-/** The server accepted the email. Returns false when the lease had been lost to another runner. */
-export const markSent = async (ds: DataSource, claim: { id: number; attempts: number }) =>
+/** The server accepted the email (its answer kept, issue 11.7). Returns false when the lease had been lost to another runner. */
+export const markSent = async (ds: DataSource, claim: { id: number; attempts: number }, response = "") =>
   changed(
-    await ds.query(transition("status = 'sent', sent_at = now(), last_error = NULL"), [claim.id, claim.attempts]),
+    await ds.query(transition("status = 'sent', sent_at = now(), last_error = NULL, server_response = $3"), [
+      claim.id,
+      claim.attempts,
+      response.slice(0, 500),
+    ]),
   );
 
 /** A transient failure: back to the queue, due again after `delayMs`. */

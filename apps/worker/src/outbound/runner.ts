@@ -252,7 +252,7 @@ export const startOutboundRunner = async (
     }
     slot.release();
     await opts.hooks?.afterSend?.(email.id);
-    const recorded = await record("sent", () => markSent(ds, claim));
+    const recorded = await record("sent", () => markSent(ds, claim, response));
     if (recorded) log.info({ ...fields, response: response.slice(0, 200) }, "outbound.sent");
     else log.warn(fields, "outbound.sent_after_lease_lost");
   };

@@ -5,7 +5,12 @@ export const EVENTS_CHANNEL = "tidings_events";
 export type DomainEvent =
   | { type: "issue_created"; projectId: number; issueId: number }
   | { type: "issue_updated"; projectId: number; issueId: number }
-  | { type: "note_created"; projectId: number; issueId: number; noteId: number };
+  | { type: "note_created"; projectId: number; issueId: number; noteId: number }
+  | { type: "note_updated"; projectId: number; issueId: number; noteId: number }
+  /** Issue 11.5: who is viewing or replying to an issue right now; never stored. */
+  | { type: "presence"; projectId: number; issueId: number; userId: number; state: PresenceState };
+
+export type PresenceState = "viewing" | "typing" | "left";
 
 /**
  * Publishes through PostgreSQL NOTIFY inside the caller's transaction: listeners in every process
@@ -22,4 +27,12 @@ export const publishEvents = async (db: EntityManager, events: DomainEvent[]) =>
     EVENTS_CHANNEL,
     events.map((e) => JSON.stringify(e)),
   ]);
+};
+
+/** Presence is not data: it is sent at once, outside any transaction, and lost if nobody listens. */
+export const publishPresence = async (
+  db: EntityManager,
+  event: { projectId: number; issueId: number; userId: number; state: PresenceState },
+) => {
+  await db.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, JSON.stringify({ type: "presence", ...event })]);
 };

@@ -32,4 +32,4 @@ export { releaseInboundEmail } from "./release-inbound-email.ts";
 export { awaitInboundOutcome, INBOUND_CHANNEL, signalInbound } from "./signal-inbound.ts";
 export { retryInboundEmail } from "./retry-inbound-email.ts";
 export { findMailKey, matchRecipient, type RouteSettings, targetOfKey } from "./route.ts";
-export { uploadPath } from "./store-attachments.ts";
+export { storeUpload, uploadPath } from "./store-attachments.ts";

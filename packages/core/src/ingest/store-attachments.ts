@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { AttachmentEntity, type EntityManager } from "@tidings/db";
+import { DomainError } from "../errors.ts";
 
 export type IncomingAttachment = {
   filename?: string | null;
@@ -117,10 +118,66 @@ export const storeAttachments = async (
         sha256,
       }),
     );
-    const url = `/uploads/${secret}/${encodeURIComponent(filename)}`;
-    const text = escapeLinkText(filename);
-    const markdown = contentType.startsWith("image/") ? `![${text}](${url})` : `[${text}](${url})`;
-    stored.push({ id: row.id, markdown, url, contentId: a.contentId?.replace(/^<|>$/g, "") ?? null });
+    stored.push({
+      id: row.id,
+      ...linkTo(secret, filename, contentType),
+      contentId: a.contentId?.replace(/^<|>$/g, "") ?? null,
+    });
   }
   return { stored, skippedNotes };
+};
+
+/** The download URL of a stored file and its Markdown (an image is shown, anything else linked). */
+const linkTo = (secret: string, filename: string, contentType: string) => {
+  const url = `/uploads/${secret}/${encodeURIComponent(filename)}`;
+  const text = escapeLinkText(filename);
+  return { url, markdown: contentType.startsWith("image/") ? `![${text}](${url})` : `[${text}](${url})` };
+};
+
+/**
+ * Issue 11.2: a file a responder attaches in the composer, stored like an email's attachments and held
+ * for its uploader until a comment takes it (postComment checks it is theirs and free).
+ */
+export const storeUpload = async (
+  db: EntityManager,
+  input: {
+    dataDir: string;
+    maxAttachmentBytes: number;
+    projectId: number;
+    uploaderId: number;
+    filename: string | null;
+    contentType: string;
+    content: Buffer;
+  },
+): Promise<StoredAttachment & { filename: string; contentType: string; sizeBytes: number }> => {
+  const contentType = (input.contentType || "application/octet-stream").toLowerCase().split(";")[0].trim();
+  const filename = safeFilename(input.filename, contentType);
+  if (input.content.length === 0) throw new DomainError("INVALID_INPUT", `“${filename}” is empty.`);
+  if (input.content.length > input.maxAttachmentBytes)
+    throw new DomainError(
+      "INVALID_INPUT",
+      `“${filename}” (${mbOf(input.content.length)}) is larger than the limit of ${mbOf(input.maxAttachmentBytes)}.`,
+    );
+  const sha256 = createHash("sha256").update(input.content).digest("hex");
+  await writeOnce(uploadPath(input.dataDir, sha256), input.content);
+  const secret = randomBytes(16).toString("hex");
+  const row = await db.save(
+    db.create(AttachmentEntity, {
+      projectId: input.projectId,
+      uploadedById: input.uploaderId,
+      secret,
+      filename,
+      contentType,
+      sizeBytes: input.content.length,
+      sha256,
+    }),
+  );
+  return {
+    id: row.id,
+    ...linkTo(secret, filename, contentType),
+    contentId: null,
+    filename,
+    contentType,
+    sizeBytes: row.sizeBytes,
+  };
 };

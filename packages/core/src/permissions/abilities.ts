@@ -54,6 +54,12 @@ export type ProjectAbilities = {
   readMailHealth: boolean;
   /** Move an inbound email to another issue, or split it into a new one (issue 12.6; Reporter+). */
   moveInboundMessage: boolean;
+  /** Edit or delete anyone's note (issue 11.6; GitLab's admin_note: Maintainer+). Authors edit their own. */
+  adminNote: boolean;
+  /** Earlier versions of edited and deleted notes (issue 11.6; Reporter+). */
+  readNoteHistory: boolean;
+  /** See who else is viewing or replying to an issue, and be seen (issue 11.5; Reporter+). */
+  readPresence: boolean;
   level: number | null;
 };
 
@@ -80,6 +86,9 @@ export const projectAbilities = (
     adminServiceDesk: readProject && at(AccessLevel.Maintainer),
     readMailHealth: readProject && at(AccessLevel.Maintainer),
     moveInboundMessage: readProject && at(AccessLevel.Reporter),
+    adminNote: readProject && at(AccessLevel.Maintainer),
+    readNoteHistory: readProject && at(AccessLevel.Reporter),
+    readPresence: readProject && at(AccessLevel.Reporter),
   };
 };
 
@@ -92,3 +101,17 @@ export const canReadIssue = (
   issue: Pick<IssueEntity, "confidential">,
   viewerIsAssignee = false,
 ) => issueVisibility.allows(abilities, issue, viewerIsAssignee);
+
+/**
+ * May the viewer edit or delete this note (issue 11.6)? Its author while they may still comment, or
+ * Maintainer+ for any note; never a system note (it records an event) nor a deleted one.
+ */
+export const canEditNote = (
+  abilities: ProjectAbilities,
+  viewer: Viewer,
+  note: { authorId: number; system: boolean; externalAuthor: string | null; deletedAt: Date | null },
+): boolean => {
+  if (!viewer || note.system || note.deletedAt) return false;
+  if (abilities.adminNote) return true;
+  return abilities.createNote && note.externalAuthor === null && note.authorId === viewer.id;
+};

@@ -10,6 +10,7 @@ export type OutboundAttachment = { filename: string; contentType: string; storag
 @Index("idx_outbound_emails_due", ["status", "nextAttemptAt"])
 @Index("idx_outbound_emails_status_updated", ["status", "updatedAt"])
 @Index("idx_outbound_emails_issue", ["issueId", "createdAt"])
+@Index("idx_outbound_emails_note", ["noteId"], { where: `"note_id" IS NOT NULL` })
 /** (lower(to_address), created_at) WHERE kind = 'rejection': the per-recipient rejection limit (migration). */
 @Index("idx_outbound_emails_rejection_recipient", { synchronize: false })
 @Index("idx_outbound_emails_interrupted", ["interruptedSends"], { where: `"interrupted_sends" > 0` })
@@ -48,5 +49,7 @@ export class OutboundEmailEntity {
   @Column({ type: "int", default: 0 }) interruptedSends!: number;
   @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
   @Column({ type: "timestamptz", nullable: true }) sentAt!: Date | null;
+  /** What the receiving server answered when it accepted the email (issue 11.7). */
+  @Column({ type: "text", nullable: true }) serverResponse!: string | null;
   @UpdateDateColumn({ type: "timestamptz" }) updatedAt!: Date;
 }

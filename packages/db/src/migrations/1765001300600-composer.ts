@@ -3,7 +3,8 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
 /**
  * Issue 11: the composer. Uploads remember who uploaded them (a comment may attach only its author's own
  * unattached uploads); notes can be edited and deleted with their history kept (note_versions); a note's
- * emails are found by note (the edit warning and the per-recipient delivery status in the thread).
+ * emails are found by note, and keep the receiving server's answer (the edit warning and the per-recipient
+ * delivery status in the thread).
  */
 export class Composer1765001300600 implements MigrationInterface {
   name = "Composer1765001300600";
@@ -26,9 +27,11 @@ export class Composer1765001300600 implements MigrationInterface {
     await q.query(
       `CREATE INDEX "idx_outbound_emails_note" ON "outbound_emails" ("note_id") WHERE "note_id" IS NOT NULL`,
     );
+    await q.query(`ALTER TABLE "outbound_emails" ADD "server_response" text`);
   }
 
   async down(q: QueryRunner) {
+    await q.query(`ALTER TABLE "outbound_emails" DROP COLUMN "server_response"`);
     await q.query(`DROP INDEX "idx_outbound_emails_note"`);
     await q.query(`DROP TABLE "note_versions"`);
     await q.query(`ALTER TABLE "notes" DROP COLUMN "last_edited_at", DROP COLUMN "last_edited_by_id",

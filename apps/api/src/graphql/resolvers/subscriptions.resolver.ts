@@ -7,7 +7,9 @@ import { fromGid } from "../ids.ts";
 import { type EventScope, eventLoaders, eventScope, useLoaders } from "../event-scope.ts";
 import type { Loaders } from "../loaders.ts";
 import { authorisedEvents } from "../local-pubsub.ts";
-import { type IssueEventPayload, type NoteEventPayload, Topic } from "../pubsub.ts";
+import { type IssueEventPayload, type NoteEventPayload, type PresenceEventPayload, Topic } from "../pubsub.ts";
+import { IssuePresenceType } from "../types/presence.type.ts";
+import { presentUser } from "./issue.resolver.ts";
 import { IssueType, presentIssue } from "../types/issue.type.ts";
 import { NoteType, presentNote } from "../types/note.type.ts";
 
@@ -57,13 +59,13 @@ const issueStream =
     );
   };
 
-const noteStream = (data: SubscribeResolverData<unknown, { noteableId: string }, ApiContext>) => {
-  const ctx = data.context;
-  const issueId = fromGid("Issue", data.args.noteableId);
-  const forEvent = authorising(ctx);
-  return authorisedEvents(
-    ctx.pubSub.subscribe(Topic.NoteCreated),
-    async (event: NoteEventPayload): Promise<NoteEvent | null> => {
+const noteStream =
+  (topic: typeof Topic.NoteCreated | typeof Topic.NoteUpdated) =>
+  (data: SubscribeResolverData<unknown, { noteableId: string }, ApiContext>) => {
+    const ctx = data.context;
+    const issueId = fromGid("Issue", data.args.noteableId);
+    const forEvent = authorising(ctx);
+    return authorisedEvents(ctx.pubSub.subscribe(topic), async (event: NoteEventPayload): Promise<NoteEvent | null> => {
       if (issueId === null || event.issueId !== issueId) return null;
       const { authCtx, loaders, scope } = forEvent(event);
       scope.warmNote(event.noteId);
@@ -74,6 +76,24 @@ const noteStream = (data: SubscribeResolverData<unknown, { noteableId: string },
       if (!note || note.issueId !== found.issue.id || !canViewNote(found.abilities, note)) return null;
       await scope.turn();
       return { note, projectId: found.issue.projectId, loaders };
+    });
+  };
+
+const presenceStream = (data: SubscribeResolverData<unknown, { noteableId: string }, ApiContext>) => {
+  const ctx = data.context;
+  const issueId = fromGid("Issue", data.args.noteableId);
+  const forEvent = authorising(ctx);
+  return authorisedEvents(
+    ctx.pubSub.subscribe(Topic.Presence),
+    async (event: PresenceEventPayload): Promise<IssuePresenceType | null> => {
+      if (issueId === null || event.issueId !== issueId || event.userId === ctx.viewer?.id) return null;
+      const { authCtx, loaders, scope } = forEvent(event);
+      if (!(await viewerActive(authCtx, scope))) return null;
+      const found = await readableIssue(authCtx, event.issueId);
+      if (!found?.abilities.readPresence) return null;
+      const user = await loaders.userById.load(event.userId);
+      if (!user) return null;
+      return { user: presentUser(user), state: event.state, at: new Date() };
     },
   );
 };
@@ -111,7 +131,7 @@ export class SubscriptionsResolver {
   @Subscription(() => NoteType, {
     nullable: true,
     description: "Notes added to the issue that the subscriber may see (internal notes: Reporter+).",
-    subscribe: noteStream,
+    subscribe: noteStream(Topic.NoteCreated),
   })
   noteCreated(
     @Root() event: NoteEvent,
@@ -120,5 +140,29 @@ export class SubscriptionsResolver {
   ): NoteType {
     useLoaders(ctx, event.loaders);
     return presentNote(event.note, event.projectId);
+  }
+
+  @Subscription(() => NoteType, {
+    nullable: true,
+    description: "Notes of the issue edited or deleted (issue 11.6), for subscribers who may see them.",
+    subscribe: noteStream(Topic.NoteUpdated),
+  })
+  noteUpdated(
+    @Root() event: NoteEvent,
+    @Arg("noteableId", () => ID) _noteableId: string,
+    @Ctx() ctx: ApiContext,
+  ): NoteType {
+    useLoaders(ctx, event.loaders);
+    return presentNote(event.note, event.projectId);
+  }
+
+  @Subscription(() => IssuePresenceType, {
+    nullable: true,
+    description:
+      "Issue 11.5: who else is viewing or replying to the issue (Reporter+; the subscriber's own presence is left out).",
+    subscribe: presenceStream,
+  })
+  issuePresence(@Root() event: IssuePresenceType, @Arg("noteableId", () => ID) _noteableId: string): IssuePresenceType {
+    return event;
   }
 }

@@ -12,6 +12,12 @@ export class NoteType {
   @Field(() => Boolean) system!: boolean;
   @Field(() => Date) createdAt!: Date;
   @Field(() => Date) updatedAt!: Date;
+  @Field(() => Date, { nullable: true, description: "When the note was last edited (issue 11.6)." })
+  lastEditedAt!: Date | null;
+  @Field(() => Date, { nullable: true, description: "A deleted note keeps its place; its body is empty." })
+  deletedAt!: Date | null;
+  lastEditedById!: number | null;
+  deletedById!: number | null;
   /** Not exposed. */
   dbId!: number;
   issueId!: number;
@@ -27,6 +33,10 @@ export const presentNote = (e: NoteEntity, projectId: number): NoteType => ({
   system: e.system,
   createdAt: e.createdAt,
   updatedAt: e.updatedAt,
+  lastEditedAt: e.lastEditedAt,
+  deletedAt: e.deletedAt,
+  lastEditedById: e.lastEditedById,
+  deletedById: e.deletedById,
   dbId: e.id,
   issueId: e.issueId,
   projectId,

@@ -9,8 +9,14 @@ export type CreateNoteInput = {
   body: string;
   /** Visible to Reporter+ only and never emailed. */
   internal?: boolean | null | undefined;
+  /** The newest note the author had seen (issue 11.5). A public reply is refused, with staleNoteIds, when a newer public message from someone else arrived since; send again with the newest id to confirm. */
+  lastSeenNoteId?: string | number | null | undefined;
   /** Global id of the issue, e.g. gid://tidings/Issue/12. */
   noteableId: string | number;
+  /** Comment & close / Comment & reopen (issue 11.6). */
+  stateEvent?: IssueStateEvent | null | undefined;
+  /** Files uploaded with POST /uploads (gid://tidings/Upload/N). */
+  uploadIds?: Array<string | number> | null | undefined;
 };
 
 /** GitLab's reasons a custom email verification failed. */
