@@ -42,9 +42,9 @@ test("a customer's email becomes a live issue that a responder answers, notes in
   await threadLive;
 
   // A public reply is emailed to the customer.
-  await page.getByLabel("Write a comment").fill("Thanks Jane, a technician is on the way.");
-  await page.getByRole("button", { name: "Comment" }).click();
-  await expect(page.getByRole("article", { name: "Comment by @maintainer" })).toContainText(
+  await page.getByLabel("Write a reply").fill("Thanks Jane, a technician is on the way.");
+  await page.getByRole("button", { name: "Reply to customer", exact: true }).click();
+  await expect(page.getByRole("article", { name: "Reply to customer by @maintainer" })).toContainText(
     "a technician is on the way",
   );
   const notification = await waitForMail(
@@ -53,9 +53,9 @@ test("a customer's email becomes a live issue that a responder answers, notes in
 
   // An internal note is marked as such and sent to nobody.
   const internalText = unique("Check the warranty");
-  await page.getByLabel("Make this an internal note").check();
-  await page.getByLabel("Write a comment").fill(internalText);
-  await page.getByRole("button", { name: "Comment" }).click();
+  await page.getByRole("button", { name: "Internal note", exact: true }).click();
+  await page.getByLabel("Write an internal note").fill(internalText);
+  await page.getByRole("button", { name: "Add internal note" }).click();
   const internalNote = page.getByRole("article", { name: "Internal note by @maintainer" });
   await expect(internalNote).toContainText(internalText);
   await expect(internalNote.getByText("Internal note", { exact: true })).toBeVisible();
@@ -71,7 +71,7 @@ test("a customer's email becomes a live issue that a responder answers, notes in
     references: notification.messageId ? [notification.messageId] : undefined,
     text: "It is still smoking a little.\n\nOn Monday, Support wrote:\n> Thanks Jane, a technician is on the way.",
   });
-  await expect(page.getByRole("article", { name: `Comment by ${customer}` })).toContainText(
+  await expect(page.getByRole("article", { name: `Message from ${customer}` })).toContainText(
     "It is still smoking a little.",
     { timeout: 30_000 },
   );

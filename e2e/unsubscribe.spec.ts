@@ -31,8 +31,9 @@ test("a customer unsubscribes through the link in the thank-you email and gets n
   await page.goto("/demo/app/-/issues");
   await page.getByRole("link", { name: subject }).click();
   await expect(page.getByText(`unsubscribed ${customer}`)).toBeVisible();
-  await page.getByLabel("Write a comment").fill("Anyone still there?");
-  await page.getByRole("button", { name: "Comment" }).click();
+  await expect(page.getByText("Nobody will be emailed: every participant has unsubscribed.")).toBeVisible();
+  await page.getByLabel("Write a reply").fill("Anyone still there?");
+  await page.getByRole("button", { name: "Reply to customer", exact: true }).click();
   // Exactly one such note, on screen and on the server (a double post would fail both).
   await expect(page.getByText("Anyone still there?")).toHaveCount(1);
   const iid = /\/-\/issues\/(\d+)/.exec(page.url())?.[1];

@@ -15,6 +15,7 @@ import {
 import { Time } from "../../components/time.tsx";
 import {
   NoteCreatedDocument,
+  NoteUpdatedDocument,
   type ThreadNote_NoteFragment,
   ThreadIssueUpdatedDocument,
   ThreadSceneDocument,
@@ -25,7 +26,7 @@ import { EmailLog } from "./EmailLog.tsx";
 import { IssueSidebar } from "./IssueSidebar.tsx";
 import { ReplyComposer } from "./ReplyComposer.tsx";
 import { StateToggle } from "./StateToggle.tsx";
-import { ThreadNote, WhyHere } from "./ThreadNote.tsx";
+import { Envelope, ThreadNote, WhyHere } from "./ThreadNote.tsx";
 
 /** Appends a note to the cached thread unless it is already there (the mutation and the subscription both deliver it). */
 const withNote = (prev: ThreadSceneQuery, note: ThreadNote_NoteFragment | null | undefined): ThreadSceneQuery => {
@@ -55,21 +56,36 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
       updateQuery: (prev, { subscriptionData }) =>
         withNote(prev as ThreadSceneQuery, subscriptionData.data?.noteCreated),
     });
-    // Updated issues (state, labels, email log) are normalised into the cache by id: nothing else to do.
+    // Updated issues (state, labels, email log) and edited notes are normalised into the cache by id.
     const stopIssue = subscribeToMore({ document: ThreadIssueUpdatedDocument, variables: { projectPath } });
+    const stopEdits = subscribeToMore({ document: NoteUpdatedDocument, variables: { noteableId: issueId } });
     return () => {
       stopNotes();
       stopIssue();
+      stopEdits();
     };
   }, [subscribeToMore, issueId, projectPath]);
 
   const handleNoteCreated = useCallback(
-    (note: ThreadNote_NoteFragment) => {
+    (note: ThreadNote_NoteFragment | null) => {
+      setStaleIds([]);
+      if (!note) return;
       client.cache.updateQuery({ query: ThreadSceneDocument, variables }, (prev) =>
         prev ? withNote(prev as ThreadSceneQuery, note) : prev,
       );
     },
     [client, variables],
+  );
+  // Issue 11.5: messages a reply was written without; refetched (in case the live event was missed), marked
+  // and scrolled to, so the author reads them before confirming.
+  const [staleIds, setStaleIds] = useState<string[]>([]);
+  const handleStale = useCallback(
+    async (ids: string[]) => {
+      setStaleIds(ids);
+      await refetch();
+      document.querySelector(`[data-note-id="${ids[0]}"]`)?.scrollIntoView({ block: "center" });
+    },
+    [refetch],
   );
 
   if (!data && loading) return <LoadingState label="Loading issue…" />;
@@ -118,6 +134,7 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
       <div className="thread__layout">
         <div className="thread__main">
           <section aria-label="Description" className="thread__description">
+            {issue.email ? <Envelope email={issue.email} /> : null}
             <Markdown source={issue.description} />
             {issue.routing ? (
               <WhyHere explanation={issue.routing.explanation} senderChecks={issue.routing.senderChecks} />
@@ -140,6 +157,7 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
                 <ThreadNote
                   key={note.id}
                   note={note}
+                  highlighted={staleIds.includes(note.id)}
                   canMove={issue.userPermissions.moveInboundMessage}
                   onMoved={(iid) => {
                     setMovedTo(iid);
@@ -159,9 +177,13 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
             ) : null}
             {issue.userPermissions.createNote ? (
               <ReplyComposer
-                issueId={issue.id}
-                canCreateInternal={issue.userPermissions.createInternalNote}
+                issue={issue}
+                projectPath={projectPath}
+                lastNoteId={notes.length ? notes[notes.length - 1].id : null}
+                labels={data.project.labels.nodes.map((l) => l.title)}
+                members={data.project.projectMembers.nodes.map((m) => m.user)}
                 onCreated={handleNoteCreated}
+                onStale={(ids) => void handleStale(ids)}
               />
             ) : (
               <p className="muted">You can read this issue but not comment on it.</p>

@@ -1,0 +1,32 @@
+import type { Suggestion } from "./quick-actions.ts";
+
+/** The autocomplete list under the composer (commands, labels, members); the textarea keeps focus. */
+export const Suggestions = ({
+  id,
+  items,
+  active,
+  onPick,
+}: {
+  id: string;
+  items: Suggestion[];
+  active: number;
+  onPick: (s: Suggestion) => void;
+}) => (
+  <ul id={id} className="suggestions" role="listbox" aria-label="Suggestions">
+    {items.map((s, i) => (
+      <li
+        key={s.label}
+        id={`${id}-${i}`}
+        role="option"
+        aria-selected={i === active}
+        className={i === active ? "suggestions__item suggestions__item--active" : "suggestions__item"}
+        onMouseDown={(e) => {
+          e.preventDefault();
+          onPick(s);
+        }}
+      >
+        <span className="suggestions__label">{s.label}</span> <span className="muted">{s.hint}</span>
+      </li>
+    ))}
+  </ul>
+);

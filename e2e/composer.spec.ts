@@ -1,0 +1,191 @@
+// Issue 11: the composer a support team trusts. Quick actions run and are not emailed; pasted and picked
+// files arrive as real attachments at the capturing SMTP server; a draft survives a reload and another
+// browser; two agents on one ticket see each other typing and the second is stopped before sending a stale
+// reply; a note is edited and deleted with its history kept. Axe at 1280 px and 375 px.
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import { signInAs } from "./support/auth.ts";
+import { capturedMail, sendCustomerMail, waitForMail } from "./support/mail.ts";
+import { collectPageErrors, seriousViolations, serviceDeskAddress, unique, waitForIssueIid } from "./web-helpers.ts";
+
+// A 1×1 PNG and a one-page PDF, small and real.
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==",
+  "base64",
+);
+const PDF = Buffer.from(
+  "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj " +
+    "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+);
+
+/** A fresh ticket from a customer; returns its page path and the customer's address. */
+const newTicket = async (page: Page, subject: string) => {
+  const desk = await serviceDeskAddress(page, "demo/app");
+  const customer = `composer.${Date.now()}.${Math.random().toString(36).slice(2, 6)}@customer.example`;
+  await sendCustomerMail({ from: `Ada Lovelace <${customer}>`, to: desk, subject, text: "The invoice is wrong." });
+  const iid = await waitForIssueIid(page, subject);
+  return { path: `/demo/app/-/issues/${iid}`, customer, iid };
+};
+
+const newAgent = async (browser: Browser, username: string) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInAs(page, username);
+  return { context, page };
+};
+
+test("quick actions label and assign, and only the text is emailed", async ({ page }) => {
+  test.setTimeout(90_000);
+  const errors = collectPageErrors(page);
+  await signInAs(page, "reporter");
+  const subject = unique("Invoice charged twice");
+  const { path, customer } = await newTicket(page, subject);
+  await page.goto(path);
+  const box = page.getByLabel("Write a reply");
+  // Autocomplete offers the command; the "runs" line says what will happen before sending.
+  await box.fill("Thanks! /lab");
+  await expect(page.getByRole("option", { name: /\/label/ })).toBeVisible();
+  await box.fill("Thanks! /label ~billing /assign @developer");
+  await expect(page.getByRole("status").filter({ hasText: "Runs /label ~billing" })).toContainText(
+    "Runs /label ~billing, /assign @developer; only the text is sent.",
+  );
+  await expect(page.getByText(`Will be emailed to ${customer}`)).toBeVisible();
+  await page.getByRole("button", { name: "Reply to customer", exact: true }).click();
+  await expect(page.getByRole("article", { name: "Reply to customer by @reporter" })).toContainText("Thanks!");
+  await expect(page.getByText('added ~"billing" label', { exact: true })).toBeVisible();
+  await expect(page.getByText("assigned to @developer", { exact: true })).toBeVisible();
+  const mail = await waitForMail((m) => m.envelopeTo.includes(customer) && (m.text ?? "").includes("Thanks!"));
+  expect(mail.text).not.toMatch(/\/label|\/assign|~billing|@developer/);
+  // The reply shows its delivery to the customer inline.
+  await expect(
+    page.getByRole("article", { name: "Reply to customer by @reporter" }).getByText(`Emailed to ${customer}`),
+  ).toBeVisible();
+
+  // A comment of commands only sends nothing and stores no note.
+  await box.fill("/unlabel ~billing");
+  await page.getByRole("button", { name: "Reply to customer", exact: true }).click();
+  await expect(page.getByText('removed ~"billing" label', { exact: true })).toBeVisible();
+  await expect(page.getByRole("article", { name: "Reply to customer by @reporter" })).toHaveCount(1);
+  expect(errors).toEqual([]);
+});
+
+test("a pasted image and a picked PDF arrive as attachments at the SMTP server", async ({ page }) => {
+  test.setTimeout(90_000);
+  await signInAs(page, "reporter");
+  const subject = unique("Screenshot please");
+  const { path, customer } = await newTicket(page, subject);
+  await page.goto(path);
+  const box = page.getByLabel("Write a reply");
+  await box.fill("Here is what I see:\n");
+  await box.evaluate(
+    (el, bytes) => {
+      const file = new File([new Uint8Array(bytes)], "", { type: "image/png" });
+      const data = new DataTransfer();
+      data.items.add(file);
+      el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    },
+    [...PNG],
+  );
+  await page
+    .locator('input[type="file"]')
+    .setInputFiles({ name: "invoice-1042.pdf", mimeType: "application/pdf", buffer: PDF });
+  await expect(page.getByRole("list", { name: "Attached files" })).toContainText("invoice-1042.pdf");
+  await expect(box).toHaveValue(/!\[pasted-.*\.png\]\(\/uploads\/[0-9a-f]{32}\/pasted-/);
+  await expect(box).toHaveValue(/\[invoice-1042\.pdf\]\(\/uploads\/[0-9a-f]{32}\/invoice-1042\.pdf\)/);
+  await page.getByRole("button", { name: "Reply to customer", exact: true }).click();
+  const reply = page.getByRole("article", { name: "Reply to customer by @reporter" });
+  await expect(reply.getByRole("img", { name: /pasted-/ })).toBeVisible();
+  await expect(reply.getByRole("link", { name: "invoice-1042.pdf" })).toBeVisible();
+  const mail = await waitForMail(
+    (m) => m.envelopeTo.includes(customer) && (m.text ?? "").includes("Here is what I see"),
+  );
+  const files = mail.attachments.map((a) => [a.contentType, a.content.length]);
+  expect(files).toEqual(
+    expect.arrayContaining([
+      ["image/png", PNG.length],
+      ["application/pdf", PDF.length],
+    ]),
+  );
+});
+
+test("two agents on one ticket: the second sees the first typing and is stopped before a stale reply", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  await signInAs(page, "reporter");
+  const subject = unique("Printer offline again");
+  const { path } = await newTicket(page, subject);
+  const ana = await newAgent(browser, "developer");
+  try {
+    await page.goto(path);
+    await ana.page.goto(path);
+    await expect(page.getByRole("status").filter({ hasText: "is viewing" })).toContainText("Developer is viewing");
+    // Ana starts typing: the reporter sees it.
+    await ana.page.getByLabel("Write a reply").fill("Have you tried turning it off");
+    await expect(page.getByText("Developer is typing a reply…")).toBeVisible();
+    // The reporter began writing before Ana's reply went out.
+    await page.getByLabel("Write a reply").fill("Please restart the printer.");
+    await ana.page.getByLabel("Write a reply").fill("Have you tried turning it off and on again?");
+    await ana.page.getByRole("button", { name: "Reply to customer", exact: true }).click();
+    await expect(ana.page.getByRole("article", { name: "Reply to customer by @developer" })).toBeVisible();
+    // The server refuses the stale reply; the new message is shown and marked; sending again confirms.
+    await page.getByRole("button", { name: "Reply to customer", exact: true }).click();
+    const warning = page.getByRole("alert").filter({ hasText: "arrived on this ticket while you were writing" });
+    await expect(warning).toBeVisible();
+    await expect(page.getByRole("article", { name: "Reply to customer by @developer" })).toContainText(
+      "New since you started writing",
+    );
+    await expect(page.getByRole("article", { name: "Reply to customer by @reporter" })).toHaveCount(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await warning.getByRole("button", { name: "Send anyway" }).click();
+    await expect(page.getByRole("article", { name: "Reply to customer by @reporter" })).toContainText(
+      "Please restart the printer.",
+    );
+  } finally {
+    await ana.context.close();
+  }
+});
+
+test("a note is edited and deleted, with its history kept, and an emailed reply is not sent again", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await signInAs(page, "maintainer");
+  const subject = unique("Refund request");
+  const { path, customer } = await newTicket(page, subject);
+  await page.goto(path);
+  await page.getByLabel("Write a reply").fill("We will refund 50 EUR.");
+  await page.getByRole("button", { name: "Reply to customer", exact: true }).click();
+  const reply = page.getByRole("article", { name: "Reply to customer by @maintainer" });
+  await expect(reply).toContainText("We will refund 50 EUR.");
+  await waitForMail((m) => m.envelopeTo.includes(customer) && (m.text ?? "").includes("refund 50 EUR"));
+
+  await reply.getByRole("button", { name: "Edit" }).click();
+  await expect(reply.getByText("This reply was emailed; saving changes it here only")).toBeVisible();
+  await reply.getByLabel("Edit note").fill("We will refund 60 EUR.");
+  await reply.getByRole("button", { name: "Save" }).click();
+  await expect(reply.getByRole("status")).toContainText("this edit is not sent");
+  await expect(reply).toContainText("We will refund 60 EUR.");
+  await expect(reply).toContainText("edited by @maintainer");
+  await reply.getByText("History (1)").click();
+  await expect(reply.locator(".note__history")).toContainText("We will refund 50 EUR.");
+  const emailsAfterEdit = (await capturedMail()).filter((m) => m.envelopeTo.includes(customer));
+  expect(emailsAfterEdit.filter((m) => (m.text ?? "").includes("60 EUR"))).toEqual([]);
+
+  // An internal note, deleted: it keeps its place, its text in the history.
+  await page.getByRole("button", { name: "Internal note", exact: true }).click();
+  await page.getByLabel("Write an internal note").fill("Refund approved by finance.");
+  await page.getByRole("button", { name: "Add internal note" }).click();
+  const note = page.getByRole("article", { name: "Internal note by @maintainer" });
+  await expect(note).toContainText("Refund approved by finance.");
+  page.once("dialog", (d) => void d.accept());
+  await note.getByRole("button", { name: "Delete" }).click();
+  await expect(note).toContainText("This note was deleted by @maintainer");
+  await note.getByText("History (1)").click();
+  await expect(note.locator(".note__history")).toContainText("Refund approved by finance.");
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: "test-results/screens/composer-1280.png", fullPage: true });
+  await page.setViewportSize({ width: 375, height: 800 });
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: "test-results/screens/composer-375.png", fullPage: true });
+});
