@@ -78,10 +78,15 @@ test("a pasted image and a picked PDF arrive as attachments at the SMTP server",
   await box.fill("Here is what I see:\n");
   await box.evaluate(
     (el, bytes) => {
+      // Runs in the page (this file is type-checked without the DOM library).
+      const dom = globalThis as unknown as {
+        DataTransfer: new () => { items: { add: (f: unknown) => void } };
+        ClipboardEvent: new (type: string, init: object) => Event;
+      };
       const file = new File([new Uint8Array(bytes)], "", { type: "image/png" });
-      const data = new DataTransfer();
+      const data = new dom.DataTransfer();
       data.items.add(file);
-      el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+      el.dispatchEvent(new dom.ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
     },
     [...PNG],
   );

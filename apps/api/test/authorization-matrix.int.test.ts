@@ -559,6 +559,86 @@ const PROBES: Probe[] = [
     expect: (_env, who) => (!who.signedIn ? 401 : who.read ? 201 : 404),
   },
   {
+    name: "saveNoteDraft and Issue.noteDraft: one's own draft only (11.3)",
+    kind: "mutation",
+    run: async (env, who) => {
+      const saved = await mutate(
+        env,
+        who,
+        "mutation($input: SaveNoteDraftInput!) { saveNoteDraft(input: $input) { draft { body } errors } }",
+        { noteableId: gid("Issue", env.fx.open.id), body: `draft by ${who.viewer}` },
+        "saveNoteDraft",
+      );
+      const issue = await issueField(env, who, env.fx.open.iid, "noteDraft { body }");
+      return [saved, issue ? ((issue.noteDraft as { body: string } | null)?.body ?? null) : "no issue"];
+    },
+    expect: (_env, who) =>
+      who.read && who.signedIn
+        ? ["ok", `draft by ${who.viewer}`]
+        : [[NOT_FOUND_OR_FORBIDDEN], who.read ? null : "no issue"],
+  },
+  {
+    name: "Project.savedReplies: one's own and the project's (11.4: Reporter+)",
+    kind: "field",
+    run: async (env, who) => {
+      await ensureSavedReplies(env);
+      const project = await projectField(env, who, "savedReplies { name scope canManage }");
+      return project?.savedReplies ?? null;
+    },
+    expect: (_env, who) =>
+      !who.read
+        ? null
+        : [
+            ...(who.viewer === "owner" ? [{ name: "Owner's own", scope: "personal", canManage: true }] : []),
+            ...(who.reporter ? [{ name: "Shared refund", scope: "project", canManage: who.maintainer }] : []),
+          ],
+  },
+  {
+    name: "savedReplyCreate in the project (11.4: Maintainer+)",
+    kind: "mutation",
+    run: (env, who) =>
+      mutate(
+        env,
+        who,
+        "mutation($input: SavedReplyCreateInput!) { savedReplyCreate(input: $input) { savedReply { id } errors } }",
+        { projectPath: env.path, name: `By ${who.viewer}`, content: "Hello %{REQUESTER_NAME}" },
+        "savedReplyCreate",
+      ),
+    expect: (_env, who) => (who.maintainer ? "ok" : [NOT_FOUND_OR_FORBIDDEN]),
+  },
+  {
+    name: "savedReplyUpdate and savedReplyDestroy of someone's personal reply (11.4: its owner only)",
+    kind: "mutation",
+    run: async (env, who) => {
+      const [row] = await env.db.dataSource.query(
+        "INSERT INTO saved_replies (user_id, name, content) VALUES ($1, $2, 'x') RETURNING id",
+        [userIds.get("owner"), `Temp ${who.viewer} ${env.path}`],
+      );
+      const id = gid("SavedReply", row.id);
+      const update = await mutate(
+        env,
+        who,
+        "mutation($input: SavedReplyUpdateInput!) { savedReplyUpdate(input: $input) { savedReply { id } errors } }",
+        { id, name: `Renamed ${who.viewer} ${env.path}`, content: "y" },
+        "savedReplyUpdate",
+      );
+      const destroy = await mutate(
+        env,
+        who,
+        "mutation($input: SavedReplyDestroyInput!) { savedReplyDestroy(input: $input) { savedReply { id } errors } }",
+        { id },
+        "savedReplyDestroy",
+      );
+      const [left] = await env.db.dataSource.query("SELECT name FROM saved_replies WHERE id = $1", [row.id]);
+      await env.db.dataSource.query("DELETE FROM saved_replies WHERE id = $1", [row.id]);
+      return [update, destroy, left?.name ?? "deleted"];
+    },
+    expect: (env, who) =>
+      who.viewer === "owner"
+        ? ["ok", "ok", "deleted"]
+        : [[NOT_FOUND_OR_FORBIDDEN], [NOT_FOUND_OR_FORBIDDEN], `Temp ${who.viewer} ${env.path}`],
+  },
+  {
     name: "updateIssue title, labels, assignees",
     kind: "mutation",
     run: (env, who) =>
@@ -837,6 +917,19 @@ const inboundFor = async (env: Env) => {
 };
 
 const userIds = new Map<string, number>();
+
+/** One shared saved reply per project and the owner's personal one (once). */
+const ensureSavedReplies = async (env: Env) => {
+  await env.db.dataSource.query(
+    `INSERT INTO saved_replies (project_id, name, content) VALUES ($1, 'Shared refund', 'Refunded %{ISSUE_ID}')
+     ON CONFLICT DO NOTHING`,
+    [env.fx.project.id],
+  );
+  await env.db.dataSource.query(
+    `INSERT INTO saved_replies (user_id, name, content) VALUES ($1, 'Owner''s own', 'Mine') ON CONFLICT DO NOTHING`,
+    [userIds.get("owner")],
+  );
+};
 
 const addNote = async (env: Env, issueId: number, internal: boolean) => {
   const [admin] = await env.db.dataSource.query("SELECT id FROM users WHERE username = 'admin'");

@@ -218,3 +218,14 @@ export {
 } from "./operations/canary.ts";
 export { describeScreening, type Screening, smtpSource } from "./ingest/screen.ts";
 export { type MessageEnvelope, messageEnvelope } from "./issues/message-envelope.ts";
+export { discardDraft, type NoteDraft, readDraft, saveDraft } from "./drafts/drafts.ts";
+export { renderSavedReply, SAVED_REPLY_PLACEHOLDERS, type SavedReplyContext } from "./saved-replies/render.ts";
+export {
+  createSavedReply,
+  deleteSavedReply,
+  findSavedReply,
+  listSavedReplies,
+  MAX_SAVED_REPLY_CONTENT,
+  type SavedReply,
+  updateSavedReply,
+} from "./saved-replies/saved-replies.ts";

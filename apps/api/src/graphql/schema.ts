@@ -5,6 +5,11 @@ import { CurrentUserResolver } from "./resolvers/current-user.resolver.ts";
 import { CustomEmailResolver } from "./resolvers/custom-email.resolver.ts";
 import { IssueConnectionResolver, IssueResolver, NoteResolver } from "./resolvers/issue.resolver.ts";
 import { IssueMutationsResolver } from "./resolvers/issue-mutations.resolver.ts";
+import {
+  DraftsSavedRepliesResolver,
+  IssueDraftResolver,
+  ProjectSavedRepliesResolver,
+} from "./resolvers/drafts-saved-replies.resolver.ts";
 import { MailHealthResolver } from "./resolvers/mail-health.resolver.ts";
 import { IssueEnvelopeResolver, NoteEnvelopeResolver } from "./resolvers/message-envelope.resolver.ts";
 import { NoteEditsResolver } from "./resolvers/note-edits.resolver.ts";
@@ -35,6 +40,9 @@ export const RESOLVERS = [
   NoteEnvelopeResolver,
   IssueEnvelopeResolver,
   PresenceResolver,
+  IssueDraftResolver,
+  ProjectSavedRepliesResolver,
+  DraftsSavedRepliesResolver,
 ] as const;
 
 type PubSubOption = NonNullable<Parameters<typeof buildSchema>[0]["pubSub"]>;

@@ -3,6 +3,7 @@
 // server makes itself (11.5): a public reply written before a newer customer message or team reply
 // arrived is not sent until the author has seen it.
 import type { EntityManager, NoteEntity } from "@tidings/db";
+import { discardDraft } from "../drafts/drafts.ts";
 import { DomainError } from "../errors.ts";
 import type { MailSettings } from "../notifications/mail-settings.ts";
 import type { ProjectAbilities } from "../permissions/abilities.ts";
@@ -97,6 +98,8 @@ export const postComment = async (
       })
     : null;
   const applied = await applyQuickActions(db, mail, { issueId: input.issue.id, actorId: input.author.id, plan });
+  // Sent: the author's draft of it is done (issue 11.3).
+  await discardDraft(db, input.author.id, input.issue.id);
   return {
     kind: "posted",
     note,

@@ -26,7 +26,7 @@ import {
   unsubscribeAddress,
   unsubscribeUrl,
 } from "./reply-key.ts";
-import { DEFAULT_TEMPLATES, type TemplateValues } from "./templates.ts";
+import { DEFAULT_TEMPLATES, issueRefValues, type TemplateValues } from "./templates.ts";
 import { threadIndexChild, threadIndexRoot } from "./thread-index.ts";
 
 export const DEFAULT_OUTGOING_NAME = "Support Bot";
@@ -93,8 +93,7 @@ const baseValues = (
   issue: IssueEntity,
   replyKey: string,
 ): TemplateValues => ({
-  ISSUE_ID: `#${issue.iid}`,
-  ISSUE_PATH: `${project.fullPath}#${issue.iid}`,
+  ...issueRefValues(project.fullPath, issue.iid),
   ISSUE_URL: `${mail.publicUrl}/${project.fullPath}/-/issues/${issue.iid}`,
   // The customer's own text: never the internal description template or quick actions (issue 12.5).
   ISSUE_DESCRIPTION: customerDescription(issue.description, settings?.issueTemplate),

@@ -1,13 +1,12 @@
 import { Marked } from "marked";
 import sanitizeHtml from "sanitize-html";
-import { TEMPLATE_PLACEHOLDERS, type TemplatePlaceholder, type TemplateValues } from "./templates.ts";
+import { PLACEHOLDER, TEMPLATE_PLACEHOLDERS, type TemplatePlaceholder, type TemplateValues } from "./templates.ts";
 
 /** Placeholders whose values are Markdown written by people (the note, the issue description). */
 const MARKDOWN_PLACEHOLDERS: ReadonlySet<TemplatePlaceholder> = new Set(["NOTE_TEXT", "ISSUE_DESCRIPTION"]);
 /** Placeholders whose values are links we build; in running text they become clickable. */
 const URL_PLACEHOLDERS: ReadonlySet<TemplatePlaceholder> = new Set(["ISSUE_URL", "UNSUBSCRIBE_URL"]);
 
-const PLACEHOLDER = /%\{\s*([A-Za-z_]+)\s*\}/g;
 // Letters and digits only: Markdown leaves such a word alone wherever it appears.
 const token = (i: number) => `TIDINGSPLACEHOLDER${i}X`;
 const TOKEN = /TIDINGSPLACEHOLDER(\d+)X/g;

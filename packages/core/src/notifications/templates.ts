@@ -42,7 +42,14 @@ export const defaultTemplateFor = (kind: TemplateKind): string =>
       ? DEFAULT_TEMPLATES.newNote
       : DEFAULT_TEMPLATES.newParticipant;
 
-const PLACEHOLDER = /%\{\s*([A-Za-z_]+)\s*\}/g;
+/** `%{NAME}`, inner whitespace allowed (GitLab). The one pattern every template renderer uses. */
+export const PLACEHOLDER = /%\{\s*([A-Za-z_]+)\s*\}/g;
+
+/** How a ticket is named in a template: `#12` and `group/project#12` (GitLab's %{ISSUE_ID}, %{ISSUE_PATH}). */
+export const issueRefValues = (fullPath: string, iid: number) => ({
+  ISSUE_ID: `#${iid}`,
+  ISSUE_PATH: `${fullPath}#${iid}`,
+});
 
 /** Placeholders the template uses that Tidings does not know (B5: flagged, never silently dropped). */
 export const unknownPlaceholders = (template: string): string[] =>

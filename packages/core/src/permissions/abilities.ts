@@ -56,6 +56,9 @@ export type ProjectAbilities = {
   moveInboundMessage: boolean;
   /** Edit or delete anyone's note (issue 11.6; GitLab's admin_note: Maintainer+). Authors edit their own. */
   adminNote: boolean;
+  /** Use the project's saved replies (issue 11.4; Reporter+) and manage them (Maintainer+). */
+  readSavedReplies: boolean;
+  adminSavedReplies: boolean;
   /** Earlier versions of edited and deleted notes (issue 11.6; Reporter+). */
   readNoteHistory: boolean;
   /** See who else is viewing or replying to an issue, and be seen (issue 11.5; Reporter+). */
@@ -88,6 +91,8 @@ export const projectAbilities = (
     moveInboundMessage: readProject && at(AccessLevel.Reporter),
     adminNote: readProject && at(AccessLevel.Maintainer),
     readNoteHistory: readProject && at(AccessLevel.Reporter),
+    readSavedReplies: readProject && at(AccessLevel.Reporter),
+    adminSavedReplies: readProject && at(AccessLevel.Maintainer),
     readPresence: readProject && at(AccessLevel.Reporter),
   };
 };

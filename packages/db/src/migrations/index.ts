@@ -15,6 +15,7 @@ import { InboundRouting1765001300300 } from "./1765001300300-inbound-routing.ts"
 import { MailCanaries1765001300400 } from "./1765001300400-mail-canaries.ts";
 import { Screening1765001300500 } from "./1765001300500-screening.ts";
 import { Composer1765001300600 } from "./1765001300600-composer.ts";
+import { DraftsSavedReplies1765001300700 } from "./1765001300700-drafts-saved-replies.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   MailCanaries1765001300400,
   Screening1765001300500,
   Composer1765001300600,
+  DraftsSavedReplies1765001300700,
 ];
