@@ -361,7 +361,7 @@ export const ReplyComposer = ({
       ) : null}
       {stale ? (
         <div className="alert alert--warning" role="alert">
-          <p>
+          <p className="alert__text">
             {stale.length === 1 ? "A new message" : `${stale.length} new messages`} arrived on this ticket while you
             were writing. Read {stale.length === 1 ? "it" : "them"} above before you send.
           </p>

@@ -12,10 +12,11 @@ export const Suggestions = ({
   active: number;
   onPick: (s: Suggestion) => void;
 }) => (
-  <ul id={id} className="suggestions" role="listbox" aria-label="Suggestions">
+  <div id={id} className="suggestions" role="listbox" aria-label="Suggestions">
     {items.map((s, i) => (
-      <li
+      <div
         key={s.label}
+        tabIndex={-1}
         id={`${id}-${i}`}
         role="option"
         aria-selected={i === active}
@@ -26,7 +27,7 @@ export const Suggestions = ({
         }}
       >
         <span className="suggestions__label">{s.label}</span> <span className="muted">{s.hint}</span>
-      </li>
+      </div>
     ))}
-  </ul>
+  </div>
 );
