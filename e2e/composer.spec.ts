@@ -194,3 +194,75 @@ test("a note is edited and deleted, with its history kept, and an emailed reply 
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: "test-results/screens/composer-375.png", fullPage: true });
 });
+
+test("a draft survives a reload and follows the agent to another browser; leaving with it asks first", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  await signInAs(page, "reporter");
+  const subject = unique("Draft keeps");
+  const { path } = await newTicket(page, subject);
+  await page.goto(path);
+  await page.getByLabel("Write a reply").fill("Dear Ada, about your invoice: the second charge");
+  await expect(page.getByText("Draft saved")).toBeVisible();
+  // Leaving inside the app with unsent text asks first; "stay" keeps the text on screen.
+  page.once("dialog", (d) => {
+    expect(d.message()).toContain("You have an unsent reply");
+    void d.dismiss();
+  });
+  await page.getByRole("link", { name: "Service Desk" }).click();
+  await expect(page.getByLabel("Write a reply")).toHaveValue("Dear Ada, about your invoice: the second charge");
+  page.on("dialog", (d) => void d.accept());
+  await page.reload();
+  await expect(page.getByLabel("Write a reply")).toHaveValue("Dear Ada, about your invoice: the second charge");
+  const second = await newAgent(browser, "reporter");
+  try {
+    await second.page.goto(path);
+    await expect(second.page.getByLabel("Write a reply")).toHaveValue(
+      "Dear Ada, about your invoice: the second charge",
+    );
+  } finally {
+    await second.context.close();
+  }
+  // Sent: the draft is gone, here and after a reload.
+  await page.getByRole("button", { name: "Reply to customer", exact: true }).click();
+  await expect(page.getByRole("article", { name: "Reply to customer by @reporter" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Write a reply")).toHaveValue("");
+});
+
+test("saved replies: a maintainer shares one, a reporter inserts it with its placeholders filled", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  await signInAs(page, "maintainer");
+  const name = unique("Refund issued");
+  await page.goto("/demo/app/-/saved_replies");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Reply", { exact: true }).fill("Hi %{REQUESTER_NAME}, we refunded ticket %{ISSUE_ID} (%{ISSUE_PATH}).");
+  await page.getByLabel("Share with everyone in this project").check();
+  await page.getByRole("button", { name: "Add saved reply" }).click();
+  await expect(page.getByRole("region", { name: "Shared in App" })).toContainText(name);
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.setViewportSize({ width: 375, height: 800 });
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.screenshot({ path: "test-results/screens/saved-replies-375.png", fullPage: true });
+
+  const reporter = await newAgent(browser, "reporter");
+  try {
+    const subject = unique("Refund please");
+    const { path, iid } = await newTicket(reporter.page, subject);
+    await reporter.page.goto(path);
+    const box = reporter.page.getByLabel("Write a reply");
+    await box.click();
+    await box.press("Control+/");
+    await reporter.page.getByLabel("Search saved replies").fill(name.split(" ")[0]);
+    await reporter.page.getByRole("button", { name: new RegExp(name) }).click();
+    await expect(box).toHaveValue(`Hi Ada Lovelace, we refunded ticket #${iid} (demo/app#${iid}).`);
+    expect(await seriousViolations(reporter.page)).toEqual([]);
+  } finally {
+    await reporter.context.close();
+  }
+});

@@ -5,7 +5,14 @@ import { ErrorState, errorMessage, LoadingState } from "../components/States.tsx
 import { AppShellDocument, ProjectNavDocument } from "../graphql/__generated__/graphql.ts";
 import { ReconnectingBanner } from "./live-status.tsx";
 import { MailAlertBanner } from "./MailAlertBanner.tsx";
-import { issuesPath, mailHealthPath, parseProjectPath, quarantinePath, settingsPath } from "./paths.ts";
+import {
+  issuesPath,
+  mailHealthPath,
+  savedRepliesPath,
+  parseProjectPath,
+  quarantinePath,
+  settingsPath,
+} from "./paths.ts";
 import { useSession } from "./session.tsx";
 
 /** Header (brand, project switcher, user, sign-out), the project's navigation, and the page. */
@@ -101,6 +108,11 @@ export const AppShell = () => {
           >
             Issues
           </NavLink>
+          {data?.currentUser ? (
+            <NavLink to={savedRepliesPath(currentPath)} className={() => navClass(route?.page === "saved_replies")}>
+              Saved replies
+            </NavLink>
+          ) : null}
           {canAdmin ? (
             <>
               <NavLink to={settingsPath(currentPath)} className={() => navClass(route?.page === "settings")}>

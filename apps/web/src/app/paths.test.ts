@@ -15,6 +15,7 @@ describe("parseProjectPath", () => {
     });
     expect(parseProjectPath("/demo/app/-/quarantine/")).toEqual({ page: "quarantine", projectPath: "demo/app" });
     expect(parseProjectPath("/demo/app/-/mail_health")).toEqual({ page: "mail_health", projectPath: "demo/app" });
+    expect(parseProjectPath("/demo/app/-/saved_replies")).toEqual({ page: "saved_replies", projectPath: "demo/app" });
     expect(parseProjectPath("/demo/app/-/issues/service_desk")).toEqual({ page: "issues", projectPath: "demo/app" });
   });
 

@@ -8,6 +8,7 @@ export type ProjectRoute =
   | { page: "settings"; projectPath: string }
   | { page: "quarantine"; projectPath: string }
   | { page: "mail_health"; projectPath: string }
+  | { page: "saved_replies"; projectPath: string }
   | { page: "unknown"; projectPath: string };
 
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -33,6 +34,7 @@ export const parseProjectPath = (pathname: string): ProjectRoute | null => {
   if (first === "settings" && second === "service_desk" && more.length === 0) return { page: "settings", projectPath };
   if (first === "quarantine" && second === undefined) return { page: "quarantine", projectPath };
   if (first === "mail_health" && second === undefined) return { page: "mail_health", projectPath };
+  if (first === "saved_replies" && second === undefined) return { page: "saved_replies", projectPath };
   return { page: "unknown", projectPath };
 };
 
@@ -54,6 +56,7 @@ export const issuePath = (projectPath: string, iid: string | number) => `${base(
 export const settingsPath = (projectPath: string) => `${base(projectPath)}/settings/service_desk`;
 export const quarantinePath = (projectPath: string) => `${base(projectPath)}/quarantine`;
 export const mailHealthPath = (projectPath: string) => `${base(projectPath)}/mail_health`;
+export const savedRepliesPath = (projectPath: string) => `${base(projectPath)}/saved_replies`;
 
 /** Where to send someone after sign-in: only same-site paths, never `//host` or a scheme. */
 export const safeRedirect = (target: string | null | undefined): string => {

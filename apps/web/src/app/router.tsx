@@ -16,6 +16,9 @@ const QuarantineScene = lazy(() =>
 const MailHealthScene = lazy(() =>
   import("../scenes/mail-health/MailHealthScene.tsx").then((m) => ({ default: m.MailHealthScene })),
 );
+const SavedRepliesScene = lazy(() =>
+  import("../scenes/saved-replies/SavedRepliesScene.tsx").then((m) => ({ default: m.SavedRepliesScene })),
+);
 import { AppShell } from "./AppShell.tsx";
 import { type ProjectRoute, parseProjectPath } from "./paths.ts";
 
@@ -39,6 +42,8 @@ const projectPage = (route: Exclude<ProjectRoute, { page: "unknown" }>) => {
       return <QuarantineScene key={route.projectPath} projectPath={route.projectPath} />;
     case "mail_health":
       return <MailHealthScene key={route.projectPath} projectPath={route.projectPath} />;
+    case "saved_replies":
+      return <SavedRepliesScene key={route.projectPath} projectPath={route.projectPath} />;
   }
 };
 

@@ -118,6 +118,7 @@ export class ProjectResolver {
       createNote: a?.createNote ?? false,
       updateIssue: a?.updateIssue ?? false,
       adminProject: a?.adminServiceDesk ?? false,
+      adminSavedReplies: a?.adminSavedReplies ?? false,
     };
   }
 

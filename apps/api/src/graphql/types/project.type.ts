@@ -38,6 +38,8 @@ export class ProjectPermissionsType {
   @Field(() => Boolean) createNote!: boolean;
   @Field(() => Boolean, { description: "Close, reopen, label, assign, move (Reporter+)." }) updateIssue!: boolean;
   @Field(() => Boolean, { description: "Service Desk settings and quarantine (Maintainer+)." }) adminProject!: boolean;
+  @Field(() => Boolean, { description: "Manage the project's saved replies (Maintainer+, issue 11.4)." })
+  adminSavedReplies!: boolean;
 }
 
 @ObjectType("AccessLevel")

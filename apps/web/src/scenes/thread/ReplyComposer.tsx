@@ -21,6 +21,9 @@ import {
   type Trigger,
   triggerAt,
 } from "./composer/quick-actions.ts";
+import type { SavedReplyContext } from "../saved-replies/saved-reply.ts";
+import { useDraft } from "./composer/draft.ts";
+import { SavedReplyPicker } from "./composer/SavedReplyPicker.tsx";
 import { Suggestions } from "./composer/Suggestions.tsx";
 import { filesOf, type Upload, uploadFile } from "./composer/uploads.ts";
 
@@ -66,8 +69,14 @@ export const ReplyComposer = ({
   members,
   onCreated,
   onStale,
+  draft,
+  savedReplyContext,
 }: {
   issue: ComposerIssue;
+  /** The viewer's saved draft on this issue (11.3), restored on load. */
+  draft: { body: string; internal: boolean } | null;
+  /** What a saved reply's placeholders are filled with (11.4). */
+  savedReplyContext: SavedReplyContext;
   projectPath: string;
   /** The newest note in the thread now (what the author has in front of them). */
   lastNoteId: string | null;
@@ -80,8 +89,10 @@ export const ReplyComposer = ({
   const canInternal = issue.userPermissions.createInternalNote;
   const participants = issue.emailParticipants ?? [];
   const isTicket = participants.length > 0;
-  const [body, setBody] = useState("");
-  const [internal, setInternal] = useState(false);
+  const [body, setBody] = useState(draft?.body ?? "");
+  const [internal, setInternal] = useState(canInternal && (draft?.internal ?? false));
+  const [picker, setPicker] = useState(false);
+  const draftState = useDraft(issue.id, body, internal);
   const [mode, setMode] = useState<"write" | "preview">("write");
   const [errors, setErrors] = useState<string[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
@@ -160,6 +171,7 @@ export const ReplyComposer = ({
   };
 
   const reset = () => {
+    draftState.sent();
     setBody("");
     setUploads([]);
     setInternal(false);
@@ -237,6 +249,10 @@ export const ReplyComposer = ({
     if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) {
       e.preventDefault();
       void send(null);
+    }
+    if (e.key === "/" && (e.metaKey || e.ctrlKey)) {
+      e.preventDefault();
+      setPicker(true);
     }
   };
 
@@ -344,6 +360,23 @@ export const ReplyComposer = ({
           <Markdown source={parsed.text || "Nothing to preview."} />
         </section>
       )}
+      {picker ? (
+        <SavedReplyPicker
+          context={savedReplyContext}
+          onClose={() => {
+            setPicker(false);
+            input.current?.focus();
+          }}
+          onInsert={(text) => {
+            setPicker(false);
+            setMode("write");
+            requestAnimationFrame(() => {
+              input.current?.focus();
+              insertAtCursor(text);
+            });
+          }}
+        />
+      ) : null}
       {commandsLine ? (
         <p className="composer__commands" role="status">
           {commandsLine}
@@ -403,6 +436,18 @@ export const ReplyComposer = ({
         <button type="button" className="btn btn--ghost" onClick={() => fileInput.current?.click()}>
           Attach files
         </button>
+        <button
+          type="button"
+          className="btn btn--ghost"
+          aria-expanded={picker}
+          aria-keyshortcuts="Control+/"
+          onClick={() => setPicker((open) => !open)}
+        >
+          Saved replies
+        </button>
+        <span className="muted composer__draft" aria-live="polite">
+          {draftState.status}
+        </span>
         <span id={hintId} className="muted composer__hint">
           {internal
             ? "Internal notes are visible to project members only and are never emailed."

@@ -184,6 +184,13 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
                 members={data.project.projectMembers.nodes.map((m) => m.user)}
                 onCreated={handleNoteCreated}
                 onStale={(ids) => void handleStale(ids)}
+                draft={issue.noteDraft ?? null}
+                savedReplyContext={{
+                  projectPath,
+                  issueIid: Number(issue.iid),
+                  requesterName: issue.email?.fromName ?? null,
+                  requesterAddress: issue.emailParticipants ? issue.externalAuthor : null,
+                }}
               />
             ) : (
               <p className="muted">You can read this issue but not comment on it.</p>
