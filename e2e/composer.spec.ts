@@ -70,6 +70,7 @@ test("quick actions label and assign, and only the text is emailed", async ({ pa
 
 test("a pasted image and a picked PDF arrive as attachments at the SMTP server", async ({ page }) => {
   test.setTimeout(90_000);
+  const errors = collectPageErrors(page);
   await signInAs(page, "reporter");
   const subject = unique("Screenshot please");
   const { path, customer } = await newTicket(page, subject);
@@ -99,7 +100,10 @@ test("a pasted image and a picked PDF arrive as attachments at the SMTP server",
   await page.getByRole("button", { name: "Reply to customer", exact: true }).click();
   const reply = page.getByRole("article", { name: "Reply to customer by @reporter" });
   await expect(reply.getByRole("img", { name: /pasted-/ })).toBeVisible();
-  await expect(reply.getByRole("link", { name: "invoice-1042.pdf" })).toBeVisible();
+  await expect(reply.getByRole("link", { name: "invoice-1042.pdf", exact: true })).toBeVisible();
+  // The PDF's first page is previewed in the thread (pdf.js, in the page).
+  await expect(reply.getByRole("img", { name: "First page of invoice-1042.pdf" })).toBeVisible();
+  await expect(reply.getByText("invoice-1042.pdf · 1 page")).toBeVisible();
   const mail = await waitForMail(
     (m) => m.envelopeTo.includes(customer) && (m.text ?? "").includes("Here is what I see"),
   );
@@ -110,6 +114,7 @@ test("a pasted image and a picked PDF arrive as attachments at the SMTP server",
       ["application/pdf", PDF.length],
     ]),
   );
+  expect(errors).toEqual([]);
 });
 
 test("two agents on one ticket: the second sees the first typing and is stopped before a stale reply", async ({
@@ -241,7 +246,9 @@ test("saved replies: a maintainer shares one, a reporter inserts it with its pla
   const name = unique("Refund issued");
   await page.goto("/demo/app/-/saved_replies");
   await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Reply", { exact: true }).fill("Hi %{REQUESTER_NAME}, we refunded ticket %{ISSUE_ID} (%{ISSUE_PATH}).");
+  await page
+    .getByLabel("Reply", { exact: true })
+    .fill("Hi %{REQUESTER_NAME}, we refunded ticket %{ISSUE_ID} (%{ISSUE_PATH}).");
   await page.getByLabel("Share with everyone in this project").check();
   await page.getByRole("button", { name: "Add saved reply" }).click();
   await expect(page.getByRole("region", { name: "Shared in App" })).toContainText(name);

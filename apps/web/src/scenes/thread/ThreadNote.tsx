@@ -2,6 +2,7 @@ import { useMutation } from "@apollo/client/react";
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../../components/States.tsx";
 import { Markdown } from "../../components/Markdown.tsx";
+import { PdfPreviews } from "../../components/PdfPreview.tsx";
 import { Time } from "../../components/time.tsx";
 import {
   DestroyNoteDocument,
@@ -314,7 +315,10 @@ export const ThreadNote = ({
             }}
           />
         ) : (
-          <Markdown source={note.body} />
+          <>
+            <Markdown source={note.body} />
+            <PdfPreviews markdown={note.body} />
+          </>
         )}
         {saved ? (
           <p className="alert alert--done" role="status">

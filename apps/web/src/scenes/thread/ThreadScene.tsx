@@ -4,6 +4,7 @@ import { Link } from "react-router";
 import { issuePath, issuesPath } from "../../app/paths.ts";
 import { ConfidentialBadge, StateBadge } from "../../components/Badges.tsx";
 import { Markdown } from "../../components/Markdown.tsx";
+import { PdfPreviews } from "../../components/PdfPreview.tsx";
 import {
   ErrorState,
   errorMessage,
@@ -136,6 +137,7 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
           <section aria-label="Description" className="thread__description">
             {issue.email ? <Envelope email={issue.email} /> : null}
             <Markdown source={issue.description} />
+            <PdfPreviews markdown={issue.description ?? ""} />
             {issue.routing ? (
               <WhyHere explanation={issue.routing.explanation} senderChecks={issue.routing.senderChecks} />
             ) : null}
