@@ -35,6 +35,18 @@ const keepVersion = (db: EntityManager, note: NoteEntity, action: "edited" | "de
     actorId,
   ]);
 
+/** Stores the change, tells every open thread, and says whether the customer already had it by email. */
+const saved = async (db: EntityManager, note: NoteEntity): Promise<NoteChange> => {
+  await db.save(note);
+  await publishEvent(db, {
+    type: "note_updated",
+    projectId: await projectOf(db, note.issueId),
+    issueId: note.issueId,
+    noteId: note.id,
+  });
+  return { note, alreadyEmailed: await wasEmailed(db, note.id) };
+};
+
 export const editNote = async (
   db: EntityManager,
   input: { noteId: number; actorId: number; body: string },
@@ -49,14 +61,7 @@ export const editNote = async (
   note.body = body;
   note.lastEditedAt = new Date();
   note.lastEditedById = input.actorId;
-  await db.save(note);
-  await publishEvent(db, {
-    type: "note_updated",
-    projectId: await projectOf(db, note.issueId),
-    issueId: note.issueId,
-    noteId: note.id,
-  });
-  return { note, alreadyEmailed: await wasEmailed(db, note.id) };
+  return saved(db, note);
 };
 
 /** The note keeps its place in the thread as "deleted"; its text stays in the history. */
@@ -69,14 +74,7 @@ export const deleteNote = async (
   note.body = "";
   note.deletedAt = new Date();
   note.deletedById = input.actorId;
-  await db.save(note);
-  await publishEvent(db, {
-    type: "note_updated",
-    projectId: await projectOf(db, note.issueId),
-    issueId: note.issueId,
-    noteId: note.id,
-  });
-  return { note, alreadyEmailed: await wasEmailed(db, note.id) };
+  return saved(db, note);
 };
 
 export type NoteVersion = {

@@ -41,6 +41,14 @@ const ourAddresses = async (db: EntityManager, mail: MailSettings, projectId: nu
   return [...allServiceDeskAddresses(mail, project, settings), mail.emailFrom];
 };
 
+/** The issue and its participants, once the command names at most 6 addresses (item 30). */
+const participantsOf = async (db: EntityManager, input: { issueId: number; emails: string[] }) => {
+  if (input.emails.length > MAX_EMAILS_PER_COMMAND)
+    throw new DomainError("INVALID_INPUT", PARTICIPANT_MESSAGES.tooMany);
+  const issue = await db.findOneByOrFail(IssueEntity, { id: input.issueId });
+  return { issue, existing: await db.findBy(EmailParticipantEntity, { issueId: issue.id }) };
+};
+
 /**
  * Adds participants (item 30): each new one gets the new-participant email (item 31), a system note says
  * who. Returns the addresses added; none is a DomainError with GitLab's text.
@@ -50,10 +58,7 @@ export const addEmailParticipants = async (
   mail: MailSettings,
   input: { issueId: number; actorId: number; emails: string[] },
 ): Promise<string[]> => {
-  if (input.emails.length > MAX_EMAILS_PER_COMMAND)
-    throw new DomainError("INVALID_INPUT", PARTICIPANT_MESSAGES.tooMany);
-  const issue = await db.findOneByOrFail(IssueEntity, { id: input.issueId });
-  const existing = await db.findBy(EmailParticipantEntity, { issueId: issue.id });
+  const { issue, existing } = await participantsOf(db, input);
   const wanted = input.emails.filter((e) => EMAIL.test(e));
   const emails = selectParticipants(
     existing.map((p) => p.email),
@@ -80,10 +85,7 @@ export const removeEmailParticipants = async (
   db: EntityManager,
   input: { issueId: number; actorId: number; emails: string[] },
 ): Promise<string[]> => {
-  if (input.emails.length > MAX_EMAILS_PER_COMMAND)
-    throw new DomainError("INVALID_INPUT", PARTICIPANT_MESSAGES.tooMany);
-  const issue = await db.findOneByOrFail(IssueEntity, { id: input.issueId });
-  const existing = await db.findBy(EmailParticipantEntity, { issueId: issue.id });
+  const { issue, existing } = await participantsOf(db, input);
   const wanted = new Set(input.emails.map((e) => e.toLowerCase()));
   const removed = existing.filter((p) => wanted.has(p.email.toLowerCase()));
   if (removed.length === 0) throw new DomainError("INVALID_INPUT", PARTICIPANT_MESSAGES.noneRemoved);

@@ -1,8 +1,15 @@
 // Issue 11.6 and 11.7 through GraphQL: edit and delete a note (its author, or Maintainer+: canEditNote, the
 // one rule), its history (Reporter+), and, for a public reply, its delivery to each recipient (the
 // customers' addresses: Reporter+, customerAddressVisibility).
-import { canEditNote, customerAddressVisibility, deleteNote, editNote, noteVersions } from "@tidings/core";
-import { NoteEntity } from "@tidings/db";
+import {
+  canEditNote,
+  customerAddressVisibility,
+  deleteNote,
+  editNote,
+  type NoteChange,
+  noteVersions,
+} from "@tidings/core";
+import { type EntityManager, NoteEntity } from "@tidings/db";
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Resolver, Root } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { canViewNote, NOT_FOUND_OR_FORBIDDEN, readableIssue } from "../access.ts";
@@ -67,6 +74,25 @@ const readableNote = async (ctx: ApiContext, noteId: number | null) => {
   if (!note) return null;
   const found = await readableIssue(ctx, note.issueId);
   return found && canViewNote(found.abilities, note) ? { note, ...found } : null;
+};
+
+/** An edit or a deletion: allowed by canEditNote (the one rule), the same answer for hidden and absent. */
+const changeNote = async (
+  ctx: ApiContext,
+  gid: string,
+  work: (db: EntityManager, noteId: number, actorId: number) => Promise<NoteChange>,
+): Promise<NoteChangePayload> => {
+  const found = await readableNote(ctx, fromGid("Note", gid));
+  const viewer = ctx.viewer;
+  if (!viewer || !found || !canEditNote(found.abilities, viewer, found.note))
+    return { note: null, alreadyEmailed: false, errors: [NOT_FOUND_OR_FORBIDDEN] };
+  const result = await runMutation(ctx, (db) => work(db, found.note.id, viewer.id));
+  if (!result.ok) return { note: null, alreadyEmailed: false, errors: result.errors };
+  return {
+    note: presentNote(result.value.note, found.issue.projectId),
+    alreadyEmailed: result.value.alreadyEmailed,
+    errors: [],
+  };
 };
 
 @Resolver(() => NoteType)
@@ -145,45 +171,21 @@ export class NoteEditsResolver {
   @Mutation(() => NoteChangePayload, {
     description: "Edits a note (its author, or Maintainer+); the earlier body is kept; an emailed note is not re-sent.",
   })
-  async updateNote(
+  updateNote(
     @Arg("input", () => UpdateNoteInput) input: UpdateNoteInput,
     @Ctx() ctx: ApiContext,
   ): Promise<NoteChangePayload> {
-    const found = await readableNote(ctx, fromGid("Note", input.id));
-    if (!found || !canEditNote(found.abilities, ctx.viewer, found.note))
-      return { note: null, alreadyEmailed: false, errors: [NOT_FOUND_OR_FORBIDDEN] };
-    const viewerId = ctx.viewer?.id ?? 0;
-    const result = await runMutation(ctx, (db) =>
-      editNote(db, { noteId: found.note.id, actorId: viewerId, body: input.body }),
-    );
-    return result.ok
-      ? {
-          note: presentNote(result.value.note, found.issue.projectId),
-          alreadyEmailed: result.value.alreadyEmailed,
-          errors: [],
-        }
-      : { note: null, alreadyEmailed: false, errors: result.errors };
+    return changeNote(ctx, input.id, (db, noteId, actorId) => editNote(db, { noteId, actorId, body: input.body }));
   }
 
   @Mutation(() => NoteChangePayload, {
     description:
       "Deletes a note (its author, or Maintainer+): it stays in the thread as deleted, its text in the history.",
   })
-  async destroyNote(
+  destroyNote(
     @Arg("input", () => DestroyNoteInput) input: DestroyNoteInput,
     @Ctx() ctx: ApiContext,
   ): Promise<NoteChangePayload> {
-    const found = await readableNote(ctx, fromGid("Note", input.id));
-    if (!found || !canEditNote(found.abilities, ctx.viewer, found.note))
-      return { note: null, alreadyEmailed: false, errors: [NOT_FOUND_OR_FORBIDDEN] };
-    const viewerId = ctx.viewer?.id ?? 0;
-    const result = await runMutation(ctx, (db) => deleteNote(db, { noteId: found.note.id, actorId: viewerId }));
-    return result.ok
-      ? {
-          note: presentNote(result.value.note, found.issue.projectId),
-          alreadyEmailed: result.value.alreadyEmailed,
-          errors: [],
-        }
-      : { note: null, alreadyEmailed: false, errors: result.errors };
+    return changeNote(ctx, input.id, (db, noteId, actorId) => deleteNote(db, { noteId, actorId }));
   }
 }
