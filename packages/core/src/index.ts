@@ -229,3 +229,4 @@ export {
   type SavedReply,
   updateSavedReply,
 } from "./saved-replies/saved-replies.ts";
+export { isUnread, markIssueRead, readMarks } from "./issues/read-marks.ts";

@@ -43,6 +43,8 @@ export type EventScope = {
   notes: DataLoader<number, NoteEntity | null>;
   /** Whether each subscriber's user is blocked (or gone): one lean query for all, not a thousand entities. */
   blocked: DataLoader<number, boolean>;
+  /** Each subscriber's read mark by `userId:issueId` (issue 10.1), one query for all. */
+  readAt: DataLoader<string, Date | undefined>;
   /** Reads once what rendering an issue will ask for (its labels, assignees, author), with the issue. */
   warmIssue: (issueId: number) => void;
   /** Reads once the note and its author, while its subscribers are being authorised. */
@@ -126,6 +128,16 @@ const createEventScope = (dataSource: DataSource): EventScope => {
     const byId = new Map(rows.map((r) => [r.id, r.blocked]));
     return ids.map((id) => byId.get(id) ?? true);
   });
+  const readAt = new DataLoader<string, Date | undefined>(async (keys) => {
+    const pairs = keys.map((k) => k.split(":").map(Number));
+    const rows: { user_id: number; issue_id: number; read_at: Date }[] = await db.query(
+      `SELECT r.user_id, r.issue_id, r.read_at FROM issue_reads r
+         JOIN unnest($1::int[], $2::int[]) AS k(user_id, issue_id) USING (user_id, issue_id)`,
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
+    const found = new Map(rows.map((r) => [`${r.user_id}:${r.issue_id}`, r.read_at]));
+    return keys.map((k) => found.get(k));
+  });
   /** Issue ids, and note ids negated, already asked for. */
   const warmed = new Set<number>();
   const warmIssue = (issueId: number) => {
@@ -153,7 +165,7 @@ const createEventScope = (dataSource: DataSource): EventScope => {
       .then((note) => (note ? shared.userById.load(note.authorId) : null))
       .catch(() => undefined);
   };
-  return { shared, levels, notes, blocked, warmIssue, warmNote, turn: staggered(DELIVERY_CHUNK) };
+  return { shared, levels, notes, blocked, readAt, warmIssue, warmNote, turn: staggered(DELIVERY_CHUNK) };
 };
 
 const SCOPES = new WeakMap<object, EventScope>();
@@ -176,6 +188,9 @@ export const eventScope = (event: object, dataSource: DataSource): EventScope =>
  */
 export const eventLoaders = (scope: EventScope, viewer: Viewer): Loaders => ({
   ...scope.shared,
+  readAtByIssueId: new DataLoader<number, Date | undefined>((issueIds) =>
+    Promise.all(issueIds.map((id) => (viewer ? scope.readAt.load(`${viewer.id}:${id}`) : undefined))),
+  ),
   abilities: new DataLoader<number, ProjectAbilities | null>((projectIds) =>
     Promise.all(
       projectIds.map(async (projectId) => {

@@ -1,4 +1,4 @@
-import { loadProjectAbilities, type ProjectAbilities } from "@tidings/core";
+import { loadProjectAbilities, type ProjectAbilities, readMarks } from "@tidings/core";
 import {
   type DataSource,
   EmailParticipantEntity,
@@ -124,6 +124,12 @@ export const createLoaders = (ctx: Pick<ApiContext, "dataSource" | "viewer">) =>
         (r) => r.issue_id,
       ),
     ),
+    /** Issue 10.1: the viewer's read mark per issue (none for anonymous). */
+    readAtByIssueId: new DataLoader<number, Date | undefined>(async (ids) => {
+      if (!ctx.viewer) return ids.map(() => undefined);
+      const marks = await readMarks(db, ctx.viewer.id, ids);
+      return ids.map((id) => marks.get(id));
+    }),
     labelsByProjectId: new DataLoader<number, LabelEntity[]>(async (ids) =>
       groupByKey(
         ids,

@@ -31,7 +31,7 @@ describe("schema.graphql (F1)", () => {
       expect(sdl).toContain(name);
     }
     expect(sdl).toMatch(
-      /issues\(after: String, assigneeUsernames: \[String!\], authorUsername: String, first: Int, labelName: \[String!\], search: String, sort: IssueSort = CREATED_DESC, state: IssueState = opened\): IssueConnection!/,
+      /issues\(after: String, assigneeUsernames: \[String!\], authorUsername: String, first: Int, labelName: \[String!\], needsReply: Boolean, search: String, sort: IssueSort = CREATED_DESC, state: IssueState = opened\): IssueConnection!/,
     );
   });
 });

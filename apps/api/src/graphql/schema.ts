@@ -19,6 +19,7 @@ import { ProjectQuarantineResolver, QuarantineResolver } from "./resolvers/quara
 import { InboundMoveResolver, IssueRoutingResolver, NoteRoutingResolver } from "./resolvers/routing.resolver.ts";
 import { ServiceDeskResolver } from "./resolvers/service-desk.resolver.ts";
 import { SubscriptionsResolver } from "./resolvers/subscriptions.resolver.ts";
+import { IssueReadResolver } from "./resolvers/waiting.resolver.ts";
 
 export const RESOLVERS = [
   CurrentUserResolver,
@@ -43,6 +44,7 @@ export const RESOLVERS = [
   IssueDraftResolver,
   ProjectSavedRepliesResolver,
   DraftsSavedRepliesResolver,
+  IssueReadResolver,
 ] as const;
 
 type PubSubOption = NonNullable<Parameters<typeof buildSchema>[0]["pubSub"]>;

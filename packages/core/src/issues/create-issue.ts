@@ -62,27 +62,35 @@ export const createIssues = async (db: EntityManager, inputs: CreateIssueInput[]
       closedAt: null,
     });
   });
-  const inserted: { id: number; project_id: number; iid: number; created_at: Date; updated_at: Date }[] =
-    await db.query(
-      `INSERT INTO issues (project_id, iid, title, description, author_id, confidential, external_author, message_id, state)
+  const inserted: {
+    id: number;
+    project_id: number;
+    iid: number;
+    created_at: Date;
+    updated_at: Date;
+    last_customer_activity_at: Date;
+    awaiting_reply_since: Date | null;
+  }[] = await db.query(
+    `INSERT INTO issues (project_id, iid, title, description, author_id, confidential, external_author, message_id, state,
+                          awaiting_reply_since)
      SELECT u.project_id, u.iid, u.title, u.description, u.author_id, u.confidential, u.external_author, u.message_id,
-            'opened'
+            'opened', CASE WHEN u.external_author IS NOT NULL THEN now() END
        FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::int[], $6::boolean[], $7::text[], $8::text[])
             WITH ORDINALITY AS u(project_id, iid, title, description, author_id, confidential, external_author,
                                  message_id, n)
       ORDER BY u.n
-     RETURNING id, project_id, iid, created_at, updated_at`,
-      [
-        rows.map((r) => r.projectId),
-        rows.map((r) => r.iid),
-        rows.map((r) => r.title),
-        rows.map((r) => r.description),
-        rows.map((r) => r.authorId),
-        rows.map((r) => r.confidential),
-        rows.map((r) => r.externalAuthor),
-        rows.map((r) => r.messageId),
-      ],
-    );
+     RETURNING id, project_id, iid, created_at, updated_at, last_customer_activity_at, awaiting_reply_since`,
+    [
+      rows.map((r) => r.projectId),
+      rows.map((r) => r.iid),
+      rows.map((r) => r.title),
+      rows.map((r) => r.description),
+      rows.map((r) => r.authorId),
+      rows.map((r) => r.confidential),
+      rows.map((r) => r.externalAuthor),
+      rows.map((r) => r.messageId),
+    ],
+  );
   const byIid = new Map(inserted.map((r) => [`${r.project_id}:${r.iid}`, r]));
   for (const issue of rows) {
     const r = byIid.get(`${issue.projectId}:${issue.iid}`);
@@ -90,6 +98,11 @@ export const createIssues = async (db: EntityManager, inputs: CreateIssueInput[]
     issue.id = r.id;
     issue.createdAt = r.created_at;
     issue.updatedAt = r.updated_at;
+    // Issue 10.1: a ticket from a customer waits for an answer from the moment it arrives.
+    issue.lastCustomerActivityAt = r.last_customer_activity_at;
+    issue.awaitingReplySince = r.awaiting_reply_since;
+    issue.firstTeamReplyAt = null;
+    issue.lastTeamReplyAt = null;
   }
   await publishEvents(
     db,

@@ -11,6 +11,7 @@ import { ensureSupportBot } from "../users/support-bot.ts";
 import {
   countIssues,
   countIssuesCapped,
+  ISSUE_SORTS,
   type IssueListFilter,
   type IssueSort,
   issueCappedCountSql,
@@ -38,13 +39,16 @@ beforeAll(async () => {
     // 80 % by support-bot, a quarter closed, a third confidential; every 5th a bug, every 97th urgent,
     // every 4th (offset 1) assigned to developer, every 50th to guest. A second project holds as many.
     await m.query(
-      `INSERT INTO issues (project_id, iid, title, description, state, confidential, author_id, external_author, created_at, updated_at)
+      `INSERT INTO issues (project_id, iid, title, description, state, confidential, author_id, external_author, created_at, updated_at,
+                          last_customer_activity_at, awaiting_reply_since)
        SELECT p, g,
               'Ticket ' || g || ': ' || (ARRAY['printer on fire','cannot log in','invoice missing','refund please','app crashes'])[1 + g % 5],
               'Order ' || (g * 7919 % 100000),
               CASE WHEN g % 4 = 0 THEN 'closed' ELSE 'opened' END, g % 3 = 0,
               CASE WHEN g % 10 < 8 THEN $3::int ELSE $4::int END, 'customer' || (g % 500) || '@example.net',
-              now() - make_interval(secs => $5 - g), now() - make_interval(secs => (g * 7919) % $5)
+              now() - make_interval(secs => $5 - g), now() - make_interval(secs => (g * 7919) % $5),
+              now() - make_interval(secs => (g * 104729) % $5),
+              CASE WHEN g % 7 = 0 AND g % 10 < 8 THEN now() - make_interval(secs => g % 3600) END
        FROM generate_series(1, $5) AS g, unnest(ARRAY[$1::int, $2::int]) AS p`,
       [projectId, other, bot.id, dev, ISSUES],
     );
@@ -70,7 +74,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => db.drop());
 
-const SORTS: IssueSort[] = ["CREATED_DESC", "CREATED_ASC", "UPDATED_DESC", "UPDATED_ASC"];
+const SORTS: readonly IssueSort[] = ISSUE_SORTS;
 const STATES = ["opened", "closed", "all"] as const;
 const FILTERS: Record<string, Partial<IssueListFilter>> = {
   none: {},
@@ -83,6 +87,8 @@ const FILTERS: Record<string, Partial<IssueListFilter>> = {
   'search "order 4242"': { search: "order 4242" },
   'search "#12"': { search: "#12" },
   "Service Desk + label + search": { authorUsername: "support-bot", labelNames: ["bug"], search: "invoice" },
+  "needs reply (10.1)": { needsReply: true },
+  "needs reply + search": { needsReply: true, search: "refund" },
 };
 const VIEWERS = { reporter: { readConfidential: true, viewerId: null }, guest: { readConfidential: false } };
 
@@ -142,8 +148,12 @@ describe("the issue list at 20,000 issues", () => {
       if (!f) throw new Error(label);
       const { where, params, p } = issueListWhere(f);
       const state = f.state === "all" ? "TRUE" : `i.state = ${p(f.state)}`;
-      for (const sort of ["CREATED_DESC", "UPDATED_ASC"] as IssueSort[]) {
-        const [column, dir] = sort === "CREATED_DESC" ? ["created_at", "DESC"] : ["updated_at", "ASC"];
+      for (const sort of ["CREATED_DESC", "UPDATED_ASC", "LAST_CUSTOMER_ACTIVITY_DESC"] as IssueSort[]) {
+        const [column, dir] = {
+          CREATED_DESC: ["created_at", "DESC"],
+          UPDATED_ASC: ["updated_at", "ASC"],
+          LAST_CUSTOMER_ACTIVITY_DESC: ["last_customer_activity_at", "DESC"],
+        }[sort as "CREATED_DESC"];
         const expected: { id: number }[] = await db.dataSource.query(
           `SELECT i.id FROM issues i WHERE ${where} AND ${state} ORDER BY i.${column} ${dir}, i.id ${dir} LIMIT 100`,
           params,

@@ -1,7 +1,13 @@
 import { customerAddressVisibility, issueVisibility } from "../permissions/visibility.ts";
 import type { EntityManager, IssueState } from "@tidings/db";
 
-export const ISSUE_SORTS = ["CREATED_DESC", "CREATED_ASC", "UPDATED_DESC", "UPDATED_ASC"] as const;
+export const ISSUE_SORTS = [
+  "CREATED_DESC",
+  "CREATED_ASC",
+  "UPDATED_DESC",
+  "UPDATED_ASC",
+  "LAST_CUSTOMER_ACTIVITY_DESC",
+] as const;
 export type IssueSort = (typeof ISSUE_SORTS)[number];
 
 export type IssueListFilter = {
@@ -14,6 +20,8 @@ export type IssueListFilter = {
   /** Issues assigned to every one of these users. */
   assigneeUsernames?: string[] | null;
   authorUsername?: string | null;
+  /** Issue 10.1: only issues where a customer message waits for a public answer (any state). */
+  needsReply?: boolean | null;
   /**
    * Who asks: when they may not read confidential issues, only public ones and confidential ones
    * assigned to them are listed (A3).
@@ -29,6 +37,7 @@ const SORT_SQL: Record<IssueSort, { column: string; dir: "ASC" | "DESC"; cmp: "<
   CREATED_ASC: { column: "created_at", dir: "ASC", cmp: ">" },
   UPDATED_DESC: { column: "updated_at", dir: "DESC", cmp: "<" },
   UPDATED_ASC: { column: "updated_at", dir: "ASC", cmp: ">" },
+  LAST_CUSTOMER_ACTIVITY_DESC: { column: "last_customer_activity_at", dir: "DESC", cmp: "<" },
 };
 
 /** A cursor names the last row's sort value (text, microsecond precision) and id, so pages are stable. */
@@ -127,6 +136,8 @@ export const issueListWhere = (f: ResolvedIssueListFilter) => {
   for (const id of f.assigneeIds)
     where.push(`EXISTS (SELECT 1 FROM issue_assignees ia WHERE ia.issue_id = i.id AND ia.user_id = ${p(id)})`);
   if (f.authorId !== null) where.push(`i.author_id = ${p(f.authorId)}`);
+  if (f.needsReply === true) where.push("i.awaiting_reply_since IS NOT NULL");
+  if (f.needsReply === false) where.push("i.awaiting_reply_since IS NULL");
   return { where: where.join(" AND "), params, p };
 };
 
@@ -148,6 +159,10 @@ export const ISSUE_LIST_COLUMNS = [
   "closed_at",
   "created_at",
   "updated_at",
+  "last_customer_activity_at",
+  "awaiting_reply_since",
+  "first_team_reply_at",
+  "last_team_reply_at",
 ] as const;
 
 /** The page query as SQL text and parameters (also run directly by the benchmark). */
@@ -217,6 +232,10 @@ export type IssueListRow = {
   closedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  lastCustomerActivityAt: Date;
+  awaitingReplySince: Date | null;
+  firstTeamReplyAt: Date | null;
+  lastTeamReplyAt: Date | null;
   cursor: string;
 };
 
@@ -233,6 +252,10 @@ type RawRow = {
   closed_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  last_customer_activity_at: Date;
+  awaiting_reply_since: Date | null;
+  first_team_reply_at: Date | null;
+  last_team_reply_at: Date | null;
   sort_value: string;
 };
 
@@ -249,6 +272,10 @@ const toRow = (r: RawRow): IssueListRow => ({
   closedAt: r.closed_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  lastCustomerActivityAt: r.last_customer_activity_at,
+  awaitingReplySince: r.awaiting_reply_since,
+  firstTeamReplyAt: r.first_team_reply_at,
+  lastTeamReplyAt: r.last_team_reply_at,
   cursor: encodeIssueCursor(r.sort_value, r.id),
 });
 

@@ -33,6 +33,12 @@ export const moveIssue = async (db: EntityManager, input: MoveIssueInput): Promi
     externalAuthor: issue.externalAuthor,
     messageId: issue.messageId,
   });
+  // The waiting state travels with the conversation (issue 10.1).
+  await db.query(
+    `UPDATE issues SET last_customer_activity_at = $2, awaiting_reply_since = $3, first_team_reply_at = $4,
+            last_team_reply_at = $5 WHERE id = $1`,
+    [moved.id, issue.lastCustomerActivityAt, issue.awaitingReplySince, issue.firstTeamReplyAt, issue.lastTeamReplyAt],
+  );
   const labels: { title: string }[] = await db.query(
     "SELECT l.title FROM issue_labels il JOIN labels l ON l.id = il.label_id WHERE il.issue_id = $1",
     [issue.id],

@@ -24,6 +24,24 @@ export type CreateNoteInput = {
 export const MAX_NOTE_LENGTH = 1_000_000;
 
 /**
+ * Issue 10.1, the waiting state, from the thread: a public message from the customer makes the issue wait
+ * for an answer (from its first unanswered message on); a public reply by a person of the team answers
+ * it. Internal and system notes, and the Support Bot's own, change nothing.
+ */
+const WAITING_UPDATE = {
+  customer: ", last_customer_activity_at = now(), awaiting_reply_since = coalesce(awaiting_reply_since, now())",
+  team: ", last_team_reply_at = now(), first_team_reply_at = coalesce(first_team_reply_at, now()), awaiting_reply_since = NULL",
+  none: "",
+} as const;
+
+const publicSpeaker = async (db: EntityManager, note: NoteEntity): Promise<keyof typeof WAITING_UPDATE> => {
+  if (note.internal || note.system) return "none";
+  if (note.externalAuthor) return "customer";
+  const [author] = await db.query("SELECT user_type FROM users WHERE id = $1", [note.authorId]);
+  return author?.user_type === "human" ? "team" : "none";
+};
+
+/**
  * Adds a note to an issue, bumps the issue, publishes note_created, and — for public notes only —
  * queues the new-note emails in the same transaction (D2, D5).
  */
@@ -57,8 +75,12 @@ export const createNote = async (
       issue.projectId,
     ]);
   }
-  await db.update(IssueEntity, { id: issue.id }, { updatedAt: () => "now()" });
+  const speaker = await publicSpeaker(db, note);
+  await db.query(`UPDATE issues SET updated_at = now()${WAITING_UPDATE[speaker]} WHERE id = $1`, [issue.id]);
   await publishEvent(db, { type: "note_created", projectId: issue.projectId, issueId: issue.id, noteId: note.id });
+  // The list shows who waits (issue 10.1): it hears of a change in the waiting state.
+  if (speaker !== "none")
+    await publishEvent(db, { type: "issue_updated", projectId: issue.projectId, issueId: issue.id });
   if (input.sendEmail !== false) await queueNewNoteEmails(db, mail, { noteId: note.id });
   return note;
 };

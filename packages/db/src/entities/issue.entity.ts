@@ -19,6 +19,10 @@ import { UserEntity } from "./user.entity.ts";
 // The tracker's default views: a project's issues by state, newest first or recently updated first.
 @Index("idx_issues_project_state_created", ["projectId", "state", "createdAt"])
 @Index("idx_issues_project_state_updated", ["projectId", "state", "updatedAt"])
+@Index("idx_issues_project_state_customer_activity", ["projectId", "state", "lastCustomerActivityAt"])
+@Index("idx_issues_project_needs_reply", ["projectId", "lastCustomerActivityAt"], {
+  where: `"awaiting_reply_since" IS NOT NULL`,
+})
 @Index("idx_issues_project_author_state_created", ["projectId", "authorId", "state", "createdAt"])
 // Threading: a reply's In-Reply-To is looked up among the project's stored inbound Message-IDs (C6).
 @Index("idx_issues_project_message_id", ["projectId", "messageId"])
@@ -51,6 +55,12 @@ export class IssueEntity {
   /** Set when the issue was moved; points at the new issue. */
   @Column({ type: "int", nullable: true }) movedToId!: number | null;
   @Column({ type: "timestamptz", nullable: true }) closedAt!: Date | null;
+  /** Issue 10.1: when the customer last wrote (the creation for an issue nobody wrote to). */
+  @Column({ type: "timestamptz", default: () => "now()" }) lastCustomerActivityAt!: Date;
+  /** Since when a customer message has waited for a public answer; null when nothing waits. */
+  @Column({ type: "timestamptz", nullable: true }) awaitingReplySince!: Date | null;
+  @Column({ type: "timestamptz", nullable: true }) firstTeamReplyAt!: Date | null;
+  @Column({ type: "timestamptz", nullable: true }) lastTeamReplyAt!: Date | null;
   @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
   @UpdateDateColumn({ type: "timestamptz" }) updatedAt!: Date;
   /**

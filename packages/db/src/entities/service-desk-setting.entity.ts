@@ -27,7 +27,8 @@ export class ServiceDeskSettingEntity {
   /** Appended to the description of every new Service Desk issue (B6). */
   @Column({ type: "text", nullable: true }) issueTemplate!: string | null;
   @Column({ type: "boolean", default: true }) ticketsConfidentialByDefault!: boolean;
-  @Column({ type: "boolean", default: false }) reopenIssueOnExternalParticipantNote!: boolean;
+  /** Issue 10.1: on by default for new projects (GitLab's default is off; existing settings are kept). */
+  @Column({ type: "boolean", default: true }) reopenIssueOnExternalParticipantNote!: boolean;
   /** Issue 13.3: a spam score at or above it is quarantined (null: the spam checker's own threshold). */
   @Column({ type: "real", nullable: true }) spamThreshold!: number | null;
   @Column({ type: "boolean", default: false }) addExternalParticipantsFromCc!: boolean;

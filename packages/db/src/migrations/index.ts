@@ -16,6 +16,7 @@ import { MailCanaries1765001300400 } from "./1765001300400-mail-canaries.ts";
 import { Screening1765001300500 } from "./1765001300500-screening.ts";
 import { Composer1765001300600 } from "./1765001300600-composer.ts";
 import { DraftsSavedReplies1765001300700 } from "./1765001300700-drafts-saved-replies.ts";
+import { WaitingState1765001300800 } from "./1765001300800-waiting-state.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   Screening1765001300500,
   Composer1765001300600,
   DraftsSavedReplies1765001300700,
+  WaitingState1765001300800,
 ];

@@ -149,6 +149,8 @@ export class ProjectResolver {
     @Arg("labelName", () => [String], { nullable: true }) labelName: string[] | null,
     @Arg("assigneeUsernames", () => [String], { nullable: true }) assigneeUsernames: string[] | null,
     @Arg("authorUsername", () => String, { nullable: true }) authorUsername: string | null,
+    // Issue 10.1: true lists issues where a customer waits for an answer, in any state.
+    @Arg("needsReply", () => Boolean, { nullable: true }) needsReply: boolean | null,
     @Arg("sort", () => IssueSortEnum, { nullable: true, defaultValue: IssueSortEnum.CREATED_DESC })
     sort: IssueSortEnum,
     @Arg("first", () => Int, { nullable: true }) first: number | null,
@@ -169,6 +171,7 @@ export class ProjectResolver {
       labelNames: labelName,
       assigneeUsernames,
       authorUsername,
+      needsReply,
       readConfidential: abilities?.readConfidential ?? false,
       viewerId: ctx.viewer?.id ?? null,
     });

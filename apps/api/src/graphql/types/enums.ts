@@ -1,3 +1,4 @@
+import { ISSUE_SORTS, type IssueSort } from "@tidings/core";
 import { registerEnumType } from "type-graphql";
 
 /** GitLab's IssuableState (`all` only as a filter). */
@@ -5,12 +6,8 @@ export const IssueStateEnum = { opened: "opened", closed: "closed", all: "all" }
 export type IssueStateEnum = (typeof IssueStateEnum)[keyof typeof IssueStateEnum];
 registerEnumType(IssueStateEnum, { name: "IssueState", description: "State of an issue (`all` only filters)." });
 
-export const IssueSortEnum = {
-  CREATED_DESC: "CREATED_DESC",
-  CREATED_ASC: "CREATED_ASC",
-  UPDATED_DESC: "UPDATED_DESC",
-  UPDATED_ASC: "UPDATED_ASC",
-} as const;
+/** The sorts core's list knows (one source: ISSUE_SORTS), as a GraphQL enum. */
+export const IssueSortEnum = Object.fromEntries(ISSUE_SORTS.map((s) => [s, s])) as { [K in IssueSort]: K };
 export type IssueSortEnum = (typeof IssueSortEnum)[keyof typeof IssueSortEnum];
 registerEnumType(IssueSortEnum, { name: "IssueSort", description: "Sort order of an issue list (ties by id)." });
 

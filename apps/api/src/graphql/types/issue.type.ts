@@ -15,6 +15,14 @@ export class IssueType {
   @Field(() => Date) createdAt!: Date;
   @Field(() => Date) updatedAt!: Date;
   @Field(() => Date, { nullable: true }) closedAt!: Date | null;
+  @Field(() => Boolean, { description: "Issue 10.1: a customer message waits for a public answer (any state)." })
+  needsReply!: boolean;
+  @Field(() => Date, { nullable: true, description: "Since when the oldest unanswered customer message waits." })
+  waitingSince!: Date | null;
+  @Field(() => Date, { description: "When the customer last wrote (the creation when nobody did)." })
+  lastCustomerActivityAt!: Date;
+  @Field(() => Date, { nullable: true, description: "The team's first public reply." }) firstTeamReplyAt!: Date | null;
+  @Field(() => Date, { nullable: true, description: "The team's last public reply." }) lastTeamReplyAt!: Date | null;
   /** Not exposed: used by field resolvers and authorisation. */
   dbId!: number;
   /** The description when loaded with the row; list rows leave it out (the `description` field loads it). */
@@ -41,6 +49,10 @@ export type IssueFields = Pick<
   | "closedAt"
   | "createdAt"
   | "updatedAt"
+  | "lastCustomerActivityAt"
+  | "awaitingReplySince"
+  | "firstTeamReplyAt"
+  | "lastTeamReplyAt"
 > & { description?: string };
 
 export const presentIssue = (e: IssueFields): IssueType => ({
@@ -53,6 +65,11 @@ export const presentIssue = (e: IssueFields): IssueType => ({
   createdAt: e.createdAt,
   updatedAt: e.updatedAt,
   closedAt: e.closedAt,
+  needsReply: e.awaitingReplySince !== null,
+  waitingSince: e.awaitingReplySince,
+  lastCustomerActivityAt: e.lastCustomerActivityAt,
+  firstTeamReplyAt: e.firstTeamReplyAt,
+  lastTeamReplyAt: e.lastTeamReplyAt,
   dbId: e.id,
   projectId: e.projectId,
   authorId: e.authorId,

@@ -6,6 +6,15 @@ import { Time } from "../../components/time.tsx";
 import type { IssueRow_IssueFragment } from "../../graphql/__generated__/graphql.ts";
 import { SUPPORT_BOT } from "./filters.ts";
 
+/** "3 min", "5 h", "2 d": how long the oldest unanswered customer message has waited. */
+export const waitedFor = (since: string, now = Date.now()) => {
+  const minutes = Math.max(0, Math.floor((now - new Date(since).getTime()) / 60_000));
+  if (minutes < 1) return "under 1 min";
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} h`;
+  return `${Math.floor(minutes / 1440)} d`;
+};
+
 type Props = { issue: IssueRow_IssueFragment; projectPath: string; showState: boolean };
 
 export const IssueRow = forwardRef<HTMLAnchorElement, Props>(({ issue, projectPath, showState }, ref) => {
@@ -16,8 +25,13 @@ export const IssueRow = forwardRef<HTMLAnchorElement, Props>(({ issue, projectPa
         ? `@${issue.author.username}`
         : "a deleted user";
   return (
-    <li className="issue-row" data-issue-iid={issue.iid}>
+    <li className={`issue-row${issue.unread ? " issue-row--unread" : ""}`} data-issue-iid={issue.iid}>
       <div className="issue-row__main">
+        {issue.unread ? (
+          <span className="issue-row__unread" title="New activity since you last read it">
+            <span className="visually-hidden">Unread</span>
+          </span>
+        ) : null}
         <Link ref={ref} to={issuePath(projectPath, issue.iid)} className="issue-row__title">
           {issue.title}
         </Link>
@@ -36,6 +50,11 @@ export const IssueRow = forwardRef<HTMLAnchorElement, Props>(({ issue, projectPa
         </div>
       </div>
       <div className="issue-row__side">
+        {issue.needsReply && issue.waitingSince ? (
+          <span className="badge badge--needs-reply" title="A customer message waits for a public answer">
+            Needs reply · waiting {waitedFor(issue.waitingSince)}
+          </span>
+        ) : null}
         {showState ? <StateBadge state={issue.state} /> : null}
         {issue.confidential ? <ConfidentialBadge /> : null}
         {issue.assignees.nodes.length ? (

@@ -30,12 +30,24 @@ import {
   matchesFilters,
   readFilters,
   shiftIssueCount,
+  stateVariable,
   writeFilters,
 } from "./filters.ts";
 
+/** The tab counts are per state: every filter but the "needs reply" one. */
+const countVariables = (filters: IssueFilters) => {
+  const { needsReply: _shownAsTab, ...rest } = filterVariables(filters);
+  return rest;
+};
+
 export const PAGE_SIZE = 50;
 
-const STATE_TABS: { value: IssueStateFilter; label: string; countKey: "openedCount" | "closedCount" | "allCount" }[] = [
+const STATE_TABS: {
+  value: IssueStateFilter;
+  label: string;
+  countKey: "needsReplyCount" | "openedCount" | "closedCount" | "allCount";
+}[] = [
+  { value: "needs_reply", label: "Needs reply", countKey: "needsReplyCount" },
   { value: "opened", label: "Open", countKey: "openedCount" },
   { value: "closed", label: "Closed", countKey: "closedCount" },
   { value: "all", label: "All", countKey: "allCount" },
@@ -71,7 +83,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
   const filters = useMemo(() => readFilters(params), [params]);
   const listVariables = {
     fullPath: projectPath,
-    state: filters.state,
+    state: stateVariable(filters),
     sort: filters.sort,
     first: PAGE_SIZE,
     ...filterVariables(filters),
@@ -84,7 +96,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
     notifyOnNetworkStatusChange: true,
   });
   const counts = useQuery(IssueCountsDocument, {
-    variables: { fullPath: projectPath, ...filterVariables(filters) },
+    variables: { fullPath: projectPath, ...countVariables(filters) },
     fetchPolicy: "cache-and-network",
     nextFetchPolicy: "cache-first",
   });
@@ -137,7 +149,9 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
   if (!project) return <ProjectNotFound />;
   const issues = project.issues;
   // An issue changed elsewhere (e.g. closed in its thread) leaves the list at once, before the refresh lands.
-  const nodes = (issues?.nodes ?? []).filter((n) => filters.state === "all" || n.state === filters.state);
+  const nodes = (issues?.nodes ?? []).filter((n) =>
+    filters.state === "needs_reply" ? n.needsReply : filters.state === "all" || n.state === filters.state,
+  );
   const countsProject = counts.data?.project;
   const shownCount = issues ? formatIssueCount(issues) : String(nodes.length);
 

@@ -59,3 +59,20 @@ describe("issue counts", () => {
     expect(shiftIssueCount(capped, -1)).toBe(capped);
   });
 });
+
+describe("waitedFor (10.1)", () => {
+  it("says how long a customer has waited, in the largest sensible unit", async () => {
+    const { waitedFor } = await import("./IssueRow.tsx");
+    const now = Date.parse("2026-12-04T12:00:00Z");
+    const ago = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
+    expect([0, 5, 59, 60, 47 * 60, 48 * 60, 10 * 1440].map((m) => waitedFor(ago(m), now))).toEqual([
+      "under 1 min",
+      "5 min",
+      "59 min",
+      "1 h",
+      "47 h",
+      "2 d",
+      "10 d",
+    ]);
+  });
+});

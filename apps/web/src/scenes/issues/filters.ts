@@ -2,7 +2,8 @@ import type { IssueSort } from "../../graphql/__generated__/graphql.ts";
 
 /** The tracker's filters live in the URL (`?tab=all&state=closed&search=…`) so links and reloads keep them. */
 export type IssueTab = "service_desk" | "all";
-export type IssueStateFilter = "opened" | "closed" | "all";
+/** `needs_reply` (issue 10.1): issues where a customer waits for an answer, open or closed. */
+export type IssueStateFilter = "needs_reply" | "opened" | "closed" | "all";
 
 export type IssueFilters = {
   tab: IssueTab;
@@ -22,6 +23,7 @@ export const SORTS: { value: IssueSort; label: string }[] = [
   { value: "CREATED_ASC", label: "Created date, oldest first" },
   { value: "UPDATED_DESC", label: "Updated date, newest first" },
   { value: "UPDATED_ASC", label: "Updated date, oldest first" },
+  { value: "LAST_CUSTOMER_ACTIVITY_DESC", label: "Customer's last message, newest first" },
 ];
 
 export const readFilters = (params: URLSearchParams): IssueFilters => {
@@ -29,7 +31,7 @@ export const readFilters = (params: URLSearchParams): IssueFilters => {
   const sort = params.get("sort");
   return {
     tab: params.get("tab") === "all" ? "all" : "service_desk",
-    state: state === "closed" || state === "all" ? state : "opened",
+    state: state === "closed" || state === "all" || state === "needs_reply" ? state : "opened",
     search: params.get("search")?.trim() ?? "",
     labels: params.getAll("label").filter(Boolean),
     assignee: params.get("assignee")?.trim() ?? "",
@@ -52,14 +54,19 @@ export const writeFilters = (filters: IssueFilters): URLSearchParams => {
 
 /** GraphQL variables shared by the list and its counts. The Service Desk tab is `authorUsername: "support-bot"`. */
 export const filterVariables = (filters: IssueFilters) => ({
+  needsReply: filters.state === "needs_reply" ? true : undefined,
   search: filters.search || undefined,
   labelName: filters.labels.length ? filters.labels : undefined,
   assigneeUsernames: filters.assignee ? [filters.assignee.replace(/^@/, "")] : undefined,
   authorUsername: filters.tab === "service_desk" ? SUPPORT_BOT : filters.author.replace(/^@/, "") || undefined,
 });
 
+/** The list's `state` argument: "needs reply" spans every state. */
+export const stateVariable = (filters: IssueFilters) => (filters.state === "needs_reply" ? "all" : filters.state);
+
 export type MatchableIssue = {
   state: string;
+  needsReply?: boolean;
   title: string;
   externalAuthor?: string | null;
   author: { username: string } | null;
@@ -70,7 +77,9 @@ export type MatchableIssue = {
 /** Whether an issue pushed by a subscription belongs in the list currently shown. */
 export const matchesFilters = (issue: MatchableIssue, filters: IssueFilters): boolean => {
   const vars = filterVariables(filters);
-  if (filters.state !== "all" && issue.state !== filters.state) return false;
+  if (filters.state === "needs_reply") {
+    if (!issue.needsReply) return false;
+  } else if (filters.state !== "all" && issue.state !== filters.state) return false;
   if (vars.authorUsername && issue.author?.username !== vars.authorUsername) return false;
   if (vars.labelName && !vars.labelName.every((l) => issue.labels.nodes.some((n) => n.title === l))) return false;
   if (vars.assigneeUsernames && !issue.assignees.nodes.some((a) => a.username === vars.assigneeUsernames?.[0])) {

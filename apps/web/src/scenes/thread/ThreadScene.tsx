@@ -1,4 +1,4 @@
-import { useApolloClient, useQuery } from "@apollo/client/react";
+import { useApolloClient, useMutation, useQuery } from "@apollo/client/react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link } from "react-router";
 import { issuePath, issuesPath } from "../../app/paths.ts";
@@ -15,6 +15,7 @@ import {
 } from "../../components/States.tsx";
 import { Time } from "../../components/time.tsx";
 import {
+  MarkIssueReadDocument,
   NoteCreatedDocument,
   NoteUpdatedDocument,
   type ThreadNote_NoteFragment,
@@ -66,6 +67,13 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
       stopEdits();
     };
   }, [subscribeToMore, issueId, projectPath]);
+
+  // Issue 10.1: reading the thread (and what arrives in it while open) clears "unread" in the list.
+  const [markRead] = useMutation(MarkIssueReadDocument);
+  const noteCount = issue?.notes.nodes.length ?? 0;
+  useEffect(() => {
+    if (issueId && noteCount >= 0) void markRead({ variables: { id: issueId } }).catch(() => undefined);
+  }, [issueId, noteCount, markRead]);
 
   const handleNoteCreated = useCallback(
     (note: ThreadNote_NoteFragment | null) => {
