@@ -4,6 +4,7 @@
 import {
   createSavedReply,
   deleteSavedReply,
+  discardDraft,
   findSavedReply,
   listSavedReplies,
   readDraft,
@@ -37,6 +38,16 @@ export class SaveNoteDraftInput {
 @ObjectType("SaveNoteDraftPayload")
 export class SaveNoteDraftPayload {
   @Field(() => NoteDraftType, { nullable: true }) draft!: NoteDraftType | null;
+  @Field(() => [String]) errors!: string[];
+}
+
+@InputType("DiscardNoteDraftInput")
+export class DiscardNoteDraftInput {
+  @Field(() => ID, { description: "Global id of the issue, e.g. gid://tidings/Issue/12." }) noteableId!: string;
+}
+
+@ObjectType("DiscardNoteDraftPayload")
+export class DiscardNoteDraftPayload {
   @Field(() => [String]) errors!: string[];
 }
 
@@ -139,6 +150,20 @@ export class DraftsSavedRepliesResolver {
       }),
     );
     return result.ok ? { draft: result.value, errors: [] } : { draft: null, errors: result.errors };
+  }
+
+  @Mutation(() => DiscardNoteDraftPayload, {
+    description: "Removes the viewer's draft on an issue (the composer's Discard); nothing else's.",
+  })
+  async discardNoteDraft(
+    @Arg("input", () => DiscardNoteDraftInput) input: DiscardNoteDraftInput,
+    @Ctx() ctx: ApiContext,
+  ): Promise<DiscardNoteDraftPayload> {
+    const viewer = ctx.viewer;
+    const found = await readableIssue(ctx, fromGid("Issue", input.noteableId));
+    if (!viewer || !found?.abilities.createNote) return { errors: [NOT_FOUND_OR_FORBIDDEN] };
+    const result = await runMutation(ctx, (db) => discardDraft(db, viewer.id, found.issue.id));
+    return { errors: result.ok ? [] : result.errors };
   }
 
   @Mutation(() => SavedReplyPayload, { description: "A personal saved reply, or a project's (Maintainer+)." })
