@@ -671,6 +671,50 @@ const PROBES: Probe[] = [
           ],
   },
   {
+    name: "Issue.renderedSavedReply: own or the project's; the requester's name for Reporter+ (11.4)",
+    kind: "field",
+    run: async (env, who) => {
+      await ensureSavedReplies(env);
+      await inboundFor(env); // the issue's first email names its sender "Jake the Dog"
+      const [shared] = await env.db.dataSource.query(
+        "SELECT id FROM saved_replies WHERE project_id = $1 AND name = 'Shared refund'",
+        [env.fx.project.id],
+      );
+      const [own] = await env.db.dataSource.query(
+        `INSERT INTO saved_replies (user_id, name, content)
+         SELECT id, $2, 'Hi %{REQUESTER_NAME}, %{ISSUE_PATH} %{NOPE}' FROM users WHERE username = $1 RETURNING id`,
+        [who.viewer, `Greeting ${env.path}`],
+      );
+      const [owners] = await env.db.dataSource.query(
+        "SELECT id FROM saved_replies WHERE user_id = $1 AND name = 'Owner''s own'",
+        [userIds.get("owner")],
+      );
+      const read = async (id: number | undefined) =>
+        id === undefined
+          ? "none"
+          : ((
+              await issueField(
+                env,
+                who,
+                env.fx.open.iid,
+                `renderedSavedReply(savedReplyId: "${gid("SavedReply", id)}")`,
+              )
+            )?.renderedSavedReply ?? null);
+      const result = [await read(shared.id), await read(own?.id), await read(owners.id)];
+      if (own) await env.db.dataSource.query("DELETE FROM saved_replies WHERE id = $1", [own.id]);
+      return result;
+    },
+    expect: (env, who) => [
+      who.reporter ? `Refunded #${env.fx.open.iid}` : null,
+      !who.signedIn
+        ? "none"
+        : !who.read
+          ? null
+          : `Hi ${who.reporter ? "Jake the Dog" : ""}, ${env.path}#${env.fx.open.iid} %{NOPE}`,
+      who.read && who.viewer === "owner" ? "Mine" : null,
+    ],
+  },
+  {
     name: "savedReplyCreate in the project (11.4: Maintainer+)",
     kind: "mutation",
     run: (env, who) =>

@@ -3,11 +3,14 @@
 // Maintainer+ to manage (readSavedReplies / adminSavedReplies: the one policy).
 import {
   createSavedReply,
+  customerAddressVisibility,
   deleteSavedReply,
   discardDraft,
   findSavedReply,
   listSavedReplies,
+  messageEnvelope,
   readDraft,
+  renderSavedReply,
   type SavedReply,
   saveDraft,
   updateSavedReply,
@@ -108,6 +111,40 @@ export class IssueDraftResolver {
   async noteDraft(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<NoteDraftType | null> {
     if (!ctx.viewer) return null;
     return readDraft(ctx.dataSource.manager, ctx.viewer.id, issue.dbId);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "A saved reply's text with its placeholders filled for this issue (%{ISSUE_ID}, %{ISSUE_PATH}, %{REQUESTER_NAME}); null unless it is the viewer's own or this project's (Reporter+). The requester's name only for viewers who may see customers' addresses.",
+  })
+  async renderedSavedReply(
+    @Root() issue: IssueType,
+    @Ctx() ctx: ApiContext,
+    @Arg("savedReplyId", () => ID) savedReplyId: string,
+  ): Promise<string | null> {
+    if (!ctx.viewer) return null;
+    const id = fromGid("SavedReply", savedReplyId);
+    const reply = id === null ? null : await findSavedReply(ctx.dataSource.manager, id);
+    const abilities = await loadersOf(ctx).abilities.load(issue.projectId);
+    if (!reply || !abilities) return null;
+    const readable =
+      reply.userId !== null
+        ? reply.userId === ctx.viewer.id
+        : reply.projectId === issue.projectId && abilities.readSavedReplies;
+    if (!readable) return null;
+    const project = await loadersOf(ctx).projectById.load(issue.projectId);
+    // The same rule as Issue.emailParticipants and the envelope's sender: customerAddressVisibility.
+    const customer = customerAddressVisibility.allows(abilities);
+    const envelope = customer
+      ? await messageEnvelope(ctx.dataSource.manager, { issueId: issue.dbId, noteId: null })
+      : null;
+    return renderSavedReply(reply.content, {
+      projectPath: project?.fullPath ?? "",
+      issueIid: issue.iidNumber,
+      requesterName: envelope?.fromName ?? null,
+      requesterAddress: customer ? issue.externalAuthorRaw : null,
+    });
   }
 }
 
