@@ -9,6 +9,7 @@ import { createIssue } from "../issues/create-issue.ts";
 import { postComment } from "../notes/post-comment.ts";
 import { loadProjectAbilities } from "../permissions/abilities.ts";
 import { seedDemo } from "../seed/seed-demo.ts";
+import { createUser } from "../users/create-user.ts";
 import { createSavedReply, deleteSavedReply, listSavedReplies, updateSavedReply } from "./saved-replies.ts";
 
 let db: TestDatabase;
@@ -155,6 +156,21 @@ describe("saved replies (11.4)", () => {
       "The saved reply does not exist.",
     );
     for (const r of [mine, shared, other]) await deleteSavedReply(m, r.id);
+  });
+
+  it("go with their owner: a deleted user's drafts and personal replies, a deleted project's replies", async () => {
+    const leaver = await createUser(m, { username: "leaver", email: "leaver@example.com" });
+    await saveDraft(m, { userId: leaver.id, issueId: issue.id, body: "Unsent", internal: false });
+    await createSavedReply(m, { owner: { userId: leaver.id }, name: "Mine", content: "x" });
+    await m.delete(UserEntity, { id: leaver.id });
+    expect(await m.query("SELECT 1 FROM note_drafts WHERE user_id = $1", [leaver.id])).toEqual([]);
+    expect(await m.query("SELECT 1 FROM saved_replies WHERE user_id = $1", [leaver.id])).toEqual([]);
+
+    const other = await m.findOneByOrFail(ProjectEntity, { fullPath: "demo/other" });
+    await createSavedReply(m, { owner: { projectId: other.id }, name: "Theirs", content: "x" });
+    await m.query("DELETE FROM issues WHERE project_id = $1", [other.id]);
+    await m.delete(ProjectEntity, { id: other.id });
+    expect(await m.query("SELECT 1 FROM saved_replies WHERE project_id = $1", [other.id])).toEqual([]);
   });
 
   it("says what is wrong with a saved reply", async () => {
