@@ -578,6 +578,83 @@ const PROBES: Probe[] = [
         : [[NOT_FOUND_OR_FORBIDDEN], who.read ? null : "no issue"],
   },
   {
+    name: "saveNoteDraft internal (11.3: as an internal note, Reporter+)",
+    kind: "mutation",
+    run: async (env, who) => {
+      const saved = await mutate(
+        env,
+        who,
+        "mutation($input: SaveNoteDraftInput!) { saveNoteDraft(input: $input) { draft { body internal } errors } }",
+        { noteableId: gid("Issue", env.fx.confidential.id), body: `internal draft by ${who.viewer}`, internal: true },
+        "saveNoteDraft",
+      );
+      const [row] = await env.db.dataSource.query(
+        "SELECT d.body, d.internal FROM note_drafts d JOIN users u ON u.id = d.user_id WHERE u.username = $1 AND d.issue_id = $2",
+        [who.viewer, env.fx.confidential.id],
+      );
+      return [saved, row ?? null];
+    },
+    expect: (_env, who) =>
+      who.reporter
+        ? ["ok", { body: `internal draft by ${who.viewer}`, internal: true }]
+        : // The confidential issue is hidden below Reporter: the same answer as for an absent one.
+          [[NOT_FOUND_OR_FORBIDDEN], null],
+  },
+  {
+    name: "saveNoteDraft internal on the public issue (11.3: below Reporter, refused in words)",
+    kind: "mutation",
+    run: (env, who) =>
+      mutate(
+        env,
+        who,
+        "mutation($input: SaveNoteDraftInput!) { saveNoteDraft(input: $input) { draft { body } errors } }",
+        { noteableId: gid("Issue", env.fx.open.id), body: `secret draft by ${who.viewer}`, internal: true },
+        "saveNoteDraft",
+      ),
+    expect: (_env, who) =>
+      who.reporter ? "ok" : who.read && who.signedIn ? [INTERNAL_FORBIDDEN] : [NOT_FOUND_OR_FORBIDDEN],
+  },
+  {
+    name: "discardNoteDraft: one's own draft only (11.3)",
+    kind: "mutation",
+    run: async (env, who) => {
+      // Someone else's draft on the same issue must survive every viewer's discard.
+      const other = who.viewer === "maintainer" ? "developer" : "maintainer";
+      await env.db.dataSource.query(
+        `INSERT INTO note_drafts (user_id, issue_id, body) SELECT id, $2, 'keep me' FROM users WHERE username = $1
+         ON CONFLICT (user_id, issue_id) DO UPDATE SET body = 'keep me'`,
+        [other, env.fx.open.id],
+      );
+      if (who.signedIn)
+        await env.db.dataSource.query(
+          `INSERT INTO note_drafts (user_id, issue_id, body) SELECT id, $2, 'mine' FROM users WHERE username = $1
+           ON CONFLICT (user_id, issue_id) DO UPDATE SET body = 'mine'`,
+          [who.viewer, env.fx.open.id],
+        );
+      const result = await mutate(
+        env,
+        who,
+        "mutation($input: DiscardNoteDraftInput!) { discardNoteDraft(input: $input) { errors } }",
+        { noteableId: gid("Issue", env.fx.open.id) },
+        "discardNoteDraft",
+      );
+      const rows: { username: string; body: string }[] = await env.db.dataSource.query(
+        `SELECT u.username, d.body FROM note_drafts d JOIN users u ON u.id = d.user_id
+          WHERE d.issue_id = $1 AND u.username = ANY($2::text[]) ORDER BY u.username`,
+        [env.fx.open.id, [who.viewer, other]],
+      );
+      return [result, Object.fromEntries(rows.map((r) => [r.username, r.body]))];
+    },
+    expect: (_env, who) => {
+      const other = who.viewer === "maintainer" ? "developer" : "maintainer";
+      const allowed = who.read && who.signedIn;
+      return [
+        allowed ? "ok" : [NOT_FOUND_OR_FORBIDDEN],
+        { [other]: "keep me", ...(who.signedIn && !allowed ? { [who.viewer]: "mine" } : {}) },
+      ];
+    },
+  },
+  {
     name: "Project.savedReplies: one's own and the project's (11.4: Reporter+)",
     kind: "field",
     run: async (env, who) => {
@@ -592,6 +669,50 @@ const PROBES: Probe[] = [
             ...(who.viewer === "owner" ? [{ name: "Owner's own", scope: "personal", canManage: true }] : []),
             ...(who.reporter ? [{ name: "Shared refund", scope: "project", canManage: who.maintainer }] : []),
           ],
+  },
+  {
+    name: "Issue.renderedSavedReply: own or the project's; the requester's name for Reporter+ (11.4)",
+    kind: "field",
+    run: async (env, who) => {
+      await ensureSavedReplies(env);
+      await inboundFor(env); // the issue's first email names its sender "Jake the Dog"
+      const [shared] = await env.db.dataSource.query(
+        "SELECT id FROM saved_replies WHERE project_id = $1 AND name = 'Shared refund'",
+        [env.fx.project.id],
+      );
+      const [own] = await env.db.dataSource.query(
+        `INSERT INTO saved_replies (user_id, name, content)
+         SELECT id, $2, 'Hi %{REQUESTER_NAME}, %{ISSUE_PATH} %{NOPE}' FROM users WHERE username = $1 RETURNING id`,
+        [who.viewer, `Greeting ${env.path}`],
+      );
+      const [owners] = await env.db.dataSource.query(
+        "SELECT id FROM saved_replies WHERE user_id = $1 AND name = 'Owner''s own'",
+        [userIds.get("owner")],
+      );
+      const read = async (id: number | undefined) =>
+        id === undefined
+          ? "none"
+          : ((
+              await issueField(
+                env,
+                who,
+                env.fx.open.iid,
+                `renderedSavedReply(savedReplyId: "${gid("SavedReply", id)}")`,
+              )
+            )?.renderedSavedReply ?? null);
+      const result = [await read(shared.id), await read(own?.id), await read(owners.id)];
+      if (own) await env.db.dataSource.query("DELETE FROM saved_replies WHERE id = $1", [own.id]);
+      return result;
+    },
+    expect: (env, who) => [
+      who.reporter ? `Refunded #${env.fx.open.iid}` : null,
+      !who.signedIn
+        ? "none"
+        : !who.read
+          ? null
+          : `Hi ${who.reporter ? "Jake the Dog" : ""}, ${env.path}#${env.fx.open.iid} %{NOPE}`,
+      who.read && who.viewer === "owner" ? "Mine" : null,
+    ],
   },
   {
     name: "savedReplyCreate in the project (11.4: Maintainer+)",

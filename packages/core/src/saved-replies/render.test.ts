@@ -17,4 +17,10 @@ describe("renderSavedReply (11.4)", () => {
   it("leaves unknown placeholders as written", () => {
     expect(renderSavedReply("%{UNSUBSCRIBE_URL} %{NOPE}", ctx)).toBe("%{UNSUBSCRIBE_URL} %{NOPE}");
   });
+  it("fills in one pass: a requester named like a placeholder is shown as named, not expanded", () => {
+    expect(renderSavedReply("Hi %{REQUESTER_NAME}", { ...ctx, requesterName: "%{ISSUE_PATH}" })).toBe(
+      "Hi %{ISSUE_PATH}",
+    );
+    expect(renderSavedReply("Cost: $& $1 %{ISSUE_ID}", ctx)).toBe("Cost: $& $1 #12");
+  });
 });

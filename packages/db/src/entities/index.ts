@@ -1,4 +1,5 @@
 import { AttachmentEntity } from "./attachment.entity.ts";
+import { NoteDraftEntity, SavedReplyEntity } from "./draft-saved-reply.entity.ts";
 import { FailedSignInEntity, PersonalAccessTokenEntity, SessionEntity } from "./auth.entity.ts";
 import { EmailParticipantEntity } from "./email-participant.entity.ts";
 import { GroupEntity } from "./group.entity.ts";
@@ -28,11 +29,13 @@ export {
   IssueEntity,
   IssueLabelEntity,
   LabelEntity,
+  NoteDraftEntity,
   NoteEntity,
   OutboundEmailEntity,
   PersonalAccessTokenEntity,
   ProjectEntity,
   ProjectMemberEntity,
+  SavedReplyEntity,
   SentNotificationEntity,
   ServiceDeskSettingEntity,
   SessionEntity,
@@ -63,4 +66,6 @@ export const ENTITIES = [
   FailedSignInEntity,
   ImapCursorEntity,
   ProcessHeartbeatEntity,
+  NoteDraftEntity,
+  SavedReplyEntity,
 ];

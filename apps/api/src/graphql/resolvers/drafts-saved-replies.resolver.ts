@@ -3,10 +3,14 @@
 // Maintainer+ to manage (readSavedReplies / adminSavedReplies: the one policy).
 import {
   createSavedReply,
+  customerAddressVisibility,
   deleteSavedReply,
+  discardDraft,
   findSavedReply,
   listSavedReplies,
+  messageEnvelope,
   readDraft,
+  renderSavedReply,
   type SavedReply,
   saveDraft,
   updateSavedReply,
@@ -37,6 +41,16 @@ export class SaveNoteDraftInput {
 @ObjectType("SaveNoteDraftPayload")
 export class SaveNoteDraftPayload {
   @Field(() => NoteDraftType, { nullable: true }) draft!: NoteDraftType | null;
+  @Field(() => [String]) errors!: string[];
+}
+
+@InputType("DiscardNoteDraftInput")
+export class DiscardNoteDraftInput {
+  @Field(() => ID, { description: "Global id of the issue, e.g. gid://tidings/Issue/12." }) noteableId!: string;
+}
+
+@ObjectType("DiscardNoteDraftPayload")
+export class DiscardNoteDraftPayload {
   @Field(() => [String]) errors!: string[];
 }
 
@@ -98,6 +112,40 @@ export class IssueDraftResolver {
     if (!ctx.viewer) return null;
     return readDraft(ctx.dataSource.manager, ctx.viewer.id, issue.dbId);
   }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "A saved reply's text with its placeholders filled for this issue (%{ISSUE_ID}, %{ISSUE_PATH}, %{REQUESTER_NAME}); null unless it is the viewer's own or this project's (Reporter+). The requester's name only for viewers who may see customers' addresses.",
+  })
+  async renderedSavedReply(
+    @Root() issue: IssueType,
+    @Ctx() ctx: ApiContext,
+    @Arg("savedReplyId", () => ID) savedReplyId: string,
+  ): Promise<string | null> {
+    if (!ctx.viewer) return null;
+    const id = fromGid("SavedReply", savedReplyId);
+    const reply = id === null ? null : await findSavedReply(ctx.dataSource.manager, id);
+    const abilities = await loadersOf(ctx).abilities.load(issue.projectId);
+    if (!reply || !abilities) return null;
+    const readable =
+      reply.userId !== null
+        ? reply.userId === ctx.viewer.id
+        : reply.projectId === issue.projectId && abilities.readSavedReplies;
+    if (!readable) return null;
+    const project = await loadersOf(ctx).projectById.load(issue.projectId);
+    // The same rule as Issue.emailParticipants and the envelope's sender: customerAddressVisibility.
+    const customer = customerAddressVisibility.allows(abilities);
+    const envelope = customer
+      ? await messageEnvelope(ctx.dataSource.manager, { issueId: issue.dbId, noteId: null })
+      : null;
+    return renderSavedReply(reply.content, {
+      projectPath: project?.fullPath ?? "",
+      issueIid: issue.iidNumber,
+      requesterName: envelope?.fromName ?? null,
+      requesterAddress: customer ? issue.externalAuthorRaw : null,
+    });
+  }
 }
 
 @Resolver(() => ProjectType)
@@ -139,6 +187,20 @@ export class DraftsSavedRepliesResolver {
       }),
     );
     return result.ok ? { draft: result.value, errors: [] } : { draft: null, errors: result.errors };
+  }
+
+  @Mutation(() => DiscardNoteDraftPayload, {
+    description: "Removes the viewer's draft on an issue (the composer's Discard); nothing else's.",
+  })
+  async discardNoteDraft(
+    @Arg("input", () => DiscardNoteDraftInput) input: DiscardNoteDraftInput,
+    @Ctx() ctx: ApiContext,
+  ): Promise<DiscardNoteDraftPayload> {
+    const viewer = ctx.viewer;
+    const found = await readableIssue(ctx, fromGid("Issue", input.noteableId));
+    if (!viewer || !found?.abilities.createNote) return { errors: [NOT_FOUND_OR_FORBIDDEN] };
+    const result = await runMutation(ctx, (db) => discardDraft(db, viewer.id, found.issue.id));
+    return { errors: result.ok ? [] : result.errors };
   }
 
   @Mutation(() => SavedReplyPayload, { description: "A personal saved reply, or a project's (Maintainer+)." })
