@@ -760,6 +760,43 @@ const PROBES: Probe[] = [
         : [[NOT_FOUND_OR_FORBIDDEN], [NOT_FOUND_OR_FORBIDDEN], `Temp ${who.viewer} ${env.path}`],
   },
   {
+    name: "Issue waiting state and unread; markIssueRead (10.1)",
+    kind: "mutation",
+    run: async (env, who) => {
+      const fields = "needsReply waitingSince lastCustomerActivityAt firstTeamReplyAt lastTeamReplyAt unread";
+      // The customer writes again: the ticket waits, and is unread for everyone who had read it.
+      await env.db.dataSource.transaction((m) =>
+        createNote(m, mailSettingsFromConfig(env.api.config), {
+          issueId: env.fx.confidential.id,
+          authorId: userIds.get("support-bot") ?? 0,
+          body: "Any news?",
+          externalAuthor: env.fx.requester,
+        }),
+      );
+      const before = await issueField(env, who, env.fx.confidential.iid, fields);
+      const data = await q<{ markIssueRead: { errors: string[] } }>(
+        env,
+        who,
+        "mutation($id: ID!) { markIssueRead(noteableId: $id) { errors } }",
+        { id: gid("Issue", env.fx.confidential.id) },
+      );
+      const after = await issueField(env, who, env.fx.confidential.iid, "unread");
+      return [
+        before && {
+          needsReply: before.needsReply,
+          dates: [before.waitingSince, before.lastCustomerActivityAt].map((d) => typeof d),
+          unread: before.unread,
+        },
+        data.markIssueRead.errors.length ? data.markIssueRead.errors : "ok",
+        after?.unread ?? null,
+      ];
+    },
+    expect: (_env, who) =>
+      who.reporter
+        ? [{ needsReply: true, dates: ["string", "string"], unread: true }, "ok", false]
+        : [null, [NOT_FOUND_OR_FORBIDDEN], null],
+  },
+  {
     name: "updateIssue title, labels, assignees",
     kind: "mutation",
     run: (env, who) =>
