@@ -129,7 +129,9 @@ test("two agents on one ticket: the second sees the first typing and is stopped 
   try {
     await page.goto(path);
     await ana.page.goto(path);
-    await expect(page.getByRole("status").filter({ hasText: "is viewing" })).toContainText("Developer is viewing");
+    await expect(page.getByRole("status").filter({ hasText: "is viewing" })).toContainText("Developer is viewing", {
+      timeout: 25_000,
+    });
     // Ana starts typing: the reporter sees it.
     await ana.page.getByLabel("Write a reply").fill("Have you tried turning it off");
     await expect(page.getByText("Developer is typing a reply…")).toBeVisible();
@@ -218,9 +220,11 @@ test("a draft survives a reload and follows the agent to another browser; leavin
   });
   await page.getByRole("link", { name: "Service Desk" }).click();
   await expect(page.getByLabel("Write a reply")).toHaveValue("Dear Ada, about your invoice: the second charge");
-  page.on("dialog", (d) => void d.accept());
-  await page.reload();
-  await expect(page.getByLabel("Write a reply")).toHaveValue("Dear Ada, about your invoice: the second charge");
+  // A reload (a new page of the same browser: no beforeunload prompt to race with) finds the draft.
+  const reloaded = await page.context().newPage();
+  await reloaded.goto(path);
+  await expect(reloaded.getByLabel("Write a reply")).toHaveValue("Dear Ada, about your invoice: the second charge");
+  await reloaded.close();
   const second = await newAgent(browser, "reporter");
   try {
     await second.page.goto(path);
@@ -230,11 +234,14 @@ test("a draft survives a reload and follows the agent to another browser; leavin
   } finally {
     await second.context.close();
   }
-  // Sent: the draft is gone, here and after a reload.
+  // Sent: the draft is gone, here and in a fresh page.
   await page.getByRole("button", { name: "Reply to customer", exact: true }).click();
   await expect(page.getByRole("article", { name: "Reply to customer by @reporter" })).toBeVisible();
-  await page.reload();
   await expect(page.getByLabel("Write a reply")).toHaveValue("");
+  const after = await page.context().newPage();
+  await after.goto(path);
+  await expect(after.getByRole("article", { name: "Reply to customer by @reporter" })).toBeVisible();
+  await expect(after.getByLabel("Write a reply")).toHaveValue("");
 });
 
 test("saved replies: a maintainer shares one, a reporter inserts it with its placeholders filled", async ({

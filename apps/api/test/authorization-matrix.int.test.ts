@@ -797,6 +797,42 @@ const PROBES: Probe[] = [
         : [null, [NOT_FOUND_OR_FORBIDDEN], null],
   },
   {
+    name: "Issue.requesterHistory (10.4: Reporter+)",
+    kind: "field",
+    run: async (env, who) => {
+      const issue = await issueField(env, who, env.fx.open.iid, "requesterHistory { total open }");
+      return issue ? issue.requesterHistory : "no issue";
+    },
+    expect: (_env, who) => (who.reporter ? { total: 2, open: 2 } : who.read ? null : "no issue"),
+  },
+  {
+    name: "issueEmailParticipantsAdd and issueEmailParticipantsRemove (10.4: Reporter+)",
+    kind: "mutation",
+    run: async (env, who) => {
+      const input = {
+        projectPath: env.path,
+        iid: String(env.fx.open.iid),
+        emails: [`cc.${who.viewer}@customer.example`],
+      };
+      const add = await mutate(
+        env,
+        who,
+        "mutation($input: IssueEmailParticipantsInput!) { issueEmailParticipantsAdd(input: $input) { issue { id } errors } }",
+        input,
+        "issueEmailParticipantsAdd",
+      );
+      const remove = await mutate(
+        env,
+        who,
+        "mutation($input: IssueEmailParticipantsInput!) { issueEmailParticipantsRemove(input: $input) { issue { id } errors } }",
+        input,
+        "issueEmailParticipantsRemove",
+      );
+      return [add, remove];
+    },
+    expect: (_env, who) => (who.reporter ? ["ok", "ok"] : [[NOT_FOUND_OR_FORBIDDEN], [NOT_FOUND_OR_FORBIDDEN]]),
+  },
+  {
     name: "updateIssue title, labels, assignees",
     kind: "mutation",
     run: (env, who) =>

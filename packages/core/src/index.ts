@@ -230,3 +230,4 @@ export {
   updateSavedReply,
 } from "./saved-replies/saved-replies.ts";
 export { isUnread, markIssueRead, readMarks } from "./issues/read-marks.ts";
+export { type RequesterHistory, requesterHistory } from "./issues/requester-tickets.ts";

@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { CurrentUserResolver } from "./resolvers/current-user.resolver.ts";
+import { CustomerContextResolver } from "./resolvers/customer-context.resolver.ts";
 import { CustomEmailResolver } from "./resolvers/custom-email.resolver.ts";
 import { IssueConnectionResolver, IssueResolver, NoteResolver } from "./resolvers/issue.resolver.ts";
 import { IssueMutationsResolver } from "./resolvers/issue-mutations.resolver.ts";
@@ -45,6 +46,7 @@ export const RESOLVERS = [
   ProjectSavedRepliesResolver,
   DraftsSavedRepliesResolver,
   IssueReadResolver,
+  CustomerContextResolver,
 ] as const;
 
 type PubSubOption = NonNullable<Parameters<typeof buildSchema>[0]["pubSub"]>;

@@ -19,7 +19,7 @@ import { presentNote } from "../types/note.type.ts";
 export const MOVE_FORBIDDEN = "Cannot move issue due to insufficient permissions.";
 
 /** The issue `projectPath#iid` if the viewer can see it; the same answer for absent and hidden. */
-const issueByPath = async (ctx: ApiContext, projectPath: string, iid: string) => {
+export const issueByPath = async (ctx: ApiContext, projectPath: string, iid: string) => {
   const found = await readableProject(ctx, { fullPath: projectPath });
   if (!found || !/^\d{1,9}$/.test(iid)) return null;
   const [row] = await ctx.dataSource.query("SELECT id FROM issues WHERE project_id = $1 AND iid = $2", [

@@ -4,6 +4,7 @@ import { useNavigate } from "react-router";
 import { issuePath } from "../../app/paths.ts";
 import { LabelPill } from "../../components/Badges.tsx";
 import { errorMessage } from "../../components/States.tsx";
+import { ParticipantsBlock, RequesterBlock, type RequesterContext } from "./CustomerContext.tsx";
 import {
   IssueMoveDocument,
   type ThreadIssue_IssueFragment,
@@ -26,9 +27,18 @@ type Props = {
   projectMembers: { username: string; name: string }[];
   issue: ThreadIssue_IssueFragment;
   projects: { id: string; fullPath: string; name: string }[];
+  requester: RequesterContext;
 };
 
-export const IssueSidebar = ({ canUpdate, projectPath, issue, projects, projectLabels, projectMembers }: Props) => {
+export const IssueSidebar = ({
+  canUpdate,
+  projectPath,
+  issue,
+  projects,
+  projectLabels,
+  projectMembers,
+  requester,
+}: Props) => {
   const labels = [...new Set([...projectLabels, ...issue.labels.nodes.map((l) => l.title)])].sort((a, b) =>
     a.localeCompare(b),
   );
@@ -89,6 +99,7 @@ export const IssueSidebar = ({ canUpdate, projectPath, issue, projects, projectL
   const otherProjects = projects.filter((p) => p.fullPath !== projectPath);
   return (
     <aside className="sidebar" aria-label="Issue details">
+      <RequesterBlock requester={requester} projectPath={projectPath} />
       {errors.length ? (
         <ul className="alert alert--error" role="alert">
           {errors.map((e) => (
@@ -213,23 +224,7 @@ export const IssueSidebar = ({ canUpdate, projectPath, issue, projects, projectL
         </button>
       </div>
 
-      <div className="sidebar__block">
-        <div className="sidebar__heading">
-          <h2 id="participants-title">External participants</h2>
-        </div>
-        {issue.emailParticipants?.length ? (
-          <ul className="plain-list" aria-labelledby="participants-title">
-            {issue.emailParticipants.map((p) => (
-              <li key={p.email}>
-                {p.email}
-                {p.unsubscribed ? <span className="muted"> (unsubscribed)</span> : null}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="muted">None</p>
-        )}
-      </div>
+      <ParticipantsBlock issue={issue} projectPath={projectPath} canUpdate={canUpdate} />
 
       {canUpdate && otherProjects.length ? (
         <form className="sidebar__block sidebar__form" onSubmit={handleMove}>

@@ -33,15 +33,28 @@ const NO_NOTE_YET = "gid://tidings/Note/0";
 export type ComposerIssue = {
   id: string;
   state: string;
+  externalAuthor?: string | null;
   /** Null when the viewer may not see customers' addresses (below Reporter). */
   emailParticipants: { email: string; unsubscribed: boolean }[] | null;
   userPermissions: { createInternalNote: boolean; updateIssue: boolean };
 };
 
 /** Who a public reply reaches, said before sending (GitLab: the warning under the comment editor). */
-const Recipients = ({ participants }: { participants: { email: string; unsubscribed: boolean }[] }) => {
+const Recipients = ({
+  participants,
+  ticket,
+}: {
+  participants: { email: string; unsubscribed: boolean }[];
+  /** A Service Desk ticket (it has a requester): with nobody to email, say so. */
+  ticket: boolean;
+}) => {
   const subscribed = participants.filter((p) => !p.unsubscribed);
-  if (participants.length === 0) return null;
+  if (participants.length === 0)
+    return ticket ? (
+      <p className="composer__recipients composer__recipients--none" role="note">
+        Nobody will be emailed: this ticket has no email participants. Add one in the sidebar to reach the customer.
+      </p>
+    ) : null;
   if (subscribed.length === 0)
     return (
       <p className="composer__recipients composer__recipients--none" role="note">
@@ -418,7 +431,12 @@ export const ReplyComposer = ({
           {notice}
         </p>
       ) : null}
-      {!internal ? <Recipients participants={participants} /> : null}
+      {!internal ? (
+        <Recipients
+          participants={participants}
+          ticket={issue.externalAuthor != null && issue.emailParticipants !== null}
+        />
+      ) : null}
       <div className="composer__footer">
         <input
           ref={fileInput}

@@ -215,6 +215,11 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
           projects={data.projects.nodes}
           projectLabels={data.project.labels.nodes.map((l) => l.title)}
           projectMembers={data.project.projectMembers.nodes.map((m) => m.user)}
+          requester={{
+            address: issue.externalAuthor,
+            name: issue.email?.fromName ?? null,
+            history: issue.requesterHistory,
+          }}
         />
       </div>
     </div>

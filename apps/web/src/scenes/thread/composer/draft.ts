@@ -41,8 +41,11 @@ export const useDraft = (issueId: string, body: string, internal: boolean) => {
   const blocker = useBlocker(
     ({ currentLocation, nextLocation }) => unsent && currentLocation.pathname !== nextLocation.pathname,
   );
+  // One question per blocked navigation, however often the blocker re-renders while it is answered.
+  const asked = useRef<unknown>(null);
   useEffect(() => {
-    if (blocker.state !== "blocked") return;
+    if (blocker.state !== "blocked" || asked.current === blocker.location) return;
+    asked.current = blocker.location;
     if (window.confirm("You have an unsent reply. It is kept as a draft. Leave this page?")) blocker.proceed();
     else blocker.reset();
   }, [blocker]);
