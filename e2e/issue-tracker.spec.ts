@@ -104,7 +104,7 @@ test("a responder moves an issue to another project", async ({ page }) => {
   await link.click();
   await page.getByLabel("Target project").selectOption("demo/other");
   page.once("dialog", (d) => void d.accept());
-  await page.getByRole("button", { name: "Move" }).click();
+  await page.getByRole("button", { name: "Move", exact: true }).click();
   await expect(page).toHaveURL(/\/demo\/other\/-\/issues\/\d+$/);
   await expect(page.getByRole("heading", { level: 1, name: subject })).toBeVisible();
   await expect(page.getByRole("main")).toContainText("mover@customer.example");

@@ -1,6 +1,6 @@
 // `npm run admin -- <command> [--flag value …]`: create users, groups, projects and memberships (G5).
-// Works on DATABASE_URL, or on the embedded database under DATA_DIR (stop `npm start` first: one
-// process owns an embedded cluster at a time).
+// Works on DATABASE_URL, or on the embedded database under DATA_DIR — the one a running `npm start`
+// serves (the product keeps running), or started for the command when nothing runs.
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfigOrExit } from "@tidings/config";
@@ -10,6 +10,7 @@ import {
   connectAndMigrate,
   createDataSource,
   type EntityManager,
+  runningEmbeddedUrl,
   startEmbeddedPostgres,
 } from "@tidings/db";
 
@@ -119,11 +120,12 @@ const main = async () => {
     console.log(USAGE);
     return;
   }
-  const embedded = config.DATABASE_URL
-    ? null
-    : await startEmbeddedPostgres({ dataDir: path.join(config.DATA_DIR, "postgres") });
+  // With the embedded database: use the cluster a running `npm start` serves, or start it for this command.
+  const dataDir = path.join(config.DATA_DIR, "postgres");
+  const running = config.DATABASE_URL ? null : await runningEmbeddedUrl(dataDir);
+  const embedded = config.DATABASE_URL || running ? null : await startEmbeddedPostgres({ dataDir });
   const ds = createDataSource({
-    url: config.DATABASE_URL ?? (embedded?.url as string),
+    url: config.DATABASE_URL ?? running ?? (embedded?.url as string),
     poolSize: 2,
     applicationName: "tidings-admin",
   });

@@ -12,7 +12,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import type { GraphQLSchema } from "graphql";
 import type { ApiContext, ApiDeps } from "./context.ts";
 import { formatError } from "./graphql/format-error.ts";
-import { limitRules, operationLimitError } from "./graphql/limits.ts";
+import { limitRules, operationLimitError, scopeError } from "./graphql/limits.ts";
 import { trustProxySetting } from "./http/client-ip.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { resolveViewer } from "./http/viewer.ts";
@@ -73,8 +73,10 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
       {
         requestDidStart: async () => ({
           // The cost of THIS request, with its variables (never cached by query text).
-          didResolveOperation: async ({ schema, document, request }) => {
-            const error = operationLimitError(schema, document, request.operationName, request.variables);
+          didResolveOperation: async ({ schema, document, request, contextValue }) => {
+            const error =
+              operationLimitError(schema, document, request.operationName, request.variables) ??
+              scopeError(document, request.operationName, contextValue.viewer);
             if (error) throw error;
           },
           didEncounterErrors: async ({ errors, contextValue }) => {

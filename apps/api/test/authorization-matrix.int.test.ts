@@ -833,6 +833,104 @@ const PROBES: Probe[] = [
     expect: (_env, who) => (who.reporter ? ["ok", "ok"] : [[NOT_FOUND_OR_FORBIDDEN], [NOT_FOUND_OR_FORBIDDEN]]),
   },
   {
+    name: "users, userCreate, userResetPassword (10.6: instance admins only)",
+    kind: "mutation",
+    run: async (env, who) => {
+      const list = (await q<{ users: { username: string }[] | null }>(env, who, "{ users { username } }")).users;
+      const username = `made-by-${who.viewer}-${env.path.replace("/", "-")}`;
+      const created = await mutate(
+        env,
+        who,
+        "mutation($input: UserCreateInput!) { userCreate(input: $input) { errors } }",
+        { username, email: `${username}@team.example`, password: "a-long-password" },
+        "userCreate",
+      );
+      const reset = await mutate(
+        env,
+        who,
+        "mutation($input: UserResetPasswordInput!) { userResetPassword(input: $input) { errors } }",
+        { username, password: "another-long-password" },
+        "userResetPassword",
+      );
+      return [list ? list.some((u) => u.username === "maintainer") : null, created, reset];
+    },
+    expect: (_env, who) =>
+      who.viewer === "admin" ? [true, "ok", "ok"] : [null, [NOT_FOUND_OR_FORBIDDEN], [NOT_FOUND_OR_FORBIDDEN]],
+  },
+  {
+    name: "personal access tokens: one's own only; currentUserPasswordChange checks the current one (10.6)",
+    kind: "mutation",
+    run: async (env, who) => {
+      const made = await q<{ personalAccessTokenCreate: { token: string | null; errors: string[] } }>(
+        env,
+        who,
+        `mutation { personalAccessTokenCreate(input: { name: "matrix", scopes: ["read_api"] }) { token errors } }`,
+      );
+      const listed = await q<{ personalAccessTokens: { id: string; name: string }[] }>(
+        env,
+        who,
+        "{ personalAccessTokens { id name } }",
+      );
+      // The owner's token: only the owner may revoke it.
+      const [theirs] = await env.db.dataSource.query(
+        "INSERT INTO personal_access_tokens (user_id, name, token_digest) VALUES ($1, 'owner-token', md5(random()::text)) RETURNING id",
+        [userIds.get("owner")],
+      );
+      const revokeTheirs = (
+        await q<{ personalAccessTokenRevoke: { errors: string[] } }>(
+          env,
+          who,
+          "mutation($id: ID!) { personalAccessTokenRevoke(id: $id) { errors } }",
+          { id: gid("PersonalAccessToken", theirs.id) },
+        )
+      ).personalAccessTokenRevoke.errors;
+      const password = await mutate(
+        env,
+        who,
+        "mutation($input: CurrentUserPasswordChangeInput!) { currentUserPasswordChange(input: $input) { errors } }",
+        { currentPassword: "not-the-password", newPassword: "whatever-long-enough" },
+        "currentUserPasswordChange",
+      );
+      return [
+        made.personalAccessTokenCreate.token?.startsWith("tdpat-") ?? made.personalAccessTokenCreate.errors,
+        listed.personalAccessTokens.some((t) => t.name === "matrix"),
+        revokeTheirs,
+        password,
+      ];
+    },
+    expect: (_env, who) =>
+      who.signedIn
+        ? [true, true, who.viewer === "owner" ? [] : [NOT_FOUND_OR_FORBIDDEN], ["The current password is wrong."]]
+        : [[NOT_FOUND_OR_FORBIDDEN], false, [NOT_FOUND_OR_FORBIDDEN], [NOT_FOUND_OR_FORBIDDEN]],
+  },
+  {
+    name: "projectMemberSet and projectMemberRemove (10.6: Maintainer+)",
+    kind: "mutation",
+    run: async (env, who) => {
+      const username = `member-${who.viewer}-${env.path.replace("/", "-")}`;
+      await env.db.dataSource.query(
+        `INSERT INTO users (username, name, email, user_type) VALUES ($1, $1, $1 || '@team.example', 'human')`,
+        [username],
+      );
+      const set = await mutate(
+        env,
+        who,
+        "mutation($input: ProjectMemberSetInput!) { projectMemberSet(input: $input) { errors } }",
+        { projectPath: env.path, username, role: "reporter" },
+        "projectMemberSet",
+      );
+      const remove = await mutate(
+        env,
+        who,
+        "mutation($input: ProjectMemberRemoveInput!) { projectMemberRemove(input: $input) { errors } }",
+        { projectPath: env.path, username },
+        "projectMemberRemove",
+      );
+      return [set, remove];
+    },
+    expect: (_env, who) => (who.maintainer ? ["ok", "ok"] : [[NOT_FOUND_OR_FORBIDDEN], [NOT_FOUND_OR_FORBIDDEN]]),
+  },
+  {
     name: "updateIssue title, labels, assignees",
     kind: "mutation",
     run: (env, who) =>

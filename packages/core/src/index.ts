@@ -231,3 +231,13 @@ export {
 } from "./saved-replies/saved-replies.ts";
 export { isUnread, markIssueRead, readMarks } from "./issues/read-marks.ts";
 export { type RequesterHistory, requesterHistory } from "./issues/requester-tickets.ts";
+export {
+  changeOwnPassword,
+  createToken,
+  listTokens,
+  MIN_PASSWORD_LENGTH,
+  resetPassword,
+  TOKEN_SCOPES,
+  type TokenRow,
+} from "./users/manage-users.ts";
+export { removeProjectMember, ROLE_NAMES, setProjectMember } from "./members/manage-members.ts";

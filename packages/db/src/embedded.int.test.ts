@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { startEmbeddedPostgres } from "./embedded.ts";
+import { runningEmbeddedUrl, startEmbeddedPostgres } from "./embedded.ts";
 
 const isRoot = process.getuid?.() === 0;
 const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
@@ -77,6 +77,25 @@ describe("embedded PostgreSQL credentials and supervision", { timeout: 120_000 }
       await db.stop();
     }
   });
+
+  it("lets a second process (the admin CLI) use the running cluster without stopping it (10.6)", async () => {
+    const dataDir = tempDir();
+    expect(await runningEmbeddedUrl(dataDir)).toBeNull();
+    const db = await startEmbeddedPostgres({ dataDir, throwaway: true });
+    try {
+      const pid = db.pid();
+      const url = await runningEmbeddedUrl(dataDir);
+      expect(url).toBe(db.url);
+      const client = new pg.Client({ connectionString: url ?? "" });
+      await client.connect();
+      expect((await client.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+      await client.end();
+      expect(db.pid()).toBe(pid);
+    } finally {
+      await db.stop();
+    }
+    expect(await runningEmbeddedUrl(dataDir)).toBeNull();
+  }, 120_000);
 
   it("reports a killed postmaster and starts it again on the same data", async () => {
     const dataDir = tempDir();

@@ -179,6 +179,31 @@ const stopOrphan = (clusterDir: string) => {
   process.kill(pid, "SIGKILL");
 };
 
+/**
+ * Issue 10.6: the URL of the embedded cluster under `dataDir` when a running `npm start` already serves
+ * it (its postmaster is alive and answers with the stored password), else null. A second process — the
+ * admin CLI — uses it as it is, rather than starting (and so stopping) the cluster the product runs on.
+ */
+export const runningEmbeddedUrl = async (dataDir: string): Promise<string | null> => {
+  const root = path.resolve(dataDir);
+  const pidFile = path.join(root, "cluster", "postmaster.pid");
+  if (!fs.existsSync(pidFile) || !fs.existsSync(path.join(root, "password"))) return null;
+  const lines = fs.readFileSync(pidFile, "utf8").split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0) return null;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return null;
+  }
+  const password = fs.readFileSync(path.join(root, "password"), "utf8").trim();
+  const client = await canConnect(port, password).catch(() => null);
+  if (!client) return null;
+  await client.end();
+  return `postgres://postgres:${password}@127.0.0.1:${port}/tidings`;
+};
+
 export const startEmbeddedPostgres = async (opts: StartEmbeddedOptions): Promise<EmbeddedDatabase> => {
   const root = path.resolve(opts.dataDir);
   const clusterDir = path.join(root, "cluster");

@@ -1,5 +1,14 @@
 /** GitLab-style global ids: gid://tidings/<Type>/<id>. */
-export type GidType = "Project" | "Issue" | "Note" | "Label" | "User" | "InboundEmail" | "Upload" | "SavedReply";
+export type GidType =
+  | "Project"
+  | "Issue"
+  | "Note"
+  | "Label"
+  | "User"
+  | "InboundEmail"
+  | "Upload"
+  | "SavedReply"
+  | "PersonalAccessToken";
 
 export const toGid = (type: GidType, id: number) => `gid://tidings/${type}/${id}`;
 

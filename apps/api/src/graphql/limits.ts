@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import {
   type DocumentNode,
+  getOperationAST,
   type FieldNode,
   type FragmentDefinitionNode,
   GraphQLError,
@@ -156,3 +157,19 @@ export const limitRules = (production: boolean): ValidationRule[] =>
   production
     ? [depthLimitRule, introspectionLimitRule, NoSchemaIntrospectionCustomRule]
     : [depthLimitRule, introspectionLimitRule];
+
+export const READ_ONLY_TOKEN =
+  "This token has the read_api scope: it can read, not change anything. Create a token with the api scope to make changes.";
+
+/** A `read_api` token may run queries and subscriptions, never a mutation (HTTP and WebSocket alike). */
+export const scopeError = (
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  viewer: { readOnly?: boolean } | null,
+): GraphQLError | null => {
+  if (!viewer?.readOnly) return null;
+  const operation = getOperationAST(document, operationName ?? undefined);
+  return operation?.operation === "mutation"
+    ? new GraphQLError(READ_ONLY_TOKEN, { extensions: { code: "FORBIDDEN" } })
+    : null;
+};

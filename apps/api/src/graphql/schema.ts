@@ -20,6 +20,7 @@ import { ProjectQuarantineResolver, QuarantineResolver } from "./resolvers/quara
 import { InboundMoveResolver, IssueRoutingResolver, NoteRoutingResolver } from "./resolvers/routing.resolver.ts";
 import { ServiceDeskResolver } from "./resolvers/service-desk.resolver.ts";
 import { SubscriptionsResolver } from "./resolvers/subscriptions.resolver.ts";
+import { TeamResolver } from "./resolvers/team.resolver.ts";
 import { IssueReadResolver } from "./resolvers/waiting.resolver.ts";
 
 export const RESOLVERS = [
@@ -47,6 +48,7 @@ export const RESOLVERS = [
   DraftsSavedRepliesResolver,
   IssueReadResolver,
   CustomerContextResolver,
+  TeamResolver,
 ] as const;
 
 type PubSubOption = NonNullable<Parameters<typeof buildSchema>[0]["pubSub"]>;

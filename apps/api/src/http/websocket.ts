@@ -17,7 +17,7 @@ import { GraphQLError, type GraphQLSchema, parse, specifiedRules, validate } fro
 import { useServer } from "graphql-ws/use/ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { ApiContext, ApiDeps } from "../context.ts";
-import { limitRules, operationLimitError } from "../graphql/limits.ts";
+import { limitRules, operationLimitError, scopeError } from "../graphql/limits.ts";
 import { SubscriptionOverflowError } from "../graphql/local-pubsub.ts";
 import { type OriginVerdict, originVerdict, ownOrigins } from "./origins.ts";
 import { bearerToken, parseCookies, resolveViewer, SESSION_COOKIE } from "./viewer.ts";
@@ -142,12 +142,11 @@ export const attachGraphqlWebSocket = (
         if (errors.length) return errors;
         const costly = operationLimitError(schema, document, payload.operationName, payload.variables);
         if (costly) return [costly];
+        const viewer = await viewerOf(ctx.extra.request, ctx.connectionParams ?? undefined);
+        const readOnly = scopeError(document, payload.operationName, viewer);
+        if (readOnly) return [readOnly];
         state.operations.add(id);
-        const contextValue: ApiContext = {
-          ...deps,
-          requestId: `ws-${id}`,
-          viewer: await viewerOf(ctx.extra.request, ctx.connectionParams ?? undefined),
-        };
+        const contextValue: ApiContext = { ...deps, requestId: `ws-${id}`, viewer };
         return {
           schema,
           document,

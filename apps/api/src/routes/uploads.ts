@@ -79,6 +79,7 @@ export const uploadsRouter = (deps: UploadsRouterDeps): Router => {
       try {
         const rawName = req.get("x-filename");
         if (!viewer) return fail(401, "Sign in to attach files.");
+        if (viewer.readOnly) return fail(403, "This token has the read_api scope: it can read, not upload.");
         if (rawName === undefined) return fail(400, "Name the file in the X-Filename header.");
         const db = deps.dataSource.manager;
         const project = await db.findOneBy(ProjectEntity, { fullPath: String(req.query.project ?? "") });

@@ -8,6 +8,7 @@ import { MailAlertBanner } from "./MailAlertBanner.tsx";
 import {
   issuesPath,
   mailHealthPath,
+  membersPath,
   savedRepliesPath,
   parseProjectPath,
   quarantinePath,
@@ -90,10 +91,15 @@ export const AppShell = () => {
           </select>
         </div>
         <div className="topbar__user">
+          {data?.currentUser?.admin ? (
+            <Link to="/admin/users" className="topbar__username">
+              Admin
+            </Link>
+          ) : null}
           {data?.currentUser ? (
-            <span className="topbar__username" title={data.currentUser.name}>
+            <Link to="/profile" className="topbar__username" title={`${data.currentUser.name}: your profile`}>
               @{data.currentUser.username}
-            </span>
+            </Link>
           ) : null}
           <button type="button" className="btn btn--ghost" onClick={handleSignOut}>
             Sign out
@@ -129,6 +135,9 @@ export const AppShell = () => {
               </NavLink>
               <NavLink to={mailHealthPath(currentPath)} className={() => navClass(route?.page === "mail_health")}>
                 Mail health
+              </NavLink>
+              <NavLink to={membersPath(currentPath)} className={() => navClass(route?.page === "members")}>
+                Members
               </NavLink>
             </>
           ) : null}

@@ -9,6 +9,7 @@ export type ProjectRoute =
   | { page: "quarantine"; projectPath: string }
   | { page: "mail_health"; projectPath: string }
   | { page: "saved_replies"; projectPath: string }
+  | { page: "members"; projectPath: string }
   | { page: "unknown"; projectPath: string };
 
 const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -35,6 +36,7 @@ export const parseProjectPath = (pathname: string): ProjectRoute | null => {
   if (first === "quarantine" && second === undefined) return { page: "quarantine", projectPath };
   if (first === "mail_health" && second === undefined) return { page: "mail_health", projectPath };
   if (first === "saved_replies" && second === undefined) return { page: "saved_replies", projectPath };
+  if (first === "project_members" && second === undefined) return { page: "members", projectPath };
   return { page: "unknown", projectPath };
 };
 
@@ -57,6 +59,7 @@ export const settingsPath = (projectPath: string) => `${base(projectPath)}/setti
 export const quarantinePath = (projectPath: string) => `${base(projectPath)}/quarantine`;
 export const mailHealthPath = (projectPath: string) => `${base(projectPath)}/mail_health`;
 export const savedRepliesPath = (projectPath: string) => `${base(projectPath)}/saved_replies`;
+export const membersPath = (projectPath: string) => `${base(projectPath)}/project_members`;
 
 /** Where to send someone after sign-in: only same-site paths, never `//host` or a scheme. */
 export const safeRedirect = (target: string | null | undefined): string => {

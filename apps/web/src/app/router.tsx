@@ -19,6 +19,11 @@ const MailHealthScene = lazy(() =>
 const SavedRepliesScene = lazy(() =>
   import("../scenes/saved-replies/SavedRepliesScene.tsx").then((m) => ({ default: m.SavedRepliesScene })),
 );
+const MembersScene = lazy(() => import("../scenes/team/MembersScene.tsx").then((m) => ({ default: m.MembersScene })));
+const ProfileScene = lazy(() => import("../scenes/team/ProfileScene.tsx").then((m) => ({ default: m.ProfileScene })));
+const AdminUsersScene = lazy(() =>
+  import("../scenes/team/AdminUsersScene.tsx").then((m) => ({ default: m.AdminUsersScene })),
+);
 import { AppShell } from "./AppShell.tsx";
 import { type ProjectRoute, parseProjectPath } from "./paths.ts";
 
@@ -44,6 +49,8 @@ const projectPage = (route: Exclude<ProjectRoute, { page: "unknown" }>) => {
       return <MailHealthScene key={route.projectPath} projectPath={route.projectPath} />;
     case "saved_replies":
       return <SavedRepliesScene key={route.projectPath} projectPath={route.projectPath} />;
+    case "members":
+      return <MembersScene key={route.projectPath} projectPath={route.projectPath} />;
   }
 };
 
@@ -58,6 +65,22 @@ export const createAppRouter = () =>
       element: <AppShell />,
       children: [
         { index: true, element: <HomeScene /> },
+        {
+          path: "/profile",
+          element: (
+            <Suspense fallback={<LoadingState />}>
+              <ProfileScene />
+            </Suspense>
+          ),
+        },
+        {
+          path: "/admin/users",
+          element: (
+            <Suspense fallback={<LoadingState />}>
+              <AdminUsersScene />
+            </Suspense>
+          ),
+        },
         { path: "*", element: <ProjectRoutes /> },
       ],
     },

@@ -27,7 +27,8 @@ export const viewerFromAccessToken = async (db: EntityManager, token: string | u
     })
     .getOne();
   if (pat) await db.update(PersonalAccessTokenEntity, { id: pat.id }, { lastUsedAt: new Date() });
-  return toViewer(pat?.user);
+  const viewer = toViewer(pat?.user);
+  return viewer && pat && !pat.scopes.includes("api") ? { ...viewer, readOnly: true } : viewer;
 };
 
 export const PAT_PREFIX = "tdpat-";

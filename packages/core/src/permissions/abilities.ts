@@ -2,7 +2,13 @@ import { AccessLevel, type EntityManager, type IssueEntity, type ProjectEntity }
 import { issueVisibility } from "./visibility.ts";
 
 /** Who is asking: null for anonymous. */
-export type Viewer = { id: number; username: string; admin: boolean } | null;
+export type Viewer = {
+  id: number;
+  username: string;
+  admin: boolean;
+  /** Signed in with a `read_api` token (issue 10.6): it may read what the user may, and change nothing. */
+  readOnly?: boolean;
+} | null;
 
 /**
  * The viewer's effective role on a project: the highest of the direct project membership and the
@@ -56,6 +62,8 @@ export type ProjectAbilities = {
   moveInboundMessage: boolean;
   /** Edit or delete anyone's note (issue 11.6; GitLab's admin_note: Maintainer+). Authors edit their own. */
   adminNote: boolean;
+  /** Add and remove project members and change their roles (issue 10.6; Maintainer+, Owner for Owners). */
+  adminMembers: boolean;
   /** Use the project's saved replies (issue 11.4; Reporter+) and manage them (Maintainer+). */
   readSavedReplies: boolean;
   adminSavedReplies: boolean;
@@ -91,6 +99,7 @@ export const projectAbilities = (
     moveInboundMessage: readProject && at(AccessLevel.Reporter),
     adminNote: readProject && at(AccessLevel.Maintainer),
     readNoteHistory: readProject && at(AccessLevel.Reporter),
+    adminMembers: readProject && at(AccessLevel.Maintainer),
     readSavedReplies: readProject && at(AccessLevel.Reporter),
     adminSavedReplies: readProject && at(AccessLevel.Maintainer),
     readPresence: readProject && at(AccessLevel.Reporter),

@@ -41,6 +41,8 @@ export class PersonalAccessTokenEntity {
   @Column({ type: "timestamptz", nullable: true }) expiresAt!: Date | null;
   @Column({ type: "timestamptz", nullable: true }) revokedAt!: Date | null;
   @Column({ type: "timestamptz", nullable: true }) lastUsedAt!: Date | null;
+  /** `api` or `read_api` (issue 10.6): a read_api token may not change anything. */
+  @Column({ type: "text", array: true, default: () => "'{api}'" }) scopes!: string[];
   @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
 }
 

@@ -17,6 +17,7 @@ import { Screening1765001300500 } from "./1765001300500-screening.ts";
 import { Composer1765001300600 } from "./1765001300600-composer.ts";
 import { DraftsSavedReplies1765001300700 } from "./1765001300700-drafts-saved-replies.ts";
 import { WaitingState1765001300800 } from "./1765001300800-waiting-state.ts";
+import { TokenScopes1765001300900 } from "./1765001300900-token-scopes.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   Composer1765001300600,
   DraftsSavedReplies1765001300700,
   WaitingState1765001300800,
+  TokenScopes1765001300900,
 ];
