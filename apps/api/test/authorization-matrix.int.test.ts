@@ -931,6 +931,23 @@ const PROBES: Probe[] = [
     expect: (_env, who) => (who.maintainer ? ["ok", "ok"] : [[NOT_FOUND_OR_FORBIDDEN], [NOT_FOUND_OR_FORBIDDEN]]),
   },
   {
+    name: "issuesBulkUpdate (10.3: Reporter+)",
+    kind: "mutation",
+    run: (env, who) =>
+      mutate(
+        env,
+        who,
+        "mutation($input: IssuesBulkUpdateInput!) { issuesBulkUpdate(input: $input) { updatedCount errors } }",
+        {
+          projectPath: env.path,
+          iids: [String(env.fx.open.iid), String(env.fx.confidential.iid)],
+          addLabels: ["customer"],
+        },
+        "issuesBulkUpdate",
+      ),
+    expect: (_env, who) => (who.reporter ? "ok" : [NOT_FOUND_OR_FORBIDDEN]),
+  },
+  {
     name: "updateIssue title, labels, assignees",
     kind: "mutation",
     run: (env, who) =>

@@ -241,3 +241,4 @@ export {
   type TokenRow,
 } from "./users/manage-users.ts";
 export { removeProjectMember, ROLE_NAMES, setProjectMember } from "./members/manage-members.ts";
+export { type BulkChange, bulkUpdateIssues, MAX_BULK_ISSUES } from "./issues/bulk-update.ts";

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { BulkResolver } from "./resolvers/bulk.resolver.ts";
 import { CurrentUserResolver } from "./resolvers/current-user.resolver.ts";
 import { CustomerContextResolver } from "./resolvers/customer-context.resolver.ts";
 import { CustomEmailResolver } from "./resolvers/custom-email.resolver.ts";
@@ -49,6 +50,7 @@ export const RESOLVERS = [
   IssueReadResolver,
   CustomerContextResolver,
   TeamResolver,
+  BulkResolver,
 ] as const;
 
 type PubSubOption = NonNullable<Parameters<typeof buildSchema>[0]["pubSub"]>;

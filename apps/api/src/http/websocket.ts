@@ -142,10 +142,14 @@ export const attachGraphqlWebSocket = (
         if (errors.length) return errors;
         const costly = operationLimitError(schema, document, payload.operationName, payload.variables);
         if (costly) return [costly];
+        // Counted before the viewer is read (an await), so operations arriving together meet the cap.
+        state.operations.add(id);
         const viewer = await viewerOf(ctx.extra.request, ctx.connectionParams ?? undefined);
         const readOnly = scopeError(document, payload.operationName, viewer);
-        if (readOnly) return [readOnly];
-        state.operations.add(id);
+        if (readOnly) {
+          state.operations.delete(id);
+          return [readOnly];
+        }
         const contextValue: ApiContext = { ...deps, requestId: `ws-${id}`, viewer };
         return {
           schema,

@@ -15,9 +15,15 @@ export const waitedFor = (since: string, now = Date.now()) => {
   return `${Math.floor(minutes / 1440)} d`;
 };
 
-type Props = { issue: IssueRow_IssueFragment; projectPath: string; showState: boolean };
+type Props = {
+  issue: IssueRow_IssueFragment;
+  projectPath: string;
+  showState: boolean;
+  /** Issue 10.3: a checkbox for bulk actions (Reporter+). */
+  selection?: { selected: boolean; onToggle: () => void } | null;
+};
 
-export const IssueRow = forwardRef<HTMLAnchorElement, Props>(({ issue, projectPath, showState }, ref) => {
+export const IssueRow = forwardRef<HTMLAnchorElement, Props>(({ issue, projectPath, showState, selection }, ref) => {
   const from =
     issue.externalAuthor && (!issue.author || issue.author.username === SUPPORT_BOT)
       ? issue.externalAuthor
@@ -25,7 +31,19 @@ export const IssueRow = forwardRef<HTMLAnchorElement, Props>(({ issue, projectPa
         ? `@${issue.author.username}`
         : "a deleted user";
   return (
-    <li className={`issue-row${issue.unread ? " issue-row--unread" : ""}`} data-issue-iid={issue.iid}>
+    <li
+      className={`issue-row${issue.unread ? " issue-row--unread" : ""}${selection?.selected ? " issue-row--selected" : ""}`}
+      data-issue-iid={issue.iid}
+    >
+      {selection ? (
+        <input
+          type="checkbox"
+          className="issue-row__select"
+          aria-label={`Select #${issue.iid}`}
+          checked={selection.selected}
+          onChange={selection.onToggle}
+        />
+      ) : null}
       <div className="issue-row__main">
         {issue.unread ? (
           <span className="issue-row__unread" title="New activity since you last read it">

@@ -1,5 +1,5 @@
 import { useQuery } from "@apollo/client/react";
-import { type KeyboardEvent, useEffect, useMemo, useRef } from "react";
+import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { issuesPath } from "../../app/paths.ts";
 import { CopyButton } from "../../components/CopyButton.tsx";
@@ -14,11 +14,13 @@ import {
 import {
   IssueCountsDocument,
   IssueCreatedDocument,
+  IssueFilterOptionsDocument,
   type IssueRow_IssueFragment,
   IssuesSceneDocument,
   type IssuesSceneQuery,
   IssueUpdatedDocument,
 } from "../../graphql/__generated__/graphql.ts";
+import { BulkBar, useBulk } from "./BulkBar.tsx";
 import { IssueFilterBar } from "./IssueFilterBar.tsx";
 import { IssueRow } from "./IssueRow.tsx";
 import {
@@ -131,6 +133,56 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
   }, [subscribeToMore, projectPath, refetchCounts]);
 
   const rowRefs = useRef<(HTMLAnchorElement | null)[]>([]);
+  // Issue 10.3: selection for bulk actions, and shortcuts that work without tabbing into the list first.
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [help, setHelp] = useState(false);
+  const toggle = useCallback(
+    (iid: string) =>
+      setSelected((prev) => {
+        const next = new Set(prev);
+        if (next.has(iid)) next.delete(iid);
+        else next.add(iid);
+        return next;
+      }),
+    [],
+  );
+  const refreshAfterBulk = useCallback(() => {
+    setSelected(new Set());
+    void refetch();
+    void refetchCounts();
+  }, [refetch, refetchCounts]);
+  const bulk = useBulk(projectPath, refreshAfterBulk);
+  const filterOptions = useQuery(IssueFilterOptionsDocument, { variables: { fullPath: projectPath } }).data?.project;
+  const canBulk = data?.project?.userPermissions.updateIssue ?? false;
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (event.altKey || event.ctrlKey || event.metaKey) return;
+      if (target && (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable)) return;
+      const rows = rowRefs.current.filter(Boolean) as HTMLAnchorElement[];
+      const current = rows.indexOf(document.activeElement as HTMLAnchorElement);
+      const iidOf = (el: HTMLAnchorElement | undefined) => el?.closest("li")?.getAttribute("data-issue-iid") ?? null;
+      if (event.key === "?") {
+        setHelp((open) => !open);
+      } else if (event.key === "Escape") {
+        setHelp(false);
+      } else if (event.key === "j" || event.key === "k") {
+        const next = current < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, current + (event.key === "j" ? 1 : -1)));
+        rows[next]?.focus();
+      } else if (event.key === "o" && current >= 0) {
+        rows[current].click();
+      } else if (event.key === "x" && current >= 0 && canBulk) {
+        const iid = iidOf(rows[current]);
+        if (iid) toggle(iid);
+      } else if (event.key === "e" && canBulk) {
+        const iids = selected.size ? [...selected] : [iidOf(rows[current])].filter((x): x is string => !!x);
+        if (iids.length) void bulk.run(iids, { stateEvent: "CLOSE" }, "Closed");
+      } else return;
+      event.preventDefault();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [canBulk, selected, toggle, bulk.run]);
   const handleListKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
     const keys = { j: 1, ArrowDown: 1, k: -1, ArrowUp: -1 } as Record<string, number>;
     const step = keys[event.key];
@@ -222,6 +274,18 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
           <p className="visually-hidden" role="status">
             {shownCount} issues. Use j and k or the arrow keys to move, Enter to open.
           </p>
+          <p className="shortcuts-hint muted">
+            <kbd>?</kbd> keyboard shortcuts
+          </p>
+          {help ? <ShortcutsHelp onClose={() => setHelp(false)} canBulk={canBulk} /> : null}
+          {canBulk && (selected.size > 0 || bulk.message) ? (
+            <BulkBar
+              selected={[...selected]}
+              members={filterOptions?.projectMembers.nodes.map((m) => m.user.username) ?? []}
+              bulk={bulk}
+              onClear={() => setSelected(new Set())}
+            />
+          ) : null}
           <ul className="issue-list" aria-label="Issues" onKeyDown={handleListKeyDown}>
             {nodes.map((issue, index) => (
               <IssueRow
@@ -232,6 +296,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
                 issue={issue}
                 projectPath={projectPath}
                 showState={filters.state !== "opened"}
+                selection={canBulk ? { selected: selected.has(issue.iid), onToggle: () => toggle(issue.iid) } : null}
               />
             ))}
           </ul>
@@ -255,6 +320,33 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
     </section>
   );
 };
+
+const SHORTCUTS: [string, string, boolean][] = [
+  ["j / k", "next / previous issue", false],
+  ["o or Enter", "open the issue", false],
+  ["x", "select or unselect the issue", true],
+  ["e", "close the selected issues (or this one)", true],
+  ["?", "show or hide this list", false],
+];
+
+const ShortcutsHelp = ({ onClose, canBulk }: { onClose: () => void; canBulk: boolean }) => (
+  <section className="shortcuts" role="dialog" aria-label="Keyboard shortcuts">
+    <h2 className="section-title">Keyboard shortcuts</h2>
+    <dl>
+      {SHORTCUTS.filter(([, , bulkOnly]) => canBulk || !bulkOnly).map(([key, what]) => (
+        <div key={key}>
+          <dt>
+            <kbd>{key}</kbd>
+          </dt>
+          <dd>{what}</dd>
+        </div>
+      ))}
+    </dl>
+    <button type="button" className="btn btn--small" onClick={onClose}>
+      Close
+    </button>
+  </section>
+);
 
 const EmptyIssues = ({
   filters,
