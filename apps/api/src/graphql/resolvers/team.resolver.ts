@@ -11,6 +11,7 @@ import {
   revokePersonalAccessToken,
   setProjectMember,
 } from "@tidings/core";
+import type { EntityManager } from "@tidings/db";
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN, readableProject } from "../access.ts";
@@ -94,10 +95,20 @@ export class PersonalAccessTokenCreatePayload {
 
 const done = (r: { ok: true } | { ok: false; errors: string[] }): TeamPayload => ({ errors: r.ok ? [] : r.errors });
 
-/** The viewer's role on a project they may manage members of, or null. */
-const memberAdmin = async (ctx: ApiContext, projectPath: string) => {
+/** A change to a project's members by a viewer who may make it (adminMembers); the same answer otherwise. */
+const memberChange = async (
+  ctx: ApiContext,
+  projectPath: string,
+  work: (
+    db: EntityManager,
+    actor: { projectId: number; actorLevel: number | null; actorAdmin: boolean },
+  ) => Promise<unknown>,
+): Promise<TeamPayload> => {
   const found = await readableProject(ctx, { fullPath: projectPath });
-  return ctx.viewer && found?.abilities.adminMembers ? found : null;
+  const viewer = ctx.viewer;
+  if (!viewer || !found?.abilities.adminMembers) return { errors: [NOT_FOUND_OR_FORBIDDEN] };
+  const actor = { projectId: found.project.id, actorLevel: found.abilities.level, actorAdmin: viewer.admin };
+  return done(await runMutation(ctx, (db) => work(db, actor)));
 };
 
 @Resolver()
@@ -186,43 +197,19 @@ export class TeamResolver {
   }
 
   @Mutation(() => TeamPayload, { description: "Adds a member or changes their role (Maintainer+; Owner for Owners)." })
-  async projectMemberSet(
-    @Arg("input", () => ProjectMemberSetInput) input: ProjectMemberSetInput,
-    @Ctx() ctx: ApiContext,
-  ) {
-    const found = await memberAdmin(ctx, input.projectPath);
-    if (!found || !ctx.viewer) return { errors: [NOT_FOUND_OR_FORBIDDEN] };
-    const actorAdmin = ctx.viewer.admin;
-    return done(
-      await runMutation(ctx, (db) =>
-        setProjectMember(db, {
-          projectId: found.project.id,
-          username: input.username,
-          role: input.role,
-          actorLevel: found.abilities.level,
-          actorAdmin,
-        }),
-      ),
+  projectMemberSet(@Arg("input", () => ProjectMemberSetInput) input: ProjectMemberSetInput, @Ctx() ctx: ApiContext) {
+    return memberChange(ctx, input.projectPath, (db, actor) =>
+      setProjectMember(db, { ...actor, username: input.username, role: input.role }),
     );
   }
 
   @Mutation(() => TeamPayload, { description: "Removes a member (Maintainer+; Owner for Owners)." })
-  async projectMemberRemove(
+  projectMemberRemove(
     @Arg("input", () => ProjectMemberRemoveInput) input: ProjectMemberRemoveInput,
     @Ctx() ctx: ApiContext,
   ) {
-    const found = await memberAdmin(ctx, input.projectPath);
-    if (!found || !ctx.viewer) return { errors: [NOT_FOUND_OR_FORBIDDEN] };
-    const actorAdmin = ctx.viewer.admin;
-    return done(
-      await runMutation(ctx, (db) =>
-        removeProjectMember(db, {
-          projectId: found.project.id,
-          username: input.username,
-          actorLevel: found.abilities.level,
-          actorAdmin,
-        }),
-      ),
+    return memberChange(ctx, input.projectPath, (db, actor) =>
+      removeProjectMember(db, { ...actor, username: input.username }),
     );
   }
 }
