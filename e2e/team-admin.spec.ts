@@ -64,6 +64,7 @@ test("an admin creates a user, a maintainer adds them, they work, and their toke
     await newbie.page.goto("/profile");
     await newbie.page.getByLabel("Token name").fill("ci");
     await newbie.page.getByRole("button", { name: "Create token" }).click();
+    await expect(newbie.page.getByTestId("new-token")).toHaveText(/^tdpat-/);
     const token = (await newbie.page.getByTestId("new-token").textContent()) ?? "";
     expect(token).toMatch(/^tdpat-/);
     expect((await graphqlWith(newbie.page, token, "{ currentUser { username } }")).data).toEqual({
@@ -78,6 +79,7 @@ test("an admin creates a user, a maintainer adds them, they work, and their toke
     await newbie.page.getByLabel("api (read and write)").uncheck();
     await newbie.page.getByLabel("read_api (read only)").check();
     await newbie.page.getByRole("button", { name: "Create token" }).click();
+    await expect(newbie.page.getByTestId("new-token")).not.toHaveText(token);
     const reader = (await newbie.page.getByTestId("new-token").textContent()) ?? "";
     expect((await graphqlWith(newbie.page, reader, "{ currentUser { username } }")).data).toEqual({
       currentUser: { username },
