@@ -8,7 +8,7 @@ import { DomainError } from "../errors.ts";
 import type { MailSettings } from "../notifications/mail-settings.ts";
 import type { ProjectAbilities } from "../permissions/abilities.ts";
 import { parseQuickActions, type QuickCommand } from "../quick-actions/parse.ts";
-import { applyQuickActions, type PlanContext, planQuickActions } from "../quick-actions/run.ts";
+import { applyQuickActions, type PlanContext, planQuickActions, QUICK_ACTION_DENIED } from "../quick-actions/run.ts";
 import { createNote } from "./create-note.ts";
 
 export type PostCommentInput = {
@@ -72,8 +72,7 @@ export const postComment = async (
     commands,
   );
   const internal = input.internal || plan.internal;
-  if (internal && !input.abilities.createInternalNote)
-    throw new DomainError("FORBIDDEN", "You don't have permission to add internal notes to this issue.");
+  if (internal && !input.abilities.createInternalNote) throw new DomainError("FORBIDDEN", QUICK_ACTION_DENIED.internal);
   const hasFiles = (input.attachmentIds?.length ?? 0) > 0;
   const hasText = parsed.text !== "" || hasFiles;
   if (!hasText && commands.length === 0) throw new DomainError("INVALID_INPUT", "Note can't be blank.");

@@ -8,6 +8,7 @@ import {
   discardDraft,
   findSavedReply,
   listSavedReplies,
+  QUICK_ACTION_DENIED,
   messageEnvelope,
   readDraft,
   renderSavedReply,
@@ -177,7 +178,7 @@ export class DraftsSavedRepliesResolver {
     const found = await readableIssue(ctx, fromGid("Issue", input.noteableId));
     if (!viewer || !found?.abilities.createNote) return { draft: null, errors: [NOT_FOUND_OR_FORBIDDEN] };
     if (input.internal && !found.abilities.createInternalNote)
-      return { draft: null, errors: ["You don't have permission to add internal notes to this issue."] };
+      return { draft: null, errors: [QUICK_ACTION_DENIED.internal] };
     const result = await runMutation(ctx, (db) =>
       saveDraft(db, {
         userId: viewer.id,

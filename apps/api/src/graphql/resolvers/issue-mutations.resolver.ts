@@ -44,8 +44,6 @@ export class IssueMutationsResolver {
     const viewer = ctx.viewer;
     const found = await readableIssue(ctx, fromGid("Issue", input.noteableId));
     if (!viewer || !found?.abilities.createNote) return refused([NOT_FOUND_OR_FORBIDDEN]);
-    if (input.internal && !found.abilities.createInternalNote)
-      return refused(["You don't have permission to add internal notes to this issue."]);
     const uploadIds = (input.uploadIds ?? []).map((gid) => fromGid("Upload", gid));
     if (uploadIds.some((id) => id === null)) return refused(["An attached file is not a valid upload id."]);
     const lastSeen = input.lastSeenNoteId == null ? null : fromGid("Note", input.lastSeenNoteId);
