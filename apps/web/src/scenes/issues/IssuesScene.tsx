@@ -267,6 +267,15 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
         </p>
       ) : null}
 
+      {/* Outside the list: closing every shown issue empties it, and the result must still be read. */}
+      {canBulk && (selected.size > 0 || bulk.message) ? (
+        <BulkBar
+          selected={[...selected]}
+          members={filterOptions?.projectMembers.nodes.map((m) => m.user.username) ?? []}
+          bulk={bulk}
+          onClear={() => setSelected(new Set())}
+        />
+      ) : null}
       {nodes.length === 0 ? (
         <EmptyIssues filters={filters} address={project.serviceDeskAddress} enabled={project.serviceDeskEnabled} />
       ) : (
@@ -278,14 +287,6 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
             <kbd>?</kbd> keyboard shortcuts
           </p>
           {help ? <ShortcutsHelp onClose={() => setHelp(false)} canBulk={canBulk} /> : null}
-          {canBulk && (selected.size > 0 || bulk.message) ? (
-            <BulkBar
-              selected={[...selected]}
-              members={filterOptions?.projectMembers.nodes.map((m) => m.user.username) ?? []}
-              bulk={bulk}
-              onClear={() => setSelected(new Set())}
-            />
-          ) : null}
           <ul className="issue-list" aria-label="Issues" onKeyDown={handleListKeyDown}>
             {nodes.map((issue, index) => (
               <IssueRow
