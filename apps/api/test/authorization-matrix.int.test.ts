@@ -6,6 +6,7 @@ import {
   editNote,
   mailSettingsFromConfig,
   obfuscateEmail,
+  publishEvents,
   publishPresence,
   QUICK_ACTION_DENIED,
   updateIssue,
@@ -797,6 +798,59 @@ const PROBES: Probe[] = [
         : [null, [NOT_FOUND_OR_FORBIDDEN], null],
   },
   {
+    name: "Project.notificationLevel; notificationSettingUpdate (10.2: Reporter+)",
+    kind: "mutation",
+    run: async (env, who) => {
+      const set = (level: string) =>
+        mutate(
+          env,
+          who,
+          "mutation($input: NotificationSettingUpdateInput!) { notificationSettingUpdate(input: $input) { level errors } }",
+          { projectPath: env.path, level },
+          "notificationSettingUpdate",
+        );
+      const watched = await set("WATCH");
+      const seen = (await projectField(env, who, "notificationLevel"))?.notificationLevel ?? null;
+      await set("ASSIGNED"); // back to the default: later cells' customer mail notifies nobody new
+      return [watched, seen];
+    },
+    expect: (_env, who) => (who.reporter ? ["ok", "WATCH"] : [[NOT_FOUND_OR_FORBIDDEN], null]),
+  },
+  {
+    name: "notifications; notificationsMarkRead (10.2: one's own, about issues one may read)",
+    kind: "mutation",
+    run: async (env, who) => {
+      // From a clean bell (earlier cells told this viewer of other things), one new notification.
+      await env.db.dataSource.query(
+        "UPDATE notifications SET read_at = now() WHERE user_id = (SELECT id FROM users WHERE username = $1)",
+        [who.viewer],
+      );
+      const id = who.signedIn ? (await notifyPeople(env, [who.viewer])).get(who.viewer) : undefined;
+      const inbox = await q<{ notifications: { nodes: { id: string; issue: { id: string } }[]; unreadCount: number } }>(
+        env,
+        who,
+        "{ notifications(first: 50) { nodes { id issue { id } } unreadCount } }",
+      );
+      const marked = await q<{ notificationsMarkRead: { unreadCount: number; errors: string[] } }>(
+        env,
+        who,
+        "mutation { notificationsMarkRead(input: { all: true }) { unreadCount errors } }",
+      );
+      const mine = inbox.notifications.nodes.find((n) => n.id === (id ? gid("Notification", id) : null));
+      return [
+        mine?.issue.id ?? null,
+        inbox.notifications.unreadCount > 0,
+        marked.notificationsMarkRead.errors.length
+          ? marked.notificationsMarkRead.errors
+          : marked.notificationsMarkRead.unreadCount,
+      ];
+    },
+    expect: (env, who) =>
+      who.signedIn
+        ? [who.reporter ? gid("Issue", env.fx.confidential.id) : null, who.reporter, 0]
+        : [null, false, [NOT_FOUND_OR_FORBIDDEN]],
+  },
+  {
     name: "Issue.requesterHistory (10.4: Reporter+)",
     kind: "field",
     run: async (env, who) => {
@@ -1083,7 +1137,7 @@ type SubscriptionProbe = {
   /** Causes the event (committed through the test's own connection, as another process would). */
   trigger: (env: Env) => Promise<string>;
   /** The id each allowed subscriber must receive. */
-  field: "issueCreated" | "issueUpdated" | "noteCreated" | "noteUpdated" | "issuePresence";
+  field: "issueCreated" | "issueUpdated" | "noteCreated" | "noteUpdated" | "issuePresence" | "notificationReceived";
   allowed: (who: Who) => boolean;
 };
 
@@ -1193,6 +1247,17 @@ const SUBSCRIPTIONS: SubscriptionProbe[] = [
     // Reporter+ see others' presence; the owner's own is not sent back to the owner.
     allowed: (who) => who.reporter && who.viewer !== "owner",
   },
+  {
+    name: "notificationReceived (everyone is told of the confidential issue; each hears only their own)",
+    field: "notificationReceived",
+    query: "subscription { notificationReceived { id issue { id } } }",
+    variables: () => ({}),
+    trigger: async (env) => {
+      await notifyPeople(env, null);
+      return gid("Issue", env.fx.confidential.id);
+    },
+    allowed: (who) => who.reporter,
+  },
 ];
 
 /** A public note on the public issue by `username`, written directly (as another process would). */
@@ -1226,6 +1291,34 @@ const inboundFor = async (env: Env) => {
 };
 
 const userIds = new Map<string, number>();
+
+/**
+ * A notification about the confidential issue for these people (null: everyone) — as notifyTeam would write
+ * it, here also for those it would skip, so the policy has something to refuse — published as another
+ * process would. Their ids by username.
+ */
+const notifyPeople = async (env: Env, usernames: string[] | null): Promise<Map<string, number>> => {
+  const rows: { id: number; user_id: number; username: string }[] = await env.db.dataSource.query(
+    `INSERT INTO notifications (user_id, project_id, issue_id, kind, reason)
+     SELECT u.id, $1, $2, 'new_ticket', 'watching' FROM users u
+      WHERE u.user_type = 'human' AND ($3::text[] IS NULL OR u.username = ANY($3::text[]))
+     RETURNING id, user_id, (SELECT username FROM users WHERE id = user_id)`,
+    [env.fx.project.id, env.fx.confidential.id, usernames],
+  );
+  await env.db.dataSource.transaction((m) =>
+    publishEvents(
+      m,
+      rows.map((r) => ({
+        type: "notification" as const,
+        projectId: env.fx.project.id,
+        issueId: env.fx.confidential.id,
+        userId: r.user_id,
+        notificationId: r.id,
+      })),
+    ),
+  );
+  return new Map(rows.map((r) => [r.username, r.id]));
+};
 
 /** One shared saved reply per project and the owner's personal one (once). */
 const ensureSavedReplies = async (env: Env) => {
@@ -1311,8 +1404,9 @@ describe("authorisation matrix (F2, A3, B2)", () => {
             for (const s of subs) {
               actual[s.who.viewer] = {
                 received: s.sub.events.map((ev) => {
-                  const got = ev[sub.field] as { id?: string; user?: { id: string } } | null;
-                  return got?.id ?? got?.user?.id ?? null;
+                  const got = ev[sub.field] as { id?: string; user?: { id: string }; issue?: { id: string } } | null;
+                  // A notification is each viewer's own: what they share is the issue it is about.
+                  return got?.issue?.id ?? got?.id ?? got?.user?.id ?? null;
                 }),
                 errors: s.sub.errors,
               };

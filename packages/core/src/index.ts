@@ -25,6 +25,7 @@ export {
   EVENTS_CHANNEL,
   type PresenceState,
   publishEvent,
+  publishEvents,
   publishPresence,
 } from "./events/publish.ts";
 export { createGroup, type CreateGroupInput } from "./groups/create-group.ts";
@@ -230,6 +231,9 @@ export {
   updateSavedReply,
 } from "./saved-replies/saved-replies.ts";
 export { isUnread, markIssueRead, readMarks } from "./issues/read-marks.ts";
+export * from "./team-notifications/levels.ts";
+export * from "./team-notifications/inbox.ts";
+export { notifyTeam } from "./team-notifications/notify-team.ts";
 export { type RequesterHistory, requesterHistory } from "./issues/requester-tickets.ts";
 export {
   changeOwnPassword,

@@ -3,6 +3,7 @@ export type GidType =
   | "Project"
   | "Issue"
   | "Note"
+  | "Notification"
   | "Label"
   | "User"
   | "InboundEmail"

@@ -14,9 +14,11 @@ export const Topic = {
   NoteCreated: "NOTE_CREATED",
   NoteUpdated: "NOTE_UPDATED",
   Presence: "PRESENCE",
+  Notification: "NOTIFICATION",
 } as const;
 export type IssueEventPayload = { projectId: number; issueId: number };
 export type NoteEventPayload = { projectId: number; issueId: number; noteId: number };
+export type NotificationEventPayload = { projectId: number; issueId: number; userId: number; notificationId: number };
 export type PresenceEventPayload = { projectId: number; issueId: number; userId: number; state: PresenceState };
 
 const createTopics = () =>
@@ -26,6 +28,7 @@ const createTopics = () =>
     [Topic.NoteCreated]: NoteEventPayload;
     [Topic.NoteUpdated]: NoteEventPayload;
     [Topic.Presence]: PresenceEventPayload;
+    [Topic.Notification]: NotificationEventPayload;
   }>();
 
 export type AppPubSub = ReturnType<typeof createTopics> & {
@@ -58,6 +61,9 @@ const publishLocally = (local: ReturnType<typeof createTopics>, event: DomainEve
       return;
     case "presence":
       local.publish(Topic.Presence, { ...ids, userId: event.userId, state: event.state });
+      return;
+    case "notification":
+      local.publish(Topic.Notification, { ...ids, userId: event.userId, notificationId: event.notificationId });
       return;
   }
 };

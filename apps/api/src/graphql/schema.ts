@@ -21,6 +21,7 @@ import { ProjectQuarantineResolver, QuarantineResolver } from "./resolvers/quara
 import { InboundMoveResolver, IssueRoutingResolver, NoteRoutingResolver } from "./resolvers/routing.resolver.ts";
 import { ServiceDeskResolver } from "./resolvers/service-desk.resolver.ts";
 import { SubscriptionsResolver } from "./resolvers/subscriptions.resolver.ts";
+import { NotificationsResolver, ProjectNotificationLevelResolver } from "./resolvers/notifications.resolver.ts";
 import { TeamResolver } from "./resolvers/team.resolver.ts";
 import { IssueReadResolver } from "./resolvers/waiting.resolver.ts";
 
@@ -40,6 +41,8 @@ export const RESOLVERS = [
   IssueRoutingResolver,
   InboundMoveResolver,
   SubscriptionsResolver,
+  NotificationsResolver,
+  ProjectNotificationLevelResolver,
   NoteEditsResolver,
   NoteEnvelopeResolver,
   IssueEnvelopeResolver,

@@ -7,6 +7,8 @@ export type DomainEvent =
   | { type: "issue_updated"; projectId: number; issueId: number }
   | { type: "note_created"; projectId: number; issueId: number; noteId: number }
   | { type: "note_updated"; projectId: number; issueId: number; noteId: number }
+  /** Issue 10.2: a user's bell has a new notification (only that user's streams deliver it). */
+  | { type: "notification"; projectId: number; issueId: number; userId: number; notificationId: number }
   /** Issue 11.5: who is viewing or replying to an issue right now; never stored. */
   | { type: "presence"; projectId: number; issueId: number; userId: number; state: PresenceState };
 

@@ -12,6 +12,7 @@ import {
   supportBot,
   withAttachments,
 } from "./apply-context.ts";
+import { applyTeamReply } from "./apply-team-reply.ts";
 import { capLength } from "./cap-length.ts";
 import { onlyQuickActions, replyNoteBody, type TrimmedReply } from "./content.ts";
 import { movedDestination } from "./inbound-moves.ts";
@@ -22,6 +23,9 @@ import type { RouteReason } from "./routing-reason.ts";
 export const applyReplyKey = async (ctx: Ctx, replyKey: string, trimmed: TrimmedReply): Promise<InboundOutcome> => {
   const sent = await ctx.db.findOneBy(SentNotificationEntity, { replyKeyDigest: digest(replyKey) });
   if (!sent) return reject(ctx, REJECTION.sentNotificationNotFound, "no notification has this reply key");
+  // Issue 10.2: a notification sent to a member of the team; their reply is their comment.
+  if (sent.recipientUserId !== null)
+    return applyTeamReply(ctx, { ...sent, recipientUserId: sent.recipientUserId }, trimmed);
   // Issue 12.6: a reply in the chain of a message a responder moved follows it.
   const moved = await movedDestination(ctx.db, sent.projectId, ctx.content.threadIds);
   const route: RouteReason = moved

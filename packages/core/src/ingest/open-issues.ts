@@ -11,6 +11,7 @@ import { createIssues } from "../issues/create-issue.ts";
 import { type ParticipantEmail, queueParticipantEmails } from "../notifications/queue-emails.ts";
 import type { QuickCommand } from "../quick-actions/parse.ts";
 import { runTemplateQuickActions } from "../quick-actions/template.ts";
+import { notifyTeam } from "../team-notifications/notify-team.ts";
 import type { IngestSettings } from "./ingest-settings.ts";
 
 /** GitLab issues hold at most 10 email participants (item 29). */
@@ -120,5 +121,11 @@ export const openIssues = async (
         commands: plan.templateCommands,
       });
   }
+  // Issue 10.2: the team hears of the new tickets (after the template's /assign, so its assignee does).
+  await notifyTeam(
+    db,
+    settings.mail,
+    issues.map((i) => ({ kind: "new_ticket" as const, issueId: i.id, noteId: null })),
+  );
   return issues.map((i) => i.id);
 };

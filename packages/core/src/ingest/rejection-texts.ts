@@ -21,6 +21,9 @@ export const REJECTION = {
   emailTooLarge:
     "We couldn't process your email because it is too large. Please create your issue or comment through the web interface.",
   rateLimited: "This endpoint has been requested too many times. Try again later.",
+  /** GitLab's UserNotAuthorizedError: a team member's reply they may not post (issue 10.2). */
+  userNotAuthorized:
+    "You are not allowed to perform this action. If you believe this is in error, contact a staff member.",
 } as const;
 
 /** GitLab's template-missing warning note (item 7). */

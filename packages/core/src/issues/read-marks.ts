@@ -1,8 +1,11 @@
 // Issue 10.1: each user's read mark per issue. An issue is unread for a user when something happened on
 // it (its updated_at) after they last read it; opening the thread marks it read.
 import type { EntityManager } from "@tidings/db";
+import { markNotificationsRead } from "../team-notifications/inbox.ts";
 
+/** Reading an issue also reads the user's notifications about it (issue 10.2: the bell clears). */
 export const markIssueRead = async (db: EntityManager, userId: number, issueId: number): Promise<void> => {
+  await markNotificationsRead(db, userId, { issueId });
   await db.query(
     `INSERT INTO issue_reads (user_id, issue_id, read_at) VALUES ($1, $2, now())
      ON CONFLICT (user_id, issue_id) DO UPDATE SET read_at = now()`,

@@ -3,6 +3,7 @@ import { DomainError } from "../errors.ts";
 import { publishEvent } from "../events/publish.ts";
 import type { MailSettings } from "../notifications/mail-settings.ts";
 import { queueNewNoteEmails } from "../notifications/queue-emails.ts";
+import { notifyTeam } from "../team-notifications/notify-team.ts";
 
 export type CreateNoteInput = {
   issueId: number;
@@ -82,5 +83,8 @@ export const createNote = async (
   if (speaker !== "none")
     await publishEvent(db, { type: "issue_updated", projectId: issue.projectId, issueId: issue.id });
   if (input.sendEmail !== false) await queueNewNoteEmails(db, mail, { noteId: note.id });
+  // Issue 10.2: a customer's reply is never left unseen: its assignee (or the watchers) hear of it.
+  if (speaker === "customer")
+    await notifyTeam(db, mail, [{ kind: "customer_reply", issueId: issue.id, noteId: note.id }]);
   return note;
 };

@@ -28,6 +28,8 @@ export type PostCommentInput = {
    * newer public message from someone else has arrived since; sending again with the newer id confirms.
    */
   lastSeenNoteId?: number | null;
+  /** A comment by email (a team member's reply to a notification, issue 10.2): its Message-ID. */
+  messageId?: string | null;
 };
 
 export type PostCommentOutcome =
@@ -92,6 +94,7 @@ export const postComment = async (
         authorId: input.author.id,
         body: parsed.text || "(attached files)",
         internal,
+        messageId: input.messageId ?? null,
         attachmentIds: input.attachmentIds,
         sendEmail: !plan.suppressEmail,
       })

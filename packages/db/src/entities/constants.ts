@@ -49,6 +49,8 @@ export const OutboundKind = {
   /** Issue 13.4: a probe through the outbound path to a Service Desk address, and the admins' alert. */
   Canary: "canary",
   AdminAlert: "admin_alert",
+  /** Issue 10.2: a new ticket or a customer's reply, told to a member of the team (never to a customer). */
+  TeamNotification: "team_notification",
 } as const;
 export type OutboundKind = (typeof OutboundKind)[keyof typeof OutboundKind];
 

@@ -32,5 +32,10 @@ export class SentNotificationEntity {
   @JoinColumn({ name: "participant_id" })
   participant!: Relation<EmailParticipantEntity> | null;
   @Column({ type: "text" }) recipientEmail!: string;
+  /**
+   * Issue 10.2: set on a team notification (no participant): the member it was sent to. A reply through
+   * it becomes that member's comment, if it comes from their address.
+   */
+  @Column({ type: "int", nullable: true }) recipientUserId!: number | null;
   @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
 }

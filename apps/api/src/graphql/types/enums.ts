@@ -1,4 +1,4 @@
-import { ISSUE_SORTS, type IssueSort } from "@tidings/core";
+import { ISSUE_SORTS, type IssueSort, NOTIFICATION_LEVELS, type NotificationLevel } from "@tidings/core";
 import { registerEnumType } from "type-graphql";
 
 /** GitLab's IssuableState (`all` only as a filter). */
@@ -26,3 +26,13 @@ registerEnumType(ServiceDeskTemplateKind, { name: "ServiceDeskTemplateKind" });
 export const QuarantineStatus = { ignored: "ignored", rejected: "rejected", failed: "failed" } as const;
 export type QuarantineStatus = (typeof QuarantineStatus)[keyof typeof QuarantineStatus];
 registerEnumType(QuarantineStatus, { name: "InboundEmailStatus", description: "Why a message is in quarantine." });
+
+/** Issue 10.2: a member's notification level on a project (one source: core's NOTIFICATION_LEVELS). */
+export const NotificationLevelEnum = Object.fromEntries(NOTIFICATION_LEVELS.map((l) => [l.toUpperCase(), l])) as {
+  [K in NotificationLevel as Uppercase<K>]: K;
+};
+registerEnumType(NotificationLevelEnum, {
+  name: "NotificationLevel",
+  description:
+    "WATCH: every new ticket and customer reply; ASSIGNED (default): only tickets assigned to you; DISABLED: none.",
+});
