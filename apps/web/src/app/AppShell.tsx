@@ -5,6 +5,7 @@ import { ErrorState, errorMessage, LoadingState } from "../components/States.tsx
 import { AppShellDocument, ProjectNavDocument } from "../graphql/__generated__/graphql.ts";
 import { ReconnectingBanner } from "./live-status.tsx";
 import { MailAlertBanner } from "./MailAlertBanner.tsx";
+import { NotificationBell } from "./NotificationBell.tsx";
 import {
   issuesPath,
   mailHealthPath,
@@ -96,6 +97,7 @@ export const AppShell = () => {
               Admin
             </Link>
           ) : null}
+          {data?.currentUser ? <NotificationBell /> : null}
           {data?.currentUser ? (
             <Link to="/profile" className="topbar__username" title={`${data.currentUser.name}: your profile`}>
               @{data.currentUser.username}

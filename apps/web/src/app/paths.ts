@@ -75,3 +75,6 @@ export const fullPathSlug = (fullPath: string): string =>
     .replace(/[^a-z0-9]/g, "-")
     .slice(0, 63)
     .replace(/^[-.]+|[-.]+$/g, "");
+
+/** The notifications inbox (issue 10.2); core owns the path, as its emails link to it. */
+export { INBOX_PATH as inboxPath } from "../../../../packages/core/src/team-notifications/levels.ts";

@@ -21,11 +21,14 @@ const SavedRepliesScene = lazy(() =>
 );
 const MembersScene = lazy(() => import("../scenes/team/MembersScene.tsx").then((m) => ({ default: m.MembersScene })));
 const ProfileScene = lazy(() => import("../scenes/team/ProfileScene.tsx").then((m) => ({ default: m.ProfileScene })));
+const NotificationsScene = lazy(() =>
+  import("../scenes/notifications/NotificationsScene.tsx").then((m) => ({ default: m.NotificationsScene })),
+);
 const AdminUsersScene = lazy(() =>
   import("../scenes/team/AdminUsersScene.tsx").then((m) => ({ default: m.AdminUsersScene })),
 );
 import { AppShell } from "./AppShell.tsx";
-import { type ProjectRoute, parseProjectPath } from "./paths.ts";
+import { inboxPath, type ProjectRoute, parseProjectPath } from "./paths.ts";
 
 /** Every project page lives under `/<full/path>/-/…`; the splat route parses it (paths.ts). */
 const ProjectRoutes = () => {
@@ -70,6 +73,14 @@ export const createAppRouter = () =>
           element: (
             <Suspense fallback={<LoadingState />}>
               <ProfileScene />
+            </Suspense>
+          ),
+        },
+        {
+          path: inboxPath,
+          element: (
+            <Suspense fallback={<LoadingState />}>
+              <NotificationsScene />
             </Suspense>
           ),
         },

@@ -6,6 +6,9 @@ export type NotificationLevel = (typeof NOTIFICATION_LEVELS)[number];
 /** Without a choice, a member hears only of tickets assigned to them: watching is opted into. */
 export const DEFAULT_NOTIFICATION_LEVEL: NotificationLevel = "assigned";
 
+/** The inbox's page in the web app (its emails link to it; the web's router serves it). */
+export const INBOX_PATH = "/notifications";
+
 export type TeamEventKind = "new_ticket" | "customer_reply";
 export type NotificationReason = "assigned" | "watching";
 

@@ -16,7 +16,7 @@ import {
   replyReference,
 } from "../notifications/reply-key.ts";
 import { accessLevelsFor, canReadIssue, projectAbilities } from "../permissions/abilities.ts";
-import { type Candidate, type NotificationLevel, type TeamEvent, teamRecipients } from "./levels.ts";
+import { type Candidate, INBOX_PATH, type NotificationLevel, type TeamEvent, teamRecipients } from "./levels.ts";
 
 type CandidateRow = {
   issue_id: number;
@@ -146,8 +146,8 @@ const teamEmailText = (
     `Open it: ${url}`,
     "Reply to this email to answer the customer: your reply is posted as your public comment and emailed to them.",
     d.reason === "assigned"
-      ? `You get this because the ticket is assigned to you. Settings: ${mail.publicUrl}/-/notifications`
-      : `You get this because you watch ${facts.full_path}. Settings: ${mail.publicUrl}/-/notifications`,
+      ? `You get this because the ticket is assigned to you. Settings: ${mail.publicUrl}${INBOX_PATH}`
+      : `You get this because you watch ${facts.full_path}. Settings: ${mail.publicUrl}${INBOX_PATH}`,
   ].join("\n\n");
 };
 

@@ -45,6 +45,7 @@ export class NotificationType {
   @Field(() => String, { description: "ASSIGNED (the ticket is yours) or WATCHING (you watch the project)" })
   reason!: string;
   @Field(() => IssueType) issue!: IssueType;
+  @Field(() => ID, { description: "The full path of the issue's project (for links)." }) projectPath!: string;
   @Field(() => ID, { nullable: true, description: "The customer's reply (null for a new ticket)." })
   noteId!: string | null;
   @Field(() => Date) createdAt!: Date;
@@ -86,8 +87,10 @@ export class NotificationSettingUpdatePayload {
 /** The entry as GraphQL shows it, or null when the viewer may no longer read its issue. */
 const present = async (ctx: ApiContext, n: InboxEntry): Promise<NotificationType | null> => {
   const found = await readableIssue(ctx, n.issueId);
-  if (!found) return null;
+  const project = found && (await readableProject(ctx, { id: found.issue.projectId }));
+  if (!found || !project) return null;
   return {
+    projectPath: project.project.fullPath,
     id: toGid("Notification", n.id),
     kind: n.kind.toUpperCase(),
     reason: n.reason.toUpperCase(),

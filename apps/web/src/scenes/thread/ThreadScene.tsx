@@ -69,7 +69,8 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
   }, [subscribeToMore, issueId, projectPath]);
 
   // Issue 10.1: reading the thread (and what arrives in it while open) clears "unread" in the list.
-  const [markRead] = useMutation(MarkIssueReadDocument);
+  // Reading it also reads its notifications: the bell's count follows.
+  const [markRead] = useMutation(MarkIssueReadDocument, { refetchQueries: ["NotificationBell"] });
   const noteCount = issue?.notes.nodes.length ?? 0;
   useEffect(() => {
     if (issueId && noteCount >= 0) void markRead({ variables: { id: issueId } }).catch(() => undefined);
