@@ -16,6 +16,23 @@ import { canReadIssue, loadProjectAbilities, type Viewer } from "../permissions/
 import { type Ctx, type InboundOutcome, linkAttachments, outcome, reject, withAttachments } from "./apply-context.ts";
 import type { TrimmedReply } from "./content.ts";
 import { REJECTION } from "./rejection-texts.ts";
+import type { Screening } from "./screen.ts";
+
+/**
+ * Why a reply through a member's key is not theirs to post (null: it is): the member is gone or blocked,
+ * it comes from another address, or its From failed sender authentication (a forged From is refused
+ * even where the domain's DMARC policy would only quarantine). Pure.
+ */
+export const teamSenderProblem = (
+  user: Pick<UserEntity, "email" | "blocked"> | null,
+  from: string | null,
+  screening: Screening | null | undefined,
+): string | null => {
+  if (!user || user.blocked) return "the member it was sent to is blocked or gone";
+  if (!from || from.toLowerCase() !== user.email.toLowerCase()) return "it came from another address";
+  if (screening?.auth?.dmarc === "fail") return "its From failed sender authentication (DMARC fail)";
+  return null;
+};
 
 export const applyTeamReply = async (
   ctx: Ctx,
@@ -24,9 +41,9 @@ export const applyTeamReply = async (
 ): Promise<InboundOutcome> => {
   const where = { projectId: sent.projectId, issueId: sent.issueId };
   const user = await ctx.db.findOneBy(UserEntity, { id: sent.recipientUserId });
-  const from = ctx.content.from?.toLowerCase() ?? null;
-  if (!user || user.blocked || from !== user.email.toLowerCase())
-    return reject(ctx, REJECTION.userNotAuthorized, "a team member's reply key, used from another address", where);
+  const problem = teamSenderProblem(user, ctx.content.from ?? null, ctx.content.screening);
+  if (problem || !user)
+    return reject(ctx, REJECTION.userNotAuthorized, `A team member's reply key: ${problem}.`, where);
   const issue = await ctx.db.findOne(IssueEntity, { where: { id: sent.issueId }, lock: { mode: "pessimistic_write" } });
   if (!issue) return reject(ctx, REJECTION.noteableNotFound, null, where);
   const project = await ctx.db.findOneByOrFail(ProjectEntity, { id: issue.projectId });
