@@ -2,7 +2,7 @@
 // "Needs reply", live, bold as unread; reading the thread clears "unread"; a public answer takes it off.
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./support/auth.ts";
-import { sendCustomerMail, waitForMail } from "./support/mail.ts";
+import { replyToMail, sendCustomerMail, waitForMail } from "./support/mail.ts";
 import { collectPageErrors, seriousViolations, serviceDeskAddress, unique, waitForIssueIid } from "./web-helpers.ts";
 
 test("a customer's reply to a closed ticket lands on top of Needs reply, live, unread until read", async ({ page }) => {
@@ -27,14 +27,7 @@ test("a customer's reply to a closed ticket lands on top of Needs reply, live, u
   await expect(page.locator(`[data-issue-iid="${iid}"]`)).toHaveCount(0);
 
   // The customer answers the thank-you email: live, on top, unread, waiting.
-  await sendCustomerMail({
-    from: `Ada <${customer}>`,
-    to: thanks.replyTo?.value[0]?.address ?? desk,
-    subject: `Re: ${subject}`,
-    inReplyTo: thanks.messageId,
-    references: thanks.messageId ? [thanks.messageId] : undefined,
-    text: "It jams again!",
-  });
+  await replyToMail(thanks, { from: `Ada <${customer}>`, text: "It jams again!" });
   const row = page.locator(`[data-issue-iid="${iid}"]`);
   await expect(row).toBeVisible({ timeout: 30_000 });
   await expect(page.locator(".issue-row").first()).toHaveAttribute("data-issue-iid", iid);

@@ -3,7 +3,7 @@
 // goes to them only, with their own reply key — and their reply to it becomes their public comment.
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./support/auth.ts";
-import { capturedMail, sendCustomerMail, waitForMail } from "./support/mail.ts";
+import { capturedMail, replyToMail, sendCustomerMail, waitForMail } from "./support/mail.ts";
 import {
   collectPageErrors,
   seriousViolations,
@@ -43,14 +43,7 @@ test("the assignee's bell and inbox get a customer's reply to a closed ticket, a
   const before = Number(/(\d+) unread/.exec((await bell.getAttribute("aria-label")) ?? "")?.[1] ?? 0);
   await live;
 
-  await sendCustomerMail({
-    from: `Bea <${customer}>`,
-    to: thanks.replyTo?.value[0]?.address ?? desk,
-    subject: `Re: ${subject}`,
-    inReplyTo: thanks.messageId,
-    references: thanks.messageId ? [thanks.messageId] : undefined,
-    text: "Offline again this morning.",
-  });
+  await replyToMail(thanks, { from: `Bea <${customer}>`, text: "Offline again this morning." });
   // Live: on top of Needs reply, and one more on the bell.
   const row = page.locator(`[data-issue-iid="${iid}"]`);
   await expect(row).toBeVisible({ timeout: 30_000 });
@@ -93,13 +86,7 @@ test("the assignee's bell and inbox get a customer's reply to a closed ticket, a
   await expect(page.getByRole("listitem").filter({ hasText: subject }).first()).not.toHaveClass(/is-unread/);
 
   // Answering by email: the reply to the notification is the developer's public comment, and reaches Bea.
-  await sendCustomerMail({
-    from: "Developer <developer@example.com>",
-    to: toMe.replyTo?.value[0]?.address ?? "",
-    subject: `Re: ${toMe.subject}`,
-    inReplyTo: toMe.messageId,
-    text: "A new scanner is on its way.",
-  });
+  await replyToMail(toMe, { from: "Developer <developer@example.com>", text: "A new scanner is on its way." });
   await page.goto(`/demo/app/-/issues/${iid}`);
   await expect(page.getByRole("article", { name: "Reply to customer by @developer" }).last()).toContainText(
     "A new scanner is on its way.",

@@ -21,6 +21,20 @@ export const sendCustomerMail = async (mail: SendMailOptions) => {
 };
 
 /**
+ * Answers an email the product sent, as a mail client does: to its Reply-To (the reply-key address), with
+ * "Re:" and the threading headers.
+ */
+export const replyToMail = (mail: ParsedMail, reply: { from: string; text: string }) =>
+  sendCustomerMail({
+    from: reply.from,
+    to: mail.replyTo?.value[0]?.address,
+    subject: /^re:/i.test(mail.subject ?? "") ? mail.subject : `Re: ${mail.subject ?? ""}`,
+    inReplyTo: mail.messageId,
+    references: mail.messageId ? [mail.messageId] : undefined,
+    text: reply.text,
+  });
+
+/**
  * Every message the product has sent so far (the capture inbox; or `dir`, e.g. the customer-domain relay's),
  * oldest first.
  */
