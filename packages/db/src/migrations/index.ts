@@ -18,6 +18,8 @@ import { Composer1765001300600 } from "./1765001300600-composer.ts";
 import { DraftsSavedReplies1765001300700 } from "./1765001300700-drafts-saved-replies.ts";
 import { WaitingState1765001300800 } from "./1765001300800-waiting-state.ts";
 import { TokenScopes1765001300900 } from "./1765001300900-token-scopes.ts";
+import { SavedViews1765001301100 } from "./1765001301100-saved-views.ts";
+import { RequesterNameIndex1765001301200 } from "./1765001301200-requester-name-index.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -41,4 +43,6 @@ export const MIGRATIONS = [
   DraftsSavedReplies1765001300700,
   WaitingState1765001300800,
   TokenScopes1765001300900,
+  SavedViews1765001301100,
+  RequesterNameIndex1765001301200,
 ];
