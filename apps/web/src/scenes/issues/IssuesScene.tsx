@@ -23,6 +23,7 @@ import {
 import { BulkBar, useBulk } from "./BulkBar.tsx";
 import { IssueFilterBar } from "./IssueFilterBar.tsx";
 import { IssueRow } from "./IssueRow.tsx";
+import { ViewsMenu } from "./ViewsMenu.tsx";
 import {
   filterVariables,
   formatIssueCount,
@@ -209,54 +210,64 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
 
   return (
     <section aria-labelledby="issues-title">
-      <div className="page-header">
+      {/* Issue 10.3: the header is two short lines, so a 1280×800 screen shows a dozen rows below it. */}
+      <div className="list-head">
         <PageHeading id="issues-title">Issues</PageHeading>
-        <span className="muted">{project.name}</span>
+        <span className="muted list-head__project">{project.name}</span>
+        <div className="tabs tabs--inline" role="tablist" aria-label="Issue type">
+          <Link
+            role="tab"
+            to={issuesPath(projectPath, writeFilters({ ...filters, tab: "service_desk", author: "" }))}
+            className={`tabs__tab${filters.tab === "service_desk" ? " is-active" : ""}`}
+            aria-selected={filters.tab === "service_desk"}
+          >
+            Service Desk
+          </Link>
+          <Link
+            role="tab"
+            to={issuesPath(projectPath, writeFilters({ ...filters, tab: "all" }))}
+            className={`tabs__tab${filters.tab === "all" ? " is-active" : ""}`}
+            aria-selected={filters.tab === "all"}
+          >
+            All
+          </Link>
+        </div>
+        <div className="list-head__tools">
+          {filters.tab === "service_desk" && project.serviceDeskAddress ? (
+            <details className="sd-address">
+              <summary>Service Desk address</summary>
+              <p className="sd-address__panel">
+                <span>Customers email </span>
+                <code className="sd-address__value">{project.serviceDeskAddress}</code>
+                <CopyButton text={project.serviceDeskAddress} label="Copy Service Desk email address" />
+              </p>
+            </details>
+          ) : null}
+          <ViewsMenu projectPath={projectPath} filters={filters} canShare={project.userPermissions.adminSharedViews} />
+        </div>
       </div>
 
-      <div className="tabs" role="tablist" aria-label="Issue type">
-        <Link
-          role="tab"
-          to={issuesPath(projectPath, writeFilters({ ...filters, tab: "service_desk", author: "" }))}
-          className={`tabs__tab${filters.tab === "service_desk" ? " is-active" : ""}`}
-          aria-selected={filters.tab === "service_desk"}
-        >
-          Service Desk
-        </Link>
-        <Link
-          role="tab"
-          to={issuesPath(projectPath, writeFilters({ ...filters, tab: "all" }))}
-          className={`tabs__tab${filters.tab === "all" ? " is-active" : ""}`}
-          aria-selected={filters.tab === "all"}
-        >
-          All
-        </Link>
-      </div>
-
-      {filters.tab === "service_desk" && project.serviceDeskAddress ? (
-        <p className="sd-address">
-          <span>Customers email </span>
-          <code className="sd-address__value">{project.serviceDeskAddress}</code>
-          <CopyButton text={project.serviceDeskAddress} label="Copy Service Desk email address" />
+      <div className="list-bar">
+        <div className="state-tabs" role="tablist" aria-label="Issue state">
+          {STATE_TABS.map((tab) => {
+            const tabCount = countsProject?.[tab.countKey];
+            return (
+              <Link
+                key={tab.value}
+                role="tab"
+                to={issuesPath(projectPath, writeFilters({ ...filters, state: tab.value }))}
+                className={`state-tabs__tab${filters.state === tab.value ? " is-active" : ""}`}
+                aria-selected={filters.state === tab.value}
+              >
+                {tab.label}
+                <span className="count">{tabCount ? formatIssueCount(tabCount) : "–"}</span>
+              </Link>
+            );
+          })}
+        </div>
+        <p className="shortcuts-hint muted">
+          <kbd>?</kbd> keyboard shortcuts
         </p>
-      ) : null}
-
-      <div className="state-tabs" role="tablist" aria-label="Issue state">
-        {STATE_TABS.map((tab) => {
-          const tabCount = countsProject?.[tab.countKey];
-          return (
-            <Link
-              key={tab.value}
-              role="tab"
-              to={issuesPath(projectPath, writeFilters({ ...filters, state: tab.value }))}
-              className={`state-tabs__tab${filters.state === tab.value ? " is-active" : ""}`}
-              aria-selected={filters.state === tab.value}
-            >
-              {tab.label}
-              <span className="count">{tabCount ? formatIssueCount(tabCount) : "–"}</span>
-            </Link>
-          );
-        })}
       </div>
 
       <IssueFilterBar projectPath={projectPath} filters={filters} onChange={update} />
@@ -282,9 +293,6 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
         <>
           <p className="visually-hidden" role="status">
             {shownCount} issues. Use j and k or the arrow keys to move, Enter to open.
-          </p>
-          <p className="shortcuts-hint muted">
-            <kbd>?</kbd> keyboard shortcuts
           </p>
           {help ? <ShortcutsHelp onClose={() => setHelp(false)} canBulk={canBulk} /> : null}
           <ul className="issue-list" aria-label="Issues" onKeyDown={handleListKeyDown}>
