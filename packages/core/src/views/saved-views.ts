@@ -6,6 +6,7 @@ import type { EntityManager } from "@tidings/db";
 import { DomainError } from "../errors.ts";
 import { ISSUE_SORTS, type IssueSort } from "../issues/list-issues.ts";
 import type { ProjectAbilities } from "../permissions/abilities.ts";
+import { USERNAME } from "../users/create-user.ts";
 
 export const MAX_SAVED_VIEW_NAME = 80;
 export const MAX_VIEW_SEARCH = 255;
@@ -52,8 +53,6 @@ export type SavedView = {
 /** A validation's outcome: the cleaned value, or every sentence a person can act on. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
-const USERNAME = /^@?[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,254}$/;
-
 const checkName = (raw: string): Checked<string> => {
   const name = raw.trim();
   if (!name) return { ok: false, errors: ["Name can't be blank."] };
@@ -65,10 +64,11 @@ const checkName = (raw: string): Checked<string> => {
 const oneOf = <T extends string>(values: readonly T[], value: string): value is T =>
   (values as readonly string[]).includes(value);
 
+/** A username as the list takes it: `ana` or `@ana`, stored without the `@`. */
 const checkUsername = (field: string, raw: string, errors: string[]): string => {
-  const value = raw.trim();
-  if (value && !USERNAME.test(value)) errors.push(`${field} must be a username, e.g. "ana" (found "${value}").`);
-  return value.replace(/^@/, "");
+  const value = raw.trim().replace(/^@/, "");
+  if (value && !USERNAME.test(value)) errors.push(`${field} must be a username, e.g. "ana" (found "${raw.trim()}").`);
+  return value;
 };
 
 /** The filters of a view, defaults filled in; every problem named. */
