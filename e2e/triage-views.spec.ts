@@ -5,7 +5,14 @@ import { type Browser, expect, type Page, test } from "@playwright/test";
 import { E2E } from "./support/constants.ts";
 import { signInAs } from "./support/auth.ts";
 import { sendCustomerMail } from "./support/mail.ts";
-import { collectPageErrors, seriousViolations, serviceDeskAddress, unique } from "./web-helpers.ts";
+import {
+  collectPageErrors,
+  graphql,
+  seriousViolations,
+  serviceDeskAddress,
+  unique,
+  waitForIssueIid,
+} from "./web-helpers.ts";
 
 const TICKETS = 14;
 
@@ -54,6 +61,15 @@ test("a compact list shows a dozen tickets with requester and age; shared views 
       text: "It prints nothing.",
     });
 
+  // One of them is labelled and assigned, as a triaged ticket is.
+  const seventh = await waitForIssueIid(reporter, `${batch} printer 7`);
+  const updated = await graphql<{ updateIssue: { errors: string[] } }>(
+    reporter,
+    `mutation($input: UpdateIssueInput!) { updateIssue(input: $input) { errors } }`,
+    { input: { projectPath: "demo/app", iid: seventh, labels: ["hardware"], assigneeUsernames: ["developer"] } },
+  );
+  expect(updated.updateIssue.errors).toEqual([]);
+
   // The compact list: at least 12 rows wholly on a 1280×800 screen, before any scrolling.
   await reporter.goto(`/demo/app/-/issues?search=${batch}`);
   await expect(reporter.locator(".issue-row")).toHaveCount(TICKETS, { timeout: 30_000 });
@@ -64,6 +80,8 @@ test("a compact list shows a dozen tickets with requester and age; shared views 
     .filter({ has: reporter.getByRole("link", { name: `${batch} printer 7`, exact: true }) });
   await expect(row.locator(".issue-row__requester-name")).toHaveText("Grace Hopper 7");
   await expect(row.locator(".issue-row__requester-address")).toHaveText("grace7@customer.example");
+  await expect(row.locator(".issue-row__assignee")).toContainText("@developer");
+  await expect(row.locator(".label-pill")).toHaveText("hardware");
   const age = row.locator(".issue-row__age time");
   await expect(age).toHaveAttribute("datetime", /^\d{4}-\d\d-\d\dT/);
   await expect(age).toHaveText(/^(now|\d+m)(under a minute|\d+ minutes?) old$/);
@@ -94,6 +112,7 @@ test("a compact list shows a dozen tickets with requester and age; shared views 
   await form.getByLabel("Shared with the project", { exact: true }).check();
   await form.getByRole("button", { name: "Save view", exact: true }).click();
   await expect(form.getByRole("alert")).toHaveText("Name has already been taken.");
+  expect(await seriousViolations(maintainer)).toEqual([]);
   await maintainer.screenshot({ path: "test-results/screens/triage-views-menu-1280.png" });
 
   // The reporter sees the shared view (not the maintainer's own), applies it, and gets its list.

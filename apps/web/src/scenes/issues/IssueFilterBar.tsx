@@ -94,7 +94,7 @@ export const IssueFilterBar = ({
           id="issue-label"
           name="label"
           list="issue-label-options"
-          placeholder="Labels, e.g. bug, urgent"
+          placeholder="Labels, e.g. bug"
           defaultValue={filters.labels.join(", ")}
         />
         <datalist id="issue-label-options">
@@ -111,7 +111,7 @@ export const IssueFilterBar = ({
           id="issue-assignee"
           name="assignee"
           list="issue-member-options"
-          placeholder="Assignee username"
+          placeholder="Assignee"
           defaultValue={filters.assignee}
         />
         <datalist id="issue-member-options">
@@ -129,7 +129,7 @@ export const IssueFilterBar = ({
             id="issue-author"
             name="author"
             list="issue-member-options"
-            placeholder="Author username"
+            placeholder="Author"
             defaultValue={filters.author}
           />
         </div>

@@ -120,11 +120,11 @@ export const ViewsMenu = ({
             Save view
           </button>
           {errors.length ? (
-            <ul className="field-error" role="alert">
+            <div className="field-error" role="alert">
               {errors.map((e) => (
-                <li key={e}>{e}</li>
+                <p key={e}>{e}</p>
               ))}
-            </ul>
+            </div>
           ) : null}
         </form>
       </div>
