@@ -152,5 +152,9 @@ test("a compact list shows a dozen tickets with requester and age; shared views 
   await reporter.goto("/demo/app/-/issues");
   await openViews(reporter);
   await expect(reporter.getByRole("link", { name: shared, exact: true })).toHaveCount(0);
+  // Escape closes the menu and leaves the keyboard on its button.
+  await reporter.keyboard.press("Escape");
+  await expect(reporter.locator("details.views-menu")).not.toHaveAttribute("open", "");
+  await expect(reporter.locator("details.views-menu > summary")).toBeFocused();
   expect(errors).toEqual([]);
 });

@@ -102,7 +102,16 @@ export const ViewsMenu = ({
     ) : null;
 
   return (
-    <details className="views-menu" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+    <details
+      className="views-menu"
+      open={open}
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+      onKeyDown={(e) => {
+        if (e.key !== "Escape" || !open) return;
+        setOpen(false);
+        e.currentTarget.querySelector("summary")?.focus();
+      }}
+    >
       <summary className="btn btn--small">{active ? `View: ${active.name}` : "Views"}</summary>
       <div className="views-menu__panel">
         {group("Your views", personal)}
