@@ -1,16 +1,7 @@
 import { useQuery } from "@apollo/client/react";
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Link, useSearchParams } from "react-router";
-import { issuesPath } from "../../app/paths.ts";
-import { CopyButton } from "../../components/CopyButton.tsx";
-import {
-  ErrorState,
-  errorMessage,
-  LoadingState,
-  PageHeading,
-  ProjectNotFound,
-  usePageTitle,
-} from "../../components/States.tsx";
+import { useSearchParams } from "react-router";
+import { ErrorState, errorMessage, LoadingState, ProjectNotFound, usePageTitle } from "../../components/States.tsx";
 import {
   IssueCountsDocument,
   IssueCreatedDocument,
@@ -22,14 +13,13 @@ import {
 } from "../../graphql/__generated__/graphql.ts";
 import { BulkBar, useBulk } from "./BulkBar.tsx";
 import { IssueFilterBar } from "./IssueFilterBar.tsx";
+import { IssuesHeader } from "./IssuesHeader.tsx";
 import { IssueRow } from "./IssueRow.tsx";
-import { ViewsMenu } from "./ViewsMenu.tsx";
 import {
   filterVariables,
   formatIssueCount,
   hasNarrowingFilters,
   type IssueFilters,
-  type IssueStateFilter,
   matchesFilters,
   readFilters,
   shiftIssueCount,
@@ -44,17 +34,6 @@ const countVariables = (filters: IssueFilters) => {
 };
 
 export const PAGE_SIZE = 50;
-
-const STATE_TABS: {
-  value: IssueStateFilter;
-  label: string;
-  countKey: "needsReplyCount" | "openedCount" | "closedCount" | "allCount";
-}[] = [
-  { value: "needs_reply", label: "Needs reply", countKey: "needsReplyCount" },
-  { value: "opened", label: "Open", countKey: "openedCount" },
-  { value: "closed", label: "Closed", countKey: "closedCount" },
-  { value: "all", label: "All", countKey: "allCount" },
-];
 
 type IssuesPage = NonNullable<NonNullable<IssuesSceneQuery["project"]>["issues"]>;
 
@@ -210,65 +189,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
 
   return (
     <section aria-labelledby="issues-title">
-      {/* Issue 10.3: the header is two short lines, so a 1280×800 screen shows a dozen rows below it. */}
-      <div className="list-head">
-        <PageHeading id="issues-title">Issues</PageHeading>
-        <span className="muted list-head__project">{project.name}</span>
-        <div className="tabs tabs--inline" role="tablist" aria-label="Issue type">
-          <Link
-            role="tab"
-            to={issuesPath(projectPath, writeFilters({ ...filters, tab: "service_desk", author: "" }))}
-            className={`tabs__tab${filters.tab === "service_desk" ? " is-active" : ""}`}
-            aria-selected={filters.tab === "service_desk"}
-          >
-            Service Desk
-          </Link>
-          <Link
-            role="tab"
-            to={issuesPath(projectPath, writeFilters({ ...filters, tab: "all" }))}
-            className={`tabs__tab${filters.tab === "all" ? " is-active" : ""}`}
-            aria-selected={filters.tab === "all"}
-          >
-            All
-          </Link>
-        </div>
-        <div className="list-head__tools">
-          {filters.tab === "service_desk" && project.serviceDeskAddress ? (
-            <details className="sd-address">
-              <summary>Service Desk address</summary>
-              <p className="sd-address__panel">
-                <span>Customers email </span>
-                <code className="sd-address__value">{project.serviceDeskAddress}</code>
-                <CopyButton text={project.serviceDeskAddress} label="Copy Service Desk email address" />
-              </p>
-            </details>
-          ) : null}
-          <ViewsMenu projectPath={projectPath} filters={filters} canShare={project.userPermissions.adminSharedViews} />
-        </div>
-      </div>
-
-      <div className="list-bar">
-        <div className="state-tabs" role="tablist" aria-label="Issue state">
-          {STATE_TABS.map((tab) => {
-            const tabCount = countsProject?.[tab.countKey];
-            return (
-              <Link
-                key={tab.value}
-                role="tab"
-                to={issuesPath(projectPath, writeFilters({ ...filters, state: tab.value }))}
-                className={`state-tabs__tab${filters.state === tab.value ? " is-active" : ""}`}
-                aria-selected={filters.state === tab.value}
-              >
-                {tab.label}
-                <span className="count">{tabCount ? formatIssueCount(tabCount) : "–"}</span>
-              </Link>
-            );
-          })}
-        </div>
-        <p className="shortcuts-hint muted">
-          <kbd>?</kbd> keyboard shortcuts
-        </p>
-      </div>
+      <IssuesHeader projectPath={projectPath} project={project} filters={filters} counts={countsProject} />
 
       <IssueFilterBar projectPath={projectPath} filters={filters} onChange={update} />
 
