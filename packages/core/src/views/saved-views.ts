@@ -72,8 +72,18 @@ const checkUsername = (field: string, raw: string, errors: string[]): string => 
 };
 
 /** The filters of a view, defaults filled in; every problem named. */
+/** Text as stored or sent, whatever its JSON type was; anything but a string reads as empty. */
+const text = (v: unknown): string => (typeof v === "string" ? v : "");
+
 export const checkViewFilters = (input: Partial<SavedViewFilters>): Checked<SavedViewFilters> => {
-  const f = { ...DEFAULT_VIEW_FILTERS, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v != null)) };
+  const given = { ...DEFAULT_VIEW_FILTERS, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v != null)) };
+  const f = {
+    ...given,
+    search: text(given.search),
+    labels: Array.isArray(given.labels) ? given.labels.map(text) : [],
+    assignee: text(given.assignee),
+    author: text(given.author),
+  };
   const errors: string[] = [];
   if (!oneOf(ISSUE_LIST_TABS, f.tab)) errors.push(`Tab must be one of ${ISSUE_LIST_TABS.join(", ")}.`);
   if (!oneOf(ISSUE_LIST_STATES, f.state)) errors.push(`State must be one of ${ISSUE_LIST_STATES.join(", ")}.`);
