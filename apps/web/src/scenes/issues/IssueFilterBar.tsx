@@ -82,7 +82,7 @@ export const IssueFilterBar = ({
           id="issue-search"
           name="search"
           type="search"
-          placeholder="Search title, description or customer email"
+          placeholder="Search title, text or customer email"
           defaultValue={filters.search}
         />
       </div>
