@@ -151,6 +151,7 @@ test("a compact list shows a dozen tickets with requester and age; shared views 
   await expect(maintainer.getByRole("link", { name: shared, exact: true })).toHaveCount(0);
   await reporter.goto("/demo/app/-/issues");
   await openViews(reporter);
+  await expect(reporter.getByText("Loading views…", { exact: true })).toHaveCount(0); // read, then judged
   await expect(reporter.getByRole("link", { name: shared, exact: true })).toHaveCount(0);
   // Escape closes the menu and leaves the keyboard on its button.
   await reporter.keyboard.press("Escape");

@@ -116,7 +116,8 @@ export const ViewsMenu = ({
       <div className="views-menu__panel">
         {group("Your views", personal)}
         {group("Shared views", shared)}
-        {views.length === 0 ? <p className="muted">No saved views yet.</p> : null}
+        {!data ? <p className="muted">Loading views…</p> : null}
+        {data && views.length === 0 ? <p className="muted">No saved views yet.</p> : null}
         <form className="views-menu__save" aria-label="Save current filters as view" onSubmit={handleSave}>
           <label htmlFor="view-name">Save current filters as view…</label>
           <input id="view-name" name="name" maxLength={80} placeholder="e.g. Billing, waiting" required />
