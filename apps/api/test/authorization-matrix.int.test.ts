@@ -761,6 +761,134 @@ const PROBES: Probe[] = [
         : [[NOT_FOUND_OR_FORBIDDEN], [NOT_FOUND_OR_FORBIDDEN], `Temp ${who.viewer} ${env.path}`],
   },
   {
+    name: "Issue.requesterName: the name from the opening email, for Reporter+ (10.3)",
+    kind: "field",
+    run: async (env, who) => {
+      await inboundFor(env); // the issue's first email names its sender "Jake the Dog"
+      const list = (await projectField(env, who, "issues(state: all, first: 50) { nodes { iid requesterName } }"))
+        ?.issues as { nodes: { iid: string; requesterName: string | null }[] } | undefined;
+      const inList = list?.nodes.find((n) => n.iid === String(env.fx.open.iid))?.requesterName ?? null;
+      const single = (await issueField(env, who, env.fx.open.iid, "requesterName"))?.requesterName ?? null;
+      return [inList, single];
+    },
+    expect: (_env, who) => (who.reporter ? ["Jake the Dog", "Jake the Dog"] : [null, null]),
+  },
+  {
+    name: "ProjectPermissions.adminSharedViews (10.3: Maintainer+)",
+    kind: "field",
+    run: async (env, who) =>
+      (
+        (await projectField(env, who, "userPermissions { adminSharedViews }"))?.userPermissions as
+          | { adminSharedViews: boolean }
+          | undefined
+      )?.adminSharedViews ?? null,
+    expect: (_env, who) => (who.read ? who.maintainer : null),
+  },
+  {
+    name: "Project.savedViews: one's own in the project and the shared ones (10.3: members)",
+    kind: "field",
+    run: async (env, who) => {
+      await ensureSavedViews(env);
+      const project = await projectField(
+        env,
+        who,
+        "savedViews { name scope canManage filters { state labelName sort } }",
+      );
+      return project?.savedViews ?? null;
+    },
+    expect: (_env, who) =>
+      !who.read
+        ? null
+        : [
+            ...(who.viewer === "owner"
+              ? [
+                  {
+                    name: "Owner's view",
+                    scope: "personal",
+                    canManage: true,
+                    filters: { state: "closed", labelName: [], sort: "CREATED_DESC" },
+                  },
+                ]
+              : []),
+            {
+              name: "Team queue",
+              scope: "project",
+              canManage: who.maintainer,
+              filters: { state: "needs_reply", labelName: ["billing"], sort: "LAST_CUSTOMER_ACTIVITY_DESC" },
+            },
+          ],
+  },
+  {
+    name: "savedViewCreate: shared (10.3: Maintainer+) and personal (signed-in readers)",
+    kind: "mutation",
+    run: async (env, who) => {
+      const create = (shared: boolean) =>
+        mutate(
+          env,
+          who,
+          "mutation($input: SavedViewCreateInput!) { savedViewCreate(input: $input) { savedView { id } errors } }",
+          {
+            projectPath: env.path,
+            name: `${shared ? "Shared" : "Own"} by ${who.viewer}`,
+            shared,
+            filters: { state: "all" },
+          },
+          "savedViewCreate",
+        );
+      const result = [await create(true), await create(false)];
+      // Fresh rows only: later cells (the list above) see the project as it was.
+      await env.db.dataSource.query("DELETE FROM saved_views WHERE project_id = $1 AND name LIKE '% by %'", [
+        env.fx.project.id,
+      ]);
+      return result;
+    },
+    expect: (_env, who) => [
+      who.maintainer ? "ok" : [NOT_FOUND_OR_FORBIDDEN],
+      who.read && who.signedIn ? "ok" : [NOT_FOUND_OR_FORBIDDEN],
+    ],
+  },
+  {
+    name: "savedViewUpdate and savedViewDestroy: a shared view (Maintainer+), the owner's personal one (owner only)",
+    kind: "mutation",
+    run: async (env, who) => {
+      const change = async (userId: number | null, name: string) => {
+        const [row] = await env.db.dataSource.query(
+          "INSERT INTO saved_views (project_id, user_id, name, filters) VALUES ($1, $2, $3, '{}') RETURNING id",
+          [env.fx.project.id, userId, name],
+        );
+        const id = gid("SavedView", row.id);
+        const update = await mutate(
+          env,
+          who,
+          "mutation($input: SavedViewUpdateInput!) { savedViewUpdate(input: $input) { savedView { id } errors } }",
+          { id, name: `${name} renamed`, filters: { state: "closed" } },
+          "savedViewUpdate",
+        );
+        const destroy = await mutate(
+          env,
+          who,
+          "mutation($input: SavedViewDestroyInput!) { savedViewDestroy(input: $input) { savedView { id } errors } }",
+          { id },
+          "savedViewDestroy",
+        );
+        const [left] = await env.db.dataSource.query("SELECT name FROM saved_views WHERE id = $1", [row.id]);
+        await env.db.dataSource.query("DELETE FROM saved_views WHERE id = $1", [row.id]);
+        return [update, destroy, left?.name ?? "deleted"];
+      };
+      return [
+        await change(null, `Temp shared ${who.viewer}`),
+        await change(userIds.get("owner") ?? null, `Temp own ${who.viewer}`),
+      ];
+    },
+    expect: (_env, who) => {
+      const denied = (name: string) => [[NOT_FOUND_OR_FORBIDDEN], [NOT_FOUND_OR_FORBIDDEN], name];
+      return [
+        who.maintainer ? ["ok", "ok", "deleted"] : denied(`Temp shared ${who.viewer}`),
+        who.viewer === "owner" ? ["ok", "ok", "deleted"] : denied(`Temp own ${who.viewer}`),
+      ];
+    },
+  },
+  {
     name: "Issue waiting state and unread; markIssueRead (10.1)",
     kind: "mutation",
     run: async (env, who) => {
@@ -1330,6 +1458,21 @@ const ensureSavedReplies = async (env: Env) => {
   await env.db.dataSource.query(
     `INSERT INTO saved_replies (user_id, name, content) VALUES ($1, 'Owner''s own', 'Mine') ON CONFLICT DO NOTHING`,
     [userIds.get("owner")],
+  );
+};
+
+/** One shared saved view per project and the owner's personal one in it (once). */
+const ensureSavedViews = async (env: Env) => {
+  await env.db.dataSource.query(
+    `INSERT INTO saved_views (project_id, name, filters)
+     VALUES ($1, 'Team queue', '{"state": "needs_reply", "labels": ["billing"], "sort": "LAST_CUSTOMER_ACTIVITY_DESC"}')
+     ON CONFLICT DO NOTHING`,
+    [env.fx.project.id],
+  );
+  await env.db.dataSource.query(
+    `INSERT INTO saved_views (project_id, user_id, name, filters) VALUES ($1, $2, 'Owner''s view', '{"state": "closed"}')
+     ON CONFLICT DO NOTHING`,
+    [env.fx.project.id, userIds.get("owner")],
   );
 };
 

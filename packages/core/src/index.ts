@@ -235,6 +235,25 @@ export * from "./team-notifications/levels.ts";
 export * from "./team-notifications/inbox.ts";
 export { notifyTeam } from "./team-notifications/notify-team.ts";
 export { type RequesterHistory, requesterHistory } from "./issues/requester-tickets.ts";
+export { requesterNames } from "./issues/requester-names.ts";
+export {
+  checkViewFilters,
+  createSavedView,
+  DEFAULT_VIEW_FILTERS,
+  deleteSavedView,
+  findSavedView,
+  ISSUE_LIST_STATES,
+  ISSUE_LIST_TABS,
+  type IssueListState,
+  type IssueListTab,
+  listSavedViews,
+  MAX_SAVED_VIEW_NAME,
+  type SavedView,
+  type SavedViewFilters,
+  savedViewAccess,
+  updateSavedView,
+  type ViewActor,
+} from "./views/saved-views.ts";
 export {
   changeOwnPassword,
   createToken,

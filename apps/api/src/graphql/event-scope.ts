@@ -33,6 +33,8 @@ const VIEWER_INDEPENDENT = [
   "participantsByIssueId",
   "emailsByIssueId",
   "labelsByProjectId",
+  // The name is the same for everyone; who may read it is decided per subscriber by the field's resolver.
+  "requesterNameByIssueId",
 ] as const satisfies readonly (keyof Loaders)[];
 type SharedLoaders = Pick<Loaders, (typeof VIEWER_INDEPENDENT)[number]>;
 

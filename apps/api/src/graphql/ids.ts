@@ -9,6 +9,7 @@ export type GidType =
   | "InboundEmail"
   | "Upload"
   | "SavedReply"
+  | "SavedView"
   | "PersonalAccessToken";
 
 export const toGid = (type: GidType, id: number) => `gid://tidings/${type}/${id}`;

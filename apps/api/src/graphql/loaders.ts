@@ -1,4 +1,4 @@
-import { loadProjectAbilities, type ProjectAbilities, readMarks } from "@tidings/core";
+import { loadProjectAbilities, type ProjectAbilities, readMarks, requesterNames } from "@tidings/core";
 import {
   type DataSource,
   EmailParticipantEntity,
@@ -129,6 +129,11 @@ export const createLoaders = (ctx: Pick<ApiContext, "dataSource" | "viewer">) =>
       if (!ctx.viewer) return ids.map(() => undefined);
       const marks = await readMarks(db, ctx.viewer.id, ids);
       return ids.map((id) => marks.get(id));
+    }),
+    /** Issue 10.3: the requester's display name from the opening email, for a whole list page in one query. */
+    requesterNameByIssueId: new DataLoader<number, string | null>(async (ids) => {
+      const names = await requesterNames(db, ids);
+      return ids.map((id) => names.get(id) ?? null);
     }),
     labelsByProjectId: new DataLoader<number, LabelEntity[]>(async (ids) =>
       groupByKey(

@@ -19,6 +19,7 @@ import { PresenceResolver } from "./resolvers/presence.resolver.ts";
 import { ProjectResolver } from "./resolvers/project.resolver.ts";
 import { ProjectQuarantineResolver, QuarantineResolver } from "./resolvers/quarantine.resolver.ts";
 import { InboundMoveResolver, IssueRoutingResolver, NoteRoutingResolver } from "./resolvers/routing.resolver.ts";
+import { ProjectSavedViewsResolver, SavedViewsResolver } from "./resolvers/saved-views.resolver.ts";
 import { ServiceDeskResolver } from "./resolvers/service-desk.resolver.ts";
 import { SubscriptionsResolver } from "./resolvers/subscriptions.resolver.ts";
 import { NotificationsResolver, ProjectNotificationLevelResolver } from "./resolvers/notifications.resolver.ts";
@@ -54,6 +55,8 @@ export const RESOLVERS = [
   CustomerContextResolver,
   TeamResolver,
   BulkResolver,
+  ProjectSavedViewsResolver,
+  SavedViewsResolver,
 ] as const;
 
 type PubSubOption = NonNullable<Parameters<typeof buildSchema>[0]["pubSub"]>;

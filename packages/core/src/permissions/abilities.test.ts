@@ -40,4 +40,17 @@ describe("projectAbilities", () => {
     expect(projectAbilities(null, { visibility: "internal" }, null).readProject).toBe(false);
     expect(projectAbilities(null, { visibility: "public" }, null).readProject).toBe(true);
   });
+  it("lets members see the project's shared views, Maintainer+ manage them, signed-in readers keep their own", () => {
+    const views = (viewer: typeof user | null, level: number | null, visibility = priv.visibility as string) => {
+      const a = projectAbilities(viewer, { visibility: visibility as "private" }, level);
+      return [a.savePersonalViews, a.readSharedViews, a.adminSharedViews];
+    };
+    expect(views(user, 10)).toEqual([true, true, false]);
+    expect(views(user, 30)).toEqual([true, true, false]);
+    expect(views(user, 40)).toEqual([true, true, true]);
+    expect(views(user, null)).toEqual([false, false, false]);
+    // A public project's non-member may keep views of their own, but the team's are for members.
+    expect(views(user, null, "public")).toEqual([true, false, false]);
+    expect(views(null, null, "public")).toEqual([false, false, false]);
+  });
 });

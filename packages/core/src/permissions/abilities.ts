@@ -71,6 +71,14 @@ export type ProjectAbilities = {
   readNoteHistory: boolean;
   /** See who else is viewing or replying to an issue, and be seen (issue 11.5; Reporter+). */
   readPresence: boolean;
+  /**
+   * Saved views of the issue list (issue 10.3): one's own in the project (signed in, reads the project);
+   * the project's shared views are seen by every member and managed by Maintainer+ (as saved replies:
+   * a shared view changes what the whole team starts from, so it is the maintainers' call).
+   */
+  savePersonalViews: boolean;
+  readSharedViews: boolean;
+  adminSharedViews: boolean;
   level: number | null;
 };
 
@@ -103,6 +111,9 @@ export const projectAbilities = (
     readSavedReplies: readProject && at(AccessLevel.Reporter),
     adminSavedReplies: readProject && at(AccessLevel.Maintainer),
     readPresence: readProject && at(AccessLevel.Reporter),
+    savePersonalViews: readProject && viewer !== null,
+    readSharedViews: readProject && at(AccessLevel.Guest),
+    adminSharedViews: readProject && at(AccessLevel.Maintainer),
   };
 };
 

@@ -10,7 +10,8 @@ export type CreateUserInput = {
   admin?: boolean;
 };
 
-const USERNAME = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,254}$/;
+/** What a username may be (also what a saved view may filter by: views/saved-views.ts). */
+export const USERNAME = /^[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,254}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 export const createUser = async (db: EntityManager, input: CreateUserInput): Promise<UserEntity> => {

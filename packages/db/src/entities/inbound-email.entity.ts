@@ -12,6 +12,8 @@ import type { InboundStatus, InboundTransport } from "./constants.ts";
 @Index("idx_inbound_emails_received_at", ["receivedAt"])
 // A reused Message-ID (issue 15.4) is found by Message-ID, whatever the size of the ledger.
 @Index("idx_inbound_emails_message_id", ["messageId"], { where: `"message_id" IS NOT NULL` })
+// Issue 10.3: the email that opened each issue of a list page (the requester's display name).
+@Index("idx_inbound_emails_issue_opening", ["issueId", "id"], { where: `"note_id" IS NULL` })
 export class InboundEmailEntity {
   @PrimaryGeneratedColumn({ type: "int" }) id!: number;
   @Column({ type: "text" }) idempotencyKey!: string;

@@ -15,6 +15,7 @@ import { SentNotificationEntity } from "./sent-notification.entity.ts";
 import { ServiceDeskSettingEntity } from "./service-desk-setting.entity.ts";
 import { UserEntity } from "./user.entity.ts";
 import { ProcessHeartbeatEntity } from "./process-heartbeat.entity.ts";
+import { SavedViewEntity } from "./saved-view.entity.ts";
 
 export * from "./constants.ts";
 export {
@@ -36,6 +37,7 @@ export {
   ProjectEntity,
   ProjectMemberEntity,
   SavedReplyEntity,
+  SavedViewEntity,
   SentNotificationEntity,
   ServiceDeskSettingEntity,
   SessionEntity,
@@ -68,4 +70,5 @@ export const ENTITIES = [
   ProcessHeartbeatEntity,
   NoteDraftEntity,
   SavedReplyEntity,
+  SavedViewEntity,
 ];

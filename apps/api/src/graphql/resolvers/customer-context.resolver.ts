@@ -80,6 +80,18 @@ export class CustomerContextResolver {
     return { ...h, others: h.others.map((t) => ({ ...t, iid: String(t.iid) })) };
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "The requester's display name from the email that opened the issue (10.3, 10.4); null below Reporter or without one. Batched for a list page.",
+  })
+  async requesterName(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<string | null> {
+    if (!issue.externalAuthorRaw) return null;
+    const abilities = await loadersOf(ctx).abilities.load(issue.projectId);
+    if (!abilities || !customerAddressVisibility.allows(abilities)) return null;
+    return loadersOf(ctx).requesterNameByIssueId.load(issue.dbId);
+  }
+
   @Mutation(() => IssueEmailParticipantsPayload, {
     description: "Adds email participants (GitLab /add_email: Reporter+); each is told they were added.",
   })

@@ -9,7 +9,6 @@ import {
   findSavedReply,
   listSavedReplies,
   QUICK_ACTION_DENIED,
-  messageEnvelope,
   readDraft,
   renderSavedReply,
   type SavedReply,
@@ -135,15 +134,14 @@ export class IssueDraftResolver {
         : reply.projectId === issue.projectId && abilities.readSavedReplies;
     if (!readable) return null;
     const project = await loadersOf(ctx).projectById.load(issue.projectId);
-    // The same rule as Issue.emailParticipants and the envelope's sender: customerAddressVisibility.
+    // The same rule as Issue.emailParticipants and Issue.requesterName: customerAddressVisibility.
     const customer = customerAddressVisibility.allows(abilities);
-    const envelope = customer
-      ? await messageEnvelope(ctx.dataSource.manager, { issueId: issue.dbId, noteId: null })
-      : null;
+    const requesterName =
+      customer && issue.externalAuthorRaw ? await loadersOf(ctx).requesterNameByIssueId.load(issue.dbId) : null;
     return renderSavedReply(reply.content, {
       projectPath: project?.fullPath ?? "",
       issueIid: issue.iidNumber,
-      requesterName: envelope?.fromName ?? null,
+      requesterName,
       requesterAddress: customer ? issue.externalAuthorRaw : null,
     });
   }

@@ -119,6 +119,7 @@ export class ProjectResolver {
       updateIssue: a?.updateIssue ?? false,
       adminProject: a?.adminServiceDesk ?? false,
       adminSavedReplies: a?.adminSavedReplies ?? false,
+      adminSharedViews: a?.adminSharedViews ?? false,
     };
   }
 

@@ -40,6 +40,8 @@ export class ProjectPermissionsType {
   @Field(() => Boolean, { description: "Service Desk settings and quarantine (Maintainer+)." }) adminProject!: boolean;
   @Field(() => Boolean, { description: "Manage the project's saved replies (Maintainer+, issue 11.4)." })
   adminSavedReplies!: boolean;
+  @Field(() => Boolean, { description: "Create, rename and delete the project's shared views (Maintainer+, 10.3)." })
+  adminSharedViews!: boolean;
 }
 
 @ObjectType("AccessLevel")

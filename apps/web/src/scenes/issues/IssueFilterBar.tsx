@@ -3,7 +3,10 @@ import { type FormEvent, useEffect, useRef, useState } from "react";
 import { IssueFilterOptionsDocument } from "../../graphql/__generated__/graphql.ts";
 import { type IssueFilters, SORTS } from "./filters.ts";
 
-/** Search, label, assignee and author (All tab) are applied with Enter or "Apply"; sort applies at once. */
+/**
+ * Search, label, assignee and author (All tab) are applied with Enter or "Apply"; sort applies at once. One line
+ * on a wide screen (issue 10.3): the labels are for screen readers, the placeholders say the same on screen.
+ */
 export const IssueFilterBar = ({
   projectPath,
   filters,
@@ -71,23 +74,27 @@ export const IssueFilterBar = ({
       onSubmit={handleSubmit}
     >
       <div className="field field--grow">
-        <label htmlFor="issue-search">Search</label>
+        <label htmlFor="issue-search" className="visually-hidden">
+          Search
+        </label>
         <input
           ref={searchRef}
           id="issue-search"
           name="search"
           type="search"
-          placeholder="Title, description or customer email"
+          placeholder="Search title, text or customer email"
           defaultValue={filters.search}
         />
       </div>
       <div className="field filter-bar__extra">
-        <label htmlFor="issue-label">Label</label>
+        <label htmlFor="issue-label" className="visually-hidden">
+          Label
+        </label>
         <input
           id="issue-label"
           name="label"
           list="issue-label-options"
-          placeholder="e.g. bug, urgent"
+          placeholder="Labels, e.g. bug"
           defaultValue={filters.labels.join(", ")}
         />
         <datalist id="issue-label-options">
@@ -97,12 +104,14 @@ export const IssueFilterBar = ({
         </datalist>
       </div>
       <div className="field filter-bar__extra">
-        <label htmlFor="issue-assignee">Assignee</label>
+        <label htmlFor="issue-assignee" className="visually-hidden">
+          Assignee
+        </label>
         <input
           id="issue-assignee"
           name="assignee"
           list="issue-member-options"
-          placeholder="username"
+          placeholder="Assignee"
           defaultValue={filters.assignee}
         />
         <datalist id="issue-member-options">
@@ -113,18 +122,22 @@ export const IssueFilterBar = ({
       </div>
       {filters.tab === "all" ? (
         <div className="field filter-bar__extra">
-          <label htmlFor="issue-author">Author</label>
+          <label htmlFor="issue-author" className="visually-hidden">
+            Author
+          </label>
           <input
             id="issue-author"
             name="author"
             list="issue-member-options"
-            placeholder="username"
+            placeholder="Author"
             defaultValue={filters.author}
           />
         </div>
       ) : null}
-      <div className="field filter-bar__extra">
-        <label htmlFor="issue-sort">Sort by</label>
+      <div className="field filter-bar__extra filter-bar__sort">
+        <label htmlFor="issue-sort" className="visually-hidden">
+          Sort by
+        </label>
         <select
           id="issue-sort"
           value={filters.sort}

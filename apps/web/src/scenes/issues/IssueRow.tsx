@@ -2,7 +2,7 @@ import { forwardRef } from "react";
 import { Link } from "react-router";
 import { issuePath } from "../../app/paths.ts";
 import { ConfidentialBadge, LabelPill, StateBadge } from "../../components/Badges.tsx";
-import { Time } from "../../components/time.tsx";
+import { Age } from "../../components/time.tsx";
 import type { IssueRow_IssueFragment } from "../../graphql/__generated__/graphql.ts";
 import { SUPPORT_BOT } from "./filters.ts";
 
@@ -15,6 +15,43 @@ export const waitedFor = (since: string, now = Date.now()) => {
   return `${Math.floor(minutes / 1440)} d`;
 };
 
+/** Who asked: the requester's name and address for a Service Desk issue (Reporter+; an obfuscated address below), else the author. */
+const requesterOf = (issue: IssueRow_IssueFragment): { name: string | null; address: string } => {
+  if (issue.externalAuthor && (!issue.author || issue.author.username === SUPPORT_BOT))
+    return { name: issue.requesterName ?? null, address: issue.externalAuthor };
+  return { name: null, address: issue.author ? `@${issue.author.username}` : "a deleted user" };
+};
+
+const initial = (username: string) =>
+  username
+    .replace(/^[^a-z0-9]+/i, "")
+    .charAt(0)
+    .toUpperCase() || "?";
+
+/** The first assignee as an avatar and a name; the others counted ("+2"), all of them named for screen readers. */
+const Assignees = ({ usernames }: { usernames: string[] }) =>
+  usernames.length ? (
+    <span className="issue-row__assignee" title={`Assigned to ${usernames.map((u) => `@${u}`).join(", ")}`}>
+      <span className="avatar" aria-hidden="true">
+        {initial(usernames[0])}
+      </span>
+      <span className="visually-hidden">Assigned to </span>
+      <span className="issue-row__assignee-name">@{usernames[0]}</span>
+      {usernames.length > 1 ? (
+        <>
+          <span aria-hidden="true"> +{usernames.length - 1}</span>
+          <span className="visually-hidden">
+            ,{" "}
+            {usernames
+              .slice(1)
+              .map((u) => `@${u}`)
+              .join(", ")}
+          </span>
+        </>
+      ) : null}
+    </span>
+  ) : null;
+
 type Props = {
   issue: IssueRow_IssueFragment;
   projectPath: string;
@@ -24,12 +61,7 @@ type Props = {
 };
 
 export const IssueRow = forwardRef<HTMLAnchorElement, Props>(({ issue, projectPath, showState, selection }, ref) => {
-  const from =
-    issue.externalAuthor && (!issue.author || issue.author.username === SUPPORT_BOT)
-      ? issue.externalAuthor
-      : issue.author
-        ? `@${issue.author.username}`
-        : "a deleted user";
+  const requester = requesterOf(issue);
   return (
     <li
       className={`issue-row${issue.unread ? " issue-row--unread" : ""}${selection?.selected ? " issue-row--selected" : ""}`}
@@ -50,23 +82,26 @@ export const IssueRow = forwardRef<HTMLAnchorElement, Props>(({ issue, projectPa
             <span className="visually-hidden">Unread</span>
           </span>
         ) : null}
-        <Link ref={ref} to={issuePath(projectPath, issue.iid)} className="issue-row__title">
+        <Link ref={ref} to={issuePath(projectPath, issue.iid)} className="issue-row__title" title={issue.title}>
           {issue.title}
         </Link>
-        <div className="issue-row__meta">
-          <span>#{issue.iid}</span>
-          <span>
-            created <Time iso={issue.createdAt} /> by <span className="issue-row__author">{from}</span>
+        <span className="issue-row__iid">#{issue.iid}</span>
+        {issue.labels.nodes.length ? (
+          <span className="issue-row__labels">
+            {issue.labels.nodes.map((l) => (
+              <LabelPill key={l.title} title={l.title} />
+            ))}
           </span>
-          {issue.labels.nodes.length ? (
-            <span className="issue-row__labels">
-              {issue.labels.nodes.map((l) => (
-                <LabelPill key={l.title} title={l.title} />
-              ))}
-            </span>
-          ) : null}
-        </div>
+        ) : null}
       </div>
+      <span
+        className="issue-row__requester"
+        title={requester.name ? `${requester.name} <${requester.address}>` : requester.address}
+      >
+        <span className="visually-hidden">From </span>
+        {requester.name ? <span className="issue-row__requester-name">{requester.name}</span> : null}
+        <span className="issue-row__requester-address">{requester.address}</span>
+      </span>
       <div className="issue-row__side">
         {issue.needsReply && issue.waitingSince ? (
           <span className="badge badge--needs-reply" title="A customer message waits for a public answer">
@@ -74,15 +109,10 @@ export const IssueRow = forwardRef<HTMLAnchorElement, Props>(({ issue, projectPa
           </span>
         ) : null}
         {showState ? <StateBadge state={issue.state} /> : null}
-        {issue.confidential ? <ConfidentialBadge /> : null}
-        {issue.assignees.nodes.length ? (
-          <span className="issue-row__assignees">
-            <span className="visually-hidden">Assignees: </span>
-            {issue.assignees.nodes.map((a) => `@${a.username}`).join(", ")}
-          </span>
-        ) : null}
-        <span className="issue-row__updated">
-          updated <Time iso={issue.updatedAt} />
+        {issue.confidential ? <ConfidentialBadge compact /> : null}
+        <Assignees usernames={issue.assignees.nodes.map((a) => a.username)} />
+        <span className="issue-row__age">
+          <Age iso={issue.createdAt} />
         </span>
       </div>
     </li>

@@ -1,16 +1,7 @@
 import { useQuery } from "@apollo/client/react";
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Link, useSearchParams } from "react-router";
-import { issuesPath } from "../../app/paths.ts";
-import { CopyButton } from "../../components/CopyButton.tsx";
-import {
-  ErrorState,
-  errorMessage,
-  LoadingState,
-  PageHeading,
-  ProjectNotFound,
-  usePageTitle,
-} from "../../components/States.tsx";
+import { useSearchParams } from "react-router";
+import { ErrorState, errorMessage, LoadingState, ProjectNotFound, usePageTitle } from "../../components/States.tsx";
 import {
   IssueCountsDocument,
   IssueCreatedDocument,
@@ -22,13 +13,13 @@ import {
 } from "../../graphql/__generated__/graphql.ts";
 import { BulkBar, useBulk } from "./BulkBar.tsx";
 import { IssueFilterBar } from "./IssueFilterBar.tsx";
+import { IssuesHeader } from "./IssuesHeader.tsx";
 import { IssueRow } from "./IssueRow.tsx";
 import {
   filterVariables,
   formatIssueCount,
   hasNarrowingFilters,
   type IssueFilters,
-  type IssueStateFilter,
   matchesFilters,
   readFilters,
   shiftIssueCount,
@@ -43,17 +34,6 @@ const countVariables = (filters: IssueFilters) => {
 };
 
 export const PAGE_SIZE = 50;
-
-const STATE_TABS: {
-  value: IssueStateFilter;
-  label: string;
-  countKey: "needsReplyCount" | "openedCount" | "closedCount" | "allCount";
-}[] = [
-  { value: "needs_reply", label: "Needs reply", countKey: "needsReplyCount" },
-  { value: "opened", label: "Open", countKey: "openedCount" },
-  { value: "closed", label: "Closed", countKey: "closedCount" },
-  { value: "all", label: "All", countKey: "allCount" },
-];
 
 type IssuesPage = NonNullable<NonNullable<IssuesSceneQuery["project"]>["issues"]>;
 
@@ -209,55 +189,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
 
   return (
     <section aria-labelledby="issues-title">
-      <div className="page-header">
-        <PageHeading id="issues-title">Issues</PageHeading>
-        <span className="muted">{project.name}</span>
-      </div>
-
-      <div className="tabs" role="tablist" aria-label="Issue type">
-        <Link
-          role="tab"
-          to={issuesPath(projectPath, writeFilters({ ...filters, tab: "service_desk", author: "" }))}
-          className={`tabs__tab${filters.tab === "service_desk" ? " is-active" : ""}`}
-          aria-selected={filters.tab === "service_desk"}
-        >
-          Service Desk
-        </Link>
-        <Link
-          role="tab"
-          to={issuesPath(projectPath, writeFilters({ ...filters, tab: "all" }))}
-          className={`tabs__tab${filters.tab === "all" ? " is-active" : ""}`}
-          aria-selected={filters.tab === "all"}
-        >
-          All
-        </Link>
-      </div>
-
-      {filters.tab === "service_desk" && project.serviceDeskAddress ? (
-        <p className="sd-address">
-          <span>Customers email </span>
-          <code className="sd-address__value">{project.serviceDeskAddress}</code>
-          <CopyButton text={project.serviceDeskAddress} label="Copy Service Desk email address" />
-        </p>
-      ) : null}
-
-      <div className="state-tabs" role="tablist" aria-label="Issue state">
-        {STATE_TABS.map((tab) => {
-          const tabCount = countsProject?.[tab.countKey];
-          return (
-            <Link
-              key={tab.value}
-              role="tab"
-              to={issuesPath(projectPath, writeFilters({ ...filters, state: tab.value }))}
-              className={`state-tabs__tab${filters.state === tab.value ? " is-active" : ""}`}
-              aria-selected={filters.state === tab.value}
-            >
-              {tab.label}
-              <span className="count">{tabCount ? formatIssueCount(tabCount) : "–"}</span>
-            </Link>
-          );
-        })}
-      </div>
+      <IssuesHeader projectPath={projectPath} project={project} filters={filters} counts={countsProject} />
 
       <IssueFilterBar projectPath={projectPath} filters={filters} onChange={update} />
 
@@ -282,9 +214,6 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
         <>
           <p className="visually-hidden" role="status">
             {shownCount} issues. Use j and k or the arrow keys to move, Enter to open.
-          </p>
-          <p className="shortcuts-hint muted">
-            <kbd>?</kbd> keyboard shortcuts
           </p>
           {help ? <ShortcutsHelp onClose={() => setHelp(false)} canBulk={canBulk} /> : null}
           <ul className="issue-list" aria-label="Issues" onKeyDown={handleListKeyDown}>

@@ -5,6 +5,8 @@ import {
   matchesFilters,
   readFilters,
   shiftIssueCount,
+  toViewFilters,
+  viewParams,
   writeFilters,
 } from "./filters.ts";
 
@@ -74,5 +76,31 @@ describe("waitedFor (10.1)", () => {
       "2 d",
       "10 d",
     ]);
+  });
+});
+
+describe("saved view filters (10.3)", () => {
+  it("round-trip the list's URL: a view saved from a list opens the same list", () => {
+    const url =
+      "tab=all&state=needs_reply&search=refund&label=billing&label=urgent&assignee=developer&author=reporter&sort=UPDATED_DESC";
+    const filters = readFilters(new URLSearchParams(url));
+    const saved = toViewFilters(filters);
+    expect(saved).toEqual({
+      tab: "all",
+      state: "needs_reply",
+      search: "refund",
+      labelName: ["billing", "urgent"],
+      assigneeUsername: "developer",
+      authorUsername: "reporter",
+      sort: "UPDATED_DESC",
+    });
+    const stored = { ...saved, labelName: saved.labelName ?? [], assigneeUsername: "developer" } as Parameters<
+      typeof viewParams
+    >[0];
+    expect(viewParams(stored).toString()).toBe(writeFilters(filters).toString());
+  });
+  it("drops the author on the Service Desk tab, where the list has no author filter", () => {
+    const filters = readFilters(new URLSearchParams("author=reporter"));
+    expect(toViewFilters({ ...filters, author: "reporter" }).authorUsername).toBe("");
   });
 });

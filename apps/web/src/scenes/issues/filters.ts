@@ -1,9 +1,19 @@
-import type { IssueSort } from "../../graphql/__generated__/graphql.ts";
+import type {
+  IssueListState,
+  IssueListTab,
+  IssueSort,
+  SavedView_ViewFragment,
+  SavedViewFiltersInput,
+} from "../../graphql/__generated__/graphql.ts";
 
-/** The tracker's filters live in the URL (`?tab=all&state=closed&search=…`) so links and reloads keep them. */
-export type IssueTab = "service_desk" | "all";
+/**
+ * The tracker's filters live in the URL (`?tab=all&state=closed&search=…`) so links and reloads keep them.
+ * The tab and state words are the api's (IssueListTab, IssueListState: core's lists, which saved views are
+ * checked against), so a word the api does not know does not compile here.
+ */
+export type IssueTab = IssueListTab;
 /** `needs_reply` (issue 10.1): issues where a customer waits for an answer, open or closed. */
-export type IssueStateFilter = "needs_reply" | "opened" | "closed" | "all";
+export type IssueStateFilter = IssueListState;
 
 export type IssueFilters = {
   tab: IssueTab;
@@ -105,3 +115,26 @@ export const formatIssueCount = (c: IssueCount) => `${c.countCapped.toLocaleStri
 /** The count after a live issue entered (+1) or left (-1) the list; a capped count stays as it is. */
 export const shiftIssueCount = <T extends IssueCount>(c: T, delta: 1 | -1): T =>
   c.countIsExact ? { ...c, countCapped: Math.max(0, c.countCapped + delta) } : c;
+
+/** Issue 10.3: the filters a saved view stores, from the list's. */
+export const toViewFilters = (f: IssueFilters): SavedViewFiltersInput => ({
+  tab: f.tab,
+  state: f.state,
+  search: f.search,
+  labelName: f.labels,
+  assigneeUsername: f.assignee,
+  authorUsername: f.tab === "all" ? f.author : "",
+  sort: f.sort,
+});
+
+/** The list's URL of a saved view: read back through readFilters, as any link to the list is. */
+export const viewParams = (v: SavedView_ViewFragment["filters"]): URLSearchParams =>
+  writeFilters({
+    tab: v.tab,
+    state: v.state,
+    search: v.search,
+    labels: v.labelName,
+    assignee: v.assigneeUsername,
+    author: v.authorUsername,
+    sort: v.sort,
+  });

@@ -199,7 +199,7 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
                 savedReplyContext={{
                   projectPath,
                   issueIid: Number(issue.iid),
-                  requesterName: issue.email?.fromName ?? null,
+                  requesterName: issue.requesterName ?? null,
                   requesterAddress: issue.emailParticipants ? issue.externalAuthor : null,
                 }}
               />
@@ -218,7 +218,7 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
           projectMembers={data.project.projectMembers.nodes.map((m) => m.user)}
           requester={{
             address: issue.externalAuthor,
-            name: issue.email?.fromName ?? null,
+            name: issue.requesterName ?? null,
             history: issue.requesterHistory,
           }}
         />
