@@ -144,6 +144,14 @@ export {
   type ResolvedIssueListFilter,
   resolveIssueListFilter,
 } from "./issues/list-issues.ts";
+export {
+  headlineParts,
+  SEARCH_SNIPPET_SOURCES,
+  type SearchSnippet,
+  type SearchSnippetPart,
+  type SearchSnippetSource,
+  searchSnippets,
+} from "./issues/search-snippets.ts";
 export { type MoveIssueInput, moveIssue } from "./issues/move-issue.ts";
 export { obfuscateEmail, obfuscateEmailsIn } from "./issues/obfuscate-email.ts";
 export { MAX_ASSIGNEES, type UpdateIssueInput, updateIssue } from "./issues/update-issue.ts";

@@ -1,5 +1,5 @@
-import { customerAddressVisibility, issueVisibility } from "../permissions/visibility.ts";
-import type { EntityManager, IssueState } from "@tidings/db";
+import { customerAddressVisibility, issueVisibility, noteVisibility } from "../permissions/visibility.ts";
+import { type EntityManager, type IssueState, SEARCH_CONFIG } from "@tidings/db";
 
 export const ISSUE_SORTS = [
   "CREATED_DESC",
@@ -13,7 +13,10 @@ export type IssueSort = (typeof ISSUE_SORTS)[number];
 export type IssueListFilter = {
   projectId: number;
   state?: IssueState | "all";
-  /** Full-text (websearch syntax) over title, description and external author; `#12` finds iid 12. */
+  /**
+   * Full-text (prefix and stemmed, accent-insensitive) over title, description head, readable comments and,
+   * for Reporter+, the requester's address and domain; `#12` finds iid 12.
+   */
   search?: string | null;
   /** Issues carrying every one of these labels (titles, case-insensitive). */
   labelNames?: string[] | null;
@@ -58,14 +61,43 @@ export const decodeIssueCursor = (cursor: string): [string, number] | null => {
 };
 
 /**
- * Plain words match as prefixes (search as you type: "print" finds "printer"), all of them required;
- * anything else (quotes, `or`, `-word`, addresses) is read with websearch syntax. Both use the GIN index.
+ * The tsquery of a search, in the stemmed, accent-insensitive configuration of the vectors (migration
+ * 1765001301000): plain words match as prefixes of stems (search as you type: "print" finds "printer",
+ * "refunds" finds "refund", "ruckerst" finds "Rückerstattung"), all of them required; anything else
+ * (quotes, `or`, `-word`, addresses) is read with websearch syntax. Both use the GIN indexes.
  */
-const searchQuery = (search: string, p: (v: unknown) => string) => {
+export const searchTsQuery = (search: string, p: (v: unknown) => string) => {
   const words = search.split(/\s+/).filter(Boolean);
   if (words.length <= 8 && words.every((w) => /^[\p{L}\p{N}_]+$/u.test(w)) && !words.some((w) => /^or$/i.test(w)))
-    return `to_tsquery('simple', ${p(words.map((w) => `${w}:*`).join(" & "))})`;
-  return `websearch_to_tsquery('simple', ${p(search)})`;
+    return `to_tsquery('${SEARCH_CONFIG}', ${p(words.map((w) => `${w}:*`).join(" & "))})`;
+  return `websearch_to_tsquery('${SEARCH_CONFIG}', ${p(search)})`;
+};
+
+/** What a list's search reads for this viewer: the rules are visibility.ts's, not restated here. */
+export const searchScope = (f: Pick<IssueListFilter, "readConfidential">) => {
+  const abilities = { readProject: true, readConfidential: f.readConfidential };
+  return {
+    /** Below Reporter the requester's address is obfuscated (item 32), so it must not be searchable either. */
+    requester: customerAddressVisibility.allows(abilities),
+    /** The notes a search may match on (internal notes for Reporter+), as SQL on `notes n`. */
+    notes: noteVisibility.sql(abilities, "n"),
+  };
+};
+
+/**
+ * The ids of the project's issues whose own text, requester (when the viewer may read it) or a readable
+ * comment matches `query`: each part walks its GIN index, the union is joined to the list by id.
+ */
+const searchMatches = (f: ResolvedIssueListFilter, query: string, p: (v: unknown) => string) => {
+  const scope = searchScope(f);
+  const own = scope.requester
+    ? `(s.search_vector @@ ${query} OR s.requester_vector @@ ${query})`
+    : `s.search_vector @@ ${query}`;
+  const notes = [`n.search_vector @@ ${query}`, "NOT n.system", ...(scope.notes === "TRUE" ? [] : [scope.notes])];
+  return (
+    `i.id IN (SELECT s.id FROM issues s WHERE s.project_id = ${p(f.projectId)} AND ${own} ` +
+    `UNION ALL SELECT n.issue_id FROM notes n WHERE ${notes.join(" AND ")})`
+  );
 };
 
 /**
@@ -122,14 +154,7 @@ export const issueListWhere = (f: ResolvedIssueListFilter) => {
   if (search) {
     const iid = /^#(\d{1,9})$/.exec(search);
     if (iid) where.push(`i.iid = ${p(Number(iid[1]))}`);
-    else {
-      const query = searchQuery(search, p);
-      where.push(`i.search_vector @@ ${query}`);
-      // Below Reporter the requester's address is obfuscated (item 32): it must not be searchable
-      // either, or a search would confirm the hidden address. The index narrows, this rechecks.
-      if (!customerAddressVisibility.allows({ readProject: true, readConfidential: f.readConfidential }))
-        where.push(`to_tsvector('simple', coalesce(i.title, '') || ' ' || coalesce(i.description, '')) @@ ${query}`);
-    }
+    else where.push(searchMatches(f, searchTsQuery(search, p), p));
   }
   for (const id of f.labelIds)
     where.push(`EXISTS (SELECT 1 FROM issue_labels il WHERE il.issue_id = i.id AND il.label_id = ${p(id)})`);

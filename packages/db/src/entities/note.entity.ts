@@ -9,11 +9,14 @@ import {
   type Relation,
   UpdateDateColumn,
 } from "typeorm";
+import { NOTE_SEARCH_EXPRESSION } from "../migrations/1765001301000-search-that-finds.ts";
 import { IssueEntity } from "./issue.entity.ts";
 import { UserEntity } from "./user.entity.ts";
 
 @Entity({ name: "notes" })
 @Index("idx_notes_issue_created", ["issueId", "createdAt"])
+// Issue 10.5: GIN over search_vector, system notes left out (migration 1765001301000).
+@Index("idx_notes_search", { synchronize: false })
 export class NoteEntity {
   @PrimaryGeneratedColumn({ type: "int" }) id!: number;
   @Column({ type: "int" }) issueId!: number;
@@ -41,4 +44,14 @@ export class NoteEntity {
   @Column({ type: "int", nullable: true }) deletedById!: number | null;
   @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
   @UpdateDateColumn({ type: "timestamptz" }) updatedAt!: Date;
+  /** Issue 10.5: the head of the body, stemmed and accent-insensitive; maintained by PostgreSQL. */
+  @Column({
+    type: "tsvector",
+    generatedType: "STORED",
+    asExpression: NOTE_SEARCH_EXPRESSION,
+    select: false,
+    insert: false,
+    update: false,
+  })
+  searchVector!: string;
 }

@@ -18,6 +18,7 @@ import { Composer1765001300600 } from "./1765001300600-composer.ts";
 import { DraftsSavedReplies1765001300700 } from "./1765001300700-drafts-saved-replies.ts";
 import { WaitingState1765001300800 } from "./1765001300800-waiting-state.ts";
 import { TokenScopes1765001300900 } from "./1765001300900-token-scopes.ts";
+import { SearchThatFinds1765001301000 } from "./1765001301000-search-that-finds.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   DraftsSavedReplies1765001300700,
   WaitingState1765001300800,
   TokenScopes1765001300900,
+  SearchThatFinds1765001301000,
 ];
