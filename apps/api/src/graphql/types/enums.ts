@@ -1,4 +1,4 @@
-import { ISSUE_SORTS, type IssueSort } from "@tidings/core";
+import { ISSUE_SORTS, type IssueSort, SEARCH_SNIPPET_SOURCES, type SearchSnippetSource } from "@tidings/core";
 import { registerEnumType } from "type-graphql";
 
 /** GitLab's IssuableState (`all` only as a filter). */
@@ -26,3 +26,14 @@ registerEnumType(ServiceDeskTemplateKind, { name: "ServiceDeskTemplateKind" });
 export const QuarantineStatus = { ignored: "ignored", rejected: "rejected", failed: "failed" } as const;
 export type QuarantineStatus = (typeof QuarantineStatus)[keyof typeof QuarantineStatus];
 registerEnumType(QuarantineStatus, { name: "InboundEmailStatus", description: "Why a message is in quarantine." });
+
+/** Where a search hit's snippet comes from (issue 10.5; one source: core's SEARCH_SNIPPET_SOURCES). */
+export const SearchSnippetSourceEnum = Object.fromEntries(SEARCH_SNIPPET_SOURCES.map((s) => [s, s])) as {
+  [K in SearchSnippetSource]: K;
+};
+export type SearchSnippetSourceEnum = (typeof SearchSnippetSourceEnum)[keyof typeof SearchSnippetSourceEnum];
+registerEnumType(SearchSnippetSourceEnum, {
+  name: "SearchSnippetSource",
+  description:
+    "The text a search snippet quotes: the title, the description, a comment, an internal note or the requester.",
+});
