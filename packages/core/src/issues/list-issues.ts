@@ -79,25 +79,27 @@ export const searchScope = (f: Pick<IssueListFilter, "readConfidential">) => {
   return {
     /** Below Reporter the requester's address is obfuscated (item 32), so it must not be searchable either. */
     requester: customerAddressVisibility.allows(abilities),
-    /** The notes a search may match on (internal notes for Reporter+), as SQL on `notes n`. */
-    notes: noteVisibility.sql(abilities, "n"),
+    /** Internal notes are searched only by who may read them. */
+    internalNotes: noteVisibility.allows(abilities, { internal: true }),
+    /** The notes a snippet may quote, as SQL on `notes n`. */
+    notesSql: noteVisibility.sql(abilities, "n"),
   };
 };
 
 /**
- * The ids of the project's issues whose own text, requester (when the viewer may read it) or a readable
- * comment matches `query`: each part walks its GIN index, the union is joined to the list by id.
+ * The issue's own text, its public comments and, as the viewer may read them, its internal notes and its
+ * requester: GIN-indexed vectors of the issues row (migration 1765001301000), so the planner meets a
+ * common word within a few rows of the sort index and takes a rare one from the indexes (BitmapOr).
  */
-const searchMatches = (f: ResolvedIssueListFilter, query: string, p: (v: unknown) => string) => {
+const searchMatches = (f: ResolvedIssueListFilter, query: string) => {
   const scope = searchScope(f);
-  const own = scope.requester
-    ? `(s.search_vector @@ ${query} OR s.requester_vector @@ ${query})`
-    : `s.search_vector @@ ${query}`;
-  const notes = [`n.search_vector @@ ${query}`, "NOT n.system", ...(scope.notes === "TRUE" ? [] : [scope.notes])];
-  return (
-    `i.id IN (SELECT s.id FROM issues s WHERE s.project_id = ${p(f.projectId)} AND ${own} ` +
-    `UNION ALL SELECT n.issue_id FROM notes n WHERE ${notes.join(" AND ")})`
-  );
+  const vectors = [
+    "i.search_vector",
+    "i.comments_vector",
+    ...(scope.internalNotes ? ["i.internal_notes_vector"] : []),
+    ...(scope.requester ? ["i.requester_vector"] : []),
+  ];
+  return `(${vectors.map((v) => `${v} @@ ${query}`).join(" OR ")})`;
 };
 
 /**
@@ -154,7 +156,7 @@ export const issueListWhere = (f: ResolvedIssueListFilter) => {
   if (search) {
     const iid = /^#(\d{1,9})$/.exec(search);
     if (iid) where.push(`i.iid = ${p(Number(iid[1]))}`);
-    else where.push(searchMatches(f, searchTsQuery(search, p), p));
+    else where.push(searchMatches(f, searchTsQuery(search, p)));
   }
   for (const id of f.labelIds)
     where.push(`EXISTS (SELECT 1 FROM issue_labels il WHERE il.issue_id = i.id AND il.label_id = ${p(id)})`);
@@ -169,6 +171,14 @@ export const issueListWhere = (f: ResolvedIssueListFilter) => {
 /** The states a filter covers; "all" is listed state by state so each branch walks a (project, state, …) index. */
 const statesOf = (f: { state?: IssueState | "all" }): IssueState[] =>
   !f.state || f.state === "all" ? ["opened", "closed"] : [f.state];
+
+/**
+ * The branches of a query by state: null is one branch for every state. "Needs reply" is its own partial
+ * index without the state (migration 1765001300800), so "all" stays one walk of it instead of two that each
+ * skip the other state's rows — a rare state and search combination would read the whole index (issue 10.5).
+ */
+const stateBranches = (f: { state?: IssueState | "all"; needsReply?: boolean | null }): (IssueState | null)[] =>
+  f.needsReply === true && (!f.state || f.state === "all") ? [null] : statesOf(f);
 
 /** The columns a list row needs (not the description: it can be large and a list does not show it). */
 export const ISSUE_LIST_COLUMNS = [
@@ -200,10 +210,10 @@ export const issueListSql = (f: ResolvedIssueListFilter, page: IssueListPage) =>
   const limit = p(page.first + 1);
   const order = (alias: string) => `ORDER BY ${alias}${sort.column} ${sort.dir}, ${alias}id ${sort.dir} LIMIT ${limit}`;
   const columns = ISSUE_LIST_COLUMNS.map((c) => `i.${c}`).join(", ");
-  const branches = statesOf(f).map(
+  const branches = stateBranches(f).map(
     (state) =>
       `SELECT ${columns}, i.${sort.column}::text AS sort_value FROM issues i ` +
-      `WHERE ${[...conditions, `i.state = ${p(state)}`].join(" AND ")} ${order("i.")}`,
+      `WHERE ${[...conditions, ...(state ? [`i.state = ${p(state)}`] : [])].join(" AND ")} ${order("i.")}`,
   );
   const sql =
     branches.length === 1 ? branches[0] : `SELECT * FROM ((${branches.join(") UNION ALL (")})) u ${order("")}`;
@@ -236,9 +246,9 @@ export type CappedCount = { count: number; exact: boolean };
 export const issueCappedCountSql = (f: ResolvedIssueListFilter, cap = ISSUE_COUNT_CAP) => {
   const { where, params, p } = issueListWhere(f);
   const limit = p(cap + 1);
-  const branches = statesOf(f).map(
+  const branches = stateBranches(f).map(
     (state) =>
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM issues i WHERE ${where} AND i.state = ${p(state)} ` +
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM issues i WHERE ${where}${state ? ` AND i.state = ${p(state)}` : ""} ` +
       `ORDER BY i.author_id, i.id LIMIT ${limit}) s`,
   );
   return { sql: `SELECT (${branches.join(") + (")})::int AS count`, params };

@@ -74,7 +74,7 @@ export const searchSnippets = async (
   const clean = (text: string) => `translate(${text}, ${p(START + STOP)}, '')`;
   const head = (text: string) => clean(`left(${text}, ${SEARCH_VECTOR_HEAD_CHARS})`);
   const notes = ["n.issue_id = i.id", "n.search_vector @@ q.q", "NOT n.system"];
-  if (scope.notes !== "TRUE") notes.push(scope.notes);
+  if (scope.notesSql !== "TRUE") notes.push(scope.notesSql);
   const candidates = [
     `SELECT 1 AS rank, 'DESCRIPTION' AS source, ${head("i.description")} AS body WHERE i.search_vector @@ q.q`,
     `(SELECT 2, CASE WHEN n.internal THEN 'INTERNAL_NOTE' ELSE 'COMMENT' END, ${head("n.body")} FROM notes n

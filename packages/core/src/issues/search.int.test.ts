@@ -1,10 +1,11 @@
 // Issue 10.5, search that finds: prefix and stemmed, accent-insensitive matches over title, description
 // and the comments the viewer may read; the requester's address and domain for Reporter+ only; a
 // highlighted snippet per hit that never shows what the viewer may not read. Real PostgreSQL.
-import { ProjectEntity, UserEntity } from "@tidings/db";
+import { NoteEntity, ProjectEntity, UserEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNote } from "../notes/create-note.ts";
+import { deleteNote, editNote } from "../notes/edit-note.ts";
 import { seedDemo } from "../seed/seed-demo.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
 import { createIssue } from "./create-issue.ts";
@@ -128,6 +129,34 @@ describe("search that finds (10.5)", () => {
       { title: "Bestellung 881", source: "DESCRIPTION", snippet: "Bitte um [Rückerstattung] des Betrags." },
     ]);
     expect(await search("shipping")).toEqual([{ title: "Shipping", source: "TITLE", snippet: "[Shipping]" }]);
+  });
+
+  it("follows a comment that is edited, moved to another ticket or deleted", async () => {
+    const t = db.dataSource.manager;
+    const bot = await ensureSupportBot(t);
+    const dev = await t.findOneByOrFail(UserEntity, { username: "developer" });
+    const open = (title: string) =>
+      createIssue(t, {
+        projectId,
+        title,
+        description: "",
+        authorId: bot.id,
+        confidential: false,
+        externalAuthor: null,
+      });
+    const first = await open("First of two");
+    const second = await open("Second of two");
+    const note = await createNote(t, mail, { issueId: first.id, authorId: dev.id, body: "A wombat appeared." });
+    expect(await titles("wombat")).toEqual(["First of two"]);
+    await db.dataSource.transaction((m) =>
+      editNote(m, { noteId: note.id, actorId: dev.id, body: "A platypus appeared." }),
+    );
+    expect(await titles("wombat")).toEqual([]);
+    expect(await titles("platypus")).toEqual(["First of two"]);
+    await t.update(NoteEntity, { id: note.id }, { issueId: second.id });
+    expect(await titles("platypus")).toEqual(["Second of two"]);
+    await db.dataSource.transaction((m) => deleteNote(m, { noteId: note.id, actorId: dev.id }));
+    expect(await titles("platypus")).toEqual([]);
   });
 
   it("keeps the snippet plain text: markup in the text is a text part, not HTML", async () => {

@@ -28,6 +28,8 @@ import { UserEntity } from "./user.entity.ts";
 @Index("idx_issues_project_message_id", ["projectId", "messageId"])
 @Index("idx_issues_search", { synchronize: false })
 @Index("idx_issues_requester_search", { synchronize: false })
+@Index("idx_issues_comments_search", { synchronize: false })
+@Index("idx_issues_internal_notes_search", { synchronize: false })
 // The per-sender limit of new issues (C10): (project_id, lower(external_author), created_at), migration 1765000900000.
 @Index("idx_issues_project_sender_created", { synchronize: false })
 // Capped filtered counts walk only this index, (project_id, state, author_id, id) INCLUDE (confidential):
@@ -88,4 +90,12 @@ export class IssueEntity {
     update: false,
   })
   requesterVector!: string;
+  /**
+   * Issue 10.5: the vectors of the issue's public comments, and of its internal notes (Reporter+), joined
+   * by the notes' trigger (migration 1765001301000); never written by the application.
+   */
+  @Column({ type: "tsvector", default: () => "''", select: false, insert: false, update: false })
+  commentsVector!: string;
+  @Column({ type: "tsvector", default: () => "''", select: false, insert: false, update: false })
+  internalNotesVector!: string;
 }

@@ -15,8 +15,6 @@ import { UserEntity } from "./user.entity.ts";
 
 @Entity({ name: "notes" })
 @Index("idx_notes_issue_created", ["issueId", "createdAt"])
-// Issue 10.5: GIN over search_vector, system notes left out (migration 1765001301000).
-@Index("idx_notes_search", { synchronize: false })
 export class NoteEntity {
   @PrimaryGeneratedColumn({ type: "int" }) id!: number;
   @Column({ type: "int" }) issueId!: number;
@@ -44,7 +42,10 @@ export class NoteEntity {
   @Column({ type: "int", nullable: true }) deletedById!: number | null;
   @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
   @UpdateDateColumn({ type: "timestamptz" }) updatedAt!: Date;
-  /** Issue 10.5: the head of the body, stemmed and accent-insensitive; maintained by PostgreSQL. */
+  /**
+   * Issue 10.5: the head of the body, stemmed and accent-insensitive; maintained by PostgreSQL. A trigger
+   * joins the vectors of an issue's notes into the issue's comment vectors (migration 1765001301000).
+   */
   @Column({
     type: "tsvector",
     generatedType: "STORED",

@@ -1,6 +1,6 @@
 // Migration 1765001301000 on a database that already holds issues and notes: their new vectors are
-// computed (the backfill), so existing tickets are found by stem, accent-free spelling, comment and
-// requester domain right after the upgrade; going down restores the previous search vector.
+// computed (the backfill), so existing tickets are found by stem, accent-free spelling, comment, internal
+// note (apart) and requester domain right after the upgrade; going down restores the previous vector.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connectAndMigrate } from "../data-source.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
@@ -11,7 +11,8 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.drop());
 
-const matches = async (column: "i.search_vector" | "i.requester_vector" | "n.search_vector", term: string) => {
+type Vector = "i.search_vector" | "i.requester_vector" | "i.comments_vector" | "i.internal_notes_vector";
+const matches = async (column: Vector, term: string) => {
   const rows: unknown[] = await db.dataSource.query(
     `SELECT 1 FROM issues i JOIN notes n ON n.issue_id = i.id WHERE ${column} @@ to_tsquery('tidings_search', $1)`,
     [`${term}:*`],
@@ -37,15 +38,19 @@ it("backfills the vectors of existing issues and notes, and goes back down", asy
      VALUES ($1, 1, 'Rückerstattung', 'Two refunds missing', $2, 'kim@bakery.example') RETURNING id`,
     [projectId, userId],
   );
-  await ds.query(`INSERT INTO notes (issue_id, author_id, body) VALUES ($1, $2, 'The courier lost it')`, [
-    issueId,
-    userId,
-  ]);
+  await ds.query(
+    `INSERT INTO notes (issue_id, author_id, body, internal, system)
+     VALUES ($1, $2, 'The courier lost it', false, false), ($1, $2, 'Ledger checked', true, false), ($1, $2, 'closed', false, true)`,
+    [issueId, userId],
+  );
 
   expect(await connectAndMigrate(ds)).toEqual(["SearchThatFinds1765001301000"]);
   expect(await matches("i.search_vector", "ruckerstattung")).toBe(true);
   expect(await matches("i.search_vector", "refund")).toBe(true);
-  expect(await matches("n.search_vector", "couriers")).toBe(true);
+  expect(await matches("i.comments_vector", "couriers")).toBe(true);
+  expect(await matches("i.comments_vector", "ledger")).toBe(false);
+  expect(await matches("i.internal_notes_vector", "ledger")).toBe(true);
+  expect(await matches("i.comments_vector", "closed")).toBe(false);
   expect(await matches("i.requester_vector", "bakery")).toBe(true);
 
   await ds.undoLastMigration({ transaction: "each" });
