@@ -1,5 +1,5 @@
 import { customerAddressVisibility, issueVisibility, noteVisibility } from "../permissions/visibility.ts";
-import { type EntityManager, type IssueState, SEARCH_CONFIG } from "@tidings/db";
+import { type EntityManager, type IssueState, SEARCH_CONFIG, SEARCH_WORDS_CONFIG } from "@tidings/db";
 
 export const ISSUE_SORTS = [
   "CREATED_DESC",
@@ -61,16 +61,19 @@ export const decodeIssueCursor = (cursor: string): [string, number] | null => {
 };
 
 /**
- * The tsquery of a search, in the stemmed, accent-insensitive configuration of the vectors (migration
- * 1765001301000): plain words match as prefixes of stems (search as you type: "print" finds "printer",
- * "refunds" finds "refund", "ruckerst" finds "Rückerstattung"), all of them required; anything else
- * (quotes, `or`, `-word`, addresses) is read with websearch syntax. Both use the GIN indexes.
+ * The tsquery of a search over the vectors of migration 1765001301000 (English stems and plain words, both
+ * without accents): plain words match as prefixes of either (search as you type: "print" finds "printer",
+ * "refunds" finds "refund", "escalat" finds "escalated", "ruckerst" finds "Rückerstattung"), all of them
+ * required; anything else (quotes, `or`, `-word`, addresses) is read with websearch syntax. Both use the
+ * GIN indexes.
  */
 export const searchTsQuery = (search: string, p: (v: unknown) => string) => {
+  const either = (fn: string, text: string) =>
+    `(${fn}('${SEARCH_CONFIG}', ${text}) || ${fn}('${SEARCH_WORDS_CONFIG}', ${text}))`;
   const words = search.split(/\s+/).filter(Boolean);
   if (words.length <= 8 && words.every((w) => /^[\p{L}\p{N}_]+$/u.test(w)) && !words.some((w) => /^or$/i.test(w)))
-    return `to_tsquery('${SEARCH_CONFIG}', ${p(words.map((w) => `${w}:*`).join(" & "))})`;
-  return `websearch_to_tsquery('${SEARCH_CONFIG}', ${p(search)})`;
+    return `(${words.map((w) => either("to_tsquery", p(`${w}:*`))).join(" && ")})`;
+  return either("websearch_to_tsquery", p(search));
 };
 
 /** What a list's search reads for this viewer: the rules are visibility.ts's, not restated here. */

@@ -2,7 +2,7 @@
 // one page only (ts_headline parses the text again, so never for every match), from text the viewer may
 // read: the issue's own, a comment it may read (internal notes for Reporter+), the requester's address
 // only where customerAddressVisibility allows it — the same scope as the search itself (searchScope).
-import { type EntityManager, SEARCH_CONFIG, SEARCH_VECTOR_HEAD_CHARS } from "@tidings/db";
+import { type EntityManager, SEARCH_VECTOR_HEAD_CHARS, SEARCH_WORDS_CONFIG } from "@tidings/db";
 import { type IssueListFilter, searchScope, searchTsQuery } from "./list-issues.ts";
 
 export const SEARCH_SNIPPET_SOURCES = ["TITLE", "DESCRIPTION", "COMMENT", "INTERNAL_NOTE", "REQUESTER"] as const;
@@ -14,6 +14,8 @@ export type SearchSnippet = { source: SearchSnippetSource; parts: SearchSnippetP
 /** ts_headline's selection markers: control characters, removed from the text before it is headlined. */
 const START = "\u0001";
 const STOP = "\u0002";
+// Headlines parse with the plain-words configuration: a word highlights when the query's stem or its
+// typed prefix starts it ("refund" marks "refunds", "escalat" marks "escalated").
 const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MinWords=10, MaxWords=25`;
 
 /** Splits a headline at its markers; whitespace (line breaks of an email) becomes single spaces. */
@@ -86,8 +88,8 @@ export const searchSnippets = async (
   const rows: Row[] = await db.query(
     `WITH q AS (SELECT ${searchTsQuery(search, p)} AS q)
      SELECT i.id, h.source, h.body,
-            ts_headline('${SEARCH_CONFIG}', h.body, q.q, ${options}) AS headline,
-            CASE WHEN h.source = 'DESCRIPTION' THEN ts_headline('${SEARCH_CONFIG}', ${clean("i.title")}, q.q, ${options}) END AS title_headline
+            ts_headline('${SEARCH_WORDS_CONFIG}', h.body, q.q, ${options}) AS headline,
+            CASE WHEN h.source = 'DESCRIPTION' THEN ts_headline('${SEARCH_WORDS_CONFIG}', ${clean("i.title")}, q.q, ${options}) END AS title_headline
      FROM issues i CROSS JOIN q
      CROSS JOIN LATERAL (
        SELECT c.source, c.body FROM (${candidates.join(" UNION ALL ")}) c ORDER BY c.rank LIMIT 1

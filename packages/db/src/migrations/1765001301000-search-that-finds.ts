@@ -5,30 +5,42 @@ import {
 } from "./1765000900100-search-vector-head.ts";
 
 /**
- * Issue 10.5: the text search configuration every search vector, query and snippet uses.
+ * Issue 10.5: the two text search configurations of every search vector, query and snippet.
  *
  * Accents: PostgreSQL's `unaccent()` is only STABLE (it reads its dictionary by name at run time), so it
  * cannot appear in a stored generated column or an index expression directly. Instead of an IMMUTABLE
  * SQL wrapper around it, `unaccent` is used as what it also is — a filtering text search dictionary — in
- * a configuration copied from `english`: words with non-ASCII letters go through `unaccent` and then the
- * English stemmer, ASCII words through the stemmer alone. `to_tsvector(regconfig, text)` with a constant
- * configuration is IMMUTABLE, so the vectors stay stored and GIN-indexed; one configuration serves the
- * vectors, `to_tsquery` and `ts_headline` (so a snippet highlights "Rückerstattung" for "ruckerstattung"),
- * and there is no wrapper whose immutability we would be promising by hand.
+ * configurations: `tidings_search` (a copy of `english`: words with non-ASCII letters go through `unaccent`,
+ * then the English stemmer) and `tidings_words` (a copy of `simple`: every word through `unaccent`, not
+ * stemmed). `to_tsvector(regconfig, text)` with a constant configuration is IMMUTABLE, so the vectors stay
+ * stored and GIN-indexed, and there is no wrapper whose immutability we would be promising by hand.
+ *
+ * Both forms are indexed because a prefix typed past a word's stem misses the stem: "escalated" is stored
+ * as the stem `escal`, and "escalat" (stemmed: `escalat`) is no prefix of it — but it is one of the word
+ * `escalated`. A search word matches either form (see searchTsQuery in core).
  */
 export const SEARCH_CONFIG = "tidings_search";
+export const SEARCH_WORDS_CONFIG = "tidings_words";
+
+/** A text's vector: its English stems and its plain words, both without accents. */
+const vector = (text: string) =>
+  `(to_tsvector('${SEARCH_CONFIG}', ${text}) || to_tsvector('${SEARCH_WORDS_CONFIG}', ${text}))`;
 
 /** Title and the head of the description (issue 14.3's cost bound); no longer the requester (see below). */
-export const ISSUE_SEARCH_EXPRESSION = `to_tsvector('${SEARCH_CONFIG}', coalesce("title", '') || ' ' || left(coalesce("description", ''), ${SEARCH_VECTOR_HEAD_CHARS}))`;
+export const ISSUE_SEARCH_EXPRESSION = vector(
+  `coalesce("title", '') || ' ' || left(coalesce("description", ''), ${SEARCH_VECTOR_HEAD_CHARS})`,
+);
 
 /**
  * The requester's address, its domain and the domain's labels ("jane@mail.acme.com mail.acme.com mail acme
  * com"), in a vector of its own: it is searched only by viewers who may read the address (Reporter+).
  */
-export const REQUESTER_SEARCH_EXPRESSION = `to_tsvector('${SEARCH_CONFIG}', coalesce("external_author", '') || ' ' || split_part(coalesce("external_author", ''), '@', 2) || ' ' || translate(split_part(coalesce("external_author", ''), '@', 2), '.', ' '))`;
+export const REQUESTER_SEARCH_EXPRESSION = vector(
+  `coalesce("external_author", '') || ' ' || split_part(coalesce("external_author", ''), '@', 2) || ' ' || translate(split_part(coalesce("external_author", ''), '@', 2), '.', ' ')`,
+);
 
 /** Each note's own vector (the head of its body, as for descriptions); the issue's comment vectors join them. */
-export const NOTE_SEARCH_EXPRESSION = `to_tsvector('${SEARCH_CONFIG}', left("body", ${SEARCH_VECTOR_HEAD_CHARS}))`;
+export const NOTE_SEARCH_EXPRESSION = vector(`left("body", ${SEARCH_VECTOR_HEAD_CHARS})`);
 
 /**
  * The issue's comment vectors from its notes' stored vectors (concatenated, not parsed again): public
@@ -86,6 +98,10 @@ export class SearchThatFinds1765001301000 implements MigrationInterface {
     await q.query(`CREATE TEXT SEARCH CONFIGURATION "${SEARCH_CONFIG}" (COPY = pg_catalog.english)`);
     await q.query(
       `ALTER TEXT SEARCH CONFIGURATION "${SEARCH_CONFIG}" ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem`,
+    );
+    await q.query(`CREATE TEXT SEARCH CONFIGURATION "${SEARCH_WORDS_CONFIG}" (COPY = pg_catalog.simple)`);
+    await q.query(
+      `ALTER TEXT SEARCH CONFIGURATION "${SEARCH_WORDS_CONFIG}" ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, hword, hword_part, word WITH unaccent, simple`,
     );
     await q.query(`DROP INDEX IF EXISTS "idx_issues_search"`);
     await q.query(`ALTER TABLE "issues" DROP COLUMN "search_vector"`);
@@ -149,6 +165,7 @@ export class SearchThatFinds1765001301000 implements MigrationInterface {
     await setMetadata(q, "notes", "search_vector", null);
     await setMetadata(q, "issues", "requester_vector", null);
     await setMetadata(q, "issues", "search_vector", HEAD_EXPRESSION);
+    await q.query(`DROP TEXT SEARCH CONFIGURATION "${SEARCH_WORDS_CONFIG}"`);
     await q.query(`DROP TEXT SEARCH CONFIGURATION "${SEARCH_CONFIG}"`);
     await q.query(`DROP EXTENSION IF EXISTS unaccent`);
   }
