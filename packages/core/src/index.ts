@@ -143,6 +143,7 @@ export {
   listIssues,
   type ResolvedIssueListFilter,
   resolveIssueListFilter,
+  resolveSearchTsQuery,
 } from "./issues/list-issues.ts";
 export {
   headlineParts,

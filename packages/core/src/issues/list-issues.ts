@@ -60,20 +60,41 @@ export const decodeIssueCursor = (cursor: string): [string, number] | null => {
   return null;
 };
 
-/**
- * The tsquery of a search over the vectors of migration 1765001301000 (English stems and plain words, both
- * without accents): plain words match as prefixes of either (search as you type: "print" finds "printer",
- * "refunds" finds "refund", "escalat" finds "escalated", "ruckerst" finds "Rückerstattung"), all of them
- * required; anything else (quotes, `or`, `-word`, addresses) is read with websearch syntax. Both use the
- * GIN indexes.
- */
-export const searchTsQuery = (search: string, p: (v: unknown) => string) => {
-  const either = (fn: string, text: string) =>
-    `(${fn}('${SEARCH_CONFIG}', ${text}) || ${fn}('${SEARCH_WORDS_CONFIG}', ${text}))`;
+/** A plain search: at most 8 words of letters and digits, no `or` (anything else is websearch syntax). */
+const plainWords = (search: string): string[] | null => {
   const words = search.split(/\s+/).filter(Boolean);
-  if (words.length <= 8 && words.every((w) => /^[\p{L}\p{N}_]+$/u.test(w)) && !words.some((w) => /^or$/i.test(w)))
-    return `(${words.map((w) => either("to_tsquery", p(`${w}:*`))).join(" && ")})`;
-  return either("websearch_to_tsquery", p(search));
+  const plain =
+    words.length <= 8 && words.every((w) => /^[\p{L}\p{N}_]+$/u.test(w)) && !words.some((w) => /^or$/i.test(w));
+  return plain ? words : null;
+};
+
+/**
+ * The tsquery (as text) of a search over the vectors of migration 1765001301000, which hold English stems
+ * and plain words, both without accents. A plain word matches as a prefix of either (search as you type:
+ * "print" finds "printer", "refunds" finds "refund", "escalat" finds "escalated" — stored as the stem
+ * `escal` —, "ruckerst" finds "Rückerstattung"), every word required; anything else (quotes, `or`, `-word`,
+ * addresses) is read with websearch syntax. Computed once per list (one small query), so the list's
+ * statements carry a constant the planner can estimate, and a word whose stem is itself is looked up once.
+ * null when nothing is left to search for.
+ */
+export const resolveSearchTsQuery = async (db: EntityManager, search: string): Promise<string | null> => {
+  const words = plainWords(search);
+  if (!words) {
+    const [row] = await db.query(
+      `SELECT (websearch_to_tsquery('${SEARCH_CONFIG}', $1) || websearch_to_tsquery('${SEARCH_WORDS_CONFIG}', $1))::text AS q`,
+      [search],
+    );
+    return row.q || null;
+  }
+  const rows: { stem: string; word: string }[] = await db.query(
+    `SELECT to_tsquery('${SEARCH_CONFIG}', w || ':*')::text AS stem, to_tsquery('${SEARCH_WORDS_CONFIG}', w || ':*')::text AS word
+     FROM unnest($1::text[]) WITH ORDINALITY AS t(w, n) ORDER BY n`,
+    [words],
+  );
+  const terms = rows
+    .map((r) => [...new Set([r.stem, r.word].filter(Boolean))].map((q) => `(${q})`).join(" | "))
+    .filter(Boolean);
+  return terms.length ? terms.map((t) => `(${t})`).join(" & ") : null;
 };
 
 /** What a list's search reads for this viewer: the rules are visibility.ts's, not restated here. */
@@ -116,6 +137,8 @@ export type ResolvedIssueListFilter = Omit<IssueListFilter, "labelNames" | "assi
   /** One label id per requested title (labels belong to one project; titles are unique per project). */
   labelIds: number[];
   assigneeIds: number[];
+  /** The search as a tsquery (resolveSearchTsQuery); null without a search, for `#12`, or when nothing is left. */
+  tsquery: string | null;
 };
 
 const lowerSet = (xs: string[] | null | undefined) => [...new Set((xs ?? []).map((x) => x.toLowerCase()))];
@@ -142,7 +165,16 @@ export const resolveIssueListFilter = async (
   const assigneeIds = lowerSet(assigneeUsernames).map((u) => idOf("user", u));
   const authorId = authorUsername ? idOf("user", authorUsername.toLowerCase()) : null;
   if (labelIds.includes(undefined) || assigneeIds.includes(undefined) || authorId === undefined) return null;
-  return { ...rest, resolved: true, authorId, labelIds: labelIds as number[], assigneeIds: assigneeIds as number[] };
+  const search = f.search?.trim();
+  const tsquery = search && !/^#\d{1,9}$/.test(search) ? await resolveSearchTsQuery(db, search) : null;
+  return {
+    ...rest,
+    resolved: true,
+    authorId,
+    labelIds: labelIds as number[],
+    assigneeIds: assigneeIds as number[],
+    tsquery,
+  };
 };
 
 /** The WHERE clause shared by the page and the count (without the state); parameters are numbered from 1. */
@@ -159,7 +191,7 @@ export const issueListWhere = (f: ResolvedIssueListFilter) => {
   if (search) {
     const iid = /^#(\d{1,9})$/.exec(search);
     if (iid) where.push(`i.iid = ${p(Number(iid[1]))}`);
-    else where.push(searchMatches(f, searchTsQuery(search, p)));
+    else where.push(f.tsquery ? searchMatches(f, `${p(f.tsquery)}::tsquery`) : "FALSE");
   }
   for (const id of f.labelIds)
     where.push(`EXISTS (SELECT 1 FROM issue_labels il WHERE il.issue_id = i.id AND il.label_id = ${p(id)})`);

@@ -3,7 +3,7 @@
 // read: the issue's own, a comment it may read (internal notes for Reporter+), the requester's address
 // only where customerAddressVisibility allows it — the same scope as the search itself (searchScope).
 import { type EntityManager, SEARCH_VECTOR_HEAD_CHARS, SEARCH_WORDS_CONFIG } from "@tidings/db";
-import { type IssueListFilter, searchScope, searchTsQuery } from "./list-issues.ts";
+import { type ResolvedIssueListFilter, searchScope } from "./list-issues.ts";
 
 export const SEARCH_SNIPPET_SOURCES = ["TITLE", "DESCRIPTION", "COMMENT", "INTERNAL_NOTE", "REQUESTER"] as const;
 export type SearchSnippetSource = (typeof SEARCH_SNIPPET_SOURCES)[number];
@@ -62,11 +62,10 @@ const snippetOf = (r: Row): SearchSnippet => {
  */
 export const searchSnippets = async (
   db: EntityManager,
-  filter: Pick<IssueListFilter, "projectId" | "search" | "readConfidential">,
+  filter: Pick<ResolvedIssueListFilter, "projectId" | "tsquery" | "readConfidential">,
   issueIds: readonly number[],
 ): Promise<Map<number, SearchSnippet>> => {
-  const search = filter.search?.trim();
-  if (!search || /^#\d{1,9}$/.test(search) || issueIds.length === 0) return new Map();
+  if (!filter.tsquery || issueIds.length === 0) return new Map();
   const params: unknown[] = [];
   const p = (v: unknown) => {
     params.push(v);
@@ -86,7 +85,7 @@ export const searchSnippets = async (
   ];
   const options = p(HEADLINE_OPTIONS);
   const rows: Row[] = await db.query(
-    `WITH q AS (SELECT ${searchTsQuery(search, p)} AS q)
+    `WITH q AS (SELECT ${p(filter.tsquery)}::tsquery AS q)
      SELECT i.id, h.source, h.body,
             ts_headline('${SEARCH_WORDS_CONFIG}', h.body, q.q, ${options}) AS headline,
             CASE WHEN h.source = 'DESCRIPTION' THEN ts_headline('${SEARCH_WORDS_CONFIG}', ${clean("i.title")}, q.q, ${options}) END AS title_headline

@@ -9,7 +9,7 @@ import { deleteNote, editNote } from "../notes/edit-note.ts";
 import { seedDemo } from "../seed/seed-demo.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
 import { createIssue } from "./create-issue.ts";
-import { listIssues } from "./list-issues.ts";
+import { listIssues, resolveIssueListFilter, resolveSearchTsQuery } from "./list-issues.ts";
 import { searchSnippets } from "./search-snippets.ts";
 
 const mail = {
@@ -56,7 +56,13 @@ const GUEST = { readConfidential: false, viewerId: null };
 
 /** The titles a viewer finds for a search, and each hit's snippet as text with [highlights]. */
 const search = async (term: string, viewer = REPORTER) => {
-  const filter = { projectId, state: "all" as const, search: term, ...viewer };
+  const filter = await resolveIssueListFilter(db.dataSource.manager, {
+    projectId,
+    state: "all",
+    search: term,
+    ...viewer,
+  });
+  if (!filter) throw new Error(term);
   const { rows } = await listIssues(db.dataSource.manager, filter, { first: 50 });
   const snippets = await searchSnippets(
     db.dataSource.manager,
@@ -128,7 +134,7 @@ describe("search that finds (10.5)", () => {
 
   it("highlights the match in the description, and in the title when only the title matches", async () => {
     expect(await search("refund")).toEqual([
-      { title: "Money back", source: "DESCRIPTION", snippet: "would like my [refunds] for the last two orders." },
+      { title: "Money back", source: "DESCRIPTION", snippet: "I would like my [refunds] for the last two orders." },
     ]);
     expect(await search("ruckerstattung")).toEqual([
       { title: "Bestellung 881", source: "DESCRIPTION", snippet: "Bitte um [Rückerstattung] des Betrags." },
@@ -175,7 +181,8 @@ describe("search that finds (10.5)", () => {
       confidential: false,
       externalAuthor: null,
     });
-    const snippets = await searchSnippets(t, { projectId, search: "quokka", readConfidential: true }, [issue.id]);
+    const tsquery = await resolveSearchTsQuery(t, "quokka");
+    const snippets = await searchSnippets(t, { projectId, tsquery, readConfidential: true }, [issue.id]);
     const parts = snippets.get(issue.id)?.parts ?? [];
     expect(parts.filter((x) => x.highlight).map((x) => x.text)).toEqual(["quokka"]);
     expect(parts.map((x) => x.text).join("")).toContain("quokka here");
