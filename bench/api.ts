@@ -4,6 +4,7 @@
 // in the same run, interleaved. Embedded PostgreSQL (durable, fsync on) in a temp dir.
 //
 //   node --import tsx bench/api.ts [issues = 1000000] [samples per variant = 200] [--explain: plans only]
+//                                  [--search: only the search variants (issue 10.5; `npm run bench` runs them at 100k)]
 //
 // The SQL baseline replays the statements the api ran for one request (captured from TypeORM's
 // logger: session lookup, abilities, page, count and the DataLoader batches), so the difference is
@@ -16,7 +17,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "@tidings/config";
 import { createLogger, mailSettingsFromConfig, seedDemo } from "@tidings/core";
-import { connectAndMigrate, createDataSource, type DataSource, startEmbeddedPostgres } from "@tidings/db";
+import {
+  BACKFILL_ISSUE_NOTE_VECTORS,
+  connectAndMigrate,
+  createDataSource,
+  type DataSource,
+  startEmbeddedPostgres,
+} from "@tidings/db";
 import pg from "pg";
 import type { Logger as TypeOrmLogger } from "typeorm";
 
@@ -38,6 +45,7 @@ if (!Number.isInteger(ISSUES) || ISSUES < 100 || !Number.isInteger(SAMPLES) || S
 /** Measurement time per variant (after warm-up), so the run stays bounded (~13 variants). */
 const TIME_BUDGET_MS = 15_000;
 const EXPLAIN = process.argv.includes("--explain");
+const SEARCH_ONLY = process.argv.includes("--search");
 const PASSWORD = "bench-password-123";
 const TARGET_P95_MS = 20;
 
@@ -49,6 +57,11 @@ const list = (args: string) => `{
   }
 }`;
 const SD = 'authorUsername: "support-bot"';
+/** Issue 10.5: a searched list asks for each hit's snippet too (computed for the page's rows only). */
+const SNIPPET = "searchSnippet { source parts { text highlight } }";
+const searched = (args: string) => list(args).replace(ROW, `${ROW} ${SNIPPET}`);
+/** Issue 10 "Done when": the Service Desk list, needs reply, by last customer activity, with a search term. */
+const NEEDS_REPLY = `${SD}, state: all, needsReply: true, sort: LAST_CUSTOMER_ACTIVITY_DESC`;
 /** The list as the web app asks for it: the Service Desk tab (author support-bot) unless said otherwise. */
 const VARIANTS: Record<string, string> = {
   "opened, CREATED_DESC": list(`${SD}, state: opened, sort: CREATED_DESC`),
@@ -64,8 +77,13 @@ const VARIANTS: Record<string, string> = {
   "author developer (20 %), opened, UPDATED_DESC": list(
     `authorUsername: "developer", state: opened, sort: UPDATED_DESC`,
   ),
-  'search "printer" (20 %), UPDATED_DESC': list(`${SD}, state: opened, search: "printer", sort: UPDATED_DESC`),
-  'search "order 4242" (rare)': list(`${SD}, state: all, search: "order 4242"`),
+  'search "printer" (20 %), UPDATED_DESC': searched(`${SD}, state: opened, search: "printer", sort: UPDATED_DESC`),
+  'search "order 4242" (rare)': searched(`${SD}, state: all, search: "order 4242"`),
+  'needs reply + LCA_DESC, search "refund" (stem)': searched(`${NEEDS_REPLY}, search: "refund"`),
+  'needs reply + LCA_DESC, search "ruckerstattung"': searched(`${NEEDS_REPLY}, search: "ruckerstattung"`),
+  'needs reply + LCA_DESC, search "courier" (comments)': searched(`${NEEDS_REPLY}, search: "courier"`),
+  'needs reply + LCA_DESC, search "escalat" (internal)': searched(`${NEEDS_REPLY}, search: "escalat"`),
+  'needs reply + LCA_DESC, search "customer42@" domain': searched(`${NEEDS_REPLY}, search: "customer42@example.net"`),
 };
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -85,7 +103,7 @@ const generateIssues = async (ds: DataSource, n: number) => {
   const [{ id: projectId }] = await ds.query("SELECT id FROM projects WHERE full_path = 'demo/app'");
   const [{ id: bot }] = await ds.query("SELECT id FROM users WHERE username = 'support-bot'");
   const [{ id: dev }] = await ds.query("SELECT id FROM users WHERE username = 'developer'");
-  const tables = ["issues", "issue_labels", "issue_assignees"];
+  const tables = ["issues", "issue_labels", "issue_assignees", "notes"];
   const indexes: { indexname: string; indexdef: string }[] = await ds.query(
     `SELECT i.indexname, i.indexdef FROM pg_indexes i
      WHERE i.schemaname = 'public' AND i.tablename = ANY($1)
@@ -95,20 +113,49 @@ const generateIssues = async (ds: DataSource, n: number) => {
   await ds.transaction(async (m) => {
     await m.query("SET LOCAL maintenance_work_mem = '256MB'");
     for (const ix of indexes) await m.query(`DROP INDEX "${ix.indexname}"`);
+    // Issue 10.5: every 11th description asks in German (accents), and a Service Desk ticket waits for a
+    // reply every 7th (needs reply), its customer's last message at a spread of times.
     await m.query(
-      `INSERT INTO issues (project_id, iid, title, description, state, confidential, author_id, external_author, created_at, updated_at)
+      `INSERT INTO issues (project_id, iid, title, description, state, confidential, author_id, external_author, created_at, updated_at,
+                           last_customer_activity_at, awaiting_reply_since)
        SELECT $1, g,
               'Ticket ' || g || ': ' || (ARRAY['printer on fire','cannot log in','invoice missing','refund please','app crashes'])[1 + g % 5],
-              'Hello, something about ' || (ARRAY['printers','login','invoices','refunds','crashes'])[1 + g % 5] || ' happened. Order ' || (g::bigint * 7919 % 100000),
+              CASE WHEN g % 11 = 0 THEN 'Guten Tag, bitte um Rückerstattung für Bestellung ' || (g::bigint * 7919 % 100000) || '. Grüße'
+                   ELSE 'Hello, something about ' || (ARRAY['printers','login','invoices','refunds','crashes'])[1 + g % 5] || ' happened. Order ' || (g::bigint * 7919 % 100000) END,
               CASE WHEN g % 4 = 0 THEN 'closed' ELSE 'opened' END,
               g % 3 = 0,
               CASE WHEN g % 10 < 8 THEN $2::int ELSE $3::int END,
               'customer' || (g % 5000) || '@example.net',
               now() - make_interval(secs => $4 - g),
-              now() - make_interval(secs => (g::bigint * 7919) % $4)
+              now() - make_interval(secs => (g::bigint * 7919) % $4),
+              now() - make_interval(secs => (g::bigint * 104729) % $4),
+              CASE WHEN g % 7 = 0 AND g % 10 < 8 THEN now() - make_interval(secs => (g::bigint * 104729) % $4) END
        FROM generate_series(1, $4) AS g`,
       [projectId, bot, dev, n],
     );
+    // Threads: a customer reply with quoted history on every issue (every 13th mentions the courier), a
+    // team answer on every 2nd, an internal note on every 10th, a system note on every 4th.
+    // Set-based: the notes' trigger (one issue update per note) is off during the insert, and the issues'
+    // comment vectors are then joined in one statement, as the migration's backfill does.
+    await m.query("ALTER TABLE notes DISABLE TRIGGER trg_notes_search");
+    await m.query(
+      `INSERT INTO notes (issue_id, author_id, body, internal, system, external_author, created_at, updated_at)
+       SELECT i.id, $2::int, CASE WHEN i.iid % 13 = 0 THEN 'The courier left it at the wrong door. ' ELSE 'Any news on this? ' END || $4::text,
+              false, false, i.external_author, i.created_at, i.created_at
+         FROM issues i WHERE i.project_id = $1
+       UNION ALL
+       SELECT i.id, $3::int, 'Thanks for waiting, we are looking into it and will write again tomorrow.', false, false, NULL, i.created_at, i.created_at
+         FROM issues i WHERE i.project_id = $1 AND i.iid % 2 = 0
+       UNION ALL
+       SELECT i.id, $3::int, 'Escalated to the billing team, see the ledger.', true, false, NULL, i.created_at, i.created_at
+         FROM issues i WHERE i.project_id = $1 AND i.iid % 10 = 0
+       UNION ALL
+       SELECT i.id, $3::int, 'closed', false, true, NULL, i.created_at, i.created_at
+         FROM issues i WHERE i.project_id = $1 AND i.iid % 4 = 0`,
+      [projectId, bot, dev, QUOTED_HISTORY],
+    );
+    await m.query(BACKFILL_ISSUE_NOTE_VECTORS);
+    await m.query("ALTER TABLE notes ENABLE TRIGGER trg_notes_search");
     await m.query("UPDATE projects SET last_issue_iid = $2 WHERE id = $1", [projectId, n]);
     await m.query(
       "INSERT INTO labels (project_id, title) SELECT $1, t FROM unnest(ARRAY['bug','billing','urgent','feature']) t ON CONFLICT DO NOTHING",
@@ -130,6 +177,12 @@ const generateIssues = async (ds: DataSource, n: number) => {
   await ds.query("VACUUM ANALYZE");
 };
 
+/** What an email reply carries under the new text (about 400 characters of quoted history). */
+const QUOTED_HISTORY = Array.from(
+  { length: 5 },
+  (_, k) => `> On an earlier day you wrote: line ${k} about the order, the delivery window and the account.`,
+).join("\n");
+
 type Captured = { sql: string; params: unknown[] };
 
 const main = async () => {
@@ -145,6 +198,7 @@ const main = async () => {
     const t0 = Date.now();
     await generateIssues(ds, ISSUES);
     const loadSeconds = (Date.now() - t0) / 1000;
+    const [{ notes }] = await ds.query("SELECT count(*)::int AS notes FROM notes");
 
     const config = loadConfig({ DATABASE_URL: embedded.url, LOG_LEVEL: "silent", PORT: "0", NODE_ENV: "production" });
     const log = createLogger("silent");
@@ -180,12 +234,13 @@ const main = async () => {
 
     const results: Record<string, unknown>[] = [];
     console.log(
-      `\nTidings api benchmark: ${ISSUES.toLocaleString("en")} issues in one project (generated in ${loadSeconds.toFixed(0)} s), ` +
+      `\nTidings api benchmark: ${ISSUES.toLocaleString("en")} issues and ${notes.toLocaleString("en")} notes in one project (generated in ${loadSeconds.toFixed(0)} s), ` +
         `viewer reporter, 50 per page, up to ${SAMPLES} samples per variant, interleaved; ms\n`,
     );
     const header = `${"variant".padEnd(48)}${"GraphQL p50".padStart(12)}${"p95".padStart(8)}${"SQL p50".padStart(9)}${"p95".padStart(8)}${"ratio".padStart(7)}  count`;
     console.log(header);
-    for (const [name, query] of Object.entries(VARIANTS)) {
+    const variants = Object.entries(VARIANTS).filter(([name]) => !SEARCH_ONLY || name.includes("search"));
+    for (const [name, query] of variants) {
       const gql = async () => {
         const res = await fetch(`${url}/graphql`, {
           method: "POST",

@@ -229,6 +229,56 @@ const PROBES: Probe[] = [
     expect: (_env, who) => (who.reporter ? 2 : who.read ? 1 : null),
   },
   {
+    name: "Issue.searchSnippet (10.5): internal notes and the requester only for Reporter+; null outside a search",
+    kind: "field",
+    run: async (env, who) => {
+      type Hit = {
+        id: string;
+        searchSnippet: { source: string; parts: { text: string; highlight: boolean }[] } | null;
+      };
+      const hits = async (search: string) => {
+        const issues = (
+          await projectField(
+            env,
+            who,
+            `issues(search: "${search}") { nodes { id searchSnippet { source parts { text highlight } } } }`,
+          )
+        )?.issues as { nodes: Hit[] } | undefined;
+        // Only the fixture's two issues (the move probe brings other tickets of that domain here).
+        const ours = [gid("Issue", env.fx.open.id), gid("Issue", env.fx.confidential.id)];
+        return (
+          issues?.nodes
+            .filter((n) => ours.includes(n.id))
+            .map((n) => [
+              n.id,
+              n.searchSnippet?.source,
+              n.searchSnippet?.parts.filter((x) => x.highlight).map((x) => x.text),
+            ]) ?? null
+        );
+      };
+      const single = await issueField(env, who, env.fx.open.iid, "searchSnippet { source }");
+      return {
+        internalNote: await hits("remark"),
+        requesterDomain: await hits("customer.example"),
+        title: await hits("ticket"),
+        outsideSearch: single ? single.searchSnippet : "unreadable",
+      };
+    },
+    expect: (env, who) => {
+      const both = (source: string, marks: string[]) => [
+        [gid("Issue", env.fx.open.id), source, marks],
+        [gid("Issue", env.fx.confidential.id), source, marks],
+      ];
+      if (!who.read) return { internalNote: null, requesterDomain: null, title: null, outsideSearch: "unreadable" };
+      return {
+        internalNote: who.reporter ? both("INTERNAL_NOTE", ["remark"]) : [],
+        requesterDomain: who.reporter ? both("REQUESTER", [env.fx.requester]) : [],
+        title: who.reporter ? both("TITLE", ["ticket"]) : [[gid("Issue", env.fx.open.id), "TITLE", ["ticket"]]],
+        outsideSearch: null,
+      };
+    },
+  },
+  {
     name: "Issue (confidential) core fields",
     kind: "field",
     run: async (env, who) => {

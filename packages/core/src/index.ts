@@ -144,7 +144,16 @@ export {
   listIssues,
   type ResolvedIssueListFilter,
   resolveIssueListFilter,
+  resolveSearchTsQuery,
 } from "./issues/list-issues.ts";
+export {
+  headlineParts,
+  SEARCH_SNIPPET_SOURCES,
+  type SearchSnippet,
+  type SearchSnippetPart,
+  type SearchSnippetSource,
+  searchSnippets,
+} from "./issues/search-snippets.ts";
 export { type MoveIssueInput, moveIssue } from "./issues/move-issue.ts";
 export { obfuscateEmail, obfuscateEmailsIn } from "./issues/obfuscate-email.ts";
 export { MAX_ASSIGNEES, type UpdateIssueInput, updateIssue } from "./issues/update-issue.ts";

@@ -5,3 +5,9 @@ export { rowsOf } from "./rows.ts";
 export { SnakeNamingStrategy } from "./naming-strategy.ts";
 export { type Listener, type ListenerLog, type ListenerOptions, startListener } from "./listener.ts";
 export type { DataSource, EntityManager } from "typeorm";
+export {
+  BACKFILL_ISSUE_NOTE_VECTORS,
+  SEARCH_CONFIG,
+  SEARCH_WORDS_CONFIG,
+} from "./migrations/1765001301000-search-that-finds.ts";
+export { SEARCH_VECTOR_HEAD_CHARS } from "./migrations/1765000900100-search-vector-head.ts";

@@ -1,9 +1,11 @@
 // Issue 14.4: the issue list stays an index walk at any size. On a real PostgreSQL holding 20,000 issues
-// in one project (set-based, then ANALYZE, so the planner prefers an index wherever one fits), every list
+// in one project (set-based, then VACUUM ANALYZE, so the planner prefers an index wherever one fits), every list
 // query shape — each state, sort, label / assignee / author filter, search, a later page, a viewer below
-// Reporter — is EXPLAINed and no plan reads the issues table sequentially. The pages and capped counts
+// Reporter — is EXPLAINed and no plan reads the issues table sequentially. Issue 10.5: searches also match
+// the comments (email-sized notes, two per issue, through the issue's comment vectors), and no plan reads
+// the notes table sequentially either. The pages and capped counts
 // are also checked against a plain query over the same rows.
-import { ProjectEntity, UserEntity } from "@tidings/db";
+import { BACKFILL_ISSUE_NOTE_VECTORS, ProjectEntity, UserEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../seed/seed-demo.ts";
@@ -22,6 +24,11 @@ import {
 } from "./list-issues.ts";
 
 const ISSUES = 20_000;
+/** The quoted history under a reply (about 400 characters, as email replies carry). */
+const QUOTED_HISTORY = Array.from(
+  { length: 6 },
+  (_, n) => `> Line ${n} of the earlier message about the order, the delivery window and the account settings.`,
+).join("\n");
 let db: TestDatabase;
 let projectId: number;
 let guestId: number;
@@ -69,8 +76,27 @@ beforeAll(async () => {
        WHERE project_id = $1 AND (iid % 4 = 1 OR iid % 50 = 0)`,
       [projectId, dev, guestId],
     );
+    // Issue 10.5: threads to search, shaped like email threads (a few hundred characters of reply and
+    // quoted history each): two public comments per issue (every 1,000th issue's first one with a rare
+    // word), every 10th issue an internal note, every 4th a system note (never searched).
+    // Set-based like the rest: the notes' trigger is off for the bulk insert, then the issues' comment
+    // vectors are joined in one statement (the migration's backfill).
+    await m.query("ALTER TABLE notes DISABLE TRIGGER trg_notes_search");
+    await m.query(
+      `INSERT INTO notes (issue_id, author_id, body, internal, system)
+       SELECT i.id, $2::int, CASE WHEN k = 1 AND i.iid % 1000 = 0 THEN 'The zeppelin delivery failed. ' ELSE '' END ||
+              (ARRAY['We looked at the refunds again.','Thanks, that helped!','Any news on this?'])[1 + (i.iid + k) % 3] ||
+              ' On Monday the customer wrote: ' || $3::text, false, false
+       FROM issues i, generate_series(1, 2) AS k WHERE i.project_id = $1
+       UNION ALL SELECT id, $2::int, 'Escalated to the billing team', true, false FROM issues WHERE project_id = $1 AND iid % 10 = 0
+       UNION ALL SELECT id, $2::int, 'closed', false, true FROM issues WHERE project_id = $1 AND iid % 4 = 0`,
+      [projectId, dev, QUOTED_HISTORY],
+    );
+    await m.query(BACKFILL_ISSUE_NOTE_VECTORS);
+    await m.query("ALTER TABLE notes ENABLE TRIGGER trg_notes_search");
   });
-  await db.dataSource.query("ANALYZE");
+  // VACUUM too: the backfill rewrote every issue row once, and autovacuum would have cleaned up after it.
+  await db.dataSource.query("VACUUM ANALYZE");
 }, 120_000);
 afterAll(async () => db.drop());
 
@@ -89,6 +115,13 @@ const FILTERS: Record<string, Partial<IssueListFilter>> = {
   "Service Desk + label + search": { authorUsername: "support-bot", labelNames: ["bug"], search: "invoice" },
   "needs reply (10.1)": { needsReply: true },
   "needs reply + search": { needsReply: true, search: "refund" },
+  // Issue 10.5: comments, internal notes, the requester, accents and stems.
+  'search "zeppelin" (a rare word, only in comments)': { search: "zeppelin" },
+  'search "escalat" (internal notes)': { search: "escalat" },
+  'search "customer7@example.net" (requester)': { search: "customer7@example.net" },
+  'search "example" (requester domain, every issue)': { search: "example" },
+  "needs reply + comment search (10 Done when)": { needsReply: true, search: "refunds" },
+  "Service Desk + needs reply + search": { authorUsername: "support-bot", needsReply: true, search: "invoic" },
 };
 const VIEWERS = { reporter: { readConfidential: true, viewerId: null }, guest: { readConfidential: false } };
 
@@ -119,7 +152,7 @@ const shapes = () =>
   );
 
 describe("the issue list at 20,000 issues", () => {
-  it("never scans the issues table sequentially: every state, sort, filter, search, later page and viewer", async () => {
+  it("never scans the issues or notes table sequentially: every state, sort, filter, search, later page and viewer", async () => {
     const scanned: string[] = [];
     let plans = 0;
     for (const { label, filter } of shapes()) {
@@ -133,7 +166,7 @@ describe("the issue list at 20,000 issues", () => {
         if (first.hasNextPage) queries.push(issueListSql(f, { sort, first: 50, after: first.rows.at(-1)?.cursor }));
       }
       for (const q of queries) {
-        const found = seqScans(await explain(q.sql, q.params)).filter((r) => r === "issues");
+        const found = seqScans(await explain(q.sql, q.params)).filter((r) => r === "issues" || r === "notes");
         plans++;
         if (found.length) scanned.push(`${label}: ${q.sql}`);
       }

@@ -1,5 +1,5 @@
-import { customerAddressVisibility, issueVisibility } from "../permissions/visibility.ts";
-import type { EntityManager, IssueState } from "@tidings/db";
+import { customerAddressVisibility, issueVisibility, noteVisibility } from "../permissions/visibility.ts";
+import { type EntityManager, type IssueState, SEARCH_CONFIG, SEARCH_WORDS_CONFIG } from "@tidings/db";
 
 export const ISSUE_SORTS = [
   "CREATED_DESC",
@@ -13,7 +13,10 @@ export type IssueSort = (typeof ISSUE_SORTS)[number];
 export type IssueListFilter = {
   projectId: number;
   state?: IssueState | "all";
-  /** Full-text (websearch syntax) over title, description and external author; `#12` finds iid 12. */
+  /**
+   * Full-text (prefix and stemmed, accent-insensitive) over title, description head, readable comments and,
+   * for Reporter+, the requester's address and domain; `#12` finds iid 12.
+   */
   search?: string | null;
   /** Issues carrying every one of these labels (titles, case-insensitive). */
   labelNames?: string[] | null;
@@ -57,15 +60,70 @@ export const decodeIssueCursor = (cursor: string): [string, number] | null => {
   return null;
 };
 
-/**
- * Plain words match as prefixes (search as you type: "print" finds "printer"), all of them required;
- * anything else (quotes, `or`, `-word`, addresses) is read with websearch syntax. Both use the GIN index.
- */
-const searchQuery = (search: string, p: (v: unknown) => string) => {
+/** A plain search: at most 8 words of letters and digits, no `or` (anything else is websearch syntax). */
+const plainWords = (search: string): string[] | null => {
   const words = search.split(/\s+/).filter(Boolean);
-  if (words.length <= 8 && words.every((w) => /^[\p{L}\p{N}_]+$/u.test(w)) && !words.some((w) => /^or$/i.test(w)))
-    return `to_tsquery('simple', ${p(words.map((w) => `${w}:*`).join(" & "))})`;
-  return `websearch_to_tsquery('simple', ${p(search)})`;
+  const plain =
+    words.length <= 8 && words.every((w) => /^[\p{L}\p{N}_]+$/u.test(w)) && !words.some((w) => /^or$/i.test(w));
+  return plain ? words : null;
+};
+
+/**
+ * The tsquery (as text) of a search over the vectors of migration 1765001301000, which hold English stems
+ * and plain words, both without accents. A plain word matches as a prefix of either (search as you type:
+ * "print" finds "printer", "refunds" finds "refund", "escalat" finds "escalated" — stored as the stem
+ * `escal` —, "ruckerst" finds "Rückerstattung"), every word required; anything else (quotes, `or`, `-word`,
+ * addresses) is read with websearch syntax. Computed once per list (one small query), so the list's
+ * statements carry a constant the planner can estimate, and a word whose stem is itself is looked up once.
+ * null when nothing is left to search for.
+ */
+export const resolveSearchTsQuery = async (db: EntityManager, search: string): Promise<string | null> => {
+  const words = plainWords(search);
+  if (!words) {
+    const [row] = await db.query(
+      `SELECT (websearch_to_tsquery('${SEARCH_CONFIG}', $1) || websearch_to_tsquery('${SEARCH_WORDS_CONFIG}', $1))::text AS q`,
+      [search],
+    );
+    return row.q || null;
+  }
+  const rows: { stem: string; word: string }[] = await db.query(
+    `SELECT to_tsquery('${SEARCH_CONFIG}', w || ':*')::text AS stem, to_tsquery('${SEARCH_WORDS_CONFIG}', w || ':*')::text AS word
+     FROM unnest($1::text[]) WITH ORDINALITY AS t(w, n) ORDER BY n`,
+    [words],
+  );
+  const terms = rows
+    .map((r) => [...new Set([r.stem, r.word].filter(Boolean))].map((q) => `(${q})`).join(" | "))
+    .filter(Boolean);
+  return terms.length ? terms.map((t) => `(${t})`).join(" & ") : null;
+};
+
+/** What a list's search reads for this viewer: the rules are visibility.ts's, not restated here. */
+export const searchScope = (f: Pick<IssueListFilter, "readConfidential">) => {
+  const abilities = { readProject: true, readConfidential: f.readConfidential };
+  return {
+    /** Below Reporter the requester's address is obfuscated (item 32), so it must not be searchable either. */
+    requester: customerAddressVisibility.allows(abilities),
+    /** Internal notes are searched only by who may read them. */
+    internalNotes: noteVisibility.allows(abilities, { internal: true }),
+    /** The notes a snippet may quote, as SQL on `notes n`. */
+    notesSql: noteVisibility.sql(abilities, "n"),
+  };
+};
+
+/**
+ * The issue's own text, its public comments and, as the viewer may read them, its internal notes and its
+ * requester: GIN-indexed vectors of the issues row (migration 1765001301000), so the planner meets a
+ * common word within a few rows of the sort index and takes a rare one from the indexes (BitmapOr).
+ */
+const searchMatches = (f: ResolvedIssueListFilter, query: string) => {
+  const scope = searchScope(f);
+  const vectors = [
+    "i.search_vector",
+    "i.comments_vector",
+    ...(scope.internalNotes ? ["i.internal_notes_vector"] : []),
+    ...(scope.requester ? ["i.requester_vector"] : []),
+  ];
+  return `(${vectors.map((v) => `${v} @@ ${query}`).join(" OR ")})`;
 };
 
 /**
@@ -79,6 +137,8 @@ export type ResolvedIssueListFilter = Omit<IssueListFilter, "labelNames" | "assi
   /** One label id per requested title (labels belong to one project; titles are unique per project). */
   labelIds: number[];
   assigneeIds: number[];
+  /** The search as a tsquery (resolveSearchTsQuery); null without a search, for `#12`, or when nothing is left. */
+  tsquery: string | null;
 };
 
 const lowerSet = (xs: string[] | null | undefined) => [...new Set((xs ?? []).map((x) => x.toLowerCase()))];
@@ -105,7 +165,16 @@ export const resolveIssueListFilter = async (
   const assigneeIds = lowerSet(assigneeUsernames).map((u) => idOf("user", u));
   const authorId = authorUsername ? idOf("user", authorUsername.toLowerCase()) : null;
   if (labelIds.includes(undefined) || assigneeIds.includes(undefined) || authorId === undefined) return null;
-  return { ...rest, resolved: true, authorId, labelIds: labelIds as number[], assigneeIds: assigneeIds as number[] };
+  const search = f.search?.trim();
+  const tsquery = search && !/^#\d{1,9}$/.test(search) ? await resolveSearchTsQuery(db, search) : null;
+  return {
+    ...rest,
+    resolved: true,
+    authorId,
+    labelIds: labelIds as number[],
+    assigneeIds: assigneeIds as number[],
+    tsquery,
+  };
 };
 
 /** The WHERE clause shared by the page and the count (without the state); parameters are numbered from 1. */
@@ -122,14 +191,7 @@ export const issueListWhere = (f: ResolvedIssueListFilter) => {
   if (search) {
     const iid = /^#(\d{1,9})$/.exec(search);
     if (iid) where.push(`i.iid = ${p(Number(iid[1]))}`);
-    else {
-      const query = searchQuery(search, p);
-      where.push(`i.search_vector @@ ${query}`);
-      // Below Reporter the requester's address is obfuscated (item 32): it must not be searchable
-      // either, or a search would confirm the hidden address. The index narrows, this rechecks.
-      if (!customerAddressVisibility.allows({ readProject: true, readConfidential: f.readConfidential }))
-        where.push(`to_tsvector('simple', coalesce(i.title, '') || ' ' || coalesce(i.description, '')) @@ ${query}`);
-    }
+    else where.push(f.tsquery ? searchMatches(f, `${p(f.tsquery)}::tsquery`) : "FALSE");
   }
   for (const id of f.labelIds)
     where.push(`EXISTS (SELECT 1 FROM issue_labels il WHERE il.issue_id = i.id AND il.label_id = ${p(id)})`);
@@ -144,6 +206,14 @@ export const issueListWhere = (f: ResolvedIssueListFilter) => {
 /** The states a filter covers; "all" is listed state by state so each branch walks a (project, state, …) index. */
 const statesOf = (f: { state?: IssueState | "all" }): IssueState[] =>
   !f.state || f.state === "all" ? ["opened", "closed"] : [f.state];
+
+/**
+ * The branches of a query by state: null is one branch for every state. "Needs reply" is its own partial
+ * index without the state (migration 1765001300800), so "all" stays one walk of it instead of two that each
+ * skip the other state's rows — a rare state and search combination would read the whole index (issue 10.5).
+ */
+const stateBranches = (f: { state?: IssueState | "all"; needsReply?: boolean | null }): (IssueState | null)[] =>
+  f.needsReply === true && (!f.state || f.state === "all") ? [null] : statesOf(f);
 
 /** The columns a list row needs (not the description: it can be large and a list does not show it). */
 export const ISSUE_LIST_COLUMNS = [
@@ -175,10 +245,10 @@ export const issueListSql = (f: ResolvedIssueListFilter, page: IssueListPage) =>
   const limit = p(page.first + 1);
   const order = (alias: string) => `ORDER BY ${alias}${sort.column} ${sort.dir}, ${alias}id ${sort.dir} LIMIT ${limit}`;
   const columns = ISSUE_LIST_COLUMNS.map((c) => `i.${c}`).join(", ");
-  const branches = statesOf(f).map(
+  const branches = stateBranches(f).map(
     (state) =>
       `SELECT ${columns}, i.${sort.column}::text AS sort_value FROM issues i ` +
-      `WHERE ${[...conditions, `i.state = ${p(state)}`].join(" AND ")} ${order("i.")}`,
+      `WHERE ${[...conditions, ...(state ? [`i.state = ${p(state)}`] : [])].join(" AND ")} ${order("i.")}`,
   );
   const sql =
     branches.length === 1 ? branches[0] : `SELECT * FROM ((${branches.join(") UNION ALL (")})) u ${order("")}`;
@@ -211,9 +281,9 @@ export type CappedCount = { count: number; exact: boolean };
 export const issueCappedCountSql = (f: ResolvedIssueListFilter, cap = ISSUE_COUNT_CAP) => {
   const { where, params, p } = issueListWhere(f);
   const limit = p(cap + 1);
-  const branches = statesOf(f).map(
+  const branches = stateBranches(f).map(
     (state) =>
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM issues i WHERE ${where} AND i.state = ${p(state)} ` +
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM issues i WHERE ${where}${state ? ` AND i.state = ${p(state)}` : ""} ` +
       `ORDER BY i.author_id, i.id LIMIT ${limit}) s`,
   );
   return { sql: `SELECT (${branches.join(") + (")})::int AS count`, params };

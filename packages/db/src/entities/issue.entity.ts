@@ -9,7 +9,7 @@ import {
   type Relation,
   UpdateDateColumn,
 } from "typeorm";
-import { SEARCH_VECTOR_EXPRESSION } from "../migrations/1765000900100-search-vector-head.ts";
+import { ISSUE_SEARCH_EXPRESSION, REQUESTER_SEARCH_EXPRESSION } from "../migrations/1765001301000-search-that-finds.ts";
 import type { IssueState } from "./constants.ts";
 import { ProjectEntity } from "./project.entity.ts";
 import { UserEntity } from "./user.entity.ts";
@@ -27,6 +27,9 @@ import { UserEntity } from "./user.entity.ts";
 // Threading: a reply's In-Reply-To is looked up among the project's stored inbound Message-IDs (C6).
 @Index("idx_issues_project_message_id", ["projectId", "messageId"])
 @Index("idx_issues_search", { synchronize: false })
+@Index("idx_issues_requester_search", { synchronize: false })
+@Index("idx_issues_comments_search", { synchronize: false })
+@Index("idx_issues_internal_notes_search", { synchronize: false })
 // The per-sender limit of new issues (C10): (project_id, lower(external_author), created_at), migration 1765000900000.
 @Index("idx_issues_project_sender_created", { synchronize: false })
 // Capped filtered counts walk only this index, (project_id, state, author_id, id) INCLUDE (confidential):
@@ -64,16 +67,35 @@ export class IssueEntity {
   @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
   @UpdateDateColumn({ type: "timestamptz" }) updatedAt!: Date;
   /**
-   * Full-text search over title, the head of the description and external author (E2); maintained by
-   * PostgreSQL. The expression is the migration's (1765000900100), so they cannot drift apart.
+   * Full-text search (stemmed, accent-insensitive) over the title and the head of the description (E2,
+   * issue 10.5); maintained by PostgreSQL. The expression is the migration's (1765001301000), so they
+   * cannot drift apart.
    */
   @Column({
     type: "tsvector",
     generatedType: "STORED",
-    asExpression: SEARCH_VECTOR_EXPRESSION,
+    asExpression: ISSUE_SEARCH_EXPRESSION,
     select: false,
     insert: false,
     update: false,
   })
   searchVector!: string;
+  /** The requester's address and domain, searchable by Reporter+ only (issue 10.5; migration 1765001301000). */
+  @Column({
+    type: "tsvector",
+    generatedType: "STORED",
+    asExpression: REQUESTER_SEARCH_EXPRESSION,
+    select: false,
+    insert: false,
+    update: false,
+  })
+  requesterVector!: string;
+  /**
+   * Issue 10.5: the vectors of the issue's public comments, and of its internal notes (Reporter+), joined
+   * by the notes' trigger (migration 1765001301000); never written by the application.
+   */
+  @Column({ type: "tsvector", default: () => "''", select: false, insert: false, update: false })
+  commentsVector!: string;
+  @Column({ type: "tsvector", default: () => "''", select: false, insert: false, update: false })
+  internalNotesVector!: string;
 }

@@ -9,6 +9,7 @@ import {
   type Relation,
   UpdateDateColumn,
 } from "typeorm";
+import { NOTE_SEARCH_EXPRESSION } from "../migrations/1765001301000-search-that-finds.ts";
 import { IssueEntity } from "./issue.entity.ts";
 import { UserEntity } from "./user.entity.ts";
 
@@ -41,4 +42,17 @@ export class NoteEntity {
   @Column({ type: "int", nullable: true }) deletedById!: number | null;
   @CreateDateColumn({ type: "timestamptz" }) createdAt!: Date;
   @UpdateDateColumn({ type: "timestamptz" }) updatedAt!: Date;
+  /**
+   * Issue 10.5: the head of the body, stemmed and accent-insensitive; maintained by PostgreSQL. A trigger
+   * joins the vectors of an issue's notes into the issue's comment vectors (migration 1765001301000).
+   */
+  @Column({
+    type: "tsvector",
+    generatedType: "STORED",
+    asExpression: NOTE_SEARCH_EXPRESSION,
+    select: false,
+    insert: false,
+    update: false,
+  })
+  searchVector!: string;
 }

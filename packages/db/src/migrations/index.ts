@@ -18,6 +18,7 @@ import { Composer1765001300600 } from "./1765001300600-composer.ts";
 import { DraftsSavedReplies1765001300700 } from "./1765001300700-drafts-saved-replies.ts";
 import { WaitingState1765001300800 } from "./1765001300800-waiting-state.ts";
 import { TokenScopes1765001300900 } from "./1765001300900-token-scopes.ts";
+import { SearchThatFinds1765001301000 } from "./1765001301000-search-that-finds.ts";
 import { SavedViews1765001301100 } from "./1765001301100-saved-views.ts";
 import { TeamNotifications1765001301200 } from "./1765001301200-team-notifications.ts";
 import { RequesterNameIndex1765001301300 } from "./1765001301300-requester-name-index.ts";
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   DraftsSavedReplies1765001300700,
   WaitingState1765001300800,
   TokenScopes1765001300900,
+  SearchThatFinds1765001301000,
   SavedViews1765001301100,
   TeamNotifications1765001301200,
   RequesterNameIndex1765001301300,

@@ -18,6 +18,7 @@ import {
   IssuePermissionsType,
   IssueType,
   presentIssue,
+  SearchSnippetType,
 } from "../types/issue.type.ts";
 import { LabelConnectionType } from "../types/label.type.ts";
 import { NoteConnectionType, NoteType, presentNote } from "../types/note.type.ts";
@@ -73,6 +74,15 @@ export class IssueResolver {
   async description(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<string | null> {
     if (issue.descriptionRaw !== undefined) return issue.descriptionRaw;
     return (await loadersOf(ctx).issueById.load(issue.dbId))?.description ?? null;
+  }
+
+  @FieldResolver(() => SearchSnippetType, {
+    nullable: true,
+    description:
+      "In a searched list (`issues(search:)`), the excerpt that matched, from text the viewer may read; null elsewhere.",
+  })
+  async searchSnippet(@Root() issue: IssueType): Promise<SearchSnippetType | null> {
+    return (await issue.searchSnippetOf?.()) ?? null;
   }
 
   @FieldResolver(() => UserType, { nullable: true, description: "Support Bot for Service Desk issues." })

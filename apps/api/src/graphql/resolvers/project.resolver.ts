@@ -1,4 +1,11 @@
-import { countIssues, countIssuesCapped, listIssues, resolveIssueListFilter, serviceDeskAddress } from "@tidings/core";
+import {
+  countIssues,
+  countIssuesCapped,
+  listIssues,
+  resolveIssueListFilter,
+  searchSnippets,
+  serviceDeskAddress,
+} from "@tidings/core";
 import { AccessLevel, ProjectEntity } from "@tidings/db";
 import { GraphQLError, type GraphQLResolveInfo, Kind } from "graphql";
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from "type-graphql";
@@ -189,8 +196,19 @@ export class ProjectResolver {
     // The count runs on its own connection while the page is read, when the query asks for it.
     if (selects(info, ["countCapped", "countIsExact"])) void cappedCountFn().catch(() => undefined);
     const page = await listIssues(db, filter, { sort: sort ?? "CREATED_DESC", first: pageSize(first), after });
+    // Issue 10.5: the snippets of this page only, in one query, when a node asks for one.
+    const snippets = once(() =>
+      searchSnippets(
+        db,
+        filter,
+        page.rows.map((r) => r.id),
+      ),
+    );
     return {
-      nodes: page.rows.map(presentIssue),
+      nodes: page.rows.map((r) => ({
+        ...presentIssue(r),
+        searchSnippetOf: async () => (await snippets()).get(r.id) ?? null,
+      })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.cursor ?? null },
       countFn: () => countIssues(db, filter),
       cappedCountFn,

@@ -1,4 +1,11 @@
-import { ISSUE_SORTS, type IssueSort, NOTIFICATION_LEVELS, type NotificationLevel } from "@tidings/core";
+import {
+  ISSUE_SORTS,
+  type IssueSort,
+  NOTIFICATION_LEVELS,
+  type NotificationLevel,
+  SEARCH_SNIPPET_SOURCES,
+  type SearchSnippetSource,
+} from "@tidings/core";
 import { registerEnumType } from "type-graphql";
 
 /** GitLab's IssuableState (`all` only as a filter). */
@@ -35,4 +42,15 @@ registerEnumType(NotificationLevelEnum, {
   name: "NotificationLevel",
   description:
     "WATCH: every new ticket and customer reply; ASSIGNED (default): only tickets assigned to you; DISABLED: none.",
+});
+
+/** Where a search hit's snippet comes from (issue 10.5; one source: core's SEARCH_SNIPPET_SOURCES). */
+export const SearchSnippetSourceEnum = Object.fromEntries(SEARCH_SNIPPET_SOURCES.map((s) => [s, s])) as {
+  [K in SearchSnippetSource]: K;
+};
+export type SearchSnippetSourceEnum = (typeof SearchSnippetSourceEnum)[keyof typeof SearchSnippetSourceEnum];
+registerEnumType(SearchSnippetSourceEnum, {
+  name: "SearchSnippetSource",
+  description:
+    "The text a search snippet quotes: the title, the description, a comment, an internal note or the requester.",
 });

@@ -1,9 +1,9 @@
-import type { CappedCount } from "@tidings/core";
+import type { CappedCount, SearchSnippet } from "@tidings/core";
 import type { IssueEntity } from "@tidings/db";
 import { Field, ID, Int, ObjectType } from "type-graphql";
 import { toGid } from "../ids.ts";
 import { PageInfoType } from "./common.type.ts";
-import { IssueStateEnum } from "./enums.ts";
+import { IssueStateEnum, SearchSnippetSourceEnum } from "./enums.ts";
 
 @ObjectType("Issue")
 export class IssueType {
@@ -32,6 +32,22 @@ export class IssueType {
   externalAuthorRaw!: string | null;
   movedToId!: number | null;
   iidNumber!: number;
+  /** Not exposed: the page's snippets, computed once for the page when a node asks (issue 10.5). */
+  searchSnippetOf?: () => Promise<SearchSnippet | null>;
+}
+
+@ObjectType("SearchSnippetPart", {
+  description: "Plain text of a snippet; `highlight` marks a match (render as text).",
+})
+export class SearchSnippetPartType {
+  @Field(() => String) text!: string;
+  @Field(() => Boolean) highlight!: boolean;
+}
+
+@ObjectType("SearchSnippet", { description: "A short excerpt of a search hit with the matches marked (issue 10.5)." })
+export class SearchSnippetType {
+  @Field(() => SearchSnippetSourceEnum) source!: SearchSnippetSourceEnum;
+  @Field(() => [SearchSnippetPartType]) parts!: SearchSnippetPartType[];
 }
 
 /** An issue row as loaded: the entity, or a list row (no description). */

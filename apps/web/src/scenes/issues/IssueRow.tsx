@@ -5,6 +5,7 @@ import { ConfidentialBadge, LabelPill, StateBadge } from "../../components/Badge
 import { Age } from "../../components/time.tsx";
 import type { IssueRow_IssueFragment } from "../../graphql/__generated__/graphql.ts";
 import { SUPPORT_BOT } from "./filters.ts";
+import { SearchSnippet } from "./SearchSnippet.tsx";
 
 /** "3 min", "5 h", "2 d": how long the oldest unanswered customer message has waited. */
 export const waitedFor = (since: string, now = Date.now()) => {
@@ -115,6 +116,7 @@ export const IssueRow = forwardRef<HTMLAnchorElement, Props>(({ issue, projectPa
           <Age iso={issue.createdAt} />
         </span>
       </div>
+      <SearchSnippet issue={issue} />
     </li>
   );
 });
