@@ -82,7 +82,7 @@ export const IssueFilterBar = ({
           id="issue-search"
           name="search"
           type="search"
-          placeholder="Search title, text or customer email"
+          placeholder="Search text, comments or customer"
           defaultValue={filters.search}
         />
       </div>
