@@ -168,6 +168,8 @@ export const applyServiceDesk = async (ctx: Ctx, project: ProjectEntity): Promis
     confidential: project.visibility === "public" ? true : (settings?.ticketsConfidentialByDefault ?? true),
     authorId: bot.id,
     externalAuthor: ctx.requester,
+    // The name this email gives the requester, kept for the list (none: ""; a changed requester: unknown).
+    externalAuthorName: ctx.requester === ctx.content.requester ? (ctx.content.requesterName ?? "") : null,
     messageId,
     attachmentIds: [...attachmentIds, ...description.attachmentIds],
     requester: requester[0] ?? null,

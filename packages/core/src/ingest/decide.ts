@@ -4,6 +4,7 @@
 // never import TypeORM or @tidings/db; the apply step (apply-batch.ts) turns decisions into rows.
 import type { AddressObject, ParsedMail } from "mailparser";
 import { simpleParser } from "mailparser";
+import { displayNameOf } from "../notifications/participant-name.ts";
 import { redactReplyKeys } from "../notifications/reply-key.ts";
 import { CANARY_HEADER } from "../operations/canary.ts";
 import type { MailTarget, ProjectTarget } from "../service-desk/mail-key-codec.ts";
@@ -55,6 +56,8 @@ export type MailAttachment = { filename?: string; contentType: string; content: 
 export type MailContent = {
   /** Reply-To > From > Sender (item 17). */
   requester: string | null;
+  /** The requester's display name in this message (issue 10.3: stored with a new issue), if it has one. */
+  requesterName: string | null;
   /** The first From address (a reply's note shows who wrote it). */
   from: string | null;
   /** The decoded Subject (null when absent). */
@@ -200,8 +203,10 @@ export const contentOf = (parsed: ReadMail, raw: Buffer, headers: RawHeaders): M
   const unparted = unpartedText(parsed, raw, contentType);
   if (unparted !== null) parsed.text = unparted;
   const appendix = redactReplyKeys(appendixOf(parsed));
+  const requester = requesterOf(parsed);
   return sanitiseContent({
-    requester: requesterOf(parsed),
+    requester,
+    requesterName: requester ? displayNameOf(parsed, requester) : null,
     from: firstAddress(parsed.from),
     subject: parsed.subject ?? null,
     body: withAppendix(redactReplyKeys(bodyOf(parsed)), [appendix]),

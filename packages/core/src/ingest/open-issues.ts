@@ -44,6 +44,8 @@ export type IssueToOpen = {
   confidential: boolean;
   authorId: number;
   externalAuthor: string | null;
+  /** The requester's display name from the email ("" for none; see CreateIssueInput). */
+  externalAuthorName?: string | null;
   messageId: string | null;
   attachmentIds: number[];
   /** The requester, who gets the thank-you (null: nobody to thank, e.g. our own address). */
@@ -72,6 +74,7 @@ export const openIssues = async (
       authorId: p.authorId,
       confidential: p.confidential,
       externalAuthor: p.externalAuthor,
+      externalAuthorName: p.externalAuthorName ?? null,
       messageId: p.messageId,
     })),
   );

@@ -67,6 +67,7 @@ export const sanitiseParsed = (parsed: ParsedMail): ParsedMail => {
  */
 export const sanitiseContent = (c: MailContent): MailContent => ({
   requester: sanitiseNullable(c.requester),
+  requesterName: sanitiseNullable(c.requesterName),
   from: sanitiseNullable(c.from),
   subject: sanitiseNullable(c.subject),
   body: sanitiseText(c.body),

@@ -12,6 +12,11 @@ export type CreateIssueInput = {
   authorId: number;
   confidential?: boolean;
   externalAuthor?: string | null;
+  /**
+   * The requester's display name as their email gave it (issue 10.3), "" for none; null when not known
+   * (not from an email): the list then reads it from the stored email.
+   */
+  externalAuthorName?: string | null;
   messageId?: string | null;
 };
 
@@ -56,6 +61,7 @@ export const createIssues = async (db: EntityManager, inputs: CreateIssueInput[]
       authorId: input.authorId,
       confidential: input.confidential ?? false,
       externalAuthor: input.externalAuthor ?? null,
+      externalAuthorName: input.externalAuthorName ?? null,
       messageId: input.messageId ?? null,
       state: "opened",
       movedToId: null,
@@ -71,13 +77,14 @@ export const createIssues = async (db: EntityManager, inputs: CreateIssueInput[]
     last_customer_activity_at: Date;
     awaiting_reply_since: Date | null;
   }[] = await db.query(
-    `INSERT INTO issues (project_id, iid, title, description, author_id, confidential, external_author, message_id, state,
-                          awaiting_reply_since)
-     SELECT u.project_id, u.iid, u.title, u.description, u.author_id, u.confidential, u.external_author, u.message_id,
-            'opened', CASE WHEN u.external_author IS NOT NULL THEN now() END
-       FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::int[], $6::boolean[], $7::text[], $8::text[])
+    `INSERT INTO issues (project_id, iid, title, description, author_id, confidential, external_author,
+                          external_author_name, message_id, state, awaiting_reply_since)
+     SELECT u.project_id, u.iid, u.title, u.description, u.author_id, u.confidential, u.external_author,
+            u.external_author_name, u.message_id, 'opened', CASE WHEN u.external_author IS NOT NULL THEN now() END
+       FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::int[], $6::boolean[], $7::text[], $8::text[],
+                   $9::text[])
             WITH ORDINALITY AS u(project_id, iid, title, description, author_id, confidential, external_author,
-                                 message_id, n)
+                                 message_id, external_author_name, n)
       ORDER BY u.n
      RETURNING id, project_id, iid, created_at, updated_at, last_customer_activity_at, awaiting_reply_since`,
     [
@@ -89,6 +96,7 @@ export const createIssues = async (db: EntityManager, inputs: CreateIssueInput[]
       rows.map((r) => r.confidential),
       rows.map((r) => r.externalAuthor),
       rows.map((r) => r.messageId),
+      rows.map((r) => r.externalAuthorName),
     ],
   );
   const byIid = new Map(inserted.map((r) => [`${r.project_id}:${r.iid}`, r]));

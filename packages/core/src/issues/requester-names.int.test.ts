@@ -4,6 +4,7 @@
 import { type EntityManager, ProjectEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createIngestWorld } from "../ingest/testing/world.ts";
 import { seedDemo } from "../seed/seed-demo.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
 import { createIssue } from "./create-issue.ts";
@@ -96,4 +97,25 @@ it("finds a page's opening emails through the index, not by reading the ledger",
   const [row] = await m.query(`EXPLAIN (FORMAT JSON) ${REQUESTER_NAMES_SQL}`, [page]);
   const plan = (row["QUERY PLAN"] as { Plan: PlanNode }[])[0].Plan;
   expect(seqScans(plan).filter((r) => r === "inbound_emails")).toEqual([]);
+});
+
+it("keeps the name an email gives its requester with the new issue, and reads it from there", async () => {
+  const w = await createIngestWorld(db.dataSource);
+  const desk = `incoming+${w.project.fullPathSlug}-${w.project.id}-issue-@appmail.adventuretime.ooo`;
+  const mail = (from: string, id: string) =>
+    Buffer.from(`From: ${from}\r\nTo: ${desk}\r\nSubject: Hi\r\nMessage-ID: <${id}>\r\n\r\nHello\r\n`);
+  const named = (await w.ingest(mail("=?utf-8?q?Ad=C3=A9la_Novak?= <adela@customer.example>", "n1@x"))).result;
+  const bare = (await w.ingest(mail("bare@customer.example", "n2@x"))).result;
+  const kept: { id: number; name: string | null }[] = await m.query(
+    "SELECT id, external_author_name AS name FROM issues WHERE id = ANY($1::int[]) ORDER BY id",
+    [[named?.issueId, bare?.issueId]],
+  );
+  expect(kept.map((r) => r.name)).toEqual(["Adéla Novak", ""]);
+  // The list reads the kept name: the stored email is no longer consulted (here: rewritten).
+  await m.query(
+    "UPDATE inbound_emails SET raw = convert_to('From: Someone Else <adela@customer.example>', 'UTF8') WHERE issue_id = $1",
+    [named?.issueId],
+  );
+  const names = await requesterNames(m, [named?.issueId ?? 0, bare?.issueId ?? 0]);
+  expect([...names.entries()]).toEqual([[named?.issueId, "Adéla Novak"]]);
 });

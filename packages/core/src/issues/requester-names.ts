@@ -16,11 +16,27 @@ export const REQUESTER_NAMES_SQL = `SELECT DISTINCT ON (e.issue_id) e.issue_id, 
   WHERE e.issue_id = ANY($1::int[]) AND e.note_id IS NULL AND e.status IN ('issue', 'note')
   ORDER BY e.issue_id, e.id`;
 
-/** The requester's display name per issue id (absent: no opening email, or no name in it). */
+/**
+ * The requester's display name per issue id (absent: no opening email, or no name in it). Kept with the
+ * issue when its email opened it; only older issues (null: unknown) are read from their stored email.
+ */
 export const requesterNames = async (db: EntityManager, issueIds: readonly number[]): Promise<Map<number, string>> => {
   if (issueIds.length === 0) return new Map();
+  const kept: { id: number; name: string | null }[] = await db.query(
+    "SELECT id, external_author_name AS name FROM issues WHERE id = ANY($1::int[])",
+    [[...issueIds]],
+  );
+  const names = new Map(kept.flatMap((r) => (r.name ? [[r.id, r.name] as const] : [])));
+  const unknown = kept.filter((r) => r.name === null).map((r) => r.id);
+  for (const [id, name] of await namesFromStoredEmails(db, unknown)) names.set(id, name);
+  return names;
+};
+
+/** The opening emails' names (displayNameIn's rule), for issues whose name was not kept. */
+const namesFromStoredEmails = async (db: EntityManager, issueIds: number[]): Promise<Map<number, string>> => {
+  if (issueIds.length === 0) return new Map();
   const rows: { issue_id: number; requester: string | null; head: Buffer }[] = await db.query(REQUESTER_NAMES_SQL, [
-    [...issueIds],
+    issueIds,
   ]);
   const names = await Promise.all(
     rows.map(

@@ -2,7 +2,7 @@
 // their own email carried ("Dave Miller" of `Dave Miller <dave@example.com>`), read from the stored
 // message; without one, their address obfuscated as GitLab shows it to outsiders (item 32).
 import { type EntityManager, InboundEmailEntity, type NoteEntity } from "@tidings/db";
-import { type AddressObject, simpleParser } from "mailparser";
+import { type AddressObject, type ParsedMail, simpleParser } from "mailparser";
 import { bodyStart } from "../ingest/headers.ts";
 import { obfuscateEmail } from "../issues/obfuscate-email.ts";
 
@@ -35,7 +35,19 @@ const nameFor = (objects: (AddressObject | AddressObject[] | undefined)[], addre
   return null;
 };
 
-/** The display name in a message's header block for `address` (Reply-To, From, Sender: the requester's order). */
+/**
+ * The display name a parsed message gives `address` (Reply-To, From, Sender: the requester's order), fit to
+ * show. One rule for the name stored with a new issue (decide) and the one read back from a stored email.
+ */
+export const displayNameOf = (
+  parsed: Pick<ParsedMail, "replyTo" | "from" | "headers">,
+  address: string,
+): string | null =>
+  cleanDisplayName(
+    nameFor([parsed.replyTo, parsed.from, parsed.headers.get("sender") as AddressObject | undefined], address),
+  );
+
+/** The display name in a stored message's header block for `address` (displayNameOf's rule). */
 export const displayNameIn = async (raw: Buffer, address: string): Promise<string | null> => {
   const head = raw.subarray(0, bodyStart(raw));
   const parsed = await simpleParser(Buffer.concat([head, Buffer.from("\r\n\r\n")]), {
@@ -43,9 +55,7 @@ export const displayNameIn = async (raw: Buffer, address: string): Promise<strin
     skipTextToHtml: true,
     skipImageLinks: true,
   });
-  return cleanDisplayName(
-    nameFor([parsed.replyTo, parsed.from, parsed.headers.get("sender") as AddressObject | undefined], address),
-  );
+  return displayNameOf(parsed, address);
 };
 
 /**

@@ -53,6 +53,11 @@ export class IssueEntity {
   author!: Relation<UserEntity>;
   /** The requester's address for Service Desk issues (Reply-To > From > Sender). */
   @Column({ type: "text", nullable: true }) externalAuthor!: string | null;
+  /**
+   * Issue 10.3: the requester's display name as their email gave it, stored when the issue opens ("" when
+   * it gave none; null when unknown, e.g. issues opened before it was kept: read from the stored email).
+   */
+  @Column({ type: "text", nullable: true }) externalAuthorName!: string | null;
   /** The inbound Message-ID (without <>) of the email that opened the issue. */
   @Column({ type: "text", nullable: true }) messageId!: string | null;
   /** Set when the issue was moved; points at the new issue. */

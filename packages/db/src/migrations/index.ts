@@ -22,6 +22,7 @@ import { SearchThatFinds1765001301000 } from "./1765001301000-search-that-finds.
 import { SavedViews1765001301100 } from "./1765001301100-saved-views.ts";
 import { TeamNotifications1765001301200 } from "./1765001301200-team-notifications.ts";
 import { RequesterNameIndex1765001301300 } from "./1765001301300-requester-name-index.ts";
+import { RequesterName1765001301400 } from "./1765001301400-requester-name.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   SavedViews1765001301100,
   TeamNotifications1765001301200,
   RequesterNameIndex1765001301300,
+  RequesterName1765001301400,
 ];
