@@ -1,6 +1,6 @@
 // Helpers for the responder-app specs (issue 6). The product itself is booted by e2e/support.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Page, type WebSocket } from "@playwright/test";
 
 export const unique = (prefix: string) =>
   `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -52,10 +52,30 @@ export const serviceDeskAddress = async (page: Page, fullPath: string) => {
  * Resolves once the SPA has sent graphql-ws `subscribe` messages for every named operation. Call it
  * before navigating; await it before causing the event, so a live update cannot race the subscription.
  */
+/** Every open WebSocket of a page, tracked from the first time a helper asks. */
+const pageSockets = new WeakMap<Page, Set<WebSocket>>();
+const socketsOf = (page: Page) => {
+  let sockets = pageSockets.get(page);
+  if (!sockets) {
+    const set = new Set<WebSocket>();
+    page.on("websocket", (ws) => {
+      set.add(ws);
+      ws.on("close", () => set.delete(ws));
+    });
+    pageSockets.set(page, set);
+    sockets = set;
+  }
+  return sockets;
+};
+
+/**
+ * Resolves once the page has sent a `subscribe` for each operation, on a new socket or one already open
+ * (a subscription that lives on every page — the bell — keeps one socket open across navigations).
+ */
 export const subscriptionsStarted = (page: Page, operationNames: string[]) =>
   new Promise<void>((resolve) => {
     const pending = new Set(operationNames);
-    page.on("websocket", (ws) => {
+    const watch = (ws: WebSocket) =>
       ws.on("framesent", (frame) => {
         const text = typeof frame.payload === "string" ? frame.payload : frame.payload.toString();
         if (!text.includes('"subscribe"')) return;
@@ -68,7 +88,8 @@ export const subscriptionsStarted = (page: Page, operationNames: string[]) =>
         }
         if (pending.size === 0) setTimeout(resolve, 300); // the server registers the subscription asynchronously
       });
-    });
+    for (const ws of socketsOf(page)) watch(ws);
+    page.on("websocket", watch);
   });
 
 /** Collects console errors and uncaught exceptions; assert `toEqual([])` at the end of a test. */

@@ -11,10 +11,13 @@ const SOURCE_LABEL: Record<SearchSnippetSource, string> = {
   REQUESTER: "Requester",
 };
 
-/** Renders nothing outside a searched list (the row's issue then has no snippet). */
+/**
+ * Renders nothing outside a searched list (the row's issue then has no snippet), nor when only the title
+ * matched: the row already shows the title, and a second line would cost the compact list its rows.
+ */
 export const SearchSnippet = ({ issue }: { issue: SearchSnippet_IssueFragment }) => {
   const snippet = issue.searchSnippet;
-  if (!snippet?.parts.length) return null;
+  if (!snippet?.parts.length || snippet.source === "TITLE") return null;
   return (
     <p className="search-snippet" data-testid="search-snippet" data-source={snippet.source}>
       <span className="search-snippet__source">{SOURCE_LABEL[snippet.source]}:</span>{" "}
