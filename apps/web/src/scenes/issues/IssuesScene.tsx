@@ -37,14 +37,17 @@ export const PAGE_SIZE = 50;
 
 type IssuesPage = NonNullable<NonNullable<IssuesSceneQuery["project"]>["issues"]>;
 
-/** Inserts or removes a live issue in the cached list so it matches the filters on screen. */
-const applyLiveIssue = (
-  prev: IssuesSceneQuery,
+/**
+ * Inserts or removes a live issue in the cached list so it matches the filters on screen. A list not
+ * (completely) in the cache — while it is being fetched again — is left alone.
+ */
+export const applyLiveIssue = <Q extends IssuesSceneQuery | null | undefined>(
+  prev: Q,
   issue: IssueRow_IssueFragment | null | undefined,
   filters: IssueFilters,
-): IssuesSceneQuery => {
-  const list = prev.project?.issues;
-  if (!issue || !prev.project || !list) return prev;
+): Q => {
+  const list = prev?.project?.issues;
+  if (!prev || !issue || !prev.project || !list) return prev;
   const present = list.nodes.some((n) => n.id === issue.id);
   const fits = matchesFilters(issue, filters);
   let next: IssuesPage = list;
@@ -57,7 +60,7 @@ const applyLiveIssue = (
   } else {
     return prev;
   }
-  return { ...prev, project: { ...prev.project, issues: next } };
+  return { ...prev, project: { ...prev.project, issues: next } } as Q;
 };
 
 export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
@@ -95,7 +98,11 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
       variables: { projectPath },
       updateQuery: (prev, { subscriptionData }) => {
         void refetchCounts();
-        return applyLiveIssue(prev as IssuesSceneQuery, subscriptionData.data?.issueCreated, filtersRef.current);
+        return applyLiveIssue(
+          prev as IssuesSceneQuery | undefined,
+          subscriptionData.data?.issueCreated,
+          filtersRef.current,
+        );
       },
     });
     const onUpdated = subscribeToMore({
@@ -103,7 +110,11 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
       variables: { projectPath },
       updateQuery: (prev, { subscriptionData }) => {
         void refetchCounts();
-        return applyLiveIssue(prev as IssuesSceneQuery, subscriptionData.data?.issueUpdated, filtersRef.current);
+        return applyLiveIssue(
+          prev as IssuesSceneQuery | undefined,
+          subscriptionData.data?.issueUpdated,
+          filtersRef.current,
+        );
       },
     });
     return () => {

@@ -30,10 +30,16 @@ import { ReplyComposer } from "./ReplyComposer.tsx";
 import { StateToggle } from "./StateToggle.tsx";
 import { Envelope, ThreadNote, WhyHere } from "./ThreadNote.tsx";
 
-/** Appends a note to the cached thread unless it is already there (the mutation and the subscription both deliver it). */
-const withNote = (prev: ThreadSceneQuery, note: ThreadNote_NoteFragment | null | undefined): ThreadSceneQuery => {
-  const issue = prev.project?.issue;
-  if (!note || !prev.project || !issue || issue.notes.nodes.some((n) => n.id === note.id)) return prev;
+/**
+ * Appends a note to the cached thread unless it is already there (the mutation and the subscription both
+ * deliver it). A thread not (completely) in the cache — while it is being fetched again — is left alone.
+ */
+export const withNote = <Q extends ThreadSceneQuery | null | undefined>(
+  prev: Q,
+  note: ThreadNote_NoteFragment | null | undefined,
+): Q => {
+  const issue = prev?.project?.issue;
+  if (!prev || !note || !prev.project || !issue || issue.notes.nodes.some((n) => n.id === note.id)) return prev;
   return {
     ...prev,
     project: { ...prev.project, issue: { ...issue, notes: { ...issue.notes, nodes: [...issue.notes.nodes, note] } } },
@@ -56,7 +62,7 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
       document: NoteCreatedDocument,
       variables: { noteableId: issueId },
       updateQuery: (prev, { subscriptionData }) =>
-        withNote(prev as ThreadSceneQuery, subscriptionData.data?.noteCreated),
+        withNote(prev as ThreadSceneQuery | undefined, subscriptionData.data?.noteCreated),
     });
     // Updated issues (state, labels, email log) and edited notes are normalised into the cache by id.
     const stopIssue = subscribeToMore({ document: ThreadIssueUpdatedDocument, variables: { projectPath } });
