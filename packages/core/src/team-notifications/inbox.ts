@@ -66,6 +66,15 @@ export const unreadNotificationCounts = async (db: EntityManager, userId: number
   return new Map(rows.map((r) => [r.project_id, r.n]));
 };
 
+/** The issues of one project the user has unread notifications about (one per notification). */
+export const unreadNotificationIssueIds = async (db: EntityManager, userId: number, projectId: number) =>
+  (
+    (await db.query("SELECT issue_id FROM notifications WHERE user_id = $1 AND project_id = $2 AND read_at IS NULL", [
+      userId,
+      projectId,
+    ])) as { issue_id: number }[]
+  ).map((r) => r.issue_id);
+
 /** Marks the user's notifications read: these ones, those of one issue, or all. Returns how many. */
 export const markNotificationsRead = async (
   db: EntityManager,

@@ -9,6 +9,7 @@ import {
   notificationLevels,
   setNotificationLevel,
   unreadNotificationCounts,
+  unreadNotificationIssueIds,
 } from "@tidings/core";
 import type { SubscribeResolverData } from "type-graphql";
 import {
@@ -101,13 +102,21 @@ const present = async (ctx: ApiContext, n: InboxEntry): Promise<NotificationType
   };
 };
 
-/** The bell's count: unread entries on projects the viewer may still read confidential tickets of. */
+/**
+ * The bell's count: the unread entries the inbox would show. Where the viewer reads every ticket of a
+ * project (Reporter+) its count stands; elsewhere (an assigned Guest) each entry's issue is checked.
+ */
 const unreadCount = async (ctx: ApiContext): Promise<number> => {
-  if (!ctx.viewer) return 0;
+  const viewer = ctx.viewer;
+  if (!viewer) return 0;
   let total = 0;
-  for (const [projectId, n] of await unreadNotificationCounts(ctx.dataSource.manager, ctx.viewer.id)) {
+  for (const [projectId, n] of await unreadNotificationCounts(ctx.dataSource.manager, viewer.id)) {
     const found = await readableProject(ctx, { id: projectId });
-    if (found?.abilities.readConfidential) total += n;
+    if (!found) continue;
+    if (found.abilities.readConfidential) total += n;
+    else
+      for (const issueId of await unreadNotificationIssueIds(ctx.dataSource.manager, viewer.id, projectId))
+        if (await readableIssue(ctx, issueId)) total++;
   }
   return total;
 };
