@@ -75,6 +75,15 @@ test("the assignee's bell and inbox get a customer's reply to a closed ticket, a
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: "test-results/screens/inbox-375.png", fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
+  // Each project's level is chosen here; it is saved at once and said so (then set back for the other stories).
+  const level = page.getByLabel("demo/app", { exact: true });
+  await expect(level).toHaveValue("ASSIGNED");
+  await level.selectOption({ label: "Every new ticket and customer reply" });
+  await expect(page.getByRole("status").filter({ hasText: "demo/app: Every new ticket" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("demo/app", { exact: true })).toHaveValue("WATCH");
+  await page.getByLabel("demo/app", { exact: true }).selectOption({ label: "Only tickets assigned to me" });
+  await expect(page.getByRole("status").filter({ hasText: "demo/app: Only tickets assigned to me." })).toBeVisible();
 
   await entry.getByRole("link").click();
   await expect(page.getByRole("article", { name: `Message from ${customer}` })).toContainText("Offline again");
