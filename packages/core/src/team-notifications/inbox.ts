@@ -20,6 +20,28 @@ export type InboxEntry = {
   readAt: Date | null;
 };
 
+type InboxRow = {
+  id: number;
+  project_id: number;
+  issue_id: number;
+  note_id: number | null;
+  kind: TeamEventKind;
+  reason: NotificationReason;
+  created_at: Date;
+  read_at: Date | null;
+};
+const COLUMNS = "id, project_id, issue_id, note_id, kind, reason, created_at, read_at";
+const entryOf = (r: InboxRow): InboxEntry => ({
+  id: r.id,
+  projectId: r.project_id,
+  issueId: r.issue_id,
+  noteId: r.note_id,
+  kind: r.kind,
+  reason: r.reason,
+  createdAt: r.created_at,
+  readAt: r.read_at,
+});
+
 /** How many notifications the inbox shows at once (newest first). */
 export const INBOX_PAGE = 50;
 
@@ -30,31 +52,22 @@ export const listNotifications = async (
   page: { first?: number; beforeId?: number | null; unreadOnly?: boolean } = {},
 ): Promise<InboxEntry[]> => {
   const first = Math.min(Math.max(page.first ?? INBOX_PAGE, 1), 100);
-  const rows: {
-    id: number;
-    project_id: number;
-    issue_id: number;
-    note_id: number | null;
-    kind: TeamEventKind;
-    reason: NotificationReason;
-    created_at: Date;
-    read_at: Date | null;
-  }[] = await db.query(
-    `SELECT id, project_id, issue_id, note_id, kind, reason, created_at, read_at FROM notifications
+  const rows: InboxRow[] = await db.query(
+    `SELECT ${COLUMNS} FROM notifications
       WHERE user_id = $1 AND ($2::int IS NULL OR id < $2) AND (NOT $3 OR read_at IS NULL)
       ORDER BY id DESC LIMIT $4`,
     [userId, page.beforeId ?? null, page.unreadOnly ?? false, first],
   );
-  return rows.map((r) => ({
-    id: r.id,
-    projectId: r.project_id,
-    issueId: r.issue_id,
-    noteId: r.note_id,
-    kind: r.kind,
-    reason: r.reason,
-    createdAt: r.created_at,
-    readAt: r.read_at,
-  }));
+  return rows.map(entryOf);
+};
+
+/** One of the user's notifications (null: not theirs, or gone). */
+export const findNotification = async (db: EntityManager, userId: number, id: number): Promise<InboxEntry | null> => {
+  const [row]: InboxRow[] = await db.query(`SELECT ${COLUMNS} FROM notifications WHERE user_id = $1 AND id = $2`, [
+    userId,
+    id,
+  ]);
+  return row ? entryOf(row) : null;
 };
 
 /** Unread notifications per project (the caller counts only projects the user may still read). */

@@ -2,6 +2,7 @@
 // project, and a live stream of new ones. Each notification is shown only while its issue is readable
 // by the viewer (the one policy, access.ts), so a lost membership takes the bell's entries with it.
 import {
+  findNotification,
   type InboxEntry,
   levelOf,
   listNotifications,
@@ -134,11 +135,8 @@ const notificationStream = (data: SubscribeResolverData<unknown, object, ApiCont
       const loaders = useLoaders(authCtx, eventLoaders(scope, ctx.viewer));
       if (await scope.blocked.load(ctx.viewer.id)) return null;
       if (!(await readableIssue(authCtx, event.issueId))) return null;
-      const [entry] = await listNotifications(ctx.dataSource.manager, ctx.viewer.id, {
-        first: 1,
-        beforeId: event.notificationId + 1,
-      });
-      return entry?.id === event.notificationId ? { entry, loaders } : null;
+      const entry = await findNotification(ctx.dataSource.manager, ctx.viewer.id, event.notificationId);
+      return entry ? { entry, loaders } : null;
     },
   );
 };

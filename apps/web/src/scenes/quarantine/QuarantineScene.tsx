@@ -23,6 +23,7 @@ import {
   QuarantineSceneDocument,
   type QuarantineItem_EmailFragment,
 } from "../../graphql/__generated__/graphql.ts";
+import { ErrorList } from "../../components/Feedback.tsx";
 
 const PAGE_SIZE = 20;
 const STATUSES: { value: "" | InboundEmailStatus; label: string }[] = [
@@ -110,13 +111,7 @@ export const QuarantineScene = ({ projectPath }: { projectPath: string }) => {
       <p role="status" className={notice ? "alert alert--done" : "visually-hidden"}>
         {notice}
       </p>
-      {bulkErrors.length ? (
-        <ul className="alert alert--error" role="alert">
-          {bulkErrors.map((e) => (
-            <li key={e}>{e}</li>
-          ))}
-        </ul>
-      ) : null}
+      <ErrorList errors={bulkErrors} />
       {list.nodes.length > 0 ? (
         <fieldset className="bulk-bar">
           <legend className="visually-hidden">Selected messages</legend>
@@ -419,13 +414,7 @@ const QuarantineItem = ({
             Delete
           </button>
         </div>
-        {errors.length ? (
-          <ul className="alert alert--error" role="alert">
-            {errors.map((e) => (
-              <li key={e}>{e}</li>
-            ))}
-          </ul>
-        ) : null}
+        <ErrorList errors={errors} />
         {rawState === "open" ? (
           raw === null ? (
             <p className="muted">The raw message is no longer stored.</p>

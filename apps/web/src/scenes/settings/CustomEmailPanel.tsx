@@ -12,6 +12,7 @@ import {
   ServiceDeskCustomEmailDeleteDocument,
   ServiceDeskCustomEmailUpdateDocument,
 } from "../../graphql/__generated__/graphql.ts";
+import { ErrorList } from "../../components/Feedback.tsx";
 
 const STATE_TEXT = {
   STARTED: "Verifying: the verification email is on its way through your SMTP server and forwarding.",
@@ -82,13 +83,7 @@ export const CustomEmailPanel = ({ projectPath }: { projectPath: string }) => {
         Let customers write to and hear from your own address, such as support@your-domain.com. Forward that address to
         this project&apos;s Service Desk address; Tidings sends as it through your SMTP server.
       </p>
-      {errors.length ? (
-        <ul className="alert alert--error" role="alert">
-          {errors.map((e) => (
-            <li key={e}>{e}</li>
-          ))}
-        </ul>
-      ) : null}
+      <ErrorList errors={errors} />
       {current ? (
         <div className="custom-email__current">
           <p>

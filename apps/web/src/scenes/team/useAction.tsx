@@ -24,19 +24,4 @@ export const useAction = () => {
   return { errors, done, busy, run };
 };
 
-export const Feedback = ({ errors, done }: { errors: string[]; done: string | null }) => (
-  <>
-    {errors.length ? (
-      <ul className="alert alert--error" role="alert">
-        {errors.map((e) => (
-          <li key={e}>{e}</li>
-        ))}
-      </ul>
-    ) : null}
-    {done ? (
-      <p className="alert alert--done" role="status">
-        {done}
-      </p>
-    ) : null}
-  </>
-);
+export { Feedback } from "../../components/Feedback.tsx";

@@ -11,6 +11,7 @@ import {
   UpdateIssueDocument,
   type UpdateIssueInput,
 } from "../../graphql/__generated__/graphql.ts";
+import { ErrorList } from "../../components/Feedback.tsx";
 
 const splitList = (value: string) =>
   value
@@ -100,13 +101,7 @@ export const IssueSidebar = ({
   return (
     <aside className="sidebar" aria-label="Issue details">
       <RequesterBlock requester={requester} projectPath={projectPath} />
-      {errors.length ? (
-        <ul className="alert alert--error" role="alert">
-          {errors.map((e) => (
-            <li key={e}>{e}</li>
-          ))}
-        </ul>
-      ) : null}
+      <ErrorList errors={errors} />
       <div className="sidebar__block">
         <div className="sidebar__heading">
           <h2 id="assignees-title">Assignees</h2>

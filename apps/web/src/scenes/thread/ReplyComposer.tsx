@@ -26,6 +26,7 @@ import { useDraft } from "./composer/draft.ts";
 import { SavedReplyPicker } from "./composer/SavedReplyPicker.tsx";
 import { Suggestions } from "./composer/Suggestions.tsx";
 import { filesOf, type Upload, uploadFile } from "./composer/uploads.ts";
+import { ErrorList } from "../../components/Feedback.tsx";
 
 /** "Nothing in the thread yet" for the stale-reply check: every note is newer. */
 const NO_NOTE_YET = "gid://tidings/Note/0";
@@ -419,13 +420,7 @@ export const ReplyComposer = ({
           </button>
         </div>
       ) : null}
-      {errors.length ? (
-        <ul className="alert alert--error" role="alert">
-          {errors.map((e) => (
-            <li key={e}>{e}</li>
-          ))}
-        </ul>
-      ) : null}
+      <ErrorList errors={errors} />
       {notice ? (
         <p className="alert alert--done" role="status">
           {notice}
