@@ -10,4 +10,4 @@ export {
   SEARCH_CONFIG,
   SEARCH_WORDS_CONFIG,
 } from "./migrations/1765001301000-search-that-finds.ts";
-export { SEARCH_VECTOR_HEAD_CHARS } from "./migrations/1765000900100-search-vector-head.ts";
+export { SEARCH_VECTOR_HEAD_CHARS } from "./migrations/1765001301500-search-head-1k.ts";

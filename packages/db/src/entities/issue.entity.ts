@@ -9,7 +9,8 @@ import {
   type Relation,
   UpdateDateColumn,
 } from "typeorm";
-import { ISSUE_SEARCH_EXPRESSION, REQUESTER_SEARCH_EXPRESSION } from "../migrations/1765001301000-search-that-finds.ts";
+import { REQUESTER_SEARCH_EXPRESSION } from "../migrations/1765001301000-search-that-finds.ts";
+import { ISSUE_SEARCH_EXPRESSION } from "../migrations/1765001301500-search-head-1k.ts";
 import type { IssueState } from "./constants.ts";
 import { ProjectEntity } from "./project.entity.ts";
 import { UserEntity } from "./user.entity.ts";
@@ -73,7 +74,7 @@ export class IssueEntity {
   @UpdateDateColumn({ type: "timestamptz" }) updatedAt!: Date;
   /**
    * Full-text search (stemmed, accent-insensitive) over the title and the head of the description (E2,
-   * issue 10.5); maintained by PostgreSQL. The expression is the migration's (1765001301000), so they
+   * issue 10.5); maintained by PostgreSQL. The expression is the migration's (1765001301500), so they
    * cannot drift apart.
    */
   @Column({

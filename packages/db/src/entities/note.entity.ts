@@ -9,7 +9,7 @@ import {
   type Relation,
   UpdateDateColumn,
 } from "typeorm";
-import { NOTE_SEARCH_EXPRESSION } from "../migrations/1765001301000-search-that-finds.ts";
+import { NOTE_SEARCH_EXPRESSION } from "../migrations/1765001301500-search-head-1k.ts";
 import { IssueEntity } from "./issue.entity.ts";
 import { UserEntity } from "./user.entity.ts";
 

@@ -23,11 +23,11 @@ export const SEARCH_CONFIG = "tidings_search";
 export const SEARCH_WORDS_CONFIG = "tidings_words";
 
 /** A text's vector: its English stems and its plain words, both without accents. */
-const vector = (text: string) =>
+export const searchVectorOf = (text: string) =>
   `(to_tsvector('${SEARCH_CONFIG}', ${text}) || to_tsvector('${SEARCH_WORDS_CONFIG}', ${text}))`;
 
 /** Title and the head of the description (issue 14.3's cost bound); no longer the requester (see below). */
-export const ISSUE_SEARCH_EXPRESSION = vector(
+export const ISSUE_SEARCH_EXPRESSION = searchVectorOf(
   `coalesce("title", '') || ' ' || left(coalesce("description", ''), ${SEARCH_VECTOR_HEAD_CHARS})`,
 );
 
@@ -35,12 +35,12 @@ export const ISSUE_SEARCH_EXPRESSION = vector(
  * The requester's address, its domain and the domain's labels ("jane@mail.acme.com mail.acme.com mail acme
  * com"), in a vector of its own: it is searched only by viewers who may read the address (Reporter+).
  */
-export const REQUESTER_SEARCH_EXPRESSION = vector(
+export const REQUESTER_SEARCH_EXPRESSION = searchVectorOf(
   `coalesce("external_author", '') || ' ' || split_part(coalesce("external_author", ''), '@', 2) || ' ' || translate(split_part(coalesce("external_author", ''), '@', 2), '.', ' ')`,
 );
 
 /** Each note's own vector (the head of its body, as for descriptions); the issue's comment vectors join them. */
-export const NOTE_SEARCH_EXPRESSION = vector(`left("body", ${SEARCH_VECTOR_HEAD_CHARS})`);
+export const NOTE_SEARCH_EXPRESSION = searchVectorOf(`left("body", ${SEARCH_VECTOR_HEAD_CHARS})`);
 
 /**
  * The issue's comment vectors from its notes' stored vectors (concatenated, not parsed again): public

@@ -23,6 +23,7 @@ import { SavedViews1765001301100 } from "./1765001301100-saved-views.ts";
 import { TeamNotifications1765001301200 } from "./1765001301200-team-notifications.ts";
 import { RequesterNameIndex1765001301300 } from "./1765001301300-requester-name-index.ts";
 import { RequesterName1765001301400 } from "./1765001301400-requester-name.ts";
+import { SearchHead1k1765001301500 } from "./1765001301500-search-head-1k.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   TeamNotifications1765001301200,
   RequesterNameIndex1765001301300,
   RequesterName1765001301400,
+  SearchHead1k1765001301500,
 ];
