@@ -1,6 +1,7 @@
 export * from "./entities/index.ts";
 export { connectAndMigrate, createDataSource, type CreateDataSourceOptions } from "./data-source.ts";
 export { freePort, runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded.ts";
+export { insertRows, type InsertRowsOptions } from "./insert-rows.ts";
 export { rowsOf } from "./rows.ts";
 export { SnakeNamingStrategy } from "./naming-strategy.ts";
 export { type Listener, type ListenerLog, type ListenerOptions, startListener } from "./listener.ts";

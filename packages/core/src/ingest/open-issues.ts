@@ -4,6 +4,7 @@
 import {
   EmailParticipantEntity,
   type EntityManager,
+  insertRows,
   type ProjectEntity,
   type ServiceDeskSettingEntity,
 } from "@tidings/db";
@@ -93,14 +94,11 @@ export const openIssues = async (
     ...plan.cc.map((email) => ({ i, email, kind: "new_participant" as const })),
   ]);
   if (wanted.length) {
-    const inserted = await db
-      .createQueryBuilder()
-      .insert()
-      .into(EmailParticipantEntity)
-      .values(wanted.map((w) => ({ issueId: issues[w.i].id, email: w.email })))
-      .returning(["id"])
-      .execute();
-    const ids = inserted.raw as { id: number }[];
+    const ids = await insertRows(
+      db,
+      EmailParticipantEntity,
+      wanted.map((w) => ({ issueId: issues[w.i].id, email: w.email })),
+    );
     const emails: ParticipantEmail[] = wanted.flatMap((w, k) =>
       w.kind
         ? [
@@ -109,7 +107,7 @@ export const openIssues = async (
               issue: issues[w.i],
               project: plans[w.i].project,
               settings: plans[w.i].settings,
-              participant: { id: ids[k].id, email: w.email },
+              participant: { id: ids[k], email: w.email },
             },
           ]
         : [],

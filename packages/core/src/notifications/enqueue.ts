@@ -1,4 +1,4 @@
-import { type EntityManager, OutboundEmailEntity } from "@tidings/db";
+import { type EntityManager, insertRows, OutboundEmailEntity } from "@tidings/db";
 
 export const OUTBOX_CHANNEL = "tidings_outbox";
 
@@ -13,27 +13,19 @@ export type EnqueueEmailInput = Omit<
  * A repeated dedupeKey is ignored, so retried use cases never queue the same email twice.
  */
 export const enqueueEmail = async (db: EntityManager, input: EnqueueEmailInput): Promise<number | null> => {
-  const result = await db
-    .createQueryBuilder()
-    .insert()
-    .into(OutboundEmailEntity)
-    .values({ ...input, status: "queued" })
-    .orIgnore()
-    .returning(["id"])
-    .execute();
+  const [id] = await insertRows(db, OutboundEmailEntity, [{ ...input, status: "queued" }], { ignoreConflicts: true });
   await db.query("SELECT pg_notify($1, '')", [OUTBOX_CHANNEL]);
-  return (result.identifiers[0]?.id as number | undefined) ?? null;
+  return id;
 };
 
 /** Writes many emails into the outbox with one INSERT and one wake-up (same guarantees as enqueueEmail). */
 export const enqueueEmails = async (db: EntityManager, inputs: EnqueueEmailInput[]): Promise<void> => {
   if (inputs.length === 0) return;
-  await db
-    .createQueryBuilder()
-    .insert()
-    .into(OutboundEmailEntity)
-    .values(inputs.map((input) => ({ ...input, status: "queued" as const })))
-    .orIgnore()
-    .execute();
+  await insertRows(
+    db,
+    OutboundEmailEntity,
+    inputs.map((input) => ({ ...input, status: "queued" as const })),
+    { ignoreConflicts: true },
+  );
   await db.query("SELECT pg_notify($1, '')", [OUTBOX_CHANNEL]);
 };

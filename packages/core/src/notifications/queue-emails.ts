@@ -7,6 +7,7 @@ import {
   SentNotificationEntity,
   ServiceDeskSettingEntity,
   UserEntity,
+  insertRows,
 } from "@tidings/db";
 import { digest } from "../auth/secrets.ts";
 import { customerDescription } from "./customer-description.ts";
@@ -164,20 +165,17 @@ const participantEmail = (mail: MailSettings, item: ParticipantEmail, replyKey: 
 export const queueParticipantEmails = async (db: EntityManager, mail: MailSettings, items: ParticipantEmail[]) => {
   if (items.length === 0) return;
   const keys = items.map(() => newReplyKey());
-  await db
-    .createQueryBuilder()
-    .insert()
-    .into(SentNotificationEntity)
-    .values(
-      items.map(({ issue, participant }, i) => ({
-        replyKeyDigest: digest(keys[i]),
-        projectId: issue.projectId,
-        issueId: issue.id,
-        participantId: participant.id,
-        recipientEmail: participant.email,
-      })),
-    )
-    .execute();
+  await insertRows(
+    db,
+    SentNotificationEntity,
+    items.map(({ issue, participant }, i) => ({
+      replyKeyDigest: digest(keys[i]),
+      projectId: issue.projectId,
+      issueId: issue.id,
+      participantId: participant.id,
+      recipientEmail: participant.email,
+    })),
+  );
   await enqueueEmails(
     db,
     items.map((item, i) => participantEmail(mail, item, keys[i])),

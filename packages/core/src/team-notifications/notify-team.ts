@@ -1,7 +1,7 @@
 // Issue 10.2: a new ticket or a customer's reply, told to the team — an in-app notification (the bell)
 // and an email — in the transaction that stored it. Set-based for a batch of new tickets: one query finds
 // the candidates of every event; with nobody assigned or watching, that query is all it costs.
-import { type EntityManager, OutboundKind, SentNotificationEntity } from "@tidings/db";
+import { type EntityManager, insertRows, OutboundKind, SentNotificationEntity } from "@tidings/db";
 import { digest } from "../auth/secrets.ts";
 import { type DomainEvent, publishEvents } from "../events/publish.ts";
 import { customerDescription } from "../notifications/customer-description.ts";
@@ -221,6 +221,6 @@ const queueTeamEmails = async (db: EntityManager, mail: MailSettings, deliveries
     });
   });
   if (sent.length === 0) return;
-  await db.createQueryBuilder().insert().into(SentNotificationEntity).values(sent).execute();
+  await insertRows(db, SentNotificationEntity, sent);
   await enqueueEmails(db, emails);
 };

@@ -29,7 +29,9 @@ it("reads the first 1,024 characters of descriptions and comments, and goes back
   const [{ id: userId }] = await ds.query(
     `INSERT INTO users (username, name, email) VALUES ('agent', 'Agent', 'agent@tidings.localhost') RETURNING id`,
   );
-  const [{ id: groupId }] = await ds.query(`INSERT INTO groups (path, name, full_path) VALUES ('g', 'G', 'g') RETURNING id`);
+  const [{ id: groupId }] = await ds.query(
+    `INSERT INTO groups (path, name, full_path) VALUES ('g', 'G', 'g') RETURNING id`,
+  );
   const [{ id: projectId }] = await ds.query(
     `INSERT INTO projects (group_id, path, name, full_path, full_path_slug) VALUES ($1, 'p', 'P', 'g/p', 'g-p') RETURNING id`,
     [groupId],
