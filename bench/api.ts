@@ -5,6 +5,8 @@
 //
 //   node --import tsx bench/api.ts [issues = 1000000] [samples per variant = 200] [--explain: plans only]
 //                                  [--search: only the search variants (issue 10.5; `npm run bench` runs them at 100k)]
+//                                  [--data-dir=DIR: keep the database there, and reuse it when it already
+//                                   holds the issues (generating 1M takes minutes; for working on plans)]
 //
 // The SQL baseline replays the statements the api ran for one request (captured from TypeORM's
 // logger: session lookup, abilities, page, count and the DataLoader batches), so the difference is
@@ -46,6 +48,7 @@ if (!Number.isInteger(ISSUES) || ISSUES < 100 || !Number.isInteger(SAMPLES) || S
 const TIME_BUDGET_MS = 15_000;
 const EXPLAIN = process.argv.includes("--explain");
 const SEARCH_ONLY = process.argv.includes("--search");
+const DATA_DIR = process.argv.find((a) => a.startsWith("--data-dir="))?.slice("--data-dir=".length) ?? null;
 const PASSWORD = "bench-password-123";
 const TARGET_P95_MS = 20;
 
@@ -186,7 +189,7 @@ const QUOTED_HISTORY = Array.from(
 type Captured = { sql: string; params: unknown[] };
 
 const main = async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tidings-bench-api-"));
+  const dir = DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "tidings-bench-api-"));
   const embedded = await startEmbeddedPostgres({ dataDir: dir });
   const ds = createDataSource({ url: embedded.url, poolSize: 10, applicationName: "tidings-bench-api" });
   let server: Awaited<ReturnType<typeof createServer>> | undefined;
@@ -194,9 +197,13 @@ const main = async () => {
   const direct = new pg.Client({ connectionString: embedded.url });
   try {
     await connectAndMigrate(ds);
-    await ds.transaction((m) => seedDemo(m, { password: PASSWORD }));
+    const [{ existing }] = await ds.query("SELECT count(*)::int AS existing FROM issues");
     const t0 = Date.now();
-    await generateIssues(ds, ISSUES);
+    if (existing !== ISSUES) {
+      if (existing > 0) throw new Error(`${dir} holds ${existing} issues, not ${ISSUES}: use another --data-dir`);
+      await ds.transaction((m) => seedDemo(m, { password: PASSWORD }));
+      await generateIssues(ds, ISSUES);
+    }
     const loadSeconds = (Date.now() - t0) / 1000;
     const [{ notes }] = await ds.query("SELECT count(*)::int AS notes FROM notes");
 
@@ -318,7 +325,7 @@ const main = async () => {
     await pubSub?.close();
     if (ds.isInitialized) await ds.destroy();
     await embedded.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!DATA_DIR) fs.rmSync(dir, { recursive: true, force: true });
   }
 };
 
