@@ -3,6 +3,7 @@
 // bound of issue 14.3); going down reads 2,048 characters again.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connectAndMigrate } from "../data-source.ts";
+import { insertMinimalProject } from "../testing/minimal-project.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
 import { SEARCH_VECTOR_HEAD_CHARS } from "./1765001301500-search-head-1k.ts";
 
@@ -26,16 +27,7 @@ const found = async (column: "search_vector" | "comments_vector", word: string) 
 it("reads the first 1,024 characters of descriptions and comments, and goes back down to 2,048", async () => {
   const ds = db.dataSource;
   expect(SEARCH_VECTOR_HEAD_CHARS).toBe(1024);
-  const [{ id: userId }] = await ds.query(
-    `INSERT INTO users (username, name, email) VALUES ('agent', 'Agent', 'agent@tidings.localhost') RETURNING id`,
-  );
-  const [{ id: groupId }] = await ds.query(
-    `INSERT INTO groups (path, name, full_path) VALUES ('g', 'G', 'g') RETURNING id`,
-  );
-  const [{ id: projectId }] = await ds.query(
-    `INSERT INTO projects (group_id, path, name, full_path, full_path_slug) VALUES ($1, 'p', 'P', 'g/p', 'g-p') RETURNING id`,
-    [groupId],
-  );
+  const { userId, projectId } = await insertMinimalProject(ds);
   // "giraffe" starts before character 1,000; "zebra" after 1,500 (within the old 2,048).
   const text = `${filler(990)} giraffe ${filler(500)} zebra`;
   const [{ id: issueId }] = await ds.query(

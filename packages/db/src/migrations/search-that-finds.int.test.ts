@@ -3,6 +3,7 @@
 // note (apart) and requester domain right after the upgrade; going down restores the previous vector.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connectAndMigrate } from "../data-source.ts";
+import { insertMinimalProject } from "../testing/minimal-project.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
 import { MIGRATIONS } from "./index.ts";
 
@@ -32,16 +33,7 @@ const matches = async (column: Vector, term: string) => {
 it("backfills the vectors of existing issues and notes, and goes back down", async () => {
   const ds = db.dataSource;
   await undoFromSearch(ds);
-  const [{ id: userId }] = await ds.query(
-    `INSERT INTO users (username, name, email) VALUES ('agent', 'Agent', 'agent@tidings.localhost') RETURNING id`,
-  );
-  const [{ id: groupId }] = await ds.query(
-    `INSERT INTO groups (path, name, full_path) VALUES ('g', 'G', 'g') RETURNING id`,
-  );
-  const [{ id: projectId }] = await ds.query(
-    `INSERT INTO projects (group_id, path, name, full_path, full_path_slug) VALUES ($1, 'p', 'P', 'g/p', 'g-p') RETURNING id`,
-    [groupId],
-  );
+  const { userId, projectId } = await insertMinimalProject(ds);
   const [{ id: issueId }] = await ds.query(
     `INSERT INTO issues (project_id, iid, title, description, author_id, external_author)
      VALUES ($1, 1, 'Rückerstattung', 'Two refunds missing', $2, 'kim@bakery.example') RETURNING id`,
