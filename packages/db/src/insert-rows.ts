@@ -20,7 +20,7 @@ const parameterOf = (db: EntityManager, column: ColumnMetadata): { type: string;
 };
 
 /** The value as the column stores it: the entity's transformer, then the driver's conversion (JSON, dates). */
-const valueOf = (db: EntityManager, column: ColumnMetadata, row: ObjectLiteral) => {
+const storedValue = (db: EntityManager, column: ColumnMetadata, row: ObjectLiteral) => {
   const value = column.getEntityValue(row, true);
   if (value === undefined || value === null) return null;
   if (column.isArray) return JSON.stringify(value);
@@ -79,7 +79,7 @@ export async function insertRows<T extends ObjectLiteral>(
        ORDER BY u.n
       ${opts.ignoreConflicts ? "ON CONFLICT DO NOTHING" : ""}
       RETURNING "${primary.databaseName}" AS id`;
-    const values = group.columns.map((c) => group.rows.map(({ row }) => valueOf(db, c, row)));
+    const values = group.columns.map((c) => group.rows.map(({ row }) => storedValue(db, c, row)));
     const inserted: { id: number }[] = await db.query(sql, values);
     if (opts.ignoreConflicts && inserted.length < group.rows.length) {
       // Which rows were skipped is not said by RETURNING: none of the callers needs the ids then.
