@@ -192,6 +192,7 @@ export const ReplyComposer = ({
     setMode("write");
     setStale(null);
     seenAtStart.current = null;
+    presence.sent();
   };
 
   const send = async (stateEvent: "CLOSE" | "REOPEN" | null, confirmedUpTo?: string) => {

@@ -1,21 +1,20 @@
 // Issue 11.5: tell the others on this issue that we are viewing it or typing a reply, and hear about
 // them. Presence goes out on open, every 10 s while open, when typing starts (at most every 4 s), in answer
-// to someone newly arrived, and on leaving; someone not heard from for 45 s is no longer shown.
+// to someone newly arrived, and on leaving. What is shown follows the rules in presence-state.ts.
 import { useMutation, useSubscription } from "@apollo/client/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { IssuePresenceDocument, SetIssuePresenceDocument } from "../../../graphql/__generated__/graphql.ts";
-
-export type Presence = { username: string; name: string; state: "viewing" | "typing"; at: number };
+import { expired, heard, isTyping, type Presence, type PresenceMap, stateToSend } from "./presence-state.ts";
 
 const HEARTBEAT_MS = 10_000;
 const TYPING_EVERY_MS = 4_000;
-const EXPIRE_MS = 45_000;
-const TYPING_EXPIRE_MS = 8_000;
 
 export const usePresence = (issueId: string, enabled: boolean) => {
   const [setPresence] = useMutation(SetIssuePresenceDocument);
-  const [others, setOthers] = useState<Map<string, Presence>>(new Map());
-  const lastTyping = useRef(0);
+  const [others, setOthers] = useState<PresenceMap>(new Map());
+  // When a typing signal last went out (throttled), and when this viewer last typed (null: not since sending).
+  const lastTypingSent = useRef(0);
+  const lastTypedAt = useRef<number | null>(null);
   const lastGreeting = useRef(0);
   const send = useCallback(
     (state: "viewing" | "typing" | "left") => {
@@ -33,44 +32,19 @@ export const usePresence = (issueId: string, enabled: boolean) => {
       // Someone arrived: say we are here too, so they need not wait for our next heartbeat.
       if (p.state !== "left" && !others.has(p.user.username) && Date.now() - lastGreeting.current > 3_000) {
         lastGreeting.current = Date.now();
-        send("viewing");
+        send(stateToSend(lastTypedAt.current, Date.now()));
       }
-      setOthers((prev) => {
-        const next = new Map(prev);
-        if (p.state === "left") next.delete(p.user.username);
-        else
-          next.set(p.user.username, {
-            username: p.user.username,
-            name: p.user.name,
-            state: p.state === "typing" ? "typing" : "viewing",
-            at: Date.now(),
-          });
-        return next;
-      });
+      const state = p.state === "left" || p.state === "typing" ? p.state : "viewing";
+      const event = { username: p.user.username, name: p.user.name, state } as const;
+      setOthers((prev) => heard(prev, event, Date.now()));
     },
   });
 
   useEffect(() => {
     if (!enabled) return;
     send("viewing");
-    const beat = setInterval(() => send("viewing"), HEARTBEAT_MS);
-    const expire = setInterval(() => {
-      const now = Date.now();
-      setOthers((prev) => {
-        let changed = false;
-        const next = new Map<string, Presence>();
-        for (const [k, v] of prev) {
-          if (now - v.at > EXPIRE_MS) {
-            changed = true;
-            continue;
-          }
-          const typingStale = v.state === "typing" && now - v.at > TYPING_EXPIRE_MS;
-          if (typingStale) changed = true;
-          next.set(k, typingStale ? { ...v, state: "viewing" } : v);
-        }
-        return changed ? next : prev;
-      });
-    }, 2_000);
+    const beat = setInterval(() => send(stateToSend(lastTypedAt.current, Date.now())), HEARTBEAT_MS);
+    const expire = setInterval(() => setOthers((prev) => expired(prev, Date.now())), 2_000);
     const leave = () => send("left");
     window.addEventListener("pagehide", leave);
     return () => {
@@ -83,18 +57,26 @@ export const usePresence = (issueId: string, enabled: boolean) => {
 
   const typing = useCallback(() => {
     const now = Date.now();
-    if (now - lastTyping.current < TYPING_EVERY_MS) return;
-    lastTyping.current = now;
+    lastTypedAt.current = now;
+    if (now - lastTypingSent.current < TYPING_EVERY_MS) return;
+    lastTypingSent.current = now;
     send("typing");
   }, [send]);
+  // The reply went out: the others stop seeing "typing" now, not 8 s later.
+  const sent = useCallback(() => {
+    lastTypedAt.current = null;
+    lastTypingSent.current = 0;
+    send("viewing");
+  }, [send]);
 
-  return { others: [...others.values()], typing };
+  return { others: [...others.values()], typing, sent };
 };
 
 export const PresenceLine = ({ others }: { others: Presence[] }) => {
   if (others.length === 0) return null;
-  const typing = others.filter((o) => o.state === "typing");
-  const viewing = others.filter((o) => o.state === "viewing");
+  const now = Date.now();
+  const typing = others.filter((o) => isTyping(o, now));
+  const viewing = others.filter((o) => !isTyping(o, now));
   const names = (xs: Presence[]) => xs.map((x) => x.name || `@${x.username}`).join(", ");
   return (
     <p className="presence" role="status" aria-live="polite">
