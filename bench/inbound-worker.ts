@@ -1,5 +1,6 @@
 // The worker's inbound side in a process of its own, as the benchmarks and the fuzz drive it: the Service
-// Desk addresses of the test world, no per-sender limit, silent logs; `env` adds or overrides.
+// Desk addresses of the test world, no per-sender limit, silent logs; `env` adds or overrides. And the whole
+// worker as `npm start` runs it (mail in and out, info logs).
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,9 +12,19 @@ const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 /** Spawns it; `ready` resolves once it listens, and rejects if it exits first. */
 export const spawnInboundWorker = async (
   env: Record<string, string>,
+): Promise<{ worker: ChildProcess; ready: Promise<void> }> =>
+  spawnWorker(await workerCommand("apps/worker/test/crash-worker.ts", "none"), env);
+
+/** The whole worker (apps/worker/src/main.ts): mail in, the outbox runner, the health sampler; info logs. */
+export const spawnFullWorker = async (env: Record<string, string>) =>
+  spawnWorker(await workerCommand(), { LOG_LEVEL: "info", ...env });
+
+const spawnWorker = async (
+  command: string[],
+  env: Record<string, string>,
 ): Promise<{ worker: ChildProcess; ready: Promise<void> }> => {
   // Bundled as `npm start` runs the worker (scripts/bundle.ts), so its memory is the product's.
-  const worker = spawn(process.execPath, await workerCommand("apps/worker/test/crash-worker.ts", "none"), {
+  const worker = spawn(process.execPath, command, {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
     env: childEnv({

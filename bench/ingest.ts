@@ -22,7 +22,7 @@ import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
 import { startDovecot } from "../apps/worker/test/dovecot.ts";
 import { createIngestWorld } from "../packages/core/src/ingest/testing/world.ts";
-import { spawnInboundWorker } from "./inbound-worker.ts";
+import { spawnFullWorker, spawnInboundWorker } from "./inbound-worker.ts";
 
 const SMTP_N = Math.min(10_000, Number(process.argv[2] ?? 2_000));
 const IMAP_N = Math.min(5_000, Number(process.argv[3] ?? 1_000));
@@ -136,7 +136,14 @@ const main = async () => {
   const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, "pg") });
   const dovecot = await startDovecot(["bench@test"]);
   const ds = createDataSource({ url: pg.url, poolSize: 6, applicationName: "bench-ingest" });
-  let worker: ChildProcess | null = null;
+  // The inbound-only worker running now (replaced while the whole worker is measured).
+  const running: { worker: ChildProcess | null } = { worker: null };
+  const stopWorker = async (w: ChildProcess) => {
+    if (w.exitCode !== null) return;
+    const exited = new Promise((r) => w.once("exit", r));
+    w.kill("SIGTERM");
+    await exited;
+  };
   const sink = fork(path.join(here, "smtp-sink.ts"), ["parse"], { execArgv: ["--import", "tsx"] });
   const rows: Row[] = [];
   try {
@@ -171,15 +178,19 @@ const main = async () => {
 
     // The worker (inbound only) in its own process.
     const smtpPort = await freePort();
-    const started = await spawnInboundWorker({
-      DATABASE_URL: pg.url,
-      INBOUND_SMTP_PORT: String(smtpPort),
-      INBOUND_SMTP_MAX_CLIENTS_PER_IP: "32",
-      IMAP_URL: dovecot.url("bench@test"),
-      DATA_DIR: path.join(tmp, "data"),
-    });
-    worker = started.worker;
-    await started.ready;
+    const startWorker = async () => {
+      const started = await spawnInboundWorker({
+        DATABASE_URL: pg.url,
+        INBOUND_SMTP_PORT: String(smtpPort),
+        INBOUND_SMTP_MAX_CLIENTS_PER_IP: "32",
+        IMAP_URL: dovecot.url("bench@test"),
+        DATA_DIR: path.join(tmp, "data"),
+      });
+      running.worker = started.worker;
+      await started.ready;
+      return started.worker;
+    };
+    await startWorker();
     // Polled every 25 ms while a run lasts: each reads only the rows written since the run began (by the
     // primary key), so the poll costs the same at 1M existing issues as on an empty project.
     const lastId = async (table: "issues" | "inbound_emails") =>
@@ -192,10 +203,10 @@ const main = async () => {
       (await ds.query(`SELECT count(*)::int AS n FROM issues WHERE id > $1`, [after]))[0].n as number;
 
     /** SMTP → issues committed: from the first message sent to the last issue, by this process's clock. */
-    const smtpRun = async (tag: string, connections: number, spread = 1, n = SMTP_N) => {
+    const smtpRun = async (tag: string, connections: number, spread = 1, n = SMTP_N, port = smtpPort) => {
       const after = await lastId("issues");
       const t = performance.now();
-      await sendAll({ host: "127.0.0.1", port: smtpPort }, connections, batch(tag, n, spread));
+      await sendAll({ host: "127.0.0.1", port }, connections, batch(tag, n, spread));
       await waitFor(async () => (await issuesSince(after)) === n);
       return n / ((performance.now() - t) / 1000);
     };
@@ -209,6 +220,55 @@ const main = async () => {
     await smtpRow("SMTP → issues, 16 sessions, 1 project", "s16", 16);
     await smtpRow("SMTP → issues, 4 sessions, 8 projects", "s4p8", 4, 8);
     await smtpRow("SMTP → issues, 16 sessions, 8 projects", "s16p8", 16, 8);
+
+    // As `npm start` runs it: the whole worker, its outbox runner sending each thank-you to a local SMTP
+    // server, info logs. The runner yields to the inbound backlog (issue 14.3): the issues first. The
+    // inbound-only worker is stopped meanwhile (its sweep would process this worker's backlog too).
+    if (running.worker) await stopWorker(running.worker);
+    {
+      const outSink = fork(path.join(here, "smtp-sink.ts"), [], { execArgv: ["--import", "tsx"] });
+      const outPort = await new Promise<number>((resolve) =>
+        outSink.once("message", (m: { port: number }) => resolve(m.port)),
+      );
+      const fullPort = await freePort();
+      const full = await spawnFullWorker({
+        DATABASE_URL: pg.url,
+        INBOUND_SMTP_PORT: String(fullPort),
+        INBOUND_SMTP_MAX_CLIENTS_PER_IP: "32",
+        SMTP_URL: `smtp://127.0.0.1:${outPort}`,
+        DATA_DIR: path.join(tmp, "data-full"),
+      });
+      try {
+        await full.ready;
+        const sentSince = async (after: number) =>
+          (
+            await ds.query(`SELECT count(*)::int AS n FROM outbound_emails WHERE id > $1 AND status = 'sent'`, [after])
+          )[0].n as number;
+        const lastOutbound = async () =>
+          (await ds.query(`SELECT coalesce(max(id), 0)::int AS id FROM outbound_emails`))[0].id as number;
+        // Warmed like the other.
+        let after = await lastOutbound();
+        await smtpRun("fullwarm", 4, 1, WARM_N, fullPort);
+        await waitFor(async () => (await sentSince(after)) === WARM_N);
+        const baseline = await raw(4);
+        after = await lastOutbound();
+        const t = performance.now();
+        const perSecond = await smtpRun("full", 4, 1, SMTP_N, fullPort);
+        await waitFor(async () => (await sentSince(after)) === SMTP_N);
+        const sentIn = (performance.now() - t) / 1000;
+        rows.push({
+          what: "SMTP → issues, 4 sessions, outbox on (npm start)",
+          n: SMTP_N,
+          perSecond,
+          baseline,
+          note: `last thank-you sent ${sentIn.toFixed(1)} s after the first message`,
+        });
+      } finally {
+        await stopWorker(full.worker);
+        outSink.send("stop");
+      }
+    }
+    const inboundOnly = await startWorker();
 
     // IMAP: a backlog APPENDed, then drained (IDLE/fetch → ledger → issues).
     const imapRun = async (tag: string, n: number) => {
@@ -247,7 +307,7 @@ const main = async () => {
     }));
     const sinkPeak = await peakRss(sink.pid as number, () => sendAll({ host: "127.0.0.1", port: sinkPort }, 4, bigs));
     const beforeBig = await lastId("inbound_emails");
-    const workerPeak = await peakRss(worker.pid as number, async () => {
+    const workerPeak = await peakRss(inboundOnly.pid as number, async () => {
       await sendAll({ host: "127.0.0.1", port: smtpPort }, 4, bigs);
       await waitFor(async () => (await settledSince(beforeBig)) === BIG_N);
     });
@@ -309,11 +369,7 @@ const main = async () => {
       `${JSON.stringify({ at: new Date().toISOString(), rows, rss: { workerPeak, sinkPeak, messages: BIG_N, bytes: BIG_BYTES } }, null, 2)}\n`,
     );
   } finally {
-    if (worker && worker.exitCode === null) {
-      const exited = new Promise((r) => worker?.once("exit", r));
-      worker.kill("SIGTERM");
-      await exited;
-    }
+    if (running.worker) await stopWorker(running.worker);
     sink.send("stop");
     await ds.destroy().catch(() => undefined);
     await dovecot.stop();

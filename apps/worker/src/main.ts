@@ -24,8 +24,10 @@ runUntilStopped(log, "worker", {
 });
 await connectAndMigrate(dataSource);
 const ctx: WorkerContext = { config, dataSource, log };
-parts.push(await startInbound(ctx));
-parts.push(await startOutbound(ctx));
+const inbound = await startInbound(ctx);
+parts.push(inbound);
+// The thank-yous of a burst go out after its issues are in (issue 14.3): the runner yields to the backlog.
+parts.push(await startOutbound(ctx, { yieldTo: inbound.backlog }));
 parts.push(await startHeartbeat(dataSource.manager, "worker", log));
 parts.push(startHealthSampler(ctx));
 parts.push(startCanary(ctx));

@@ -6,10 +6,16 @@ import { graphMailboxesOf } from "./graph-client.ts";
 import { type GraphConsumer, type GraphConsumerOptions, startGraphConsumer } from "./graph-consumer.ts";
 import { type ImapConsumer, type ImapConsumerOptions, startImapConsumer } from "./imap-consumer.ts";
 import { startLedger } from "./ledger.ts";
-import { startProcessor } from "./processor.ts";
+import { type InboundBacklog, startProcessor } from "./processor.ts";
 import { type SmtpReceiver, startSmtpReceiver } from "./smtp-receiver.ts";
 
-export type Inbound = Stoppable & { smtp: SmtpReceiver | null; imap: ImapConsumer[]; graph: GraphConsumer[] };
+export type Inbound = Stoppable & {
+  smtp: SmtpReceiver | null;
+  imap: ImapConsumer[];
+  graph: GraphConsumer[];
+  /** Stored mail waiting to be processed: the outbox runner yields to it (issue 14.3). */
+  backlog: InboundBacklog;
+};
 
 export type InboundOptions = {
   imapHooks?: ImapConsumerOptions["hooks"];
@@ -87,6 +93,7 @@ export const startInbound = async (ctx: WorkerContext, opts: InboundOptions = {}
     smtp,
     imap,
     graph,
+    backlog: { busy: processor.busy, idle: processor.idle },
     stop: async () => {
       await smtp?.stop();
       await listener?.close();

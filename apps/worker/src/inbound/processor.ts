@@ -15,7 +15,18 @@ export const BATCH_SIZE = 100;
 /** Bytes of just-stored messages kept for the threads (beyond it, the threads read them back). */
 export const HELD_BYTES = 16 * 1024 * 1024;
 
-export type Processor = {
+/**
+ * Issue 14.3: whether stored mail is waiting for the processing threads, for the outbox runner to yield to
+ * (sending the thank-yous of a burst after its issues, instead of competing with them for the two cores).
+ */
+export type InboundBacklog = {
+  /** True while stored messages are being processed or wait for it. */
+  busy: () => boolean;
+  /** Resolves once nothing is being processed or waiting, or after `maxMs`. */
+  idle: (maxMs: number) => Promise<void>;
+};
+
+export type Processor = InboundBacklog & {
   /**
    * Queue one stored message for processing, with its bytes when the caller has them (the thread then
    * does not read them back); resolves when it has been tried.
@@ -66,6 +77,22 @@ export const startProcessor = (
   let running = 0;
   let stopped = false;
   const idle: (() => void)[] = [];
+  const busy = () => running > 0 || queue.length > 0;
+  const idleWaiters = new Set<() => void>();
+  const untilIdle = (maxMs: number) =>
+    new Promise<void>((resolve) => {
+      if (!busy() || stopped) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        idleWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, maxMs);
+      idleWaiters.add(done);
+    });
+  const wentIdle = () => {
+    if (!busy() || stopped) for (const done of [...idleWaiters]) done();
+  };
 
   const settle = (id: number) => {
     for (const w of waiters.get(id) ?? []) w();
@@ -117,6 +144,7 @@ export const startProcessor = (
         running--;
         if (running === 0 && queue.length === 0) for (const r of idle.splice(0)) r();
         pump();
+        wentIdle();
       });
     }
   };
@@ -162,10 +190,13 @@ export const startProcessor = (
   return {
     enqueue,
     sweep,
+    busy,
+    idle: untilIdle,
     stop: async () => {
       stopped = true;
       clearInterval(timer);
       for (const id of queue.splice(0)) settle(id);
+      wentIdle();
       held.clear();
       if (running > 0) await new Promise<void>((r) => idle.push(r));
       await pool.stop();

@@ -22,6 +22,7 @@ import { CUSTOM_EMAIL_CHANGED, OUTBOX_CHANNEL } from "@tidings/core";
 import { OutboundKind, startListener } from "@tidings/db";
 
 import { crashProcess, type WorkerContext } from "../context.ts";
+import type { InboundBacklog } from "../inbound/processor.ts";
 import { attachmentPath, mailOptionsFor } from "./compose.ts";
 import { DEFAULT_SMTP_TIMEOUTS, type Delivery, emlDelivery, type SmtpTimeouts, smtpDelivery } from "./delivery.ts";
 import { startClaims } from "./claims.ts";
@@ -49,6 +50,13 @@ export type OutboundOptions = {
   leaseMs: number;
   /** The runner's session stays unreachable this long: the loop cannot go on, the worker ends. */
   sessionGiveUpMs: number;
+  /**
+   * Issue 14.3: the worker's inbound backlog. While stored mail is being processed or waits for it, no new
+   * emails are claimed (claimed ones still go out), for at most `maxYieldMs` at a time: then one batch is
+   * claimed and sent, so a long flood slows the thank-yous down but never stops them.
+   */
+  yieldTo: InboundBacklog | null;
+  maxYieldMs: number;
   /** Test seam (crash drills): called after the server's 250, before `sent` is recorded. */
   hooks?: {
     afterSend?: (outboxId: number) => void | Promise<void>;
@@ -66,6 +74,8 @@ export const DEFAULT_OUTBOUND_OPTIONS: OutboundOptions = {
   pollIntervalMs: 5_000,
   leaseMs: 5 * 60_000,
   sessionGiveUpMs: 5 * 60_000,
+  yieldTo: null,
+  maxYieldMs: 5_000,
   retry: DEFAULT_RETRY_POLICY,
   smtpTimeouts: DEFAULT_SMTP_TIMEOUTS,
   random: Math.random,
@@ -137,6 +147,30 @@ export const startOutboundRunner = async (
       const t = setTimeout(done, ms);
       cancelPause = done;
     });
+  // Issue 14.3: when the runner began yielding to the inbound backlog (null: it is not yielding).
+  let yieldingSince: number | null = null;
+  let cancelYield: (() => void) | null = null;
+  /** True when the runner waited for the inbound backlog instead of claiming (the loop then looks again). */
+  const yieldToInbound = async (): Promise<boolean> => {
+    const inbound = opts.yieldTo;
+    if (!inbound || !inbound.busy() || stopping) {
+      yieldingSince = null;
+      return false;
+    }
+    yieldingSince ??= Date.now();
+    const left = opts.maxYieldMs - (Date.now() - yieldingSince);
+    if (left <= 0) {
+      // Yielded long enough: one batch goes out now, then the runner yields again.
+      yieldingSince = null;
+      return false;
+    }
+    await new Promise<void>((resolve) => {
+      cancelYield = resolve;
+      void inbound.idle(left).then(resolve);
+    });
+    cancelYield = null;
+    return true;
+  };
   const wakeAfter = (ms: number) => {
     const t = setTimeout(() => {
       timers.delete(t);
@@ -291,6 +325,7 @@ export const startOutboundRunner = async (
       }
       await custom.refresh().catch((err) => log.warn({ err }, "outbound.custom_smtp_refresh_failed"));
       dispatch();
+      if (claims.waiting() < opts.concurrency && (await yieldToInbound())) continue;
       // Prefetch while sends are in flight, so a free slot never waits for a claim.
       if (claims.waiting() < opts.concurrency) {
         const want = Math.max(opts.claimBatch, opts.concurrency) - claims.waiting();
@@ -355,6 +390,7 @@ export const startOutboundRunner = async (
       stopping = true;
       wake();
       cancelPause?.();
+      cancelYield?.();
       await running;
       await claims
         .releaseWaiting((write) => record("release", write))
