@@ -153,7 +153,7 @@ export const startOutboundRunner = async (
   /** True when the runner waited for the inbound backlog instead of claiming (the loop then looks again). */
   const yieldToInbound = async (): Promise<boolean> => {
     const inbound = opts.yieldTo;
-    if (!inbound || !inbound.busy() || stopping) {
+    if (!inbound?.busy() || stopping) {
       yieldingSince = null;
       return false;
     }
