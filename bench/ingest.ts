@@ -225,6 +225,11 @@ const main = async () => {
     // server, info logs. The runner yields to the inbound backlog (issue 14.3): the issues first. The
     // inbound-only worker is stopped meanwhile (its sweep would process this worker's backlog too).
     if (running.worker) await stopWorker(running.worker);
+    // The rows above left their thank-yous queued (the inbound-only worker has no outbox runner): they are
+    // not this row's burst, so they are set aside rather than sent during it.
+    await ds.query(
+      `UPDATE outbound_emails SET status = 'failed', last_error = 'bench: not sent' WHERE status = 'queued'`,
+    );
     {
       const outSink = fork(path.join(here, "smtp-sink.ts"), [], { execArgv: ["--import", "tsx"] });
       const outPort = await new Promise<number>((resolve) =>
