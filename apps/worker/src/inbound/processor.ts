@@ -76,22 +76,22 @@ export const startProcessor = (
   const waiters = new Map<number, (() => void)[]>();
   let running = 0;
   let stopped = false;
-  const idle: (() => void)[] = [];
   const busy = () => running > 0 || queue.length > 0;
   const idleWaiters = new Set<() => void>();
-  const untilIdle = (maxMs: number) =>
+  /** Resolves once nothing runs or waits (the outbox runner's yield, and stop()), or after `maxMs`. */
+  const untilIdle = (maxMs?: number) =>
     new Promise<void>((resolve) => {
-      if (!busy() || stopped) return resolve();
+      if (!busy()) return resolve();
       const done = () => {
         clearTimeout(timer);
         idleWaiters.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, maxMs);
+      const timer = maxMs === undefined ? undefined : setTimeout(done, maxMs);
       idleWaiters.add(done);
     });
   const wentIdle = () => {
-    if (!busy() || stopped) for (const done of [...idleWaiters]) done();
+    if (!busy()) for (const done of [...idleWaiters]) done();
   };
 
   const settle = (id: number) => {
@@ -142,7 +142,6 @@ export const startProcessor = (
       running++;
       void run(ids).finally(() => {
         running--;
-        if (running === 0 && queue.length === 0) for (const r of idle.splice(0)) r();
         pump();
         wentIdle();
       });
@@ -198,7 +197,7 @@ export const startProcessor = (
       for (const id of queue.splice(0)) settle(id);
       wentIdle();
       held.clear();
-      if (running > 0) await new Promise<void>((r) => idle.push(r));
+      await untilIdle();
       await pool.stop();
     },
   };
