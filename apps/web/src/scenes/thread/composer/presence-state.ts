@@ -3,8 +3,9 @@
 // - The sender says what it is doing in every event: a heartbeat or a greeting from someone who typed in the
 //   last 8 s says "typing". (A heartbeat that said "viewing" right after a typing signal hid the typing.)
 // - The reader takes the last word, except that a "viewing" heard within 1 s of a "typing" is taken as sent
-//   before it: two presence requests in flight can be published in either order. Typing fades after 8 s without a new signal (a lost "left" or a closed
-//   laptop); someone not heard from for 45 s is gone; "left" removes at once.
+//   before it: two presence requests in flight can be published in either order.
+// - Typing fades after 8 s without a new signal (a lost "left" or a closed laptop); someone not heard from
+//   for 45 s is gone; "left" removes at once.
 
 export const EXPIRE_MS = 45_000;
 export const TYPING_EXPIRE_MS = 8_000;
@@ -22,7 +23,7 @@ export const stateToSend = (lastTypedAt: number | null, now: number): PresenceSt
 
 export const isTyping = (p: Presence, now: number) => p.typingAt !== null && now - p.typingAt <= TYPING_EXPIRE_MS;
 
-/** The map after one event heard at `now`; the same map when nothing changed for the reader. */
+/** The map after one event heard at `now` (the same map when someone unknown leaves). */
 export const heard = (prev: PresenceMap, event: PresenceEvent, now: number): PresenceMap => {
   if (event.state === "left") {
     if (!prev.has(event.username)) return prev;
