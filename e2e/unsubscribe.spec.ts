@@ -34,8 +34,14 @@ test("a customer unsubscribes through the link in the thank-you email and gets n
   await expect(page.getByText("Nobody will be emailed: every participant has unsubscribed.")).toBeVisible();
   await page.getByLabel("Write a reply").fill("Anyone still there?");
   await page.getByRole("button", { name: "Reply to customer", exact: true }).click();
-  // Exactly one such note, on screen and on the server (a double post would fail both).
-  await expect(page.getByText("Anyone still there?")).toHaveCount(1);
+  // Exactly one such note, on screen and on the server (a double post would fail both). The barrier is the
+  // posted note itself and the emptied composer: the composer's own text matches a plain text search while
+  // the mutation is still in flight.
+  await expect(page.getByRole("article", { name: "Comment by @maintainer" })).toContainText("Anyone still there?");
+  await expect(page.getByLabel("Write a reply")).toHaveValue("");
+  await expect(page.getByRole("article").filter({ hasText: "Anyone still there?" })).toHaveCount(1);
+  // And the composer does not claim it went out.
+  await expect(page.getByRole("status").filter({ hasText: "Comment added." })).toBeVisible();
   const iid = /\/-\/issues\/(\d+)/.exec(page.url())?.[1];
   const thread = await graphql<{
     project: { issue: { notes: { nodes: { body: string }[] }; emails: { to: string; subject: string }[] } };

@@ -8,8 +8,11 @@ import { MAX_NOTE_LENGTH } from "./create-note.ts";
 
 export type NoteChange = { note: NoteEntity; alreadyEmailed: boolean };
 
-/** Was this note emailed to anyone (queued or sent)? Then an edit or delete does not reach the customer. */
-const wasEmailed = async (db: EntityManager, noteId: number) =>
+/**
+ * Was this note emailed to anyone (queued or sent)? Then an edit or delete does not reach the customer. A
+ * public reply on a ticket whose participants all unsubscribed was not.
+ */
+export const noteWasEmailed = async (db: EntityManager, noteId: number) =>
   (
     await db.query(
       `SELECT EXISTS (SELECT 1 FROM outbound_emails WHERE note_id = $1 AND status <> 'failed') AS emailed`,
@@ -44,7 +47,7 @@ const saved = async (db: EntityManager, note: NoteEntity): Promise<NoteChange> =
     issueId: note.issueId,
     noteId: note.id,
   });
-  return { note, alreadyEmailed: await wasEmailed(db, note.id) };
+  return { note, alreadyEmailed: await noteWasEmailed(db, note.id) };
 };
 
 export const editNote = async (
@@ -56,7 +59,7 @@ export const editNote = async (
   if (body.length > MAX_NOTE_LENGTH)
     throw new DomainError("INVALID_INPUT", "Note is too long (maximum is 1,000,000 characters).");
   const note = await lockNote(db, input.noteId);
-  if (note.body === body) return { note, alreadyEmailed: await wasEmailed(db, note.id) };
+  if (note.body === body) return { note, alreadyEmailed: await noteWasEmailed(db, note.id) };
   await keepVersion(db, note, "edited", input.actorId);
   note.body = body;
   note.lastEditedAt = new Date();

@@ -10,6 +10,7 @@ import type { ProjectAbilities } from "../permissions/abilities.ts";
 import { parseQuickActions, type QuickCommand } from "../quick-actions/parse.ts";
 import { applyQuickActions, type PlanContext, planQuickActions, QUICK_ACTION_DENIED } from "../quick-actions/run.ts";
 import { createNote } from "./create-note.ts";
+import { noteWasEmailed } from "./edit-note.ts";
 
 export type PostCommentInput = {
   issue: PlanContext["issue"];
@@ -107,6 +108,8 @@ export const postComment = async (
     note,
     issueId: applied.issueId,
     messages: applied.messages,
-    emailed: note !== null && !internal && !plan.suppressEmail,
+    // Said from the outbox, not from the note's kind: "Sent to the customer" must not show when every
+    // participant unsubscribed or the ticket has none.
+    emailed: note !== null && (await noteWasEmailed(db, note.id)),
   };
 };

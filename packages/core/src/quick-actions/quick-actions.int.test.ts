@@ -233,6 +233,21 @@ describe("a comment's quick actions (11.1)", () => {
   }
 });
 
+describe("what a posted reply says it did", () => {
+  it("says emailed only when an email was queued: not when every participant unsubscribed, nor without any", async () => {
+    const issue = await ticket("Stop emailing me", "quiet@customer.example");
+    expect(await post("reporter", issue, "First answer.")).toMatchObject({ kind: "posted", emailed: true });
+    await m.update(EmailParticipantEntity, { issueId: issue.id }, { unsubscribedAt: new Date() });
+    const after = await post("reporter", issue, "Anyone still there?");
+    expect(after).toMatchObject({ kind: "posted", emailed: false, note: { body: "Anyone still there?" } });
+    await m.delete(EmailParticipantEntity, { issueId: issue.id });
+    expect(await post("reporter", issue, "Nobody to email.")).toMatchObject({ kind: "posted", emailed: false });
+    expect((await emailsOf(issue.id)).filter((e) => e.kind === "new_note").map((e) => e.textBody)).toEqual([
+      expect.stringContaining("First answer."),
+    ]);
+  });
+});
+
 describe("stale reply check (11.5)", () => {
   it("refuses a public reply written before a newer customer message, and sends once confirmed", async () => {
     const issue = await ticket();
