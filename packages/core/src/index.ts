@@ -144,7 +144,7 @@ export {
   listIssues,
   type ResolvedIssueListFilter,
   resolveIssueListFilter,
-  resolveSearchTsQuery,
+  resolveSearch,
 } from "./issues/list-issues.ts";
 export {
   headlineParts,

@@ -21,6 +21,7 @@ import {
   issueListWhere,
   listIssues,
   resolveIssueListFilter,
+  searchCandidatesSql,
 } from "./list-issues.ts";
 
 const ISSUES = 20_000;
@@ -159,7 +160,7 @@ describe("the issue list at 20,000 issues", () => {
       const f = await resolveIssueListFilter(db.dataSource.manager, filter);
       expect(f, label).not.toBeNull();
       if (!f) continue;
-      const queries = [issueCappedCountSql(f)];
+      const queries = [issueCappedCountSql(f), ...(f.tsquery ? [searchCandidatesSql(f, f.tsquery)] : [])];
       for (const sort of SORTS) {
         const first = await listIssues(db.dataSource.manager, f, { sort, first: 50 });
         queries.push(issueListSql(f, { sort, first: 50 }));
@@ -209,6 +210,63 @@ describe("the issue list at 20,000 issues", () => {
       );
     }
   }, 120_000);
+
+  it("a search is driven from its rarest word's own index only when that word is rare (issue 14.4)", async () => {
+    const m = db.dataSource.manager;
+    const base = { projectId, state: "all" as const, readConfidential: true, viewerId: null };
+    // "order" is in every title; "4242" in a few; "printer" in a fifth of the issues.
+    const rare = await resolveIssueListFilter(m, { ...base, search: "order 4242" });
+    const expected: { id: number }[] = await m.query(
+      `SELECT id FROM issues WHERE project_id = $1 AND search_vector @@ '4242:*'::tsquery ORDER BY id`,
+      [projectId],
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(50);
+    expect([...(rare?.candidateIds ?? [])].sort((a, b) => a - b)).toEqual(expected.map((r) => r.id));
+    expect((await resolveIssueListFilter(m, { ...base, search: "printer" }))?.candidateIds).toBeNull();
+    expect((await resolveIssueListFilter(m, { ...base, search: "order" }))?.candidateIds).toBeNull();
+    // A word no issue holds: no candidates, an empty list, without walking the project.
+    const none = await resolveIssueListFilter(m, { ...base, search: "order quetzalcoatl" });
+    if (!none) throw new Error("the filter resolves");
+    expect(none.candidateIds).toEqual([]);
+    expect(await listIssues(m, none, { first: 50 })).toEqual({ rows: [], hasNextPage: false });
+    expect(await countIssuesCapped(m, none)).toEqual({ count: 0, exact: true });
+  });
+
+  it("a rare word's candidates read the same pages and count as the walk over the same filter", async () => {
+    const m = db.dataSource.manager;
+    const compared = new Set<string>();
+    for (const { label, filter } of shapes().filter((s) => s.filter.search && !s.filter.search.startsWith("#"))) {
+      const driven = await resolveIssueListFilter(m, filter);
+      if (!driven?.candidateIds) continue;
+      compared.add(`${filter.search}, ${filter.readConfidential ? "reporter" : "guest"}`);
+      const walked = { ...driven, candidateIds: null };
+      for (const sort of SORTS) {
+        const a = await listIssues(m, driven, { sort, first: 20 });
+        const b = await listIssues(m, walked, { sort, first: 20 });
+        expect(a, `${label}, ${sort}`).toEqual(b);
+        if (a.hasNextPage) {
+          const after = a.rows.at(-1)?.cursor;
+          expect(await listIssues(m, driven, { sort, first: 20, after }), label).toEqual(
+            await listIssues(m, walked, { sort, first: 20, after }),
+          );
+        }
+      }
+      expect(await countIssuesCapped(m, driven), label).toEqual(await countIssuesCapped(m, walked));
+    }
+    // The rare words and the address; for a guest also "escalat" and "example", which are common only in
+    // what a guest's search does not read (internal notes, the requester).
+    expect([...compared].sort()).toEqual([
+      "customer7@example.net, guest",
+      "customer7@example.net, reporter",
+      "escalat, guest",
+      "example, guest",
+      "order 4242, guest",
+      "order 4242, reporter",
+      "zeppelin, guest",
+      "zeppelin, reporter",
+    ]);
+  });
 
   it("an unknown label, assignee or author matches nothing (no error), and a count just below the cap is exact", async () => {
     const m = db.dataSource.manager;

@@ -69,32 +69,40 @@ const plainWords = (search: string): string[] | null => {
 };
 
 /**
+ * A search resolved once per list: the whole tsquery, and the tsqueries every match must satisfy (one per
+ * plain word; the whole query when it is only alternatives; none otherwise).
+ */
+export type ResolvedSearch = { tsquery: string | null; terms: string[] };
+
+/**
  * The tsquery (as text) of a search over the vectors of migration 1765001301000, which hold English stems
  * and plain words, both without accents. A plain word matches as a prefix of either (search as you type:
  * "print" finds "printer", "refunds" finds "refund", "escalat" finds "escalated" — stored as the stem
  * `escal` —, "ruckerst" finds "Rückerstattung"), every word required; anything else (quotes, `or`, `-word`,
  * addresses) is read with websearch syntax. Computed once per list (one small query), so the list's
  * statements carry a constant the planner can estimate, and a word whose stem is itself is looked up once.
- * null when nothing is left to search for.
+ * tsquery is null when nothing is left to search for.
  */
-export const resolveSearchTsQuery = async (db: EntityManager, search: string): Promise<string | null> => {
-  const words = plainWords(search);
-  if (!words) {
+export const resolveSearch = async (db: EntityManager, search: string): Promise<ResolvedSearch> => {
+  const plain = plainWords(search);
+  if (!plain) {
     const [row] = await db.query(
       `SELECT (websearch_to_tsquery('${SEARCH_CONFIG}', $1) || websearch_to_tsquery('${SEARCH_WORDS_CONFIG}', $1))::text AS q`,
       [search],
     );
-    return row.q || null;
+    // An address or a few alternatives (`a | b`) is one condition the candidates can come from; with `&`,
+    // a phrase or a negation the whole query is not (the rarest part would need parsing the tree).
+    return { tsquery: row.q || null, terms: row.q && !/[!&<]/.test(row.q) ? [row.q] : [] };
   }
   const rows: { stem: string; word: string }[] = await db.query(
     `SELECT to_tsquery('${SEARCH_CONFIG}', w || ':*')::text AS stem, to_tsquery('${SEARCH_WORDS_CONFIG}', w || ':*')::text AS word
      FROM unnest($1::text[]) WITH ORDINALITY AS t(w, n) ORDER BY n`,
-    [words],
+    [plain],
   );
-  const terms = rows
+  const words = rows
     .map((r) => [...new Set([r.stem, r.word].filter(Boolean))].map((q) => `(${q})`).join(" | "))
     .filter(Boolean);
-  return terms.length ? terms.map((t) => `(${t})`).join(" & ") : null;
+  return { tsquery: words.length ? words.map((t) => `(${t})`).join(" & ") : null, terms: words };
 };
 
 /** What a list's search reads for this viewer: the rules are visibility.ts's, not restated here. */
@@ -115,16 +123,10 @@ export const searchScope = (f: Pick<IssueListFilter, "readConfidential">) => {
  * requester: GIN-indexed vectors of the issues row (migration 1765001301000), so the planner meets a
  * common word within a few rows of the sort index and takes a rare one from the indexes (BitmapOr).
  */
-const searchMatches = (f: ResolvedIssueListFilter, query: string) => {
-  const scope = searchScope(f);
-  const vectors = [
-    "i.search_vector",
-    "i.comments_vector",
-    ...(scope.internalNotes ? ["i.internal_notes_vector"] : []),
-    ...(scope.requester ? ["i.requester_vector"] : []),
-  ];
-  return `(${vectors.map((v) => `${v} @@ ${query}`).join(" OR ")})`;
-};
+const searchMatches = (f: Pick<IssueListFilter, "readConfidential">, query: string) =>
+  `(${searchVectors(f)
+    .map((v) => `i.${v} @@ ${query}`)
+    .join(" OR ")})`;
 
 /**
  * The filter with its names resolved to ids (one small query), so the planner sees literal ids and their
@@ -137,8 +139,14 @@ export type ResolvedIssueListFilter = Omit<IssueListFilter, "labelNames" | "assi
   /** One label id per requested title (labels belong to one project; titles are unique per project). */
   labelIds: number[];
   assigneeIds: number[];
-  /** The search as a tsquery (resolveSearchTsQuery); null without a search, for `#12`, or when nothing is left. */
+  /** The search as a tsquery (resolveSearch); null without a search, for `#12`, or when nothing is left. */
   tsquery: string | null;
+  /**
+   * Every matching issue is one of these (issue 14.4): the issues holding the search's rarest word, read
+   * from its own index, when there are at most ISSUE_DRIVE_CAP. null: no condition is that rare, and the
+   * list walks its sort order as usual.
+   */
+  candidateIds: number[] | null;
 };
 
 const lowerSet = (xs: string[] | null | undefined) => [...new Set((xs ?? []).map((x) => x.toLowerCase()))];
@@ -166,15 +174,105 @@ export const resolveIssueListFilter = async (
   const authorId = authorUsername ? idOf("user", authorUsername.toLowerCase()) : null;
   if (labelIds.includes(undefined) || assigneeIds.includes(undefined) || authorId === undefined) return null;
   const search = f.search?.trim();
-  const tsquery = search && !/^#\d{1,9}$/.test(search) ? await resolveSearchTsQuery(db, search) : null;
-  return {
+  const resolvedSearch = search && !/^#\d{1,9}$/.test(search) ? await resolveSearch(db, search) : null;
+  const filter: ResolvedIssueListFilter = {
     ...rest,
     resolved: true,
     authorId,
     labelIds: labelIds as number[],
     assigneeIds: assigneeIds as number[],
-    tsquery,
+    tsquery: resolvedSearch?.tsquery ?? null,
+    candidateIds: null,
   };
+  return { ...filter, candidateIds: await rareTermCandidates(db, filter, resolvedSearch?.terms ?? []) };
+};
+
+/**
+ * Issue 14.4: a list walks its sort order and stops at a page, which is right when matches are common. A
+ * rare condition (an order number, a customer's odd word) makes that walk read the whole project: 13.9 s
+ * cold, 4.3 s warm for "order 4242" at 1M issues, where the planner took the unknown word for a common one.
+ * So a search whose rarest word (or address) is rare is driven from its own GIN indexes: its issues (at
+ * most this many) are the candidates, and the page and the count read only them (1 ms each at 1M).
+ */
+export const ISSUE_DRIVE_CAP = 5_000;
+
+/** A term above this share of issues (by the planner's statistics) is common: the sort-order walk meets it soon. */
+const COMMON_TERM_SHARE = 0.01;
+
+/** The vectors a list's search reads, as columns of `issues` (one source with searchMatches). */
+const searchVectors = (f: Pick<IssueListFilter, "readConfidential">) => {
+  const scope = searchScope(f);
+  return [
+    "search_vector",
+    "comments_vector",
+    ...(scope.internalNotes ? ["internal_notes_vector"] : []),
+    ...(scope.requester ? ["requester_vector"] : []),
+  ];
+};
+
+/** PostgreSQL's most common lexemes of each search vector with their share of issues (ANALYZE's sample). */
+type LexemeStats = { column: string; lexemes: string[]; shares: number[] }[];
+const STATS_TTL_MS = 60_000;
+const lexemeStatsCache = new WeakMap<object, { at: number; stats: Promise<LexemeStats> }>();
+
+const lexemeStats = (db: EntityManager): Promise<LexemeStats> => {
+  const cached = lexemeStatsCache.get(db.connection);
+  if (cached && Date.now() - cached.at < STATS_TTL_MS) return cached.stats;
+  const stats: Promise<LexemeStats> = db
+    .query(
+      `SELECT attname AS column, most_common_elems::text::text[] AS lexemes, most_common_elem_freqs AS shares
+       FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'issues' AND attname LIKE '%\\_vector'`,
+    )
+    .then((rows: LexemeStats) => rows.map((r) => ({ ...r, shares: (r.shares ?? []).map(Number) })));
+  lexemeStatsCache.set(db.connection, { at: Date.now(), stats });
+  stats.catch(() => lexemeStatsCache.delete(db.connection));
+  return stats;
+};
+
+/**
+ * The share of issues a word's tsquery (`('stem':*) | ('word':*)`) matches in the vector where it is most
+ * common, by the most common lexemes; 0 for a word that is none of them nor a prefix of one (rare).
+ */
+export const termShare = (term: string, stats: LexemeStats, vectors: string[]) => {
+  const lexemesOfTerm = [...term.matchAll(/'((?:[^']|'')*)'(:\*)?/g)].map((m) => ({
+    lexeme: m[1].replaceAll("''", "'"),
+    prefix: m[2] !== undefined,
+  }));
+  let most = 0;
+  for (const { column, lexemes, shares } of stats) {
+    if (!vectors.includes(column)) continue;
+    let share = 0;
+    lexemes.forEach((lexeme, i) => {
+      if (lexemesOfTerm.some((t) => lexeme === t.lexeme || (t.prefix && lexeme.startsWith(t.lexeme))))
+        share += shares[i];
+    });
+    most = Math.max(most, share);
+  }
+  return most;
+};
+
+/** The issues of the project whose readable vectors hold the word (its GIN indexes only, no sort walk). */
+export const searchCandidatesSql = (f: ResolvedIssueListFilter, term: string) => ({
+  sql: `SELECT i.id FROM issues i WHERE i.project_id = $1 AND ${searchMatches(f, "$2::tsquery")}`,
+  params: [f.projectId, term],
+});
+
+const rareTermCandidates = async (
+  db: EntityManager,
+  f: ResolvedIssueListFilter,
+  terms: string[],
+): Promise<number[] | null> => {
+  if (terms.length === 0) return null;
+  const stats = await lexemeStats(db);
+  const vectors = searchVectors(f);
+  const [rarest] = terms
+    .map((term) => ({ term, share: termShare(term, stats, vectors) }))
+    .sort((a, b) => a.share - b.share);
+  if (rarest.share >= COMMON_TERM_SHARE) return null;
+  const { sql, params } = searchCandidatesSql(f, rarest.term);
+  const rows: { id: number }[] = await db.query(sql, params);
+  // Rarer by the statistics than it is: the walk it is.
+  return rows.length <= ISSUE_DRIVE_CAP ? rows.map((r) => r.id) : null;
 };
 
 /** The WHERE clause shared by the page and the count (without the state); parameters are numbered from 1. */
@@ -235,11 +333,15 @@ export const ISSUE_LIST_COLUMNS = [
   "last_team_reply_at",
 ] as const;
 
+/** The candidates (issue 14.4) as a condition of the page and the count; none without candidates. */
+const candidatesCondition = (f: ResolvedIssueListFilter, p: (v: unknown) => string) =>
+  f.candidateIds ? [`i.id = ANY(${p(f.candidateIds)}::int[])`] : [];
+
 /** The page query as SQL text and parameters (also run directly by the benchmark). */
 export const issueListSql = (f: ResolvedIssueListFilter, page: IssueListPage) => {
   const { where, params, p } = issueListWhere(f);
   const sort = SORT_SQL[page.sort ?? "CREATED_DESC"];
-  const conditions = [where];
+  const conditions = [where, ...candidatesCondition(f, p)];
   const after = page.after ? decodeIssueCursor(page.after) : null;
   if (after) conditions.push(`(i.${sort.column}, i.id) ${sort.cmp} (${p(after[0])}::timestamptz, ${p(after[1])})`);
   const limit = p(page.first + 1);
@@ -282,13 +384,17 @@ export type CappedCount = { count: number; exact: boolean };
  *   620 ms (a lossy bitmap of every match rechecked); this walk 10 ms.
  */
 export const issueCappedCountSql = (f: ResolvedIssueListFilter, cap = ISSUE_COUNT_CAP) => {
-  const { where, params, p } = issueListWhere(f);
+  const { where: filters, params, p } = issueListWhere(f);
+  const where = [filters, ...candidatesCondition(f, p)].join(" AND ");
   const limit = p(cap + 1);
-  const walk = f.needsReply === true ? "i.last_customer_activity_at" : "i.author_id, i.id";
+  // Candidates are few: read them, no walk.
+  const walk = f.candidateIds
+    ? ""
+    : ` ORDER BY ${f.needsReply === true ? "i.last_customer_activity_at" : "i.author_id, i.id"}`;
   const branches = stateBranches(f).map(
     (state) =>
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM issues i WHERE ${where}${state ? ` AND i.state = ${p(state)}` : ""} ` +
-      `ORDER BY ${walk} LIMIT ${limit}) s`,
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM issues i WHERE ${where}${state ? ` AND i.state = ${p(state)}` : ""}` +
+      `${walk} LIMIT ${limit}) s`,
   );
   return { sql: `SELECT (${branches.join(") + (")})::int AS count`, params };
 };

@@ -9,7 +9,7 @@ import { deleteNote, editNote } from "../notes/edit-note.ts";
 import { seedDemo } from "../seed/seed-demo.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
 import { createIssue } from "./create-issue.ts";
-import { listIssues, resolveIssueListFilter, resolveSearchTsQuery } from "./list-issues.ts";
+import { listIssues, resolveIssueListFilter, resolveSearch } from "./list-issues.ts";
 import { searchSnippets } from "./search-snippets.ts";
 
 const mail = {
@@ -181,7 +181,7 @@ describe("search that finds (10.5)", () => {
       confidential: false,
       externalAuthor: null,
     });
-    const tsquery = await resolveSearchTsQuery(t, "quokka");
+    const { tsquery } = await resolveSearch(t, "quokka");
     const snippets = await searchSnippets(t, { projectId, tsquery, readConfidential: true }, [issue.id]);
     const parts = snippets.get(issue.id)?.parts ?? [];
     expect(parts.filter((x) => x.highlight).map((x) => x.text)).toEqual(["quokka"]);
