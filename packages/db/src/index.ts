@@ -3,6 +3,7 @@ export { connectAndMigrate, createDataSource, type CreateDataSourceOptions } fro
 export { freePort, runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded.ts";
 export { insertRows, type InsertRowsOptions } from "./insert-rows.ts";
 export { rowsOf } from "./rows.ts";
+export { selectRowsIn } from "./select-rows.ts";
 export { SnakeNamingStrategy } from "./naming-strategy.ts";
 export { type Listener, type ListenerLog, type ListenerOptions, startListener } from "./listener.ts";
 export type { DataSource, EntityManager } from "typeorm";

@@ -6,6 +6,7 @@ import {
   LabelEntity,
   ProjectEntity,
   ServiceDeskSettingEntity,
+  selectRowsIn,
   UserEntity,
 } from "@tidings/db";
 import DataLoader from "dataloader";
@@ -42,17 +43,13 @@ type EmailRow = {
   sent_at: Date | null;
 };
 
-/** Rows whose column is one of the values (one query). */
+/** Rows whose column is one of the values (one query, its statement built once: selectRowsIn). */
 const findIn = <E extends object>(
   db: DataSource["manager"],
   entity: new () => E,
-  property: string,
+  property: keyof E & string,
   values: readonly unknown[],
-): Promise<E[]> =>
-  db
-    .createQueryBuilder(entity, "e")
-    .where(`e.${property} IN (:...values)`, { values: [...values] })
-    .getMany();
+): Promise<E[]> => selectRowsIn(db, entity, property, values);
 
 /** Per-request (or per-subscription-event) batching and caching: one SQL query per kind and tick. */
 export const createLoaders = (ctx: Pick<ApiContext, "dataSource" | "viewer">) => {
