@@ -24,6 +24,7 @@ import {
   connectAndMigrate,
   createDataSource,
   type DataSource,
+  SESSION_OPTIONS,
   startEmbeddedPostgres,
 } from "@tidings/db";
 import pg from "pg";
@@ -194,7 +195,8 @@ const main = async () => {
   const ds = createDataSource({ url: embedded.url, poolSize: 10, applicationName: "tidings-bench-api" });
   let server: Awaited<ReturnType<typeof createServer>> | undefined;
   let pubSub: Awaited<ReturnType<typeof createPgPubSub>> | undefined;
-  const direct = new pg.Client({ connectionString: embedded.url });
+  // The same session settings as the api's pool: the baseline is the same SQL in the same conditions.
+  const direct = new pg.Client({ connectionString: embedded.url, options: SESSION_OPTIONS });
   try {
     await connectAndMigrate(ds);
     const [{ existing }] = await ds.query("SELECT count(*)::int AS existing FROM issues");

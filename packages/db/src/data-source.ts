@@ -11,6 +11,14 @@ export type CreateDataSourceOptions = {
   applicationName?: string;
 };
 
+/**
+ * Settings of every session Tidings opens (the `options` startup parameter, so they hold for any
+ * PostgreSQL, embedded or not). No parallel workers per query (issue 14.4): Tidings runs many short
+ * queries at once, and at 1M issues on 2 cores the workers' start-up made lists slower, never faster —
+ * the rare-label list 180 → 49 ms p95, every other list the same or better (bench/api.ts, same run).
+ */
+export const SESSION_OPTIONS = "-c max_parallel_workers_per_gather=0";
+
 /** Never synchronizes: the schema comes only from the checked-in migrations. */
 export const createDataSource = ({ url, poolSize = 10, applicationName = "tidings" }: CreateDataSourceOptions) =>
   new DataSource({
@@ -25,7 +33,7 @@ export const createDataSource = ({ url, poolSize = 10, applicationName = "tiding
     logging: false,
     poolSize,
     applicationName,
-    extra: { max: poolSize },
+    extra: { max: poolSize, options: SESSION_OPTIONS },
   });
 
 /** Initialises the data source and applies pending migrations. Returns the names applied. */

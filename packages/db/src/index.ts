@@ -1,5 +1,10 @@
 export * from "./entities/index.ts";
-export { connectAndMigrate, createDataSource, type CreateDataSourceOptions } from "./data-source.ts";
+export {
+  connectAndMigrate,
+  createDataSource,
+  type CreateDataSourceOptions,
+  SESSION_OPTIONS,
+} from "./data-source.ts";
 export { freePort, runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded.ts";
 export { insertRows, type InsertRowsOptions } from "./insert-rows.ts";
 export { rowsOf } from "./rows.ts";
