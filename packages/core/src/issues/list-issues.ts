@@ -223,7 +223,10 @@ const lexemeStats = (db: EntityManager): Promise<LexemeStats> => {
       `SELECT attname AS column, most_common_elems::text::text[] AS lexemes, most_common_elem_freqs AS shares
        FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'issues' AND attname LIKE '%\\_vector'`,
     )
-    .then((rows: LexemeStats) => rows.map((r) => ({ ...r, shares: (r.shares ?? []).map(Number) })));
+    // A vector without common lexemes (every row empty, or too few rows) has none: null, not an empty array.
+    .then((rows: LexemeStats) =>
+      rows.map((r) => ({ column: r.column, lexemes: r.lexemes ?? [], shares: (r.shares ?? []).map(Number) })),
+    );
   lexemeStatsCache.set(db.connection, { at: Date.now(), stats });
   stats.catch(() => lexemeStatsCache.delete(db.connection));
   return stats;

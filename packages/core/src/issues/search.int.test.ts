@@ -188,3 +188,54 @@ describe("search that finds (10.5)", () => {
     expect(parts.map((x) => x.text).join("")).toContain("quokka here");
   });
 });
+
+describe("search after ANALYZE", () => {
+  it("works when a vector column has statistics but no common lexemes (no comment or internal note yet)", async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const m = fresh.dataSource.manager;
+      const freshProjectId = await fresh.dataSource.transaction(async (t) => {
+        await seedDemo(t, { password: "password1234" });
+        const bot = await ensureSupportBot(t);
+        const p = await t.findOneByOrFail(ProjectEntity, { fullPath: "demo/app" });
+        await createIssue(t, {
+          projectId: p.id,
+          title: "Refund",
+          description: "Order 4242 arrived broken.",
+          authorId: bot.id,
+          confidential: false,
+          externalAuthor: "someone@customer.example",
+        });
+        return p.id;
+      });
+      await m.query("ANALYZE issues");
+      const stats: { attname: string; lexemes: string[] | null }[] = await m.query(
+        `SELECT attname, most_common_elems::text::text[] AS lexemes FROM pg_stats
+         WHERE tablename = 'issues' AND attname LIKE '%\\_vector'`,
+      );
+      // The case the rarity check must survive: a vector column with statistics but no common lexemes.
+      expect(
+        stats
+          .filter((s) => s.lexemes === null)
+          .map((s) => s.attname)
+          .sort(),
+      ).toContain("comments_vector");
+      for (const term of ["refund", "order 4242", "someone@customer.example"]) {
+        const filter = await resolveIssueListFilter(m, {
+          projectId: freshProjectId,
+          state: "all",
+          search: term,
+          ...REPORTER,
+        });
+        if (!filter) throw new Error(term);
+        const { rows } = await listIssues(m, filter, { first: 50 });
+        expect(
+          rows.map((r) => r.title),
+          term,
+        ).toEqual(["Refund"]);
+      }
+    } finally {
+      await fresh.drop();
+    }
+  });
+});
