@@ -144,8 +144,8 @@ export {
   listIssues,
   type ResolvedIssueListFilter,
   resolveIssueListFilter,
-  resolveSearch,
 } from "./issues/list-issues.ts";
+export { resolveSearch } from "./issues/list-search.ts";
 export {
   headlineParts,
   SEARCH_SNIPPET_SOURCES,

@@ -21,8 +21,8 @@ import {
   issueListWhere,
   listIssues,
   resolveIssueListFilter,
-  searchCandidatesSql,
 } from "./list-issues.ts";
+import { searchCandidatesSql } from "./list-search.ts";
 
 const ISSUES = 20_000;
 /** The quoted history under a reply (about 400 characters, as email replies carry). */

@@ -1,5 +1,6 @@
-import { customerAddressVisibility, issueVisibility, noteVisibility } from "../permissions/visibility.ts";
-import { type EntityManager, type IssueState, SEARCH_CONFIG, SEARCH_WORDS_CONFIG } from "@tidings/db";
+import { type EntityManager, type IssueState } from "@tidings/db";
+import { issueVisibility } from "../permissions/visibility.ts";
+import { rareTermCandidates, resolveSearch, searchMatches } from "./list-search.ts";
 
 export const ISSUE_SORTS = [
   "CREATED_DESC",
@@ -60,74 +61,6 @@ export const decodeIssueCursor = (cursor: string): [string, number] | null => {
   return null;
 };
 
-/** A plain search: at most 8 words of letters and digits, no `or` (anything else is websearch syntax). */
-const plainWords = (search: string): string[] | null => {
-  const words = search.split(/\s+/).filter(Boolean);
-  const plain =
-    words.length <= 8 && words.every((w) => /^[\p{L}\p{N}_]+$/u.test(w)) && !words.some((w) => /^or$/i.test(w));
-  return plain ? words : null;
-};
-
-/**
- * A search resolved once per list: the whole tsquery, and the tsqueries every match must satisfy (one per
- * plain word; the whole query when it is only alternatives; none otherwise).
- */
-export type ResolvedSearch = { tsquery: string | null; terms: string[] };
-
-/**
- * The tsquery (as text) of a search over the vectors of migration 1765001301000, which hold English stems
- * and plain words, both without accents. A plain word matches as a prefix of either (search as you type:
- * "print" finds "printer", "refunds" finds "refund", "escalat" finds "escalated" — stored as the stem
- * `escal` —, "ruckerst" finds "Rückerstattung"), every word required; anything else (quotes, `or`, `-word`,
- * addresses) is read with websearch syntax. Computed once per list (one small query), so the list's
- * statements carry a constant the planner can estimate, and a word whose stem is itself is looked up once.
- * tsquery is null when nothing is left to search for.
- */
-export const resolveSearch = async (db: EntityManager, search: string): Promise<ResolvedSearch> => {
-  const plain = plainWords(search);
-  if (!plain) {
-    const [row] = await db.query(
-      `SELECT (websearch_to_tsquery('${SEARCH_CONFIG}', $1) || websearch_to_tsquery('${SEARCH_WORDS_CONFIG}', $1))::text AS q`,
-      [search],
-    );
-    // An address or a few alternatives (`a | b`) is one condition the candidates can come from; with `&`,
-    // a phrase or a negation the whole query is not (the rarest part would need parsing the tree).
-    return { tsquery: row.q || null, terms: row.q && !/[!&<]/.test(row.q) ? [row.q] : [] };
-  }
-  const rows: { stem: string; word: string }[] = await db.query(
-    `SELECT to_tsquery('${SEARCH_CONFIG}', w || ':*')::text AS stem, to_tsquery('${SEARCH_WORDS_CONFIG}', w || ':*')::text AS word
-     FROM unnest($1::text[]) WITH ORDINALITY AS t(w, n) ORDER BY n`,
-    [plain],
-  );
-  const words = rows
-    .map((r) => [...new Set([r.stem, r.word].filter(Boolean))].map((q) => `(${q})`).join(" | "))
-    .filter(Boolean);
-  return { tsquery: words.length ? words.map((t) => `(${t})`).join(" & ") : null, terms: words };
-};
-
-/** What a list's search reads for this viewer: the rules are visibility.ts's, not restated here. */
-export const searchScope = (f: Pick<IssueListFilter, "readConfidential">) => {
-  const abilities = { readProject: true, readConfidential: f.readConfidential };
-  return {
-    /** Below Reporter the requester's address is obfuscated (item 32), so it must not be searchable either. */
-    requester: customerAddressVisibility.allows(abilities),
-    /** Internal notes are searched only by who may read them. */
-    internalNotes: noteVisibility.allows(abilities, { internal: true }),
-    /** The notes a snippet may quote, as SQL on `notes n`. */
-    notesSql: noteVisibility.sql(abilities, "n"),
-  };
-};
-
-/**
- * The issue's own text, its public comments and, as the viewer may read them, its internal notes and its
- * requester: GIN-indexed vectors of the issues row (migration 1765001301000), so the planner meets a
- * common word within a few rows of the sort index and takes a rare one from the indexes (BitmapOr).
- */
-const searchMatches = (f: Pick<IssueListFilter, "readConfidential">, query: string) =>
-  `(${searchVectors(f)
-    .map((v) => `i.${v} @@ ${query}`)
-    .join(" OR ")})`;
-
 /**
  * The filter with its names resolved to ids (one small query), so the planner sees literal ids and their
  * statistics (support-bot authors most issues, a label may be rare) and picks the right index; a name
@@ -185,97 +118,6 @@ export const resolveIssueListFilter = async (
     candidateIds: null,
   };
   return { ...filter, candidateIds: await rareTermCandidates(db, filter, resolvedSearch?.terms ?? []) };
-};
-
-/**
- * Issue 14.4: a list walks its sort order and stops at a page, which is right when matches are common. A
- * rare condition (an order number, a customer's odd word) makes that walk read the whole project: 13.9 s
- * cold, 4.3 s warm for "order 4242" at 1M issues, where the planner took the unknown word for a common one.
- * So a search whose rarest word (or address) is rare is driven from its own GIN indexes: its issues (at
- * most this many) are the candidates, and the page and the count read only them (1 ms each at 1M).
- */
-export const ISSUE_DRIVE_CAP = 5_000;
-
-/** A term above this share of issues (by the planner's statistics) is common: the sort-order walk meets it soon. */
-const COMMON_TERM_SHARE = 0.01;
-
-/** The vectors a list's search reads, as columns of `issues` (one source with searchMatches). */
-const searchVectors = (f: Pick<IssueListFilter, "readConfidential">) => {
-  const scope = searchScope(f);
-  return [
-    "search_vector",
-    "comments_vector",
-    ...(scope.internalNotes ? ["internal_notes_vector"] : []),
-    ...(scope.requester ? ["requester_vector"] : []),
-  ];
-};
-
-/** PostgreSQL's most common lexemes of each search vector with their share of issues (ANALYZE's sample). */
-type LexemeStats = { column: string; lexemes: string[]; shares: number[] }[];
-const STATS_TTL_MS = 60_000;
-const lexemeStatsCache = new WeakMap<object, { at: number; stats: Promise<LexemeStats> }>();
-
-const lexemeStats = (db: EntityManager): Promise<LexemeStats> => {
-  const cached = lexemeStatsCache.get(db.connection);
-  if (cached && Date.now() - cached.at < STATS_TTL_MS) return cached.stats;
-  const stats: Promise<LexemeStats> = db
-    .query(
-      `SELECT attname AS column, most_common_elems::text::text[] AS lexemes, most_common_elem_freqs AS shares
-       FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'issues' AND attname LIKE '%\\_vector'`,
-    )
-    // A vector without common lexemes (every row empty, or too few rows) has none: null, not an empty array.
-    .then((rows: LexemeStats) =>
-      rows.map((r) => ({ column: r.column, lexemes: r.lexemes ?? [], shares: (r.shares ?? []).map(Number) })),
-    );
-  lexemeStatsCache.set(db.connection, { at: Date.now(), stats });
-  stats.catch(() => lexemeStatsCache.delete(db.connection));
-  return stats;
-};
-
-/**
- * The share of issues a word's tsquery (`('stem':*) | ('word':*)`) matches in the vector where it is most
- * common, by the most common lexemes; 0 for a word that is none of them nor a prefix of one (rare).
- */
-export const termShare = (term: string, stats: LexemeStats, vectors: string[]) => {
-  const lexemesOfTerm = [...term.matchAll(/'((?:[^']|'')*)'(:\*)?/g)].map((m) => ({
-    lexeme: m[1].replaceAll("''", "'"),
-    prefix: m[2] !== undefined,
-  }));
-  let most = 0;
-  for (const { column, lexemes, shares } of stats) {
-    if (!vectors.includes(column)) continue;
-    let share = 0;
-    lexemes.forEach((lexeme, i) => {
-      if (lexemesOfTerm.some((t) => lexeme === t.lexeme || (t.prefix && lexeme.startsWith(t.lexeme))))
-        share += shares[i];
-    });
-    most = Math.max(most, share);
-  }
-  return most;
-};
-
-/** The issues of the project whose readable vectors hold the word (its GIN indexes only, no sort walk). */
-export const searchCandidatesSql = (f: ResolvedIssueListFilter, term: string) => ({
-  sql: `SELECT i.id FROM issues i WHERE i.project_id = $1 AND ${searchMatches(f, "$2::tsquery")}`,
-  params: [f.projectId, term],
-});
-
-const rareTermCandidates = async (
-  db: EntityManager,
-  f: ResolvedIssueListFilter,
-  terms: string[],
-): Promise<number[] | null> => {
-  if (terms.length === 0) return null;
-  const stats = await lexemeStats(db);
-  const vectors = searchVectors(f);
-  const [rarest] = terms
-    .map((term) => ({ term, share: termShare(term, stats, vectors) }))
-    .sort((a, b) => a.share - b.share);
-  if (rarest.share >= COMMON_TERM_SHARE) return null;
-  const { sql, params } = searchCandidatesSql(f, rarest.term);
-  const rows: { id: number }[] = await db.query(sql, params);
-  // Rarer by the statistics than it is: the walk it is.
-  return rows.length <= ISSUE_DRIVE_CAP ? rows.map((r) => r.id) : null;
 };
 
 /** The WHERE clause shared by the page and the count (without the state); parameters are numbered from 1. */

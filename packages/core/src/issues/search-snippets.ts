@@ -3,7 +3,8 @@
 // read: the issue's own, a comment it may read (internal notes for Reporter+), the requester's address
 // only where customerAddressVisibility allows it — the same scope as the search itself (searchScope).
 import { type EntityManager, SEARCH_VECTOR_HEAD_CHARS, SEARCH_WORDS_CONFIG } from "@tidings/db";
-import { type ResolvedIssueListFilter, searchScope } from "./list-issues.ts";
+import type { ResolvedIssueListFilter } from "./list-issues.ts";
+import { searchScope } from "./list-search.ts";
 
 export const SEARCH_SNIPPET_SOURCES = ["TITLE", "DESCRIPTION", "COMMENT", "INTERNAL_NOTE", "REQUESTER"] as const;
 export type SearchSnippetSource = (typeof SEARCH_SNIPPET_SOURCES)[number];

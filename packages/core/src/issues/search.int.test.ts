@@ -9,7 +9,8 @@ import { deleteNote, editNote } from "../notes/edit-note.ts";
 import { seedDemo } from "../seed/seed-demo.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
 import { createIssue } from "./create-issue.ts";
-import { listIssues, resolveIssueListFilter, resolveSearch } from "./list-issues.ts";
+import { listIssues, resolveIssueListFilter } from "./list-issues.ts";
+import { resolveSearch } from "./list-search.ts";
 import { searchSnippets } from "./search-snippets.ts";
 
 const mail = {
