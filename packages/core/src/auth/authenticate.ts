@@ -2,9 +2,11 @@ import { type EntityManager, PersonalAccessTokenEntity, type UserEntity } from "
 import type { Viewer } from "../permissions/abilities.ts";
 import { digest, randomToken } from "./secrets.ts";
 
-const toViewer = (
-  u: Pick<UserEntity, "id" | "username" | "admin" | "blocked" | "userType"> | null | undefined,
-): Viewer => (u && !u.blocked && u.userType === "human" ? { id: u.id, username: u.username, admin: u.admin } : null);
+/** What deciding a viewer reads of a user. */
+type ViewerUser = Pick<UserEntity, "id" | "username" | "admin" | "blocked" | "userType">;
+
+const toViewer = (u: ViewerUser | null | undefined): Viewer =>
+  u && !u.blocked && u.userType === "human" ? { id: u.id, username: u.username, admin: u.admin } : null;
 
 /**
  * The user behind a session cookie, or null when it is unknown or expired. Every request asks, so it reads
@@ -12,7 +14,7 @@ const toViewer = (
  */
 export const viewerFromSession = async (db: EntityManager, sessionToken: string | undefined): Promise<Viewer> => {
   if (!sessionToken) return null;
-  const [user]: Pick<UserEntity, "id" | "username" | "admin" | "blocked" | "userType">[] = await db.query(
+  const [user]: ViewerUser[] = await db.query(
     `SELECT u.id, u.username, u.admin, u.blocked, u.user_type AS "userType"
      FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = $1 AND s.expires_at > now()`,
     [digest(sessionToken)],
