@@ -1,6 +1,9 @@
 // A real SMTP conversation with the listener: nodemailer for the happy path, a raw socket to see the
 // exact replies at RCPT TO and at the end of DATA.
+import fs from "node:fs";
 import net from "node:net";
+import { idempotencyKeyFor, routeSettingsOf, spoolDirOf } from "@tidings/core";
+import { SPOOL_AFTER_BYTES } from "@tidings/core/src/ingest/spool.ts";
 import { createIngestWorld } from "@tidings/core/src/ingest/testing/world.ts";
 import { type DataSource, freePort, InboundEmailEntity, IssueEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
@@ -41,12 +44,17 @@ describe("SMTP listener", () => {
   let inbound: Inbound;
   let port: number;
   let projectId: number;
+  let world: Awaited<ReturnType<typeof createIngestWorld>>;
   beforeAll(async () => {
     db = await createTestDatabase();
     ds = db.dataSource;
-    projectId = (await createIngestWorld(ds)).project.id;
+    world = await createIngestWorld(ds);
+    projectId = world.project.id;
     port = await freePort();
-    inbound = await startInbound(testWorkerContext(ds, db.url, { INBOUND_SMTP_PORT: String(port) }));
+    // The test world's data directory: the spool is inside it.
+    inbound = await startInbound(
+      testWorkerContext(ds, db.url, { INBOUND_SMTP_PORT: String(port), DATA_DIR: world.settings.dataDir }),
+    );
   });
   afterAll(async () => {
     await inbound.stop();
@@ -73,6 +81,35 @@ describe("SMTP listener", () => {
       ds.getRepository(IssueEntity).findOneBy({ messageId: `msg-smtp-1-${projectId}@example.org` }),
     );
     expect(issue).toMatchObject({ title: "Help smtp-1", externalAuthor: "customer@example.org" });
+    transport.close();
+  });
+
+  it("stores a message too large to hold through its spool file, byte for byte, and removes the file", async () => {
+    const transport = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true });
+    // 3 MB of body: past SPOOL_AFTER_BYTES, so it goes to a spool file and to PostgreSQL in pieces.
+    const body = Array.from({ length: 40_000 }, (_, i) => `Line ${i}: the log says nothing useful here.`).join("\r\n");
+    const raw = simpleMessage({ projectId, n: "smtp-spooled", body: `${body}\r\n${body}` });
+    expect(raw.length).toBeGreaterThan(SPOOL_AFTER_BYTES * 3);
+    const envelope = {
+      from: "customer@example.org",
+      to: [`incoming+email-test-${projectId}-issue-@appmail.adventuretime.ooo`],
+    };
+    const info = await transport.sendMail({ envelope, raw });
+    expect(info.response).toMatch(/^250 /);
+    const row = await ds
+      .getRepository(InboundEmailEntity)
+      .findOneByOrFail({ messageId: `msg-smtp-spooled-${projectId}@example.org` });
+    expect(row.raw.equals(raw)).toBe(true);
+    // The key is the one the same bytes get in memory: sent again, it is the same message.
+    expect(row.idempotencyKey).toBe(idempotencyKeyFor(raw, routeSettingsOf(world.settings.mail), envelope.to).key);
+    const again = await transport.sendMail({ envelope, raw });
+    expect(again.response).toBe(`250 2.0.0 Stored as ${row.id}`);
+    const issue = await eventually(() =>
+      ds.getRepository(IssueEntity).findOneBy({ messageId: `msg-smtp-spooled-${projectId}@example.org` }),
+    );
+    expect(issue?.description).toContain("Line 1: the log says nothing useful here.");
+    // The spool file goes once the message is stored (the callback removes it just after the reply).
+    await eventually(async () => (fs.readdirSync(spoolDirOf(world.settings.dataDir)).length === 0 ? true : null));
     transport.close();
   });
 

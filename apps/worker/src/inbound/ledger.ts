@@ -2,10 +2,23 @@
 // next one, which stores them all with one INSERT: concurrent SMTP sessions share a commit instead of
 // paying one fsync each. Each session's 250 still waits for the commit that holds its message
 // (synchronous_commit stays on), so kill -9 at any point loses nothing that was acknowledged.
-import { type ReceiveEmailInput, type ReceiveEmailResult, receiveEmails } from "@tidings/core";
+import {
+  type ReceiveEmailInput,
+  type ReceiveEmailResult,
+  type ReceiveSpooledInput,
+  receiveEmails,
+  receiveSpooledEmail,
+} from "@tidings/core";
 import type { DataSource } from "@tidings/db";
 
-export type Ledger = { store: (input: ReceiveEmailInput) => Promise<ReceiveEmailResult> };
+export type Ledger = {
+  store: (input: ReceiveEmailInput) => Promise<ReceiveEmailResult>;
+  /**
+   * A spooled (large) message: stored alone, in its own transaction, beside the group commits (its pieces
+   * take a while to send, and small messages do not wait behind them).
+   */
+  storeSpooled: (input: ReceiveSpooledInput) => Promise<ReceiveEmailResult>;
+};
 
 type Waiting = { input: ReceiveEmailInput; resolve: (r: ReceiveEmailResult) => void; reject: (e: unknown) => void };
 
@@ -59,6 +72,7 @@ export const startLedger = (ds: DataSource, opts: LedgerOptions = {}): Ledger =>
   };
 
   return {
+    storeSpooled: (input) => receiveSpooledEmail(ds, input),
     store: (input) =>
       new Promise<ReceiveEmailResult>((resolve, reject) => {
         waiting.push({ input, resolve, reject });

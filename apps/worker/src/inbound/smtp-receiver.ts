@@ -5,12 +5,23 @@
 // from one address (421 beyond), and every connection ends after INBOUND_SMTP_SESSION_TIMEOUT_SECONDS
 // whatever it does (a client trickling a byte every few seconds never trips the idle timeout).
 // STARTTLS is offered when INBOUND_SMTP_TLS_CERT/KEY are set.
-import { cachedRecipientCheck, type IngestSettings, readLimited, routeSettingsOf, smtpSource } from "@tidings/core";
+import {
+  cachedRecipientCheck,
+  clearSpool,
+  type IngestSettings,
+  routeSettingsOf,
+  smtpSource,
+  spoolDirOf,
+  spoolMessage,
+} from "@tidings/core";
 import fs from "node:fs";
 import type { Socket } from "node:net";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 import type { WorkerContext } from "../context.ts";
 import type { Ledger } from "./ledger.ts";
+
+/** How long after its session's deadline a spool file may still be being stored. */
+const SPOOL_MARGIN_MS = 10 * 60_000;
 
 export type SmtpReceiver = { port: number; stop: () => Promise<void> };
 
@@ -25,11 +36,14 @@ const tlsOptions = (cert: string | undefined, key: string | undefined): Partial<
 export const startSmtpReceiver = async (
   ctx: WorkerContext,
   settings: IngestSettings,
-  opts: { host: string; port: number; ledger: Ledger; onStored: (id: number, raw: Buffer) => void },
+  opts: { host: string; port: number; ledger: Ledger; onStored: (id: number, raw?: Buffer) => void },
 ): Promise<SmtpReceiver> => {
   const log = ctx.log.child({ module: "smtp-receiver" });
-  const route = routeSettingsOf(settings.mail);
   const { config } = ctx;
+  // A spool file older than a session's deadline (plus a margin for storing it) was left by a crash.
+  const spoolDir = spoolDirOf(settings.dataDir);
+  await clearSpool(spoolDir, config.INBOUND_SMTP_SESSION_TIMEOUT_SECONDS * 1000 + SPOOL_MARGIN_MS);
+  const route = routeSettingsOf(settings.mail);
   const perAddress = new Map<string, number>();
   const counted = new Set<string>();
   const isKnownRecipient = cachedRecipientCheck(ctx.dataSource.manager, settings);
@@ -72,31 +86,41 @@ export const startSmtpReceiver = async (
         });
     },
     onData(stream, session: SMTPServerSession, callback) {
-      readLimited(stream, settings.maxEmailBytes)
-        .then(async ({ raw, size }) => {
-          if (stream.sizeExceeded || size > settings.maxEmailBytes) {
-            log.info({ size, limit: settings.maxEmailBytes }, "smtp.too_large");
+      // A large message goes to a spool file, not memory (spool.ts); removed once stored or refused.
+      let spoolFile: string | null = null;
+      spoolMessage(stream, { limit: settings.maxEmailBytes, dir: spoolDir })
+        .then(async (read) => {
+          if (read.kind === "spooled") spoolFile = read.spooled.file;
+          if (stream.sizeExceeded || read.size > settings.maxEmailBytes) {
+            log.info({ size: read.size, limit: settings.maxEmailBytes }, "smtp.too_large");
             return callback(smtpError(552, `5.3.4 Message too large: the limit is ${settings.maxEmailBytes} bytes`));
           }
           const mailFrom = session.envelope.mailFrom;
-          const stored = await opts.ledger.store({
-            raw,
-            transport: "smtp",
+          const envelope = {
+            transport: "smtp" as const,
             // The client's address and HELO name: what SPF checks (issue 13.3), kept with the message.
             source: smtpSource(session.remoteAddress, session.hostNameAppearsAs),
             envelopeFrom: mailFrom ? mailFrom.address : null,
             envelopeTo: session.envelope.rcptTo.map((r) => r.address),
             maxEmailBytes: settings.maxEmailBytes,
             route,
-          });
+          };
+          const stored =
+            read.kind === "memory"
+              ? await opts.ledger.store({ ...envelope, raw: read.raw })
+              : await opts.ledger.storeSpooled({ ...envelope, spooled: read.spooled });
           // Committed: only now may the client forget the message.
-          log.debug({ inboundEmailId: stored.id, duplicate: stored.duplicate, size }, "smtp.stored");
+          log.debug({ inboundEmailId: stored.id, duplicate: stored.duplicate, size: read.size }, "smtp.stored");
           callback(null, `2.0.0 Stored as ${stored.id}`);
-          if (!stored.duplicate) opts.onStored(stored.id, raw);
+          // The processing thread reads a spooled message back from the ledger, a piece at a time.
+          if (!stored.duplicate) opts.onStored(stored.id, read.kind === "memory" ? read.raw : undefined);
         })
         .catch((err) => {
           log.error({ err }, "smtp.store_failed");
           callback(smtpError(451, "4.3.0 Could not store the message, try again later"));
+        })
+        .finally(() => {
+          if (spoolFile) void fs.promises.rm(spoolFile, { force: true });
         });
     },
   });

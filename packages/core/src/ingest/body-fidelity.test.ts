@@ -41,6 +41,20 @@ describe("format=flowed (RFC 3676)", () => {
     expect(withoutFlowed(plain)).toEqual({ raw: plain, flowed: false, delSp: false });
   });
 
+  it("finds format=flowed in a part header anywhere in a large message, across the slices it is read in", () => {
+    // The message is searched a megabyte at a time; these put the parameter across the first boundary.
+    for (const at of [1024 * 1024 - 10, 1024 * 1024 - 3, 1024 * 1024, 3 * 1024 * 1024 + 5]) {
+      const header = "Content-Type: text/plain; format=flowed\r\n\r\n";
+      const lead = `Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n`;
+      const filler = "x".repeat(at - lead.length - "\r\n--b\r\n".length - "Content-Type: text/plain; ".length);
+      const raw = Buffer.from(`${lead}${filler}\r\n--b\r\n${header}Hi \r\nthere\r\n--b--\r\n`);
+      expect(raw.indexOf("format=flowed")).toBe(at);
+      const out = withoutFlowed(raw);
+      expect(out.flowed).toBe(true);
+      expect(out.raw.includes("format=fixed")).toBe(true);
+    }
+  });
+
   it("keeps a Thunderbird reply whose attribution line ends in a soft break (it was stored empty)", async () => {
     const parsed = await parseEmail(mailFixture("thunderbird-flowed-reply.eml"));
     const trimmed = trimReply(bodyOf(parsed));

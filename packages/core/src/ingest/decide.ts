@@ -3,7 +3,6 @@
 // threads (apps/worker/src/inbound/decide-thread.ts), which load only this module's graph, so it must
 // never import TypeORM or @tidings/db; the apply step (apply-batch.ts) turns decisions into rows.
 import type { AddressObject, ParsedMail } from "mailparser";
-import { simpleParser } from "mailparser";
 import { displayNameOf } from "../notifications/participant-name.ts";
 import { redactReplyKeys } from "../notifications/reply-key.ts";
 import { CANARY_HEADER } from "../operations/canary.ts";
@@ -20,6 +19,7 @@ import {
   withAppendix,
 } from "./mime-quirks.ts";
 import { decodeFlowed, withoutFlowed } from "./flowed.ts";
+import { parseMail } from "./parse-mail.ts";
 import {
   addressesIn,
   bodyStart,
@@ -141,7 +141,7 @@ export const stripLeadingBlankLines = (raw: Buffer) => {
  */
 export const parseEmail = async (raw: Buffer, depth = 0): Promise<ReadMail> => {
   const plain = withoutFlowed(stripLeadingBlankLines(raw));
-  const parsed = await simpleParser(plain.raw, {
+  const parsed = await parseMail(plain.raw, {
     skipHtmlToText: true,
     skipTextToHtml: true,
     skipImageLinks: true,

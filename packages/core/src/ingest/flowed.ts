@@ -19,14 +19,31 @@ const contentTypeLines = (lines: string[]): Set<number> => {
 const FLOWED = /(format\s*=\s*)"?flowed"?/i;
 const DELSP = /delsp\s*=\s*"?yes"?/i;
 
+const MENTION = /format\s*=\s*"?flowed/i;
+/** Bytes searched per slice, and the overlap between slices (longer than any match the test needs). */
+const SLICE_BYTES = 1024 * 1024;
+const OVERLAP_BYTES = 256;
+
+/**
+ * Whether `format=flowed` appears anywhere, read a slice at a time: a whole 25 MB message as one string
+ * would cost its size again (issue 14, worker memory). A match of more than OVERLAP_BYTES (that much white
+ * space around the `=`) is not looked for.
+ */
+const mentionsFlowed = (raw: Buffer): boolean => {
+  for (let start = 0; start < raw.length; start += SLICE_BYTES) {
+    if (MENTION.test(raw.toString("latin1", start, start + SLICE_BYTES + OVERLAP_BYTES))) return true;
+  }
+  return false;
+};
+
 /**
  * The message with every `format=flowed` Content-Type parameter set to `fixed` (so the parser leaves the
  * lines as sent), and whether there was one and whether it asked for DelSp. Bytes are read as latin1, so
  * every byte survives the round trip.
  */
 export const withoutFlowed = (raw: Buffer): { raw: Buffer; flowed: boolean; delSp: boolean } => {
+  if (!mentionsFlowed(raw)) return { raw, flowed: false, delSp: false };
   const text = raw.toString("latin1");
-  if (!/format\s*=\s*"?flowed/i.test(text)) return { raw, flowed: false, delSp: false };
   const lines = text.split("\n");
   let flowed = false;
   let delSp = false;

@@ -24,9 +24,12 @@ export {
   idempotencyKeyFor,
   type ReceiveEmailInput,
   type ReceiveEmailResult,
+  type ReceiveSpooledInput,
   receiveEmail,
   receiveEmails,
+  receiveSpooledEmail,
 } from "./receive-email.ts";
+export { clearSpool, type ReadMessage, spoolDirOf, spoolMessage } from "./spool.ts";
 export { REJECTION } from "./rejection-texts.ts";
 export { releaseInboundEmail } from "./release-inbound-email.ts";
 export { awaitInboundOutcome, INBOUND_CHANNEL, signalInbound } from "./signal-inbound.ts";

@@ -19,6 +19,7 @@ import { BatchLookups, type LookupRequest } from "./lookups.ts";
 import { type IssueToOpen, openIssues } from "./open-issues.ts";
 import { contentDigestInKey } from "./receive-email.ts";
 import { encodeRoute } from "./routing-reason.ts";
+import { RAW_PIECE_BYTES, readStoredRaw } from "./stored-raw.ts";
 
 export { type InboundOutcome, MAX_PARTICIPANTS, resolveProject } from "./apply-context.ts";
 export { applyToProject } from "./apply-service-desk.ts";
@@ -102,16 +103,24 @@ export const claimMessages = async (
   return { claimed, gaveUp };
 };
 
-/** The stored bytes of messages the caller does not already hold. */
+/**
+ * The stored bytes of messages the caller does not already hold: small ones in one statement, each large
+ * one in pieces (stored-raw.ts).
+ */
 const readRaw = async (ds: DataSource, heads: ClaimedHead[], known: Map<number, Buffer>) => {
-  const missing = heads.filter((h) => !known.has(h.id)).map((h) => h.id);
+  const missing = heads.filter((h) => !known.has(h.id));
+  const small = missing.filter((h) => h.sizeBytes <= RAW_PIECE_BYTES).map((h) => h.id);
   const read = new Map<number, Buffer>();
-  if (missing.length) {
+  if (small.length) {
     const rows: { id: number; raw: Buffer }[] = await ds.query(
       `SELECT id, raw FROM inbound_emails WHERE id = ANY($1::int[])`,
-      [missing],
+      [small],
     );
     for (const r of rows) read.set(r.id, r.raw);
+  }
+  for (const h of missing.filter((m) => m.sizeBytes > RAW_PIECE_BYTES)) {
+    const raw = await readStoredRaw(ds.manager, h.id);
+    if (raw) read.set(h.id, raw);
   }
   return heads.flatMap((h) => {
     const raw = known.get(h.id) ?? read.get(h.id);

@@ -1,7 +1,9 @@
-import { createHash } from "node:crypto";
-import type { EntityManager, InboundStatus, InboundTransport } from "@tidings/db";
+import { createHash, type Hash } from "node:crypto";
+import fs from "node:fs";
+import type { DataSource, EntityManager, InboundStatus, InboundTransport } from "@tidings/db";
 import { headerValue, headerValues, normaliseMessageId, type RawHeaders, readHeaders } from "./headers.ts";
 import { findMailKey, type RouteSettings } from "./route.ts";
+import { RAW_PIECE_BYTES } from "./stored-raw.ts";
 
 export type ReceiveEmailInput = {
   raw: Buffer;
@@ -21,14 +23,19 @@ export type ReceiveEmailResult = { id: number; duplicate: boolean; status: Inbou
 
 const HEADER_ONLY_LIMIT = 64 * 1024;
 
-/** Where the body starts: after the first empty line (CRLF CRLF or LF LF), leading blank lines skipped. */
-const bodyStart = (raw: Buffer): number => {
+/**
+ * Where the digested body starts: after the first empty line (CRLF CRLF or LF LF), leading blank lines
+ * skipped; null when there is none. Part of the stored idempotency key's definition, so it stays as it was
+ * written (headers.ts's bodyStart, for reading, also takes LF CRLF). Found in a prefix of a message, it is
+ * where the whole message's body starts too (spool.ts relies on it).
+ */
+export const digestBodyStart = (raw: Buffer): number | null => {
   let start = 0;
   while (start < raw.length && (raw[start] === 0x0d || raw[start] === 0x0a)) start++;
   const crlf = raw.indexOf("\r\n\r\n", start);
   const lf = raw.indexOf("\n\n", start);
   if (crlf >= 0 && (lf < 0 || crlf < lf)) return crlf + 4;
-  return lf >= 0 ? lf + 2 : raw.length;
+  return lf >= 0 ? lf + 2 : null;
 };
 
 /** The headers that say what the message is (not how it travelled): part of the content digest. */
@@ -40,12 +47,17 @@ const CONTENT_HEADERS = ["from", "subject", "date", "content-type"];
  * differ between two deliveries of the same message. A different message reusing a Message-ID gets a
  * different digest, so it is stored rather than dropped as a duplicate.
  */
-export const contentDigestOf = (raw: Buffer, headers = readHeaders(raw)): string => {
+export const contentDigestOf = (raw: Buffer, headers = readHeaders(raw)): string =>
+  contentDigestOfHash(startContentDigest(headers).update(raw.subarray(digestBodyStart(raw) ?? raw.length)));
+
+/** The content digest's hash with the headers in; the body bytes follow (all at once, or a piece at a time). */
+export const startContentDigest = (headers: RawHeaders): Hash => {
   const hash = createHash("sha256");
   for (const name of CONTENT_HEADERS) hash.update(`${name}:${headerValues(headers, name).join("\n")}\n`);
-  hash.update(raw.subarray(bodyStart(raw)));
-  return hash.digest("hex").slice(0, 32);
+  return hash;
 };
+
+export const contentDigestOfHash = (hash: Hash) => hash.digest("hex").slice(0, 32);
 
 /** The content digest inside an idempotency key (null for keys written before it was part of them). */
 export const contentDigestInKey = (key: string): string | null => /\|c:([0-9a-f]+)$/.exec(key)?.[1] ?? null;
@@ -62,15 +74,42 @@ export const idempotencyKeyFor = (
   route: RouteSettings,
   envelopeTo: string[] = [],
   headers: RawHeaders = readHeaders(raw),
+): { key: string; messageId: string | null; sha256: string } =>
+  idempotencyKeyOf(digestsOf(raw, headers), route, envelopeTo);
+
+/** The digests of a message held in memory. */
+const digestsOf = (raw: Buffer, headers: RawHeaders): MessageDigests => ({
+  headers,
+  sha256: createHash("sha256").update(raw).digest("hex"),
+  contentDigest: () => contentDigestOf(raw, headers),
+});
+
+/** What the key is made of, however the bytes were read (at once, or a piece at a time by spool.ts). */
+export type MessageDigests = { headers: RawHeaders; sha256: string; contentDigest: () => string };
+
+/** The idempotency key (see idempotencyKeyFor) from a message's header block and digests. */
+export const idempotencyKeyOf = (
+  { headers, sha256, contentDigest }: MessageDigests,
+  route: RouteSettings,
+  envelopeTo: string[] = [],
 ): { key: string; messageId: string | null; sha256: string } => {
-  const sha256 = createHash("sha256").update(raw).digest("hex");
   const messageId = normaliseMessageId(headerValue(headers, "message-id"));
   if (!messageId) return { key: `sha256:${sha256}`, messageId: null, sha256 };
   const match = findMailKey(headers, route, envelopeTo);
   const destination = (match?.address ?? envelopeTo[0] ?? "").toLowerCase().replace(/^<|>$/g, "");
-  const digest = contentDigestOf(raw, headers);
-  return { key: `mid:${messageId}|to:${destination}|c:${digest}`, messageId, sha256 };
+  return { key: `mid:${messageId}|to:${destination}|c:${contentDigest()}`, messageId, sha256 };
 };
+
+/**
+ * A message too large to hold in memory (spool.ts): its bytes in a file, its header block and digests
+ * read on the way there.
+ */
+export type SpooledMessage = { file: string; size: number; head: Buffer; digests: MessageDigests };
+
+export type ReceiveSpooledInput = Omit<ReceiveEmailInput, "raw" | "originalSize"> & { spooled: SpooledMessage };
+
+/** The raw bytes of a row, or: in the transaction's spooled_pieces table (receiveSpooledEmail). */
+const IN_PIECES = Symbol("in pieces");
 
 type LedgerRow = {
   key: string;
@@ -81,16 +120,19 @@ type LedgerRow = {
   messageId: string | null;
   subject: string | null;
   fromAddress: string | null;
-  raw: Buffer;
+  raw: Buffer | typeof IN_PIECES;
   sizeBytes: number;
   sha256: string;
 };
 
-const ledgerRowOf = (input: ReceiveEmailInput): LedgerRow => {
-  const headers = readHeaders(input.raw);
-  const { key, messageId, sha256 } = idempotencyKeyFor(input.raw, input.route, input.envelopeTo, headers);
-  const size = Math.max(input.originalSize ?? 0, input.raw.length);
-  const oversize = size > input.maxEmailBytes;
+const rowOf = (
+  input: Omit<ReceiveEmailInput, "raw" | "originalSize">,
+  digests: MessageDigests,
+  raw: LedgerRow["raw"],
+  sizeBytes: number,
+): LedgerRow => {
+  const { headers } = digests;
+  const { key, messageId, sha256 } = idempotencyKeyOf(digests, input.route, input.envelopeTo);
   return {
     key,
     transport: input.transport,
@@ -100,10 +142,18 @@ const ledgerRowOf = (input: ReceiveEmailInput): LedgerRow => {
     messageId,
     subject: headerValue(headers, "subject")?.slice(0, 500) ?? null,
     fromAddress: headerValue(headers, "from")?.slice(0, 500) ?? null,
-    raw: oversize ? input.raw.subarray(0, Math.min(input.raw.length, HEADER_ONLY_LIMIT)) : input.raw,
-    sizeBytes: size,
+    raw,
+    sizeBytes,
     sha256,
   };
+};
+
+const ledgerRowOf = (input: ReceiveEmailInput): LedgerRow => {
+  const { raw } = input;
+  const digests = digestsOf(raw, readHeaders(raw));
+  const size = Math.max(input.originalSize ?? 0, raw.length);
+  const oversize = size > input.maxEmailBytes;
+  return rowOf(input, digests, oversize ? raw.subarray(0, Math.min(raw.length, HEADER_ONLY_LIMIT)) : raw, size);
 };
 
 /**
@@ -112,12 +162,42 @@ const ledgerRowOf = (input: ReceiveEmailInput): LedgerRow => {
  * was under way. A message already stored (or twice in the same call) returns the existing row with
  * duplicate=true. The caller commits, then acknowledges each transport.
  */
-export const receiveEmails = async (db: EntityManager, inputs: ReceiveEmailInput[]): Promise<ReceiveEmailResult[]> => {
-  if (inputs.length === 0) return [];
-  const rows = inputs.map(ledgerRowOf);
+export const receiveEmails = async (db: EntityManager, inputs: ReceiveEmailInput[]): Promise<ReceiveEmailResult[]> =>
+  inputs.length === 0 ? [] : insertLedgerRows(db, inputs.map(ledgerRowOf));
+
+/**
+ * Stores a spooled message (see receiveEmails) without ever holding it: in one transaction, its file goes
+ * to a temporary table a piece at a time, and the row's raw is those pieces joined by PostgreSQL. A
+ * temporary table writes no WAL, so the bytes are logged once, with the row.
+ */
+export const receiveSpooledEmail = async (ds: DataSource, input: ReceiveSpooledInput): Promise<ReceiveEmailResult> => {
+  const { spooled } = input;
+  if (spooled.size > input.maxEmailBytes) throw new Error("An oversize message is never spooled for storing.");
+  return ds.transaction(async (m) => {
+    await m.query("CREATE TEMPORARY TABLE spooled_pieces (n int PRIMARY KEY, piece bytea NOT NULL) ON COMMIT DROP");
+    let n = 0;
+    let size = 0;
+    for await (const piece of fs.createReadStream(spooled.file, { highWaterMark: RAW_PIECE_BYTES })) {
+      await m.query("INSERT INTO spooled_pieces (n, piece) VALUES ($1, $2)", [n++, piece]);
+      size += (piece as Buffer).length;
+    }
+    if (size !== spooled.size) throw new Error(`The spool file holds ${size} bytes, not the ${spooled.size} received.`);
+    return (await insertLedgerRows(m, [rowOf(input, spooled.digests, IN_PIECES, spooled.size)]))[0];
+  });
+};
+
+const insertLedgerRows = async (db: EntityManager, rows: LedgerRow[]): Promise<ReceiveEmailResult[]> => {
   // The raw bytes go as one parameter each: a Buffer parameter travels in binary, where an array of them
   // would be sent as hex text (twice the size, and a copy in memory).
-  const raws = rows.map((_, i) => `(${i + 1}, $${11 + i}::bytea)`).join(", ");
+  const buffers = rows.flatMap((r) => (r.raw === IN_PIECES ? [] : [r.raw]));
+  let next = 11;
+  const raws = rows
+    .map((r, i) =>
+      r.raw === IN_PIECES
+        ? `(${i + 1}, (SELECT string_agg(piece, ''::bytea ORDER BY n) FROM spooled_pieces))`
+        : `(${i + 1}, $${next++}::bytea)`,
+    )
+    .join(", ");
   const inserted: { id: number; idempotency_key: string }[] = await db.query(
     `INSERT INTO inbound_emails (idempotency_key, transport, source, envelope_from, envelope_to, message_id, subject,
                                  from_address, raw, size_bytes, sha256, status)
@@ -142,7 +222,7 @@ export const receiveEmails = async (db: EntityManager, inputs: ReceiveEmailInput
       rows.map((r) => r.fromAddress),
       rows.map((r) => r.sizeBytes),
       rows.map((r) => r.sha256),
-      ...rows.map((r) => r.raw),
+      ...buffers,
     ],
   );
   const fresh = new Map(inserted.map((r) => [r.idempotency_key, r.id]));

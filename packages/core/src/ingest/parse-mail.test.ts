@@ -1,0 +1,71 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type ParsedMail, simpleParser } from "mailparser";
+import { describe, expect, it } from "vitest";
+import { ATTACHMENT_BLOCK_BYTES, parseMail } from "./parse-mail.ts";
+
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "testing", "fixtures");
+const OPTIONS = {
+  skipHtmlToText: true,
+  skipTextToHtml: true,
+  skipImageLinks: true,
+  maxHtmlLengthToParse: 5 * 1024 * 1024,
+};
+
+/** Everything a reader of the result sees; attachments' streams and callbacks aside. */
+const shapeOf = (m: ParsedMail) => ({
+  ...m,
+  headers: [...m.headers],
+  attachments: m.attachments.map(({ content, ...a }) => ({
+    ...Object.fromEntries(Object.entries(a).filter(([, v]) => typeof v !== "function")),
+    headers: [...a.headers],
+    content: content.toString("base64"),
+  })),
+});
+
+const multipart = (parts: string[]) =>
+  Buffer.from(
+    [
+      "From: A <a@example.org>",
+      "To: b@example.org",
+      "Subject: parts",
+      "MIME-Version: 1.0",
+      'Content-Type: multipart/related; boundary="b"',
+      "",
+      ...parts.flatMap((p) => ["--b", p]),
+      "--b--",
+      "",
+    ].join("\r\n"),
+  );
+
+describe("parseMail: simpleParser's result, attachments gathered in blocks", () => {
+  const fixtures = fs.readdirSync(FIXTURES).filter((f) => f.endsWith(".eml"));
+
+  it.each(fixtures)("%s parses as simpleParser parses it", async (name) => {
+    const raw = fs.readFileSync(path.join(FIXTURES, name));
+    const [ours, theirs] = await Promise.all([parseMail(raw, OPTIONS), simpleParser(raw, OPTIONS)]);
+    expect(shapeOf(ours)).toEqual(shapeOf(theirs));
+  });
+
+  it("keeps every byte of attachments that span several blocks, and inlines cid images as simpleParser does", async () => {
+    const bytes = Buffer.from(Array.from({ length: ATTACHMENT_BLOCK_BYTES * 2 + 12345 }, (_, i) => (i * 7919) % 256));
+    const image = Buffer.from("GIF89a-not-really");
+    const raw = multipart([
+      'Content-Type: text/html; charset=utf-8\r\n\r\n<p>see <img src="cid:pic@x"></p>',
+      `Content-Type: image/gif\r\nContent-ID: <pic@x>\r\nContent-Transfer-Encoding: base64\r\n\r\n${image.toString("base64")}`,
+      `Content-Type: application/octet-stream; name="big.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\n${bytes.toString("base64").replace(/.{76}/g, "$&\r\n")}`,
+      'Content-Type: application/octet-stream; name="empty.bin"\r\n\r\n',
+    ]);
+    const options = { skipHtmlToText: true, skipTextToHtml: true };
+    const [ours, theirs] = await Promise.all([parseMail(raw, options), simpleParser(raw, options)]);
+    expect(ours.attachments.map((a) => [a.contentType, a.content.length])).toEqual([
+      ["image/gif", image.length],
+      ["application/octet-stream", bytes.length],
+      ["application/octet-stream", 0],
+    ]);
+    expect(ours.attachments[1].content.equals(bytes)).toBe(true);
+    expect(ours.html).toContain(`data:image/gif;base64,${image.toString("base64")}`);
+    expect(shapeOf(ours)).toEqual(shapeOf(theirs));
+  });
+});
