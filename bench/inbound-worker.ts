@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { childEnv } from "@tidings/config";
-import { workerCommand } from "../scripts/bundle.ts";
+import { WORKER_ENV_DEFAULTS, workerCommand } from "../scripts/bundle.ts";
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -27,13 +27,16 @@ const spawnWorker = async (
   const worker = spawn(process.execPath, command, {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
-    env: childEnv({
-      INCOMING_EMAIL_ADDRESS: "incoming+%{key}@appmail.adventuretime.ooo",
-      EMAIL_FROM: "support@tidings.test",
-      INBOUND_ISSUES_PER_SENDER_PER_HOUR: "0",
-      LOG_LEVEL: "silent",
-      ...env,
-    }),
+    env: childEnv(
+      {
+        INCOMING_EMAIL_ADDRESS: "incoming+%{key}@appmail.adventuretime.ooo",
+        EMAIL_FROM: "support@tidings.test",
+        INBOUND_ISSUES_PER_SENDER_PER_HOUR: "0",
+        LOG_LEVEL: "silent",
+        ...env,
+      },
+      WORKER_ENV_DEFAULTS,
+    ),
   });
   const ready = new Promise<void>((resolve, reject) => {
     worker.stdout?.on("data", (d) => d.toString().includes("ready") && resolve());

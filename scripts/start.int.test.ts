@@ -111,6 +111,10 @@ describe("npm start", { timeout: 240_000 }, () => {
     expect(mode(path.join(dataDir, "outbox"))).toBe("700");
     expect(run.output()).not.toContain(fs.readFileSync(path.join(dataDir, "postgres/password"), "utf8").trim());
     expect(await signInStatus(password)).toBe(200);
+    // The worker runs with its allocator settings (scripts/bundle.ts, issue 14: its memory under large mail).
+    const workerPid = childPid(run.proc.pid as number, ".build/worker-");
+    const environ = fs.readFileSync(`/proc/${workerPid}/environ`, "utf8").split("\0");
+    expect(environ).toEqual(expect.arrayContaining(["MALLOC_MMAP_THRESHOLD_=4194304", "MALLOC_ARENA_MAX=2"]));
     const pgPid = postmasterPid();
     expect(pgPid && alive(pgPid)).toBe(true);
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { childEnv, type Config, loadConfigOrExit } from "@tidings/config";
 import { randomToken, seedDemo } from "@tidings/core";
 import { connectAndMigrate, createDataSource, type EmbeddedDatabase, startEmbeddedPostgres } from "@tidings/db";
-import { workerCommand } from "./bundle.ts";
+import { WORKER_ENV_DEFAULTS, workerCommand } from "./bundle.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const started = Date.now();
@@ -83,7 +83,15 @@ const workerArgs = async (): Promise<string[]> => {
 };
 
 /** `failures`: exits in a row, each after less than a minute up (a child that ran a minute starts afresh). */
-type Child = { name: string; args: string[]; proc: ChildProcess | null; failures: number; startedAt: number };
+type Child = {
+  name: string;
+  args: string[];
+  /** Environment defaults (the worker's allocator settings, scripts/bundle.ts). */
+  envDefaults?: Record<string, string>;
+  proc: ChildProcess | null;
+  failures: number;
+  startedAt: number;
+};
 
 /** 0.25 s after the first failure, doubling with each further one in a row, at most 30 s; never giving up. */
 const restartDelayMs = (failures: number) => Math.min(30_000, 250 * 2 ** Math.max(0, failures - 1));
@@ -142,7 +150,14 @@ const main = async () => {
       failures: 0,
       startedAt: 0,
     },
-    { name: "worker", args: await workerArgs(), proc: null, failures: 0, startedAt: 0 },
+    {
+      name: "worker",
+      args: await workerArgs(),
+      envDefaults: WORKER_ENV_DEFAULTS,
+      proc: null,
+      failures: 0,
+      startedAt: 0,
+    },
   ];
 
   const stopAll = async (code: number) => {
@@ -208,7 +223,7 @@ const main = async () => {
   const launch = (child: Child) => {
     const proc = spawn(process.execPath, child.args, {
       cwd: ROOT,
-      env: childEnv({ DATABASE_URL: databaseUrl, DATA_DIR: config.DATA_DIR }),
+      env: childEnv({ DATABASE_URL: databaseUrl, DATA_DIR: config.DATA_DIR }, child.envDefaults),
       stdio: ["ignore", "pipe", "inherit", "ipc"],
     });
     child.proc = proc;

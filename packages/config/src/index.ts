@@ -281,7 +281,12 @@ export const redactUrl = (value: string | undefined): string | undefined => {
 };
 
 /** Values only the test harness and the launcher pass to child processes. */
-export const childEnv = (overrides: Record<string, string | undefined>): Record<string, string | undefined> => ({
+export const childEnv = (
+  overrides: Record<string, string | undefined>,
+  /** Set unless this process's environment sets them (the operator's choice wins). */
+  defaults: Record<string, string> = {},
+): Record<string, string | undefined> => ({
+  ...defaults,
   ...process.env,
   ...overrides,
 });

@@ -15,11 +15,13 @@ import {
   appendixOf,
   promoteBodyAttachment,
   type ReadMail,
+  readsContent,
   unfoldAttachments,
   withAppendix,
 } from "./mime-quirks.ts";
+import { isDropped, parseMail } from "./parse-mail.ts";
+import type { IncomingAttachment } from "./store-attachments.ts";
 import { decodeFlowed, withoutFlowed } from "./flowed.ts";
-import { parseMail } from "./parse-mail.ts";
 import {
   addressesIn,
   bodyStart,
@@ -50,7 +52,7 @@ export type StoredMessage = {
   subject: string | null;
 };
 
-export type MailAttachment = { filename?: string; contentType: string; content: Buffer; contentId: string | null };
+export type MailAttachment = IncomingAttachment & { filename?: string; contentId: string | null };
 
 /** Everything the apply step needs of a parsed message; the parsed tree itself never leaves decide. */
 export type MailContent = {
@@ -139,14 +141,19 @@ export const stripLeadingBlankLines = (raw: Buffer) => {
  * Parses a message; `format=flowed` text is decoded by flowed.ts, not by the parser (issue 12.1); odd MIME
  * is read as a responder would want it (mime-quirks.ts, issue 12.4), attached messages to a fixed depth.
  */
-export const parseEmail = async (raw: Buffer, depth = 0): Promise<ReadMail> => {
+export const parseEmail = async (
+  raw: Buffer,
+  depth = 0,
+  opts: { attachmentLimit?: number } = {},
+): Promise<ReadMail> => {
   const plain = withoutFlowed(stripLeadingBlankLines(raw));
-  const parsed = await parseMail(plain.raw, {
-    skipHtmlToText: true,
-    skipTextToHtml: true,
-    skipImageLinks: true,
-    maxHtmlLengthToParse: 5 * 1024 * 1024,
-  });
+  const parsed = await parseMail(
+    plain.raw,
+    { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, maxHtmlLengthToParse: 5 * 1024 * 1024 },
+    // Issue 14 (worker memory): an attachment that will never be stored is not kept, unless reading the
+    // message needs its bytes (a body sent as an attachment, an attached message).
+    opts.attachmentLimit === undefined ? undefined : { dropOver: opts.attachmentLimit, unless: readsContent },
+  );
   if (plain.flowed && typeof parsed.text === "string") parsed.text = decodeFlowed(parsed.text, plain.delSp);
   return sanitiseParsed(await unfoldAttachments(promoteBodyAttachment(parsed), parseEmail, depth));
 };
@@ -219,7 +226,8 @@ export const contentOf = (parsed: ReadMail, raw: Buffer, headers: RawHeaders): M
     attachments: parsed.attachments.map((a) => ({
       filename: a.filename,
       contentType: a.contentType,
-      content: a.content,
+      // parseMail leaves an attachment over the limit empty, with its size (see parseEmail).
+      ...(isDropped(a) ? { content: null, size: a.size } : { content: a.content }),
       contentId: a.cid ?? null,
     })),
   });
@@ -227,9 +235,9 @@ export const contentOf = (parsed: ReadMail, raw: Buffer, headers: RawHeaders): M
 
 type Parsed = { ok: true; parsed: ReadMail } | { ok: false; decision: Decision };
 
-const parse = async (message: StoredMessage): Promise<Parsed> => {
+const parse = async (message: StoredMessage, attachmentLimit: number): Promise<Parsed> => {
   try {
-    return { ok: true, parsed: await parseEmail(message.raw) };
+    return { ok: true, parsed: await parseEmail(message.raw, 0, { attachmentLimit }) };
   } catch (err) {
     const text = (err as Error).message ?? String(err);
     // Issue 15.7: a parser limit (more MIME parts than mailparser allows, or nesting) is a property of the
@@ -276,7 +284,7 @@ const decideRoute = async (settings: IngestSettings, message: StoredMessage): Pr
       subject: message.subject,
     };
   }
-  const result = await parse(message);
+  const result = await parse(message, settings.maxAttachmentBytes);
   if (!result.ok) return result.decision;
   const { parsed } = result;
   const subject = parsed.subject ?? null;

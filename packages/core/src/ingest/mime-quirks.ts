@@ -34,6 +34,12 @@ export const fullBodyOf = (parsed: ReadMail): string => withAppendix(bodyOf(pars
 
 const isTextBodyType = (type: string) => type === "text/html" || type === "text/plain";
 
+/**
+ * Whether reading a message needs an attachment's bytes (not only storing them): a body sent as an
+ * attachment (promoteBodyAttachment) and an attached message (unfoldAttachments).
+ */
+export const readsContent = (contentType: string) => isTextBodyType(contentType) || contentType === "message/rfc822";
+
 /** A disposition that is neither `inline` nor `attachment` (mailparser reads it as `attachment`). */
 const hasInvalidDisposition = (a: Attachment) => !["inline", "attachment"].includes(a.contentDisposition ?? "");
 

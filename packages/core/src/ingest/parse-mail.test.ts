@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ParsedMail, simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
-import { ATTACHMENT_BLOCK_BYTES, parseMail } from "./parse-mail.ts";
+import { ATTACHMENT_BLOCK_BYTES, isDropped, parseMail } from "./parse-mail.ts";
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "testing", "fixtures");
 const OPTIONS = {
@@ -67,5 +67,22 @@ describe("parseMail: simpleParser's result, attachments gathered in blocks", () 
     expect(ours.attachments[1].content.equals(bytes)).toBe(true);
     expect(ours.html).toContain(`data:image/gif;base64,${image.toString("base64")}`);
     expect(shapeOf(ours)).toEqual(shapeOf(theirs));
+  });
+
+  it("with a limit, leaves out the bytes of attachments over it, keeping their size, unless their type is read", async () => {
+    const big = Buffer.alloc(5000, 1);
+    const raw = multipart([
+      "Content-Type: text/plain\r\n\r\nbody",
+      `Content-Type: application/octet-stream; name="big.bin"\r\nContent-Transfer-Encoding: base64\r\n\r\n${big.toString("base64")}`,
+      `Content-Type: application/octet-stream; name="small.bin"\r\n\r\nsmall`,
+      `Content-Type: text/plain; name="notes.txt"\r\nContent-Disposition: attachment\r\n\r\n${"n".repeat(5000)}`,
+    ]);
+    const drop = { dropOver: 1000, unless: (type: string) => type.startsWith("text/") };
+    const parsed = await parseMail(raw, OPTIONS, drop);
+    expect(parsed.attachments.map((a) => [a.filename, isDropped(a), a.content.length, a.size])).toEqual([
+      ["big.bin", true, 0, 5000],
+      ["small.bin", false, 5, 5],
+      ["notes.txt", false, 5000, 5000],
+    ]);
   });
 });

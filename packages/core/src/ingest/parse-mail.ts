@@ -9,15 +9,27 @@ import { type Attachment, MailParser, type ParsedMail, type SimpleParserOptions 
 /** Decoded attachment bytes are copied into blocks of this size, joined once at the end. */
 export const ATTACHMENT_BLOCK_BYTES = 1024 * 1024;
 
-/** Collects a stream's pieces into a few large blocks. */
+/** Collects a stream's pieces into a few large blocks; past `keepUpTo` bytes, only counts them. */
 class Blocks {
-  private readonly full: Buffer[] = [];
+  private full: Buffer[] = [];
   private current = Buffer.allocUnsafe(0);
   private used = 0;
   length = 0;
 
+  constructor(private readonly keepUpTo = Number.POSITIVE_INFINITY) {}
+
+  get dropped() {
+    return this.length > this.keepUpTo;
+  }
+
   push(piece: Buffer) {
     this.length += piece.length;
+    if (this.dropped) {
+      this.full = [];
+      this.current = Buffer.allocUnsafe(0);
+      this.used = 0;
+      return;
+    }
     let offset = 0;
     while (offset < piece.length) {
       if (this.used === this.current.length) {
@@ -52,8 +64,19 @@ const HEADER_FIELDS = [
   "reply-to",
 ];
 
-/** Parses a whole message the way simpleParser does (same options, same result). */
-export const parseMail = (raw: Buffer, options: SimpleParserOptions): Promise<ParsedMail> =>
+/** Which attachments are not kept: those over `dropOver` bytes whose type `unless` does not keep. */
+export type DropAttachments = { dropOver: number; unless: (contentType: string) => boolean };
+
+const DROPPED = Symbol("dropped");
+
+/** An attachment parseMail did not keep (its content is empty; its `size` is the real one). */
+export const isDropped = (a: Attachment) => DROPPED in a;
+
+/**
+ * Parses a whole message the way simpleParser does (same options, same result); with `drop`, the
+ * attachments it names come back with an empty content (isDropped) and their real `size`.
+ */
+export const parseMail = (raw: Buffer, options: SimpleParserOptions, drop?: DropAttachments): Promise<ParsedMail> =>
   new Promise((resolve, reject) => {
     // mailparser may emit a non-fatal error and still end: the first outcome wins.
     let settled = false;
@@ -84,14 +107,15 @@ export const parseMail = (raw: Buffer, options: SimpleParserOptions): Promise<Pa
         return read();
       }
       mail.attachments.push(data as unknown as Attachment);
-      const blocks = new Blocks();
+      const blocks = new Blocks(drop && !drop.unless(data.contentType) ? drop.dropOver : undefined);
       const content = data.content as NodeJS.ReadableStream;
       content.on("readable", () => {
         for (let piece = content.read() as Buffer | null; piece !== null; piece = content.read() as Buffer | null)
           blocks.push(piece);
       });
       content.on("end", () => {
-        data.content = blocks.join();
+        data.content = blocks.dropped ? Buffer.alloc(0) : blocks.join();
+        if (blocks.dropped) Object.assign(data, { [DROPPED]: true });
         data.release();
         read();
       });

@@ -7,9 +7,14 @@ import { DomainError } from "../errors.ts";
 export type IncomingAttachment = {
   filename?: string | null;
   contentType: string;
-  content: Buffer;
   contentId?: string | null;
-};
+} & (
+  | { content: Buffer }
+  /** Not kept when the message was read: larger than the attachment limit, so never stored (its size says by how much). */
+  | { content: null; size: number }
+);
+
+const sizeOf = (a: IncomingAttachment) => (a.content === null ? a.size : a.content.length);
 
 export type StoredAttachment = { id: number; markdown: string; url: string; contentId: string | null };
 
@@ -87,9 +92,9 @@ export const storeAttachments = async (
     const contentType = (a.contentType || "application/octet-stream").toLowerCase();
     if (SKIPPED_TYPES.has(contentType)) continue;
     const filename = safeFilename(a.filename, contentType);
-    if (a.content.length > input.maxAttachmentBytes) {
+    if (a.content === null || a.content.length > input.maxAttachmentBytes) {
       skippedNotes.push(
-        `_The attachment “${escapeLinkText(filename)}” (${mbOf(a.content.length)}) was not stored: it is larger than the limit of ${mbOf(input.maxAttachmentBytes)}._`,
+        `_The attachment “${escapeLinkText(filename)}” (${mbOf(sizeOf(a))}) was not stored: it is larger than the limit of ${mbOf(input.maxAttachmentBytes)}._`,
       );
       continue;
     }
