@@ -100,11 +100,8 @@ export const idempotencyKeyOf = (
   return { key: `mid:${messageId}|to:${destination}|c:${contentDigest()}`, messageId, sha256 };
 };
 
-/**
- * A message too large to hold in memory (spool.ts): its bytes in a file, its header block and digests
- * read on the way there.
- */
-export type SpooledMessage = { file: string; size: number; head: Buffer; digests: MessageDigests };
+/** A message too large to hold in memory (spool.ts): its bytes in a file, its digests read on the way there. */
+export type SpooledMessage = { file: string; size: number; digests: MessageDigests };
 
 export type ReceiveSpooledInput = Omit<ReceiveEmailInput, "raw" | "originalSize"> & { spooled: SpooledMessage };
 

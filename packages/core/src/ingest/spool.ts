@@ -27,8 +27,8 @@ export type ReadMessage =
 class StreamDigests {
   private readonly sha256 = createHash("sha256");
   private head = Buffer.alloc(0);
-  /** Once the body's start is known: the header block, and the content digest's hash so far. */
-  private known: { head: Buffer; content: Hash; headers: MessageDigests["headers"] } | null = null;
+  /** Once the body's start is known: the headers, and the content digest's hash so far. */
+  private known: { content: Hash; headers: MessageDigests["headers"] } | null = null;
   /** The body's start did not come within `maxHead` bytes. */
   private lost = false;
 
@@ -47,22 +47,15 @@ class StreamDigests {
       return;
     }
     const headers = readHeaders(head);
-    this.known = {
-      head: head.subarray(0, start),
-      content: startContentDigest(headers).update(head.subarray(start)),
-      headers,
-    };
+    this.known = { content: startContentDigest(headers).update(head.subarray(start)), headers };
     this.head = Buffer.alloc(0);
   }
 
   /** Null when the body's start never came within the head kept (then the message is read whole). */
-  result(): { head: Buffer; digests: MessageDigests } | null {
+  result(): MessageDigests | null {
     if (!this.known) return null;
     const contentDigest = contentDigestOfHash(this.known.content);
-    return {
-      head: this.known.head,
-      digests: { headers: this.known.headers, sha256: this.sha256.digest("hex"), contentDigest: () => contentDigest },
-    };
+    return { headers: this.known.headers, sha256: this.sha256.digest("hex"), contentDigest: () => contentDigest };
   }
 }
 
@@ -102,8 +95,8 @@ export const spoolMessage = async (
   }
   if (!file) return { kind: "memory", raw: Buffer.concat(chunks), size };
   await file.handle.close();
-  const read = file.digests.result();
-  if (read) return { kind: "spooled", spooled: { file: file.path, size, ...read }, size };
+  const digests = file.digests.result();
+  if (digests) return { kind: "spooled", spooled: { file: file.path, size, digests }, size };
   // A header block longer than spoolAfter: read whole, as it would have been without the spool.
   const raw = await fs.readFile(file.path);
   await fs.rm(file.path, { force: true });
