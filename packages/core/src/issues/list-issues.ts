@@ -120,6 +120,13 @@ export const resolveIssueListFilter = async (
   return { ...filter, candidateIds: await rareTermCandidates(db, filter, resolvedSearch?.terms ?? []) };
 };
 
+/**
+ * Issues carrying every label of the int[] parameter: `issues.label_ids`, kept by a trigger on `issue_labels`
+ * (migration 1765001301600). Its GIN index holds only labelled issues (`label_ids <> '{}'`), so the condition
+ * names that predicate for the planner to use it; the count's covering index includes the array.
+ */
+export const issueLabelsCondition = (param: string) => `(i.label_ids @> ${param}::int[] AND i.label_ids <> '{}')`;
+
 /** The WHERE clause shared by the page and the count (without the state); parameters are numbered from 1. */
 export const issueListWhere = (f: ResolvedIssueListFilter) => {
   const params: unknown[] = [];
@@ -136,8 +143,7 @@ export const issueListWhere = (f: ResolvedIssueListFilter) => {
     if (iid) where.push(`i.iid = ${p(Number(iid[1]))}`);
     else where.push(f.tsquery ? searchMatches(f, `${p(f.tsquery)}::tsquery`) : "FALSE");
   }
-  for (const id of f.labelIds)
-    where.push(`EXISTS (SELECT 1 FROM issue_labels il WHERE il.issue_id = i.id AND il.label_id = ${p(id)})`);
+  if (f.labelIds.length) where.push(issueLabelsCondition(p(f.labelIds)));
   for (const id of f.assigneeIds)
     where.push(`EXISTS (SELECT 1 FROM issue_assignees ia WHERE ia.issue_id = i.id AND ia.user_id = ${p(id)})`);
   if (f.authorId !== null) where.push(`i.author_id = ${p(f.authorId)}`);
@@ -222,8 +228,9 @@ export type CappedCount = { count: number; exact: boolean };
  * Counts at most `cap + 1` rows per state, walking an index in its order so the walk stops after `cap + 1`
  * matches instead of reading the project to the end (a sequential scan or a bitmap would have to gather
  * every match first). A rare search term still goes through its GIN index.
- * - Most lists walk the covering index (project_id, state, author_id, id) INCLUDE (confidential) (migration
- *   1765000700000), author fixed or not: index-only, probing the label / assignee indexes per row.
+ * - Most lists walk the covering index (project_id, state, author_id, id) INCLUDE (confidential, label_ids)
+ *   (migration 1765001301600), author fixed or not: index-only, labels checked in the index, assignees
+ *   probed per row. Rare labels are read from their GIN index instead.
  * - A needs-reply list walks the needs-reply partial index (project_id, last_customer_activity_at) instead:
  *   it holds only the waiting issues. At 1M issues with a common search word, the covering walk cost
  *   620 ms (a lossy bitmap of every match rechecked); this walk 10 ms.

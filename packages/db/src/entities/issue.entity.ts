@@ -33,9 +33,11 @@ import { UserEntity } from "./user.entity.ts";
 @Index("idx_issues_internal_notes_search", { synchronize: false })
 // The per-sender limit of new issues (C10): (project_id, lower(external_author), created_at), migration 1765000900000.
 @Index("idx_issues_project_sender_created", { synchronize: false })
-// Capped filtered counts walk only this index, (project_id, state, author_id, id) INCLUDE (confidential):
-// migration 1765000700000 (it replaced 1763730000010's).
-@Index("idx_issues_project_state_author_id_cover", { synchronize: false })
+// Capped filtered counts walk only this index, (project_id, state, author_id, id) INCLUDE (confidential,
+// label_ids): migration 1765001301600 (it replaced 1765000700000's, which replaced 1763730000010's).
+@Index("idx_issues_project_state_author_id_labels_cover", { synchronize: false })
+// Lists filtered by labels: GIN over the labelled issues' label_ids, migration 1765001301600.
+@Index("idx_issues_label_ids", { synchronize: false })
 export class IssueEntity {
   @PrimaryGeneratedColumn({ type: "int" }) id!: number;
   @Column({ type: "int" }) projectId!: number;
@@ -104,4 +106,10 @@ export class IssueEntity {
   commentsVector!: string;
   @Column({ type: "tsvector", default: () => "''", select: false, insert: false, update: false })
   internalNotesVector!: string;
+  /**
+   * Issue 14.4: the ids of the issue's labels, sorted; kept by the trigger on `issue_labels` (migration
+   * 1765001301600) for list filters, never written by the application.
+   */
+  @Column({ type: "int", array: true, default: () => "'{}'", select: false, insert: false, update: false })
+  labelIds!: number[];
 }

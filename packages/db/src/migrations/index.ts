@@ -24,6 +24,7 @@ import { TeamNotifications1765001301200 } from "./1765001301200-team-notificatio
 import { RequesterNameIndex1765001301300 } from "./1765001301300-requester-name-index.ts";
 import { RequesterName1765001301400 } from "./1765001301400-requester-name.ts";
 import { SearchHead1k1765001301500 } from "./1765001301500-search-head-1k.ts";
+import { IssueLabelIds1765001301600 } from "./1765001301600-issue-label-ids.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   RequesterNameIndex1765001301300,
   RequesterName1765001301400,
   SearchHead1k1765001301500,
+  IssueLabelIds1765001301600,
 ];
