@@ -120,4 +120,16 @@ describe("the per-message time budget (15.1)", () => {
     const info = await send(withAttachment("After the budget"));
     expect(info.response).toMatch(/^250 /);
   });
+
+  it("with several batches in one thread, each message over the budget is quarantined and none is left behind", async () => {
+    // Sent at once: the thread holds two batches (one deciding, one waiting to), and stopping it for one
+    // message hands the other batch's messages back, to be decided (and stopped) on their own.
+    const subjects = Array.from({ length: 6 }, (_, i) => `Over budget together ${i}`);
+    await Promise.all(subjects.map((s) => send(withAttachment(s))));
+    for (const subject of subjects) {
+      const row = await settled(subject);
+      expect(row.status, subject).toBe("failed");
+      expect(row.reason, subject).toMatch(/took longer than .* time budget/);
+    }
+  });
 });

@@ -3,20 +3,26 @@
 // listener and the ledger on the main loop never wait behind it. The boundary is "process these ids".
 import { parentPort, workerData } from "node:worker_threads";
 import type { IngestSettings, ProcessResult } from "@tidings/core";
+import { serialGate } from "@tidings/core/src/ingest/gates.ts";
 // Only the ingest pipeline is loaded here (not the whole of @tidings/core): each thread pays for what it loads.
 import { processBatch } from "@tidings/core/src/ingest/process-inbound-email.ts";
 import { createDataSource } from "@tidings/db";
 
 export type ThreadData = { url: string; settings: IngestSettings; poolSize: number };
-/** The ids to process, and the bytes of those the main thread still holds (moved, not copied). */
-export type ThreadRequest = { ids: number[]; raws: [number, Uint8Array][] };
-export type ThreadReply =
+/**
+ * A batch (numbered by the pool; every reply names it): the ids to process, and the bytes of those the main
+ * thread still holds (moved, not copied).
+ */
+export type ThreadRequest = { batch: number; ids: number[]; raws: [number, Uint8Array][] };
+/** What a thread says about a batch. */
+type ThreadEvent =
   /** The time budget of this message starts now. */
   | { kind: "deciding"; id: number }
   /** Every message is decided; the batch's transaction begins. */
   | { kind: "applying" }
   | { kind: "done"; results: ProcessResult[]; failures: { id: number; error: string }[] }
   | { kind: "error"; error: string };
+export type ThreadReply = { batch: number } & ThreadEvent;
 
 const data = workerData as ThreadData;
 const port = parentPort;
@@ -24,8 +30,10 @@ if (!port) throw new Error("process-thread.ts runs only as a worker thread");
 const ds = createDataSource({ url: data.url, poolSize: data.poolSize, applicationName: "tidings-worker-process" });
 const ready = ds.initialize();
 const reply = (m: ThreadReply) => port.postMessage(m);
+/** Batches arrive while others run: one decides while another applies, never two in one stage. */
+const gates = { decide: serialGate(), apply: serialGate() };
 
-port.on("message", async ({ ids, raws }: ThreadRequest) => {
+port.on("message", async ({ batch, ids, raws }: ThreadRequest) => {
   try {
     await ready;
     const known = new Map(
@@ -36,13 +44,14 @@ port.on("message", async ({ ids, raws }: ThreadRequest) => {
       data.settings,
       ids,
       {
-        onDeciding: (id) => reply({ kind: "deciding", id }),
-        onApplying: () => reply({ kind: "applying" }),
+        onDeciding: (id) => reply({ batch, kind: "deciding", id }),
+        onApplying: () => reply({ batch, kind: "applying" }),
+        gates,
       },
       known,
     );
-    reply({ kind: "done", results, failures: failures.map((f) => ({ id: f.id, error: f.error.message })) });
+    reply({ batch, kind: "done", results, failures: failures.map((f) => ({ id: f.id, error: f.error.message })) });
   } catch (err) {
-    reply({ kind: "error", error: (err as Error)?.message ?? String(err) });
+    reply({ batch, kind: "error", error: (err as Error)?.message ?? String(err) });
   }
 });

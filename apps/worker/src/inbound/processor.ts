@@ -4,7 +4,7 @@
 // batch. Never throws.
 import { type IngestSettings, MAX_ATTEMPTS, type ProcessResult } from "@tidings/core";
 import type { WorkerContext } from "../context.ts";
-import { type BatchOutcome, startThreadPool } from "./thread-pool.ts";
+import { type BatchOutcome, PIPELINE_DEPTH, startThreadPool } from "./thread-pool.ts";
 
 /** Issue 15.1: the default time one message may take to parse before it is quarantined. */
 export const PROCESS_BUDGET_MS = 60_000;
@@ -51,13 +51,15 @@ export const startProcessor = (
   const log = ctx.log.child({ module: "inbound-processor" });
   // One thread by default: measured (bench/ingest.ts), a second one was slower with one busy project (its
   // batches wait on the project's row lock while competing for the same two cores) and cost ~95 MB.
-  const concurrency = opts.concurrency ?? 1;
+  const threads = opts.concurrency ?? 1;
   const batchSize = opts.batchSize ?? BATCH_SIZE;
   // Parsing and applying run in threads (issues 14.2, 15.1): the listener's loop never waits behind them.
   const pool = startThreadPool(ctx.dataSource, settings, {
-    size: concurrency,
+    size: threads,
     budgetMs: opts.budgetMs ?? PROCESS_BUDGET_MS,
   });
+  /** Batches in flight: each thread decides one while it applies another. */
+  const concurrency = threads * PIPELINE_DEPTH;
   const queue: number[] = [];
   const held = new Map<number, Buffer>();
   let heldBytes = 0;

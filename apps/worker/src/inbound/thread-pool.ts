@@ -1,11 +1,12 @@
-// Issues 14.1 and 15.1: processing threads with a per-message time budget. Each thread takes one batch at
-// a time. While a message is being decided (parsed), the budget runs for it alone: a message over it has
-// its thread terminated (its transaction, if any, dies with the thread's connections) and is quarantined
-// as `failed` with the reason; the batch's other messages are handed back to be processed again, and a
-// fresh thread takes the thread's place. Applying a batch gets one budget as a whole; over it, the thread
-// is replaced and the whole batch handed back (it stays `received`, its attempts counted).
+// Issues 14.1 and 15.1: processing threads with a per-message time budget. Each thread takes two batches at
+// a time (PIPELINE_DEPTH): one decides while the other applies. While a message is being decided (parsed),
+// the budget runs for it alone: a message over it has its thread terminated (its transactions, if any, die
+// with the thread's connections) and is quarantined as `failed` with the reason; the other messages of the
+// thread's batches are handed back to be processed again, and a fresh thread takes the thread's place.
+// Applying a batch gets one budget as a whole; over it (and no message being decided), the thread is
+// replaced and its batches handed back (they stay `received`, their attempts counted).
 import { Worker } from "node:worker_threads";
-import type { IngestSettings, ProcessResult } from "@tidings/core";
+import { type IngestSettings, type ProcessResult, refundAttempts } from "@tidings/core";
 import type { DataSource } from "@tidings/db";
 import type { ThreadData, ThreadReply, ThreadRequest } from "./process-thread.ts";
 
@@ -50,53 +51,137 @@ const THREAD_YOUNG_GENERATION_MB = 6;
  */
 const ENTRY = new URL("./process-thread.mjs", import.meta.url);
 
-type Slot = { worker: Worker; busy: boolean };
+/** One batch in a thread: its ids, what the thread says it is doing, and its budget's clock. */
+type Run = {
+  ids: number[];
+  phase: "claiming" | "deciding" | "applying";
+  /** The message being decided, while deciding. */
+  current: number | null;
+  timer?: NodeJS.Timeout;
+  settle: (reply: RunReply) => void;
+  fail: (err: Error) => void;
+};
+/** A thread and its batches in flight (at most `depth`). */
+type Slot = { worker: Worker; runs: Map<number, Run>; taken: number };
+
+type RunReply = Extract<ThreadReply, { kind: "done" }> | Stopped;
 
 class ThreadDied extends Error {}
 
 export const overBudgetReason = (budgetMs: number) =>
   `Processing took longer than ${Math.round(budgetMs / 1000)} s (the per-message time budget) and was stopped; the message may be built to stall the parser. Release it to try again.`;
 
-type Stopped = { kind: "over-budget"; id: number | null };
+/**
+ * The budget ran out and the thread was stopped: `culprit` is the message that was being decided (it is
+ * quarantined), null when none was (a transaction over its budget).
+ */
+type Stopped = { kind: "over-budget"; culprit: number | null };
+
+/**
+ * Batches a thread takes at once (issue 14): one decides (parses, on the thread's CPU) while the other applies
+ * (waits for PostgreSQL). Measured with a 2,000-message IMAP backlog, the thread was busy 38 % of the time
+ * with one batch: a batch of 100 decided in ~55 ms and applied in ~105 ms, one after the other.
+ */
+export const PIPELINE_DEPTH = 2;
 
 export const startThreadPool = (
   ds: DataSource,
   settings: IngestSettings,
-  opts: { size: number; budgetMs: number },
+  opts: { size: number; budgetMs: number; depth?: number },
 ): ThreadPool => {
   const url = (ds.options as { url?: string }).url;
   if (!url) throw new Error("The processing threads need the database URL of the worker's data source.");
+  const depth = opts.depth ?? PIPELINE_DEPTH;
   const data: ThreadData = { url, settings, poolSize: 2 };
-  const spawn = (): Slot => {
+  let stopping = false;
+  let batches = 0;
+
+  /** Starts the slot's thread, answering each reply to the batch it names. */
+  const start = (slot: Slot) => {
     const worker = new Worker(ENTRY, {
       workerData: data,
       resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
     });
     worker.unref();
-    return { worker, busy: false };
+    const onMessage = (m: ThreadReply) => {
+      const run = slot.runs.get(m.batch);
+      if (!run) return;
+      if (m.kind === "deciding") {
+        run.phase = "deciding";
+        run.current = m.id;
+        arm(slot, run);
+      } else if (m.kind === "applying") {
+        run.phase = "applying";
+        run.current = null;
+        arm(slot, run);
+      } else {
+        finish(slot, m.batch);
+        if (m.kind === "done") run.settle(m);
+        else run.fail(new Error(m.error));
+      }
+    };
+    const died = (why: string) => {
+      if (slot.worker !== worker) return;
+      const runs = [...slot.runs.keys()].map((b) => [b, slot.runs.get(b) as Run] as const);
+      for (const [b] of runs) finish(slot, b);
+      for (const [, run] of runs) run.fail(new ThreadDied(`the processing thread ${why}`));
+      if (!stopping) start(slot);
+    };
+    worker.on("message", onMessage);
+    worker.on("error", (err: Error) => died(`failed: ${err.message}`));
+    worker.on("exit", (code: number) => died(`exited with code ${code}`));
+    slot.worker = worker;
   };
-  const slots: Slot[] = Array.from({ length: opts.size }, spawn);
+
+  const finish = (slot: Slot, batch: number) => {
+    clearTimeout(slot.runs.get(batch)?.timer);
+    slot.runs.delete(batch);
+  };
+
+  /** (Re)starts a batch's clock: for the message it decides, or for its transaction as a whole. */
+  const arm = (slot: Slot, run: Run) => {
+    clearTimeout(run.timer);
+    run.timer = setTimeout(() => over(slot, run), opts.budgetMs);
+  };
+
+  /**
+   * A batch's budget ran out. While another batch of the thread decides a message, a transaction's clock waits
+   * for it: a message stalling the parser stalls the thread's whole loop, and it is the message to stop. Else
+   * the thread is replaced (a transaction dies with its connections); the message being decided, if any, is
+   * quarantined, and every other message of the thread's batches is handed back.
+   */
+  const over = (slot: Slot, run: Run) => {
+    const decider = [...slot.runs.values()].find((r) => r.phase === "deciding" && r.current !== null);
+    if (run.phase === "applying" && decider) return arm(slot, run);
+    const culprit = decider ?? null;
+    const runs = [...slot.runs.keys()].map((b) => [b, slot.runs.get(b) as Run] as const);
+    for (const [b] of runs) finish(slot, b);
+    const old = slot.worker;
+    start(slot);
+    void old.terminate();
+    for (const [, r] of runs) r.settle({ kind: "over-budget", culprit: culprit?.current ?? null });
+  };
+
+  const slots: Slot[] = Array.from({ length: opts.size }, () => {
+    const slot = { runs: new Map(), taken: 0 } as unknown as Slot;
+    start(slot);
+    return slot;
+  });
   const waiting: ((s: Slot) => void)[] = [];
 
+  /** The thread with the fewest batches, when one has room. */
   const acquire = () =>
     new Promise<Slot>((resolve) => {
-      const free = slots.find((s) => !s.busy);
+      const free = slots.filter((s) => s.taken < depth).sort((a, b) => a.taken - b.taken)[0];
       if (free) {
-        free.busy = true;
+        free.taken++;
         resolve(free);
       } else waiting.push(resolve);
     });
   const release = (slot: Slot) => {
     const next = waiting.shift();
     if (next) next(slot);
-    else slot.busy = false;
-  };
-  const replace = (slot: Slot): Slot => {
-    void slot.worker.terminate();
-    const fresh = spawn();
-    fresh.busy = true;
-    slots[slots.indexOf(slot)] = fresh;
-    return fresh;
+    else slot.taken--;
   };
 
   const quarantine = async (id: number): Promise<ProcessResult> => {
@@ -109,65 +194,32 @@ export const startThreadPool = (
     return { status: "failed", reason, projectId: null, issueId: null, noteId: null, id } as ProcessResult;
   };
 
-  /** Runs one batch in a thread; resolves with its reply, or with what was being done when the budget ran out. */
+  /** Runs one batch in a slot's thread; resolves with its reply, or with what the budget stopped. */
   const run = (slot: Slot, ids: number[], raws: Map<number, Buffer>) =>
-    new Promise<Extract<ThreadReply, { kind: "done" }> | Stopped>((resolve, reject) => {
-      let current: number | null = null;
+    new Promise<RunReply>((settle, fail) => {
+      const batch = ++batches;
       // The clock runs from the first message's decision (claiming is one statement, not the message's work).
-      let timer: NodeJS.Timeout | undefined;
-      const restart = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => over(), opts.budgetMs);
-      };
-      const over = () => {
-        done();
-        resolve({ kind: "over-budget", id: current });
-      };
-      const onMessage = (m: ThreadReply) => {
-        if (m.kind === "deciding") {
-          current = m.id;
-          restart();
-        } else if (m.kind === "applying") {
-          current = null;
-          restart();
-        } else {
-          done();
-          if (m.kind === "done") resolve(m);
-          else reject(new Error(m.error));
-        }
-      };
-      const onError = (err: Error) => {
-        done();
-        reject(new ThreadDied(`the processing thread failed: ${err.message}`));
-      };
-      const onExit = (code: number) => {
-        done();
-        reject(new ThreadDied(`the processing thread exited with code ${code}`));
-      };
-      const done = () => {
-        clearTimeout(timer);
-        slot.worker.off("message", onMessage).off("error", onError).off("exit", onExit);
-      };
-      slot.worker.on("message", onMessage).on("error", onError).on("exit", onExit);
+      slot.runs.set(batch, { ids, phase: "claiming", current: null, settle, fail });
       const bytes = ownedBytes(raws);
       slot.worker.postMessage(
-        { ids, raws: bytes } satisfies ThreadRequest,
+        { batch, ids, raws: bytes } satisfies ThreadRequest,
         bytes.map(([, b]) => b.buffer as ArrayBuffer),
       );
     });
 
   const process = async (ids: number[], raws = new Map<number, Buffer>()): Promise<BatchOutcome> => {
-    let slot = await acquire();
+    const slot = await acquire();
     try {
       const reply = await run(slot, ids, raws);
       if (reply.kind === "done") return { results: reply.results, failures: reply.failures, handedBack: [] };
-      slot = replace(slot);
-      if (reply.id === null) return { results: [], failures: [], handedBack: ids };
-      const culprit = reply.id;
-      return { results: [await quarantine(culprit)], failures: [], handedBack: ids.filter((id) => id !== culprit) };
-    } catch (err) {
-      if (err instanceof ThreadDied) slot = replace(slot);
-      throw err;
+      const { culprit } = reply;
+      // A transaction over its budget: the batch is tried again, the attempt counted.
+      if (culprit === null) return { results: [], failures: [], handedBack: ids };
+      // A message stalled the thread: it alone is quarantined and pays an attempt.
+      const handedBack = ids.filter((id) => id !== culprit);
+      await refundAttempts(ds, handedBack);
+      const results = ids.includes(culprit) ? [await quarantine(culprit)] : [];
+      return { results, failures: [], handedBack };
     } finally {
       release(slot);
     }
@@ -176,6 +228,7 @@ export const startThreadPool = (
   return {
     process,
     stop: async () => {
+      stopping = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
   };

@@ -17,6 +17,7 @@ export {
   parseEmail,
   processBatch,
   processInboundEmail,
+  refundAttempts,
   routeSettingsOf,
 } from "./process-inbound-email.ts";
 export { readLimited } from "./read-limited.ts";

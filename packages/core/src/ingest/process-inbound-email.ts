@@ -51,6 +51,19 @@ type ClaimedRow = {
 
 const gaveUpReason = ` (gave up after ${MAX_ATTEMPTS} attempts)`;
 
+/**
+ * Undoes the claim's attempt of messages that were handed back untried: their batch was stopped because
+ * another message stalled the thread. Only the stalling message pays; without this, mail arriving beside
+ * a few stalling messages was given up after MAX_ATTEMPTS hand-backs, never having failed itself.
+ */
+export const refundAttempts = async (ds: DataSource, ids: number[]) => {
+  if (ids.length === 0) return;
+  await ds.query(
+    `UPDATE inbound_emails SET attempts = attempts - 1 WHERE id = ANY($1::int[]) AND status = 'received' AND attempts > 0`,
+    [ids],
+  );
+};
+
 /** A claimed message before its bytes are read (they are read a bounded number of bytes at a time). */
 export type ClaimedHead = Omit<ClaimedMessage, "raw">;
 
@@ -358,12 +371,23 @@ export const applyDecided = async (
     return { results, failures };
   });
 
+/** Runs a stage of a batch when it may run (a queue shared between batches), and resolves with its result. */
+export type StageGate = <T>(stage: () => Promise<T>) => Promise<T>;
+
 export type BatchHooks = {
   /** Called before each message is decided (the worker's per-message time budget starts here). */
   onDeciding?: (id: number) => void;
-  /** Called when every message of a group is decided and its transaction begins. */
+  /** Called when every message of a group is decided; its transaction begins when the apply gate opens. */
   onApplying?: () => void;
+  /**
+   * Gates of the two stages, for batches processed side by side on one event loop: one batch decides while
+   * another applies, never two at once in the same stage (the per-message budget times one decision at a time,
+   * and the applies keep their order). Without them, each stage runs at once.
+   */
+  gates?: { decide: StageGate; apply: StageGate };
 };
+
+const ungated: StageGate = (stage) => stage();
 
 /**
  * Applies decided messages in one transaction; if that fails as a whole, each message alone. A failure of
@@ -412,10 +436,12 @@ export const processBatch = async (
   const { claimed, gaveUp } = await claimMessages(ds, ids);
   const results = [...gaveUp];
   const failures: ProcessFailure[] = [];
+  const { decide, apply } = hooks.gates ?? { decide: ungated, apply: ungated };
   for (const group of byBytes(claimed, GROUP_BYTES)) {
-    const decided = await decideAll(settings, await readRaw(ds, group, raws), hooks.onDeciding);
+    const decided = await decide(async () => decideAll(settings, await readRaw(ds, group, raws), hooks.onDeciding));
+    // Decided: from here the batch's clock is its transaction's, waiting for another batch's included.
     hooks.onApplying?.();
-    const applied = await applyGroup(ds, settings, decided);
+    const applied = await apply(() => applyGroup(ds, settings, decided));
     for (const m of group) raws.delete(m.id);
     results.push(...applied.results);
     failures.push(...applied.failures);
