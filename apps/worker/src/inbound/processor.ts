@@ -49,8 +49,9 @@ export const startProcessor = (
   opts: { concurrency?: number; sweepIntervalMs?: number; budgetMs?: number; batchSize?: number } = {},
 ): Processor => {
   const log = ctx.log.child({ module: "inbound-processor" });
-  // One thread by default: measured (bench/ingest.ts), a second one was slower with one busy project (its
-  // batches wait on the project's row lock while competing for the same two cores) and cost ~95 MB.
+  // One thread by default: measured (bench/ingest.ts), a second one was no faster with one busy project (its
+  // batches wait on the project's row lock while competing for the same two cores) and cost memory (the
+  // 24 MB flood peaked at 416 MB against 268 MB with one). Each thread holds two batches (PIPELINE_DEPTH).
   const threads = opts.concurrency ?? 1;
   const batchSize = opts.batchSize ?? BATCH_SIZE;
   // Parsing and applying run in threads (issues 14.2, 15.1): the listener's loop never waits behind them.
