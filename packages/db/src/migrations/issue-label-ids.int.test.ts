@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectAndMigrate } from "../data-source.ts";
 import { insertMinimalProject } from "../testing/minimal-project.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
+import { undoMigrationsFrom } from "../testing/undo-migrations.ts";
 
 let db: TestDatabase;
 let projectId: number;
@@ -93,9 +94,9 @@ describe("issues.label_ids", () => {
     const ds = db.dataSource;
     const issue = await newIssue();
     const label = await newLabel("before");
-    await ds.undoLastMigration({ transaction: "each" });
+    const undone = await undoMigrationsFrom(ds, "IssueLabelIds1765001301600");
     await ds.query(`INSERT INTO issue_labels (issue_id, label_id) VALUES ($1, $2)`, [issue, label]);
-    await connectAndMigrate(ds);
+    expect(await connectAndMigrate(ds)).toEqual(undone);
     expect(await labelIdsOf(issue)).toEqual([label]);
   });
 });

@@ -5,15 +5,11 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { connectAndMigrate } from "../data-source.ts";
 import { insertMinimalProject } from "../testing/minimal-project.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
-import { MIGRATIONS } from "./index.ts";
+import { migrationsFrom, undoMigrationsFrom } from "../testing/undo-migrations.ts";
 
 /** This migration and every later one: undone to reach the database it upgrades, applied again after. */
-const FROM_SEARCH = MIGRATIONS.map((m) => new m().name).slice(
-  MIGRATIONS.findIndex((m) => new m().name === "SearchThatFinds1765001301000"),
-);
-const undoFromSearch = async (ds: TestDatabase["dataSource"]) => {
-  for (const _ of FROM_SEARCH) await ds.undoLastMigration({ transaction: "each" });
-};
+const FROM_SEARCH = migrationsFrom("SearchThatFinds1765001301000");
+const undoFromSearch = (ds: TestDatabase["dataSource"]) => undoMigrationsFrom(ds, "SearchThatFinds1765001301000");
 
 let db: TestDatabase;
 beforeAll(async () => {
