@@ -122,9 +122,7 @@ export const startThreadPool = (
     };
     const died = (why: string) => {
       if (slot.worker !== worker) return;
-      const runs = [...slot.runs.keys()].map((b) => [b, slot.runs.get(b) as Run] as const);
-      for (const [b] of runs) finish(slot, b);
-      for (const [, run] of runs) run.fail(new ThreadDied(`the processing thread ${why}`));
+      for (const run of takeRuns(slot)) run.fail(new ThreadDied(`the processing thread ${why}`));
       if (!stopping) start(slot);
     };
     worker.on("message", onMessage);
@@ -136,6 +134,14 @@ export const startThreadPool = (
   const finish = (slot: Slot, batch: number) => {
     clearTimeout(slot.runs.get(batch)?.timer);
     slot.runs.delete(batch);
+  };
+
+  /** Every batch the slot's thread holds, their clocks stopped: the thread is gone or going. */
+  const takeRuns = (slot: Slot): Run[] => {
+    const runs = [...slot.runs.values()];
+    for (const run of runs) clearTimeout(run.timer);
+    slot.runs.clear();
+    return runs;
   };
 
   /** (Re)starts a batch's clock: for the message it decides, or for its transaction as a whole. */
@@ -153,13 +159,12 @@ export const startThreadPool = (
   const over = (slot: Slot, run: Run) => {
     const decider = [...slot.runs.values()].find((r) => r.phase === "deciding" && r.current !== null);
     if (run.phase === "applying" && decider) return arm(slot, run);
-    const culprit = decider ?? null;
-    const runs = [...slot.runs.keys()].map((b) => [b, slot.runs.get(b) as Run] as const);
-    for (const [b] of runs) finish(slot, b);
+    const culprit = decider?.current ?? null;
+    const runs = takeRuns(slot);
     const old = slot.worker;
     start(slot);
     void old.terminate();
-    for (const [, r] of runs) r.settle({ kind: "over-budget", culprit: culprit?.current ?? null });
+    for (const r of runs) r.settle({ kind: "over-budget", culprit });
   };
 
   const slots: Slot[] = Array.from({ length: opts.size }, () => {
