@@ -151,6 +151,21 @@ export const startProcessor = (
     }
   };
 
+  /**
+   * Batches form once per turn of the event loop: messages stored together (an IMAP chunk, one group
+   * commit of several SMTP sessions) go to the thread as one batch. Started from the first enqueue, the
+   * pump sent the first message alone and the second alone (one transaction each), the rest after them.
+   */
+  let pumpScheduled = false;
+  const schedulePump = () => {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    setImmediate(() => {
+      pumpScheduled = false;
+      pump();
+    });
+  };
+
   const enqueue = (id: number, raw?: Buffer) =>
     new Promise<void>((resolve) => {
       if (stopped) return resolve();
@@ -162,7 +177,7 @@ export const startProcessor = (
         heldBytes += raw.length;
       }
       queue.push(id);
-      pump();
+      schedulePump();
     });
 
   const sweep = async () => {
