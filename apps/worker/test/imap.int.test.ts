@@ -64,6 +64,21 @@ describe("IMAP consumer (Dovecot)", () => {
     expect(Number(cursor.lastUid)).toBeGreaterThanOrEqual(1);
   });
 
+  it("fetches a backlog in chunks bounded by the sizes the server reports, and loses none of it", async () => {
+    // Three waiting messages of ~1.5 KB with a 2 KB bound: each is fetched, stored and flagged on its own
+    // (the same rule keeps a hundred 25 MB messages from being held at once).
+    for (const n of ["c1", "c2", "c3"]) {
+      await dovecot.append(simpleMessage({ projectId, n, body: "x".repeat(1_200) }), { user: mailboxUser });
+    }
+    const chunks: number[][] = [];
+    await start({}, { imapChunkBytes: 2_048, imapHooks: { beforeFlag: (ids) => void chunks.push(ids) } });
+    await eventually(async () => (await issueCount()) === 3);
+    await eventually(async () => chunks.flat().length === 3);
+    expect(chunks.map((c) => c.length)).toEqual([1, 1, 1]);
+    await eventually(async () => (await dovecot.list("INBOX", mailboxUser)).length === 0);
+    expect(await dovecot.list("Archive", mailboxUser)).toHaveLength(3);
+  });
+
   it("rescans the whole folder when UIDVALIDITY changes, without duplicates", async () => {
     let inbound = await start();
     const a = simpleMessage({ projectId, n: "uv-a" });

@@ -6,6 +6,7 @@
 //   flagged \Seen + $Tidings-Processed and moved to the Archive folder when there is one. Unflagged
 //   messages are fetched again on every sync, so a crash between commit and flag loses nothing and
 //   duplicates nothing.
+// - Chunks are bounded in count and in bytes, by the sizes the server reports (one FETCH of sizes first).
 // - IDLE (imapflow auto-idle after a short delay) with a polling fallback; reconnect with per-mailbox
 //   exponential, jittered backoff.
 import { type IngestSettings, receiveEmails, routeSettingsOf } from "@tidings/core";
@@ -25,6 +26,8 @@ export type ImapConsumerOptions = {
   /** Test seams (crash drills): called after a message is committed, and before the batch is flagged. */
   hooks?: { afterStore?: (id: number) => void | Promise<void>; beforeFlag?: (ids: number[]) => void | Promise<void> };
   pollMs?: number;
+  /** Bytes per fetched chunk at most (CHUNK_BYTES); tests lower it. */
+  chunkBytes?: number;
   leaseRetryMs?: number;
   random?: () => number;
 };
@@ -55,6 +58,53 @@ export const parseImapUrl = (url: string): Target => {
 
 /** The cursor/lease key: never contains the password. */
 export const mailboxKeyOf = (label: string, t: Target) => `${label}:${t.user}@${t.host}:${t.port}/${t.mailbox}`;
+
+/** Messages per fetched chunk at most (one INSERT, one STORE and one MOVE each). */
+export const CHUNK_MESSAGES = 100;
+/** Bytes per fetched chunk at most, by the sizes the server reports; a larger message is a chunk alone. */
+export const CHUNK_BYTES = 16 * 1024 * 1024;
+
+/** UIDs whose sizes one FETCH asks for (the command line stays short whatever the backlog). */
+const SIZE_QUERY_UIDS = 1000;
+
+/** Sorted uids as an IMAP sequence set, runs collapsed: [1, 2, 3, 7, 9, 10] → "1:3,7,9:10". */
+export const uidSet = (uids: number[]) => {
+  const parts: string[] = [];
+  for (let i = 0; i < uids.length; ) {
+    let j = i;
+    while (j + 1 < uids.length && uids[j + 1] === uids[j] + 1) j++;
+    parts.push(j > i ? `${uids[i]}:${uids[j]}` : String(uids[i]));
+    i = j + 1;
+  }
+  return parts.join(",");
+};
+
+/**
+ * The uids to fetch, in order, cut into chunks of at most `maxCount` messages and `maxBytes` bytes. A
+ * message whose size is unknown counts as `maxBytes` (fetched alone): a hundred 25 MB messages in one
+ * chunk would have been 2.5 GB in the worker.
+ */
+export const chunkUids = (
+  messages: { uid: number; size?: number }[],
+  maxCount = CHUNK_MESSAGES,
+  maxBytes = CHUNK_BYTES,
+): number[][] => {
+  const chunks: number[][] = [];
+  let chunk: number[] = [];
+  let bytes = 0;
+  for (const { uid, size } of messages) {
+    const b = size ?? maxBytes;
+    if (chunk.length > 0 && (chunk.length >= maxCount || bytes + b > maxBytes)) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(uid);
+    bytes += b;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+};
 
 export const startImapConsumer = (
   ctx: WorkerContext,
@@ -137,16 +187,26 @@ export const startImapConsumer = (
     );
     const unflagged = succeeded(await c.search({ unKeyword: PROCESSED_FLAG }, { uid: true }), "SEARCH");
     const uids = [...new Set([...fresh, ...unflagged])].sort((a, b) => a - b);
-    for (let i = 0; i < uids.length && !state.stopped; i += 100) {
-      const chunk = uids.slice(i, i + 100);
+    const sized: { uid: number; size?: number }[] = [];
+    for (let i = 0; i < uids.length; i += SIZE_QUERY_UIDS) {
+      const range = uidSet(uids.slice(i, i + SIZE_QUERY_UIDS));
+      sized.push(...(await c.fetchAll(range, { uid: true, size: true }, { uid: true })));
+    }
+    const chunks = chunkUids(
+      sized.sort((a, b) => a.uid - b.uid),
+      CHUNK_MESSAGES,
+      opts.chunkBytes ?? CHUNK_BYTES,
+    );
+    for (const chunk of chunks) {
+      if (state.stopped) break;
       // Collect first, then do DB work: no IMAP commands inside the fetch loop (imapflow's rule).
-      const messages = await c.fetchAll(chunk.join(","), { uid: true, source: true }, { uid: true });
+      const messages = await c.fetchAll(uidSet(chunk), { uid: true, source: true }, { uid: true });
       const fetched = messages.flatMap((m) => (m.source ? [{ raw: m.source, uid: m.uid }] : []));
       if (fetched.length === 0) continue;
       const done = fetched.map((m) => m.uid);
       const ids = await storeChunk(fetched, uidValidity);
       await opts.hooks?.beforeFlag?.(ids);
-      const range = done.join(",");
+      const range = uidSet(done);
       succeeded(await c.messageFlagsAdd(range, ["\\Seen", PROCESSED_FLAG], { uid: true }), "STORE");
       if (archive) succeeded(await c.messageMove(range, archive, { uid: true }), "MOVE");
     }

@@ -21,6 +21,8 @@ export type InboundOptions = {
   imapHooks?: ImapConsumerOptions["hooks"];
   graphHooks?: GraphConsumerOptions["hooks"];
   imapPollMs?: number;
+  /** Bytes per fetched IMAP chunk at most (imap-consumer.ts CHUNK_BYTES); tests lower it. */
+  imapChunkBytes?: number;
   leaseRetryMs?: number;
   sweepIntervalMs?: number;
   /** Per-message processing time budget (issue 15.1); tests shorten it. */
@@ -76,6 +78,7 @@ export const startInbound = async (ctx: WorkerContext, opts: InboundOptions = {}
         onStored,
         hooks: opts.imapHooks,
         pollMs: opts.imapPollMs,
+        chunkBytes: opts.imapChunkBytes,
         leaseRetryMs: opts.leaseRetryMs,
       }),
     );
