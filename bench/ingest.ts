@@ -18,7 +18,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createProject } from "@tidings/core";
 import { connectAndMigrate, createDataSource, freePort, startEmbeddedPostgres } from "@tidings/db";
-import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
 import { startDovecot } from "../apps/worker/test/dovecot.ts";
 import { createIngestWorld } from "../packages/core/src/ingest/testing/world.ts";
@@ -289,15 +288,7 @@ const main = async () => {
     // so the row says when the server announced the mail, and the rate from then (what Tidings controls).
     const imapRun = async (tag: string, n: number) => {
       const connect = async (mailbox: string) => {
-        const c = new ImapFlow({
-          host: "127.0.0.1",
-          port: dovecot.port,
-          secure: false,
-          auth: { user: "bench@test", pass: "secret" },
-          logger: false,
-        });
-        c.on("error", () => {});
-        await c.connect();
+        const c = await dovecot.client("bench@test");
         await c.mailboxCreate(mailbox).catch(() => undefined);
         await c.mailboxOpen(mailbox);
         return c;
