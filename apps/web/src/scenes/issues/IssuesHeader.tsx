@@ -18,6 +18,20 @@ const STATE_TABS: {
 ];
 
 /**
+ * The count of the list on screen: its state tab's (the tabs are counted with the list's own filters). The
+ * list does not count itself, so its rows never wait for a count (issue 14.4: a count can read a thousand
+ * matches where the page reads fifty).
+ */
+export const listCount = (
+  counts: NonNullable<IssueCountsQuery["project"]> | null | undefined,
+  state: IssueStateFilter,
+) => {
+  const key = STATE_TABS.find((t) => t.value === state)?.countKey;
+  const count = key ? counts?.[key] : null;
+  return count ? formatIssueCount(count) : null;
+};
+
+/**
  * The list's header in two short lines (issue 10.3), so a 1280×800 screen shows a dozen rows below it: the
  * heading with the type tabs, the Service Desk address behind a disclosure and the saved views; then the
  * state tabs with their counts and the shortcuts hint.

@@ -13,16 +13,14 @@ import {
 } from "../../graphql/__generated__/graphql.ts";
 import { BulkBar, useBulk } from "./BulkBar.tsx";
 import { IssueFilterBar } from "./IssueFilterBar.tsx";
-import { IssuesHeader } from "./IssuesHeader.tsx";
+import { IssuesHeader, listCount } from "./IssuesHeader.tsx";
 import { IssueRow } from "./IssueRow.tsx";
 import {
   filterVariables,
-  formatIssueCount,
   hasNarrowingFilters,
   type IssueFilters,
   matchesFilters,
   readFilters,
-  shiftIssueCount,
   stateVariable,
   writeFilters,
 } from "./filters.ts";
@@ -54,9 +52,9 @@ export const applyLiveIssue = <Q extends IssuesSceneQuery | null | undefined>(
   if (fits && !present) {
     const descending = filters.sort.endsWith("_DESC");
     if (!descending && list.pageInfo.hasNextPage) return prev; // it belongs on a later page
-    next = { ...shiftIssueCount(list, 1), nodes: descending ? [issue, ...list.nodes] : [...list.nodes, issue] };
+    next = { ...list, nodes: descending ? [issue, ...list.nodes] : [...list.nodes, issue] };
   } else if (!fits && present) {
-    next = { ...shiftIssueCount(list, -1), nodes: list.nodes.filter((n) => n.id !== issue.id) };
+    next = { ...list, nodes: list.nodes.filter((n) => n.id !== issue.id) };
   } else {
     return prev;
   }
@@ -196,7 +194,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
     filters.state === "needs_reply" ? n.needsReply : filters.state === "all" || n.state === filters.state,
   );
   const countsProject = counts.data?.project;
-  const shownCount = issues ? formatIssueCount(issues) : String(nodes.length);
+  const total = listCount(countsProject, filters.state);
 
   return (
     <section aria-labelledby="issues-title">
@@ -224,7 +222,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
       ) : (
         <>
           <p className="visually-hidden" role="status">
-            {shownCount} issues. Use j and k or the arrow keys to move, Enter to open.
+            {total ?? nodes.length} issues. Use j and k or the arrow keys to move, Enter to open.
           </p>
           {help ? <ShortcutsHelp onClose={() => setHelp(false)} canBulk={canBulk} /> : null}
           <ul className="issue-list" aria-label="Issues" onKeyDown={handleListKeyDown}>
@@ -243,7 +241,8 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
           </ul>
           <div className="list-footer">
             <span className="muted">
-              Showing {nodes.length} of {shownCount}
+              Showing {nodes.length}
+              {total ? ` of ${total}` : ""}
             </span>
             {issues?.pageInfo.hasNextPage ? (
               <button

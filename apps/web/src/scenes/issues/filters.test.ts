@@ -4,7 +4,6 @@ import {
   formatIssueCount,
   matchesFilters,
   readFilters,
-  shiftIssueCount,
   toViewFilters,
   viewParams,
   writeFilters,
@@ -53,12 +52,17 @@ describe("issue counts", () => {
     expect(formatIssueCount({ countCapped: 1000, countIsExact: false })).toBe("1,000+");
   });
 
-  it("moves an exact count with live issues and leaves a capped one alone", () => {
-    expect(shiftIssueCount({ countCapped: 5, countIsExact: true }, 1)).toEqual({ countCapped: 6, countIsExact: true });
-    expect(shiftIssueCount({ countCapped: 0, countIsExact: true }, -1)).toEqual({ countCapped: 0, countIsExact: true });
-    const capped = { countCapped: 1000, countIsExact: false };
-    expect(shiftIssueCount(capped, 1)).toBe(capped);
-    expect(shiftIssueCount(capped, -1)).toBe(capped);
+  it("counts the list on screen with its state tab's count, and says nothing before the counts arrive", async () => {
+    const { listCount } = await import("./IssuesHeader.tsx");
+    const c = (n: number, exact = true) => ({ countCapped: n, countIsExact: exact });
+    const counts = { id: "p", needsReplyCount: c(3), openedCount: c(1000, false), closedCount: c(7), allCount: c(12) };
+    expect(["needs_reply", "opened", "closed", "all"].map((s) => listCount(counts, s as never))).toEqual([
+      "3",
+      "1,000+",
+      "7",
+      "12",
+    ]);
+    expect(listCount(undefined, "opened")).toBeNull();
   });
 });
 

@@ -112,10 +112,6 @@ export type IssueCount = { countCapped: number; countIsExact: boolean };
 /** "12", "1,234" or, above the api's cap, "1,000+" (GitLab's way of not counting a big list). */
 export const formatIssueCount = (c: IssueCount) => `${c.countCapped.toLocaleString("en")}${c.countIsExact ? "" : "+"}`;
 
-/** The count after a live issue entered (+1) or left (-1) the list; a capped count stays as it is. */
-export const shiftIssueCount = <T extends IssueCount>(c: T, delta: 1 | -1): T =>
-  c.countIsExact ? { ...c, countCapped: Math.max(0, c.countCapped + delta) } : c;
-
 /** Issue 10.3: the filters a saved view stores, from the list's. */
 export const toViewFilters = (f: IssueFilters): SavedViewFiltersInput => ({
   tab: f.tab,
