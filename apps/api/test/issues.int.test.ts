@@ -36,6 +36,7 @@ describe("issue list, loaders and moves", () => {
   let api: TestApi;
   let cookie: string;
   let queries = 0;
+  const statements: string[] = [];
   const list = async (vars: Record<string, unknown>) => {
     const res = await api.graphql<Page>(LIST, { p: "demo/app", ...vars }, { cookie });
     if (res.errors) throw new Error(JSON.stringify(res.errors));
@@ -74,8 +75,9 @@ describe("issue list, loaders and moves", () => {
     // Count every SQL statement the api runs on this database.
     const original = db.dataSource.logger;
     const counting: TypeOrmLogger = {
-      logQuery: () => {
+      logQuery: (sql) => {
         queries++;
+        statements.push(sql);
       },
       logQueryError: (...a) => original.logQueryError(...a),
       logQuerySlow: (...a) => original.logQuerySlow(...a),
@@ -254,6 +256,34 @@ describe("issue list, loaders and moves", () => {
       { cookie },
     );
     expect(again.data?.issueMove.errors).toEqual(["Cannot move issue which was already moved."]);
+  });
+
+  it("answers the state tabs' counts (as the web app asks for them) without reading a page, each state counted once", async () => {
+    type Capped = { countCapped: number; countIsExact: boolean };
+    const tabs = {
+      needsReply: "state: all, needsReply: true",
+      opened: "state: opened",
+      closed: "state: closed",
+      all: "state: all",
+    };
+    statements.length = 0;
+    const res = await api.graphql<{ project: Record<string, Capped> }>(
+      `{ project(fullPath: "demo/app") { ${Object.entries(tabs)
+        .map(([alias, args]) => `${alias}: issues(${args}, first: 1) { countCapped countIsExact }`)
+        .join(" ")} } }`,
+      {},
+      { cookie },
+    );
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    // No page query (its rows carry a sort value); "all" is "opened" + "closed" of the same request.
+    expect(statements.filter((sql) => /AS sort_value/.test(sql))).toEqual([]);
+    expect(statements.filter((sql) => /count\(\*\)/.test(sql))).toHaveLength(3);
+    // Each is the count of its own list.
+    const { opened, closed, all } = res.data!.project;
+    expect(opened).toEqual({ countCapped: (await list({ state: "opened" })).count, countIsExact: true });
+    expect(closed).toEqual({ countCapped: (await list({ state: "closed" })).count, countIsExact: true });
+    expect(all).toEqual({ countCapped: opened.countCapped + closed.countCapped, countIsExact: true });
+    expect(opened.countCapped).toBeGreaterThan(0);
   });
 
   it("counts exactly up to 1,000 and says 1,000+ above it (countCapped, countIsExact); count stays exact", async () => {

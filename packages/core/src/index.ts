@@ -138,6 +138,8 @@ export {
   ISSUE_LIST_COLUMNS,
   type IssueListRow,
   issueCappedCountSql,
+  type IssueCounter,
+  issueCounter,
   issueCountSql,
   issueListSql,
   listIssueIds,

@@ -35,6 +35,8 @@ const VIEWER_INDEPENDENT = [
   "labelsByProjectId",
   // The name is the same for everyone; who may read it is decided per subscriber by the field's resolver.
   "requesterNameByIssueId",
+  // Keyed by the whole resolved filter, whose visibility part is the viewer's.
+  "issueCounter",
 ] as const satisfies readonly (keyof Loaders)[];
 type SharedLoaders = Pick<Loaders, (typeof VIEWER_INDEPENDENT)[number]>;
 

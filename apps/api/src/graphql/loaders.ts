@@ -1,4 +1,4 @@
-import { loadProjectAbilities, type ProjectAbilities, readMarks, requesterNames } from "@tidings/core";
+import { issueCounter, loadProjectAbilities, type ProjectAbilities, readMarks, requesterNames } from "@tidings/core";
 import {
   type DataSource,
   EmailParticipantEntity,
@@ -58,6 +58,8 @@ export const createLoaders = (ctx: Pick<ApiContext, "dataSource" | "viewer">) =>
     byKey(ids, await findIn(db, ProjectEntity, "id", ids), (p) => p.id),
   );
   return {
+    /** The request's capped issue counts (the list's state tabs ask for four at once). */
+    issueCounter: issueCounter(db),
     userById: new DataLoader<number, UserEntity | null>(async (ids) =>
       byKey(ids, await findIn(db, UserEntity, "id", ids), (u) => u.id),
     ),

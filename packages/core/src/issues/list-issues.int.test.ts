@@ -17,6 +17,7 @@ import {
   type IssueListFilter,
   type IssueSort,
   issueCappedCountSql,
+  issueCounter,
   issueListSql,
   issueListWhere,
   listIssues,
@@ -265,6 +266,40 @@ describe("the issue list at 20,000 issues", () => {
       "order 4242, reporter",
       "zeppelin, guest",
       "zeppelin, reporter",
+    ]);
+  });
+
+  it('a request\'s counter gives every capped count the single query gives, counting "all" as "opened" + "closed"', async () => {
+    const m = db.dataSource.manager;
+    for (const { label, filter } of shapes()) {
+      const f = await resolveIssueListFilter(m, filter);
+      if (!f) throw new Error(label);
+      // The default cap, and a low one where sums cross it.
+      for (const cap of [1000, 150])
+        expect(await issueCounter(m, cap)(f), `${label}, cap ${cap}`).toEqual(await countIssuesCapped(m, f, cap));
+    }
+    // The state tabs of one request: "opened", "closed" and "all" read two counts, not four.
+    let statements = 0;
+    const counted = new Proxy(m, {
+      get: (target, key) =>
+        key === "query"
+          ? (...args: Parameters<typeof m.query>) => {
+              statements++;
+              return target.query(...args);
+            }
+          : Reflect.get(target, key),
+    });
+    const f = await resolveIssueListFilter(m, { projectId, readConfidential: true, viewerId: null, search: "printer" });
+    if (!f) throw new Error("the filter resolves");
+    const counter = issueCounter(counted);
+    const [opened, closed, all] = await Promise.all(
+      (["opened", "closed", "all"] as const).map((state) => counter({ ...f, state })),
+    );
+    expect(statements).toBe(2);
+    expect([opened, closed, all]).toEqual([
+      await countIssuesCapped(m, { ...f, state: "opened" }),
+      await countIssuesCapped(m, { ...f, state: "closed" }),
+      await countIssuesCapped(m, { ...f, state: "all" }),
     ]);
   });
 

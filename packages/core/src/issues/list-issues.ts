@@ -343,6 +343,37 @@ export const countIssuesCapped = async (
   return row.count > cap ? { count: cap, exact: false } : { count: row.count, exact: true };
 };
 
+/** Two capped counts added: exact only when both are and their sum is within the cap. */
+export const addCappedCounts = (a: CappedCount, b: CappedCount, cap = ISSUE_COUNT_CAP): CappedCount => {
+  const sum = a.count + b.count;
+  return a.exact && b.exact && sum <= cap ? { count: sum, exact: true } : { count: Math.min(sum, cap), exact: false };
+};
+
+export type IssueCounter = (f: ResolvedIssueListFilter) => Promise<CappedCount>;
+
+/**
+ * Capped counts for one request (the list's state tabs ask for four at once): each filter and state is
+ * counted once, and "all" (without "needs reply") is "opened" + "closed", so the tabs walk each state
+ * once instead of twice.
+ */
+export const issueCounter = (db: EntityManager, cap = ISSUE_COUNT_CAP): IssueCounter => {
+  const memo = new Map<string, Promise<CappedCount>>();
+  const count: IssueCounter = (f) => {
+    if (f.needsReply !== true && (!f.state || f.state === "all")) {
+      const [a, b] = statesOf(f).map((state) => count({ ...f, state }));
+      return Promise.all([a, b]).then(([x, y]) => addCappedCounts(x, y, cap));
+    }
+    const key = JSON.stringify(f);
+    let counted = memo.get(key);
+    if (!counted) {
+      counted = countIssuesCapped(db, f, cap);
+      memo.set(key, counted);
+    }
+    return counted;
+  };
+  return count;
+};
+
 /** The exact count: reads every matching issue (O(matches)); lists use `countIssuesCapped`. */
 export const countIssues = async (
   db: EntityManager,

@@ -1,11 +1,4 @@
-import {
-  countIssues,
-  countIssuesCapped,
-  listIssues,
-  resolveIssueListFilter,
-  searchSnippets,
-  serviceDeskAddress,
-} from "@tidings/core";
+import { countIssues, listIssues, resolveIssueListFilter, searchSnippets, serviceDeskAddress } from "@tidings/core";
 import { AccessLevel, ProjectEntity } from "@tidings/db";
 import { GraphQLError, type GraphQLResolveInfo, Kind } from "graphql";
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from "type-graphql";
@@ -58,6 +51,14 @@ const once = <T>(fn: () => Promise<T>) => {
 const selects = (info: GraphQLResolveInfo, names: string[]) =>
   info.fieldNodes.some((n) =>
     n.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && names.includes(s.name.value)),
+  );
+
+/** Every field asked of the connection is a count (fields only: a fragment may ask for anything). */
+const onlyCounts = (info: GraphQLResolveInfo) =>
+  info.fieldNodes.every((n) =>
+    n.selectionSet?.selections.every(
+      (s) => s.kind === Kind.FIELD && ["count", "countCapped", "countIsExact", "__typename"].includes(s.name.value),
+    ),
   );
 
 @Resolver(() => ProjectType)
@@ -192,10 +193,13 @@ export class ProjectResolver {
         cappedCountFn: none,
       };
     }
-    const cappedCountFn = once(() => countIssuesCapped(db, filter));
+    const cappedCountFn = once(() => loadersOf(ctx).issueCounter(filter));
     // The count runs on its own connection while the page is read, when the query asks for it.
     if (selects(info, ["countCapped", "countIsExact"])) void cappedCountFn().catch(() => undefined);
-    const page = await listIssues(db, filter, { sort: sort ?? "CREATED_DESC", first: pageSize(first), after });
+    // A query for counts only (the list's state tabs) reads no page.
+    const page = onlyCounts(info)
+      ? { rows: [], hasNextPage: false }
+      : await listIssues(db, filter, { sort: sort ?? "CREATED_DESC", first: pageSize(first), after });
     // Issue 10.5: the snippets of this page only, in one query, when a node asks for one.
     const snippets = once(() =>
       searchSnippets(
