@@ -86,6 +86,49 @@ test("a responder filters, labels, assigns and closes issues while the list foll
   expect(errors).toEqual([]);
 });
 
+test("a burst of live changes re-reads the tab counts at once, then at most every 2 s, and ends right", async ({
+  page,
+}) => {
+  const token = unique("burst").replace(" ", "");
+  await signInAs(page, "maintainer");
+  await sendCustomerMail({
+    from: `burst.${token}@customer.example`,
+    to: await serviceDeskAddress(page, "demo/app"),
+    subject: `Burst ${token}`,
+    text: "One issue, changed many times.",
+  });
+  const live = subscriptionsStarted(page, ["IssueUpdated"]);
+  await page.goto(`/demo/app/-/issues?search=${token}`);
+  await live;
+  const list = page.getByRole("list", { name: "Issues" });
+  await expect(list.getByRole("link")).toHaveCount(1);
+  await expect(page.getByRole("tab", { name: /Open\s*1/ })).toBeVisible();
+  const { project } = await graphql<{ project: { issues: { nodes: { iid: string }[] } } }>(
+    page,
+    'query ($s: String) { project(fullPath: "demo/app") { issues(search: $s) { nodes { iid } } } }',
+    { s: token },
+  );
+  const recounts: number[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && r.postData()?.includes("query IssueCounts")) recounts.push(Date.now());
+  });
+  // Nine changes in a row (closed, reopened, …, closed): each is a live event for the open list.
+  const started = Date.now();
+  for (let i = 0; i < 9; i++) {
+    await graphql(page, "mutation ($i: UpdateIssueInput!) { updateIssue(input: $i) { errors } }", {
+      i: { projectPath: "demo/app", iid: project.issues.nodes[0].iid, stateEvent: i % 2 === 0 ? "CLOSE" : "REOPEN" },
+    });
+  }
+  const burst = Date.now() - started;
+  // The last change is counted (the trailing re-read), and the list follows it.
+  await expect(page.getByRole("tab", { name: /Closed\s*1/ })).toBeVisible();
+  await expect(page.getByRole("tab", { name: /Open\s*0/ })).toBeVisible();
+  await expect(list.getByRole("link")).toHaveCount(0);
+  // One re-read at the first event, then one per 2 s at most, plus the last: not one per event.
+  expect(recounts.length).toBeGreaterThanOrEqual(2);
+  expect(recounts.length).toBeLessThanOrEqual(2 + Math.ceil(burst / 2000));
+});
+
 test("a responder moves an issue to another project", async ({ page }) => {
   const subject = unique("Wrong project");
   await signInAs(page, "maintainer");

@@ -1,6 +1,7 @@
 import { useQuery } from "@apollo/client/react";
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
+import { Subject, throttleTime } from "rxjs";
 import { ErrorState, errorMessage, LoadingState, ProjectNotFound, usePageTitle } from "../../components/States.tsx";
 import {
   IssueCountsDocument,
@@ -32,6 +33,9 @@ const countVariables = (filters: IssueFilters) => {
 };
 
 export const PAGE_SIZE = 50;
+
+/** The least time between two re-reads of the tab counts caused by live events. */
+const COUNTS_REFRESH_MS = 2_000;
 
 type IssuesPage = NonNullable<NonNullable<IssuesSceneQuery["project"]>["issues"]>;
 
@@ -91,11 +95,17 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
   filtersRef.current = filters;
   const refetchCounts = counts.refetch;
   useEffect(() => {
+    // The counts are re-read at once, then at most once per COUNTS_REFRESH_MS while events keep coming (the
+    // last event always re-reads them): a burst of new mail otherwise kept every open list re-counting.
+    const countsChanged = new Subject<void>();
+    const recount = countsChanged
+      .pipe(throttleTime(COUNTS_REFRESH_MS, undefined, { leading: true, trailing: true }))
+      .subscribe(() => void refetchCounts());
     const onCreated = subscribeToMore({
       document: IssueCreatedDocument,
       variables: { projectPath },
       updateQuery: (prev, { subscriptionData }) => {
-        void refetchCounts();
+        countsChanged.next();
         return applyLiveIssue(
           prev as IssuesSceneQuery | undefined,
           subscriptionData.data?.issueCreated,
@@ -107,7 +117,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
       document: IssueUpdatedDocument,
       variables: { projectPath },
       updateQuery: (prev, { subscriptionData }) => {
-        void refetchCounts();
+        countsChanged.next();
         return applyLiveIssue(
           prev as IssuesSceneQuery | undefined,
           subscriptionData.data?.issueUpdated,
@@ -116,6 +126,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
       },
     });
     return () => {
+      recount.unsubscribe();
       onCreated();
       onUpdated();
     };
