@@ -2,7 +2,7 @@ import { useQuery } from "@apollo/client/react";
 import { type ChangeEvent, useEffect } from "react";
 import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { ErrorState, errorMessage, LoadingState } from "../components/States.tsx";
-import { AppShellDocument, ProjectNavDocument } from "../graphql/__generated__/graphql.ts";
+import { AppShellDocument, ProjectNavDocument } from "./__generated__/shell.ts";
 import { ReconnectingBanner } from "./live-status.tsx";
 import { MailAlertBanner } from "./MailAlertBanner.tsx";
 import { NotificationBell } from "./NotificationBell.tsx";

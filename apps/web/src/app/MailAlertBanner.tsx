@@ -2,7 +2,7 @@
 // back, or a mailbox cannot be read — with the way to Mail health. Others get nothing (the query is null).
 import { useQuery } from "@apollo/client/react";
 import { Link } from "react-router";
-import { MailAlertDocument } from "../graphql/__generated__/graphql.ts";
+import { MailAlertDocument } from "./__generated__/shell.ts";
 import { mailHealthPath } from "./paths.ts";
 
 export const MailAlertBanner = ({ admin, projectPath }: { admin: boolean; projectPath: string | null }) => {

@@ -3,7 +3,10 @@
 // tab is in the background.
 import { useApolloClient, useQuery, useSubscription } from "@apollo/client/react";
 import { Link } from "react-router";
-import { NotificationBellDocument, NotificationReceivedDocument } from "../graphql/__generated__/graphql.ts";
+import {
+  NotificationBellDocument,
+  NotificationReceivedDocument,
+} from "../scenes/notifications/__generated__/notifications.ts";
 import "./notifications.css";
 import { inboxPath, issuePath } from "./paths.ts";
 

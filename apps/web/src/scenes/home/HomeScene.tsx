@@ -2,7 +2,7 @@ import { useQuery } from "@apollo/client/react";
 import { Link, Navigate } from "react-router";
 import { issuesPath } from "../../app/paths.ts";
 import { ErrorState, errorMessage, LoadingState, PageHeading, usePageTitle } from "../../components/States.tsx";
-import { AppShellDocument } from "../../graphql/__generated__/graphql.ts";
+import { AppShellDocument } from "../../app/__generated__/shell.ts";
 
 /** `/`: straight to the only project, or a list to pick from. */
 export const HomeScene = () => {

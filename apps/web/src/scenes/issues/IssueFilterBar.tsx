@@ -1,6 +1,6 @@
 import { useQuery } from "@apollo/client/react";
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { IssueFilterOptionsDocument } from "../../graphql/__generated__/graphql.ts";
+import { IssueFilterOptionsDocument } from "./__generated__/issues.ts";
 import { type IssueFilters, SORTS } from "./filters.ts";
 
 /**

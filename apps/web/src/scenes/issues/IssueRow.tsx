@@ -3,7 +3,7 @@ import { Link } from "react-router";
 import { issuePath } from "../../app/paths.ts";
 import { ConfidentialBadge, LabelPill, StateBadge } from "../../components/Badges.tsx";
 import { Age } from "../../components/time.tsx";
-import type { IssueRow_IssueFragment } from "../../graphql/__generated__/graphql.ts";
+import type { IssueRow_IssueFragment } from "./__generated__/issues.ts";
 import { SUPPORT_BOT } from "./filters.ts";
 import { SearchSnippet } from "./SearchSnippet.tsx";
 

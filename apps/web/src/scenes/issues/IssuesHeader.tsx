@@ -2,7 +2,7 @@ import { Link } from "react-router";
 import { issuesPath } from "../../app/paths.ts";
 import { CopyButton } from "../../components/CopyButton.tsx";
 import { PageHeading } from "../../components/States.tsx";
-import type { IssueCountsQuery, IssuesSceneQuery } from "../../graphql/__generated__/graphql.ts";
+import type { IssueCountsQuery, IssuesSceneQuery } from "./__generated__/issues.ts";
 import { formatIssueCount, type IssueFilters, type IssueStateFilter, writeFilters } from "./filters.ts";
 import { ViewsMenu } from "./ViewsMenu.tsx";
 

@@ -11,7 +11,7 @@ import {
   IssuesSceneDocument,
   type IssuesSceneQuery,
   IssueUpdatedDocument,
-} from "../../graphql/__generated__/graphql.ts";
+} from "./__generated__/issues.ts";
 import { BulkBar, useBulk } from "./BulkBar.tsx";
 import { IssueFilterBar } from "./IssueFilterBar.tsx";
 import { IssuesHeader, listCount } from "./IssuesHeader.tsx";

@@ -8,7 +8,7 @@ import {
   SavedViewDestroyDocument,
   SavedViewsDocument,
   type SavedView_ViewFragment,
-} from "../../graphql/__generated__/graphql.ts";
+} from "./__generated__/views.ts";
 import { type IssueFilters, toViewFilters, viewParams, writeFilters } from "./filters.ts";
 
 /** The view whose filters are the list's now, if any (compared as the URL says them). */

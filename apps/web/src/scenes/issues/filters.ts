@@ -1,10 +1,10 @@
+import type { IssueSort } from "./__generated__/issues.ts";
 import type {
   IssueListState,
   IssueListTab,
-  IssueSort,
   SavedView_ViewFragment,
   SavedViewFiltersInput,
-} from "../../graphql/__generated__/graphql.ts";
+} from "./__generated__/views.ts";
 
 /**
  * The tracker's filters live in the URL (`?tab=all&state=closed&search=…`) so links and reloads keep them.

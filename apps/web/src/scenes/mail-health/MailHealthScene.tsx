@@ -16,7 +16,7 @@ import {
   type MailHealth_ReadingFragment,
   MailHealthLiveDocument,
   MailHealthSceneDocument,
-} from "../../graphql/__generated__/graphql.ts";
+} from "./__generated__/mail-health.ts";
 import { HealthChart } from "./HealthChart.tsx";
 
 const STATE_TEXT: Record<MailChannelState, string> = {

@@ -10,7 +10,7 @@ import {
   type NotificationLevel,
   NotificationsMarkReadDocument,
   NotificationsSceneDocument,
-} from "../../graphql/__generated__/graphql.ts";
+} from "./__generated__/notifications.ts";
 import { issuePath } from "../../app/paths.ts";
 import { Feedback, useAction } from "../team/useAction.tsx";
 

@@ -22,7 +22,7 @@ import {
   QuarantineRawSourcesDocument,
   QuarantineSceneDocument,
   type QuarantineItem_EmailFragment,
-} from "../../graphql/__generated__/graphql.ts";
+} from "./__generated__/quarantine.ts";
 import { ErrorList } from "../../components/Feedback.tsx";
 
 const PAGE_SIZE = 20;

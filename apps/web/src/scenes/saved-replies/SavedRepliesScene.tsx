@@ -15,7 +15,7 @@ import {
   SavedReplyCreateDocument,
   SavedReplyDestroyDocument,
   SavedReplyUpdateDocument,
-} from "../../graphql/__generated__/graphql.ts";
+} from "./__generated__/saved-replies.ts";
 import { SAVED_REPLY_PLACEHOLDERS } from "./saved-reply.ts";
 
 /** Create or edit one saved reply; `scope` only when creating and the viewer may share in the project. */

@@ -11,7 +11,7 @@ import {
   ServiceDeskCustomEmailCreateDocument,
   ServiceDeskCustomEmailDeleteDocument,
   ServiceDeskCustomEmailUpdateDocument,
-} from "../../graphql/__generated__/graphql.ts";
+} from "./__generated__/custom-email.ts";
 import { ErrorList } from "../../components/Feedback.tsx";
 
 const STATE_TEXT = {

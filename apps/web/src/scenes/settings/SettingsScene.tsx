@@ -17,7 +17,7 @@ import {
   type ServiceDeskSettingsForm_SettingsFragment,
   SettingsSceneDocument,
   UpdateServiceDeskSettingsDocument,
-} from "../../graphql/__generated__/graphql.ts";
+} from "./__generated__/settings.ts";
 import { defaultKeyPreview, previewAddress, suffixProblem, unknownPlaceholders } from "./templates.ts";
 
 type FormState = {

@@ -1,7 +1,7 @@
 import { useQuery } from "@apollo/client/react";
 import { useEffect, useState } from "react";
 import { Markdown } from "../../components/Markdown.tsx";
-import { ServiceDeskTemplatePreviewDocument } from "../../graphql/__generated__/graphql.ts";
+import { ServiceDeskTemplatePreviewDocument } from "./__generated__/settings.ts";
 import { fillTemplate, sampleValues } from "./templates.ts";
 
 const FIELD = { thank_you: "thankYou", new_note: "newNote", new_participant: "newParticipant" } as const;

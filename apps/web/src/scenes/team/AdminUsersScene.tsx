@@ -1,11 +1,7 @@
 import { useMutation, useQuery } from "@apollo/client/react";
 import type { FormEvent } from "react";
 import { ErrorState, errorMessage, LoadingState, PageHeading, usePageTitle } from "../../components/States.tsx";
-import {
-  AdminUsersSceneDocument,
-  UserCreateDocument,
-  UserResetPasswordDocument,
-} from "../../graphql/__generated__/graphql.ts";
+import { AdminUsersSceneDocument, UserCreateDocument, UserResetPasswordDocument } from "./__generated__/team.ts";
 import { Feedback, useAction } from "./useAction.tsx";
 
 /** Issue 10.6: instance admins create users and reset passwords, while the product runs. */

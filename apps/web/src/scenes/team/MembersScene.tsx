@@ -8,11 +8,7 @@ import {
   ProjectNotFound,
   usePageTitle,
 } from "../../components/States.tsx";
-import {
-  MembersSceneDocument,
-  ProjectMemberRemoveDocument,
-  ProjectMemberSetDocument,
-} from "../../graphql/__generated__/graphql.ts";
+import { MembersSceneDocument, ProjectMemberRemoveDocument, ProjectMemberSetDocument } from "./__generated__/team.ts";
 import { Feedback, useAction } from "./useAction.tsx";
 
 const ROLES = ["guest", "reporter", "developer", "maintainer", "owner"] as const;

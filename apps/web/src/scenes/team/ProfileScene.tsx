@@ -8,7 +8,7 @@ import {
   PersonalAccessTokenCreateDocument,
   PersonalAccessTokenRevokeDocument,
   ProfileSceneDocument,
-} from "../../graphql/__generated__/graphql.ts";
+} from "./__generated__/team.ts";
 import { Feedback, useAction } from "./useAction.tsx";
 
 const PasswordForm = () => {

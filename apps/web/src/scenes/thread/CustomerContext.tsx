@@ -10,7 +10,7 @@ import {
   type IssueState,
   type ThreadIssue_IssueFragment,
   type ThreadSceneQuery,
-} from "../../graphql/__generated__/graphql.ts";
+} from "./__generated__/thread.ts";
 
 /** What the thread page read about the requester (not part of the live issue updates). */
 export type RequesterContext = {

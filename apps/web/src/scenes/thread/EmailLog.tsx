@@ -1,5 +1,5 @@
 import { AbsoluteTime } from "../../components/time.tsx";
-import type { ThreadIssue_IssueFragment } from "../../graphql/__generated__/graphql.ts";
+import type { ThreadIssue_IssueFragment } from "./__generated__/thread.ts";
 
 /** D5: every email this issue caused, with its delivery status. */
 export const EmailLog = ({ emails }: { emails: ThreadIssue_IssueFragment["emails"] }) => (

@@ -10,7 +10,7 @@ import {
   type ThreadIssue_IssueFragment,
   UpdateIssueDocument,
   type UpdateIssueInput,
-} from "../../graphql/__generated__/graphql.ts";
+} from "./__generated__/thread.ts";
 import { ErrorList } from "../../components/Feedback.tsx";
 
 const splitList = (value: string) =>

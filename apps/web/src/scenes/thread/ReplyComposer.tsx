@@ -11,7 +11,7 @@ import {
 } from "react";
 import { Markdown } from "../../components/Markdown.tsx";
 import { errorMessage } from "../../components/States.tsx";
-import { CreateNoteDocument, type ThreadNote_NoteFragment } from "../../graphql/__generated__/graphql.ts";
+import { CreateNoteDocument, type ThreadNote_NoteFragment } from "./__generated__/thread.ts";
 import { PresenceLine, usePresence } from "./composer/presence.tsx";
 import {
   describeCommands,

@@ -1,7 +1,7 @@
 import { useMutation } from "@apollo/client/react";
 import { useState } from "react";
 import { errorMessage } from "../../components/States.tsx";
-import { UpdateIssueDocument } from "../../graphql/__generated__/graphql.ts";
+import { UpdateIssueDocument } from "./__generated__/thread.ts";
 
 /** Close / Reopen, in the thread's header (as GitLab's). The issue updates in the cache by id. */
 export const StateToggle = ({ projectPath, iid, state }: { projectPath: string; iid: string; state: string }) => {

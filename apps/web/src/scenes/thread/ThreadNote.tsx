@@ -10,7 +10,7 @@ import {
   type ThreadEnvelope_EnvelopeFragment,
   type ThreadNote_NoteFragment,
   UpdateNoteDocument,
-} from "../../graphql/__generated__/graphql.ts";
+} from "./__generated__/thread.ts";
 
 export const noteAuthor = (note: { author: { username: string } | null; externalAuthor?: string | null }) =>
   note.externalAuthor ? note.externalAuthor : note.author ? `@${note.author.username}` : "a deleted user";

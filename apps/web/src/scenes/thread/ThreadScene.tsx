@@ -22,7 +22,7 @@ import {
   ThreadIssueUpdatedDocument,
   ThreadSceneDocument,
   type ThreadSceneQuery,
-} from "../../graphql/__generated__/graphql.ts";
+} from "./__generated__/thread.ts";
 import { SUPPORT_BOT } from "../issues/filters.ts";
 import { EmailLog } from "./EmailLog.tsx";
 import { IssueSidebar } from "./IssueSidebar.tsx";

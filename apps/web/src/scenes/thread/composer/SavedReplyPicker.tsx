@@ -3,7 +3,7 @@ import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 
 import { Link } from "react-router";
 import { savedRepliesPath } from "../../../app/paths.ts";
 import { errorMessage } from "../../../components/States.tsx";
-import { SavedRepliesDocument } from "../../../graphql/__generated__/graphql.ts";
+import { SavedRepliesDocument } from "../../saved-replies/__generated__/saved-replies.ts";
 import { renderSavedReply, type SavedReplyContext } from "../../saved-replies/saved-reply.ts";
 
 /** Issue 11.4: search the saved replies and insert one, its placeholders filled for this ticket. */

@@ -3,7 +3,7 @@
 import { useMutation } from "@apollo/client/react";
 import { useEffect, useRef, useState } from "react";
 import { useBlocker } from "react-router";
-import { SaveNoteDraftDocument } from "../../../graphql/__generated__/graphql.ts";
+import { SaveNoteDraftDocument } from "../../saved-replies/__generated__/saved-replies.ts";
 
 const SAVE_AFTER_MS = 700;
 

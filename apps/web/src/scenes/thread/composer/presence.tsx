@@ -3,7 +3,7 @@
 // to someone newly arrived, and on leaving. What is shown follows the rules in presence-state.ts.
 import { useMutation, useSubscription } from "@apollo/client/react";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { IssuePresenceDocument, SetIssuePresenceDocument } from "../../../graphql/__generated__/graphql.ts";
+import { IssuePresenceDocument, SetIssuePresenceDocument } from "../__generated__/thread.ts";
 import { expired, heard, isTyping, type Presence, type PresenceMap, stateToSend } from "./presence-state.ts";
 
 const HEARTBEAT_MS = 10_000;
