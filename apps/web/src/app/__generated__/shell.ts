@@ -4,23 +4,9 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type * as Types from '../../graphql/__generated__/schema';
+
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-/** How mail comes in or goes out. */
-export type MailChannelKind =
-  | 'CANARY'
-  | 'GRAPH'
-  | 'IMAP'
-  | 'OUTBOUND'
-  | 'SMTP_LISTENER'
-  | 'WEBHOOK';
-
-/** ok; failing (its last attempt failed); stale (nothing reads it); off (not configured). */
-export type MailChannelState =
-  | 'FAILING'
-  | 'OFF'
-  | 'OK'
-  | 'STALE';
-
 export type AppShellQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -36,7 +22,7 @@ export type ProjectNavQuery = { project: { id: string, fullPath: string, name: s
 export type MailAlertQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MailAlertQuery = { mailHealth: { channels: Array<{ id: string, kind: MailChannelKind, name: string, state: MailChannelState }> } | null };
+export type MailAlertQuery = { mailHealth: { channels: Array<{ id: string, kind: Types.MailChannelKind, name: string, state: Types.MailChannelState }> } | null };
 
 
 export const AppShellDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AppShell"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"currentUser"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"admin"}}]}},{"kind":"Field","name":{"kind":"Name","value":"projects"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"fullPath"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<AppShellQuery, AppShellQueryVariables>;

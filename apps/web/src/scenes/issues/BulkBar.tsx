@@ -1,7 +1,8 @@
 import { useMutation } from "@apollo/client/react";
 import { type FormEvent, useCallback, useState } from "react";
 import { errorMessage } from "../../components/States.tsx";
-import { IssuesBulkUpdateDocument, type IssuesBulkUpdateInput } from "./__generated__/issues.ts";
+import type { IssuesBulkUpdateInput } from "../../graphql/__generated__/schema.ts";
+import { IssuesBulkUpdateDocument } from "./__generated__/issues.ts";
 
 export type BulkChange = Omit<IssuesBulkUpdateInput, "projectPath" | "iids">;
 export type BulkMessage = { kind: "done" | "error"; text: string } | null;

@@ -1,6 +1,7 @@
 // Issue 10.5: under a search hit, the excerpt that matched with the matching words marked. The parts are
 // plain text from the api (never HTML): React escapes them, and <mark> is the only element added.
-import type { SearchSnippet_IssueFragment, SearchSnippetSource } from "./__generated__/issues.ts";
+import type { SearchSnippetSource } from "../../graphql/__generated__/schema.ts";
+import type { SearchSnippet_IssueFragment } from "./__generated__/issues.ts";
 import "./SearchSnippet.css";
 
 const SOURCE_LABEL: Record<SearchSnippetSource, string> = {

@@ -1,10 +1,10 @@
-import type { IssueSort } from "./__generated__/issues.ts";
 import type {
   IssueListState,
   IssueListTab,
-  SavedView_ViewFragment,
+  IssueSort,
   SavedViewFiltersInput,
-} from "./__generated__/views.ts";
+} from "../../graphql/__generated__/schema.ts";
+import type { SavedView_ViewFragment } from "./__generated__/views.ts";
 
 /**
  * The tracker's filters live in the URL (`?tab=all&state=closed&search=…`) so links and reloads keep them.

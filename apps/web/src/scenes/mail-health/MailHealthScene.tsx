@@ -10,8 +10,8 @@ import {
   usePageTitle,
 } from "../../components/States.tsx";
 import { Time } from "../../components/time.tsx";
+import type { MailChannelState } from "../../graphql/__generated__/schema.ts";
 import {
-  type MailChannelState,
   type MailHealth_PointFragment,
   type MailHealth_ReadingFragment,
   MailHealthLiveDocument,

@@ -5,9 +5,9 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { ErrorState, errorMessage, LoadingState } from "../../components/States.tsx";
 import { Time } from "../../components/time.tsx";
+import type { NotificationLevel } from "../../graphql/__generated__/schema.ts";
 import {
   NotificationSettingUpdateDocument,
-  type NotificationLevel,
   NotificationsMarkReadDocument,
   NotificationsSceneDocument,
 } from "./__generated__/notifications.ts";

@@ -12,13 +12,13 @@ import {
   usePageTitle,
 } from "../../components/States.tsx";
 import { AbsoluteTime } from "../../components/time.tsx";
+import type { InboundEmailStatus } from "../../graphql/__generated__/schema.ts";
 import {
   InboundEmailDeleteDocument,
   InboundEmailReleaseDocument,
   InboundEmailRetryDocument,
   InboundEmailsDeleteDocument,
   InboundEmailsRetryDocument,
-  type InboundEmailStatus,
   QuarantineRawSourcesDocument,
   QuarantineSceneDocument,
   type QuarantineItem_EmailFragment,

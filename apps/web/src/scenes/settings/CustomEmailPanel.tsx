@@ -5,9 +5,9 @@ import { useMutation, useQuery } from "@apollo/client/react";
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../../components/States.tsx";
 import { CopyButton } from "../../components/CopyButton.tsx";
+import type { SmtpAuthMethod } from "../../graphql/__generated__/schema.ts";
 import {
   CustomEmailPanelDocument,
-  type SmtpAuthMethod,
   ServiceDeskCustomEmailCreateDocument,
   ServiceDeskCustomEmailDeleteDocument,
   ServiceDeskCustomEmailUpdateDocument,

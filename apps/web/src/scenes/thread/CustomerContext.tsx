@@ -4,10 +4,10 @@ import { Link } from "react-router";
 import { issuePath } from "../../app/paths.ts";
 import { StateBadge } from "../../components/Badges.tsx";
 import { errorMessage } from "../../components/States.tsx";
+import type { IssueState } from "../../graphql/__generated__/schema.ts";
 import {
   IssueEmailParticipantsAddDocument,
   IssueEmailParticipantsRemoveDocument,
-  type IssueState,
   type ThreadIssue_IssueFragment,
   type ThreadSceneQuery,
 } from "./__generated__/thread.ts";

@@ -5,12 +5,8 @@ import { issuePath } from "../../app/paths.ts";
 import { LabelPill } from "../../components/Badges.tsx";
 import { errorMessage } from "../../components/States.tsx";
 import { ParticipantsBlock, RequesterBlock, type RequesterContext } from "./CustomerContext.tsx";
-import {
-  IssueMoveDocument,
-  type ThreadIssue_IssueFragment,
-  UpdateIssueDocument,
-  type UpdateIssueInput,
-} from "./__generated__/thread.ts";
+import type { UpdateIssueInput } from "../../graphql/__generated__/schema.ts";
+import { IssueMoveDocument, type ThreadIssue_IssueFragment, UpdateIssueDocument } from "./__generated__/thread.ts";
 import { ErrorList } from "../../components/Feedback.tsx";
 
 const splitList = (value: string) =>

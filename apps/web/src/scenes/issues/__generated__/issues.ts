@@ -4,63 +4,28 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type * as Types from '../../../graphql/__generated__/schema';
+
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-/** Sort order of an issue list (ties by id). */
-export type IssueSort =
-  | 'CREATED_ASC'
-  | 'CREATED_DESC'
-  | 'LAST_CUSTOMER_ACTIVITY_DESC'
-  | 'UPDATED_ASC'
-  | 'UPDATED_DESC';
+export type IssueRow_IssueFragment = { id: string, iid: string, title: string, state: Types.IssueState, confidential: boolean, createdAt: string, updatedAt: string, needsReply: boolean, waitingSince: string | null, unread: boolean, externalAuthor: string | null, requesterName: string | null, author: { username: string } | null, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, searchSnippet: { source: Types.SearchSnippetSource, parts: Array<{ text: string, highlight: boolean }> } | null };
 
-/** State of an issue (`all` only filters). */
-export type IssueState =
-  | 'all'
-  | 'closed'
-  | 'opened';
-
-export type IssueStateEvent =
-  | 'CLOSE'
-  | 'REOPEN';
-
-export type IssuesBulkUpdateInput = {
-  addLabels?: Array<string> | null | undefined;
-  /** Adds these assignees. */
-  assigneeUsernames?: Array<string> | null | undefined;
-  /** The issues' iids (at most 100). */
-  iids: Array<string>;
-  projectPath: string;
-  removeLabels?: Array<string> | null | undefined;
-  stateEvent?: IssueStateEvent | null | undefined;
-};
-
-/** The text a search snippet quotes: the title, the description, a comment, an internal note or the requester. */
-export type SearchSnippetSource =
-  | 'COMMENT'
-  | 'DESCRIPTION'
-  | 'INTERNAL_NOTE'
-  | 'REQUESTER'
-  | 'TITLE';
-
-export type IssueRow_IssueFragment = { id: string, iid: string, title: string, state: IssueState, confidential: boolean, createdAt: string, updatedAt: string, needsReply: boolean, waitingSince: string | null, unread: boolean, externalAuthor: string | null, requesterName: string | null, author: { username: string } | null, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, searchSnippet: { source: SearchSnippetSource, parts: Array<{ text: string, highlight: boolean }> } | null };
-
-export type SearchSnippet_IssueFragment = { searchSnippet: { source: SearchSnippetSource, parts: Array<{ text: string, highlight: boolean }> } | null };
+export type SearchSnippet_IssueFragment = { searchSnippet: { source: Types.SearchSnippetSource, parts: Array<{ text: string, highlight: boolean }> } | null };
 
 export type IssuesSceneQueryVariables = Exact<{
   fullPath: string | number;
-  state?: IssueState | null | undefined;
+  state?: Types.IssueState | null | undefined;
   search?: string | null | undefined;
   labelName?: Array<string> | string | null | undefined;
   assigneeUsernames?: Array<string> | string | null | undefined;
   authorUsername?: string | null | undefined;
   needsReply?: boolean | null | undefined;
-  sort?: IssueSort | null | undefined;
+  sort?: Types.IssueSort | null | undefined;
   first: number;
   after?: string | null | undefined;
 }>;
 
 
-export type IssuesSceneQuery = { project: { id: string, fullPath: string, name: string, serviceDeskEnabled: boolean, serviceDeskAddress: string | null, userPermissions: { adminProject: boolean, updateIssue: boolean, adminSharedViews: boolean }, issues: { nodes: Array<{ id: string, iid: string, title: string, state: IssueState, confidential: boolean, createdAt: string, updatedAt: string, needsReply: boolean, waitingSince: string | null, unread: boolean, externalAuthor: string | null, requesterName: string | null, author: { username: string } | null, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, searchSnippet: { source: SearchSnippetSource, parts: Array<{ text: string, highlight: boolean }> } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type IssuesSceneQuery = { project: { id: string, fullPath: string, name: string, serviceDeskEnabled: boolean, serviceDeskAddress: string | null, userPermissions: { adminProject: boolean, updateIssue: boolean, adminSharedViews: boolean }, issues: { nodes: Array<{ id: string, iid: string, title: string, state: Types.IssueState, confidential: boolean, createdAt: string, updatedAt: string, needsReply: boolean, waitingSince: string | null, unread: boolean, externalAuthor: string | null, requesterName: string | null, author: { username: string } | null, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, searchSnippet: { source: Types.SearchSnippetSource, parts: Array<{ text: string, highlight: boolean }> } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type IssueCountsQueryVariables = Exact<{
   fullPath: string | number;
@@ -78,14 +43,14 @@ export type IssueCreatedSubscriptionVariables = Exact<{
 }>;
 
 
-export type IssueCreatedSubscription = { issueCreated: { id: string, iid: string, title: string, state: IssueState, confidential: boolean, createdAt: string, updatedAt: string, needsReply: boolean, waitingSince: string | null, unread: boolean, externalAuthor: string | null, requesterName: string | null, author: { username: string } | null, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, searchSnippet: { source: SearchSnippetSource, parts: Array<{ text: string, highlight: boolean }> } | null } | null };
+export type IssueCreatedSubscription = { issueCreated: { id: string, iid: string, title: string, state: Types.IssueState, confidential: boolean, createdAt: string, updatedAt: string, needsReply: boolean, waitingSince: string | null, unread: boolean, externalAuthor: string | null, requesterName: string | null, author: { username: string } | null, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, searchSnippet: { source: Types.SearchSnippetSource, parts: Array<{ text: string, highlight: boolean }> } | null } | null };
 
 export type IssueUpdatedSubscriptionVariables = Exact<{
   projectPath: string | number;
 }>;
 
 
-export type IssueUpdatedSubscription = { issueUpdated: { id: string, iid: string, title: string, state: IssueState, confidential: boolean, createdAt: string, updatedAt: string, needsReply: boolean, waitingSince: string | null, unread: boolean, externalAuthor: string | null, requesterName: string | null, author: { username: string } | null, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, searchSnippet: { source: SearchSnippetSource, parts: Array<{ text: string, highlight: boolean }> } | null } | null };
+export type IssueUpdatedSubscription = { issueUpdated: { id: string, iid: string, title: string, state: Types.IssueState, confidential: boolean, createdAt: string, updatedAt: string, needsReply: boolean, waitingSince: string | null, unread: boolean, externalAuthor: string | null, requesterName: string | null, author: { username: string } | null, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, searchSnippet: { source: Types.SearchSnippetSource, parts: Array<{ text: string, highlight: boolean }> } | null } | null };
 
 export type IssueFilterOptionsQueryVariables = Exact<{
   fullPath: string | number;
@@ -95,7 +60,7 @@ export type IssueFilterOptionsQueryVariables = Exact<{
 export type IssueFilterOptionsQuery = { project: { id: string, labels: { nodes: Array<{ id: string, title: string }> }, projectMembers: { nodes: Array<{ user: { username: string } }> } } | null };
 
 export type IssuesBulkUpdateMutationVariables = Exact<{
-  input: IssuesBulkUpdateInput;
+  input: Types.IssuesBulkUpdateInput;
 }>;
 
 

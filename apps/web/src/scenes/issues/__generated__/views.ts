@@ -4,69 +4,27 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type * as Types from '../../../graphql/__generated__/schema';
+
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-/** The issue list's state tab (`needs_reply`: a customer waits, any state). */
-export type IssueListState =
-  | 'all'
-  | 'closed'
-  | 'needs_reply'
-  | 'opened';
-
-/** The issue list's tab: Service Desk or All. */
-export type IssueListTab =
-  | 'all'
-  | 'service_desk';
-
-/** Sort order of an issue list (ties by id). */
-export type IssueSort =
-  | 'CREATED_ASC'
-  | 'CREATED_DESC'
-  | 'LAST_CUSTOMER_ACTIVITY_DESC'
-  | 'UPDATED_ASC'
-  | 'UPDATED_DESC';
-
-export type SavedViewCreateInput = {
-  filters: SavedViewFiltersInput;
-  /** At most 80 characters, unique among the owner's views. */
-  name: string;
-  projectPath: string | number;
-  /** Shared with every member (Maintainer+); personal without it. */
-  shared?: boolean | null | undefined;
-};
-
-export type SavedViewDestroyInput = {
-  id: string | number;
-};
-
-/** Omitted fields take the list's defaults. */
-export type SavedViewFiltersInput = {
-  assigneeUsername?: string | null | undefined;
-  authorUsername?: string | null | undefined;
-  labelName?: Array<string> | null | undefined;
-  search?: string | null | undefined;
-  sort?: IssueSort | null | undefined;
-  state?: IssueListState | null | undefined;
-  tab?: IssueListTab | null | undefined;
-};
-
-export type SavedView_ViewFragment = { id: string, name: string, scope: string, canManage: boolean, filters: { tab: IssueListTab, state: IssueListState, search: string, labelName: Array<string>, assigneeUsername: string, authorUsername: string, sort: IssueSort } };
+export type SavedView_ViewFragment = { id: string, name: string, scope: string, canManage: boolean, filters: { tab: Types.IssueListTab, state: Types.IssueListState, search: string, labelName: Array<string>, assigneeUsername: string, authorUsername: string, sort: Types.IssueSort } };
 
 export type SavedViewsQueryVariables = Exact<{
   fullPath: string | number;
 }>;
 
 
-export type SavedViewsQuery = { project: { id: string, savedViews: Array<{ id: string, name: string, scope: string, canManage: boolean, filters: { tab: IssueListTab, state: IssueListState, search: string, labelName: Array<string>, assigneeUsername: string, authorUsername: string, sort: IssueSort } }> } | null };
+export type SavedViewsQuery = { project: { id: string, savedViews: Array<{ id: string, name: string, scope: string, canManage: boolean, filters: { tab: Types.IssueListTab, state: Types.IssueListState, search: string, labelName: Array<string>, assigneeUsername: string, authorUsername: string, sort: Types.IssueSort } }> } | null };
 
 export type SavedViewCreateMutationVariables = Exact<{
-  input: SavedViewCreateInput;
+  input: Types.SavedViewCreateInput;
 }>;
 
 
-export type SavedViewCreateMutation = { savedViewCreate: { errors: Array<string>, savedView: { id: string, name: string, scope: string, canManage: boolean, filters: { tab: IssueListTab, state: IssueListState, search: string, labelName: Array<string>, assigneeUsername: string, authorUsername: string, sort: IssueSort } } | null } };
+export type SavedViewCreateMutation = { savedViewCreate: { errors: Array<string>, savedView: { id: string, name: string, scope: string, canManage: boolean, filters: { tab: Types.IssueListTab, state: Types.IssueListState, search: string, labelName: Array<string>, assigneeUsername: string, authorUsername: string, sort: Types.IssueSort } } | null } };
 
 export type SavedViewDestroyMutationVariables = Exact<{
-  input: SavedViewDestroyInput;
+  input: Types.SavedViewDestroyInput;
 }>;
 
 

@@ -4,24 +4,10 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type * as Types from '../../../graphql/__generated__/schema';
+
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-/** How mail comes in or goes out. */
-export type MailChannelKind =
-  | 'CANARY'
-  | 'GRAPH'
-  | 'IMAP'
-  | 'OUTBOUND'
-  | 'SMTP_LISTENER'
-  | 'WEBHOOK';
-
-/** ok; failing (its last attempt failed); stale (nothing reads it); off (not configured). */
-export type MailChannelState =
-  | 'FAILING'
-  | 'OFF'
-  | 'OK'
-  | 'STALE';
-
-export type MailHealth_ReadingFragment = { checkedAt: string, channels: Array<{ id: string, kind: MailChannelKind, direction: string, role: string | null, name: string, state: MailChannelState, detail: string | null, lastSuccessAt: string | null, lastError: string | null, lastErrorAt: string | null }>, inbound: { backlog: number, oldestWaitingSeconds: number, received24h: number, rejected24h: number, quarantined24h: number, bounces24h: number, rejectionRate: number | null }, outbound: { backlog: number, oldestQueuedSeconds: number, sent24h: number, failed24h: number, bounceRate: number | null } };
+export type MailHealth_ReadingFragment = { checkedAt: string, channels: Array<{ id: string, kind: Types.MailChannelKind, direction: string, role: string | null, name: string, state: Types.MailChannelState, detail: string | null, lastSuccessAt: string | null, lastError: string | null, lastErrorAt: string | null }>, inbound: { backlog: number, oldestWaitingSeconds: number, received24h: number, rejected24h: number, quarantined24h: number, bounces24h: number, rejectionRate: number | null }, outbound: { backlog: number, oldestQueuedSeconds: number, sent24h: number, failed24h: number, bounceRate: number | null } };
 
 export type MailHealthSceneQueryVariables = Exact<{
   fullPath: string | number;
@@ -29,7 +15,7 @@ export type MailHealthSceneQueryVariables = Exact<{
 }>;
 
 
-export type MailHealthSceneQuery = { currentUser: { id: string, admin: boolean } | null, project: { id: string, userPermissions: { adminProject: boolean } } | null, mailHealth: { checkedAt: string, day: Array<{ at: string, received: number, rejected: number, quarantined: number, bounces: number, sent: number, failed: number }>, month: Array<{ at: string, received: number, rejected: number, quarantined: number, bounces: number, sent: number, failed: number }>, channels: Array<{ id: string, kind: MailChannelKind, direction: string, role: string | null, name: string, state: MailChannelState, detail: string | null, lastSuccessAt: string | null, lastError: string | null, lastErrorAt: string | null }>, inbound: { backlog: number, oldestWaitingSeconds: number, received24h: number, rejected24h: number, quarantined24h: number, bounces24h: number, rejectionRate: number | null }, outbound: { backlog: number, oldestQueuedSeconds: number, sent24h: number, failed24h: number, bounceRate: number | null } } | null };
+export type MailHealthSceneQuery = { currentUser: { id: string, admin: boolean } | null, project: { id: string, userPermissions: { adminProject: boolean } } | null, mailHealth: { checkedAt: string, day: Array<{ at: string, received: number, rejected: number, quarantined: number, bounces: number, sent: number, failed: number }>, month: Array<{ at: string, received: number, rejected: number, quarantined: number, bounces: number, sent: number, failed: number }>, channels: Array<{ id: string, kind: Types.MailChannelKind, direction: string, role: string | null, name: string, state: Types.MailChannelState, detail: string | null, lastSuccessAt: string | null, lastError: string | null, lastErrorAt: string | null }>, inbound: { backlog: number, oldestWaitingSeconds: number, received24h: number, rejected24h: number, quarantined24h: number, bounces24h: number, rejectionRate: number | null }, outbound: { backlog: number, oldestQueuedSeconds: number, sent24h: number, failed24h: number, bounceRate: number | null } } | null };
 
 export type MailHealth_PointFragment = { at: string, received: number, rejected: number, quarantined: number, bounces: number, sent: number, failed: number };
 
@@ -38,7 +24,7 @@ export type MailHealthLiveSubscriptionVariables = Exact<{
 }>;
 
 
-export type MailHealthLiveSubscription = { mailHealthUpdated: { checkedAt: string, channels: Array<{ id: string, kind: MailChannelKind, direction: string, role: string | null, name: string, state: MailChannelState, detail: string | null, lastSuccessAt: string | null, lastError: string | null, lastErrorAt: string | null }>, inbound: { backlog: number, oldestWaitingSeconds: number, received24h: number, rejected24h: number, quarantined24h: number, bounces24h: number, rejectionRate: number | null }, outbound: { backlog: number, oldestQueuedSeconds: number, sent24h: number, failed24h: number, bounceRate: number | null } } | null };
+export type MailHealthLiveSubscription = { mailHealthUpdated: { checkedAt: string, channels: Array<{ id: string, kind: Types.MailChannelKind, direction: string, role: string | null, name: string, state: Types.MailChannelState, detail: string | null, lastSuccessAt: string | null, lastError: string | null, lastErrorAt: string | null }>, inbound: { backlog: number, oldestWaitingSeconds: number, received24h: number, rejected24h: number, quarantined24h: number, bounces24h: number, rejectionRate: number | null }, outbound: { backlog: number, oldestQueuedSeconds: number, sent24h: number, failed24h: number, bounceRate: number | null } } | null };
 
 export const MailHealth_ReadingFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MailHealth_reading"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MailHealth"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"checkedAt"}},{"kind":"Field","name":{"kind":"Name","value":"channels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"direction"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"detail"}},{"kind":"Field","name":{"kind":"Name","value":"lastSuccessAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastError"}},{"kind":"Field","name":{"kind":"Name","value":"lastErrorAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"inbound"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"backlog"}},{"kind":"Field","name":{"kind":"Name","value":"oldestWaitingSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"received24h"}},{"kind":"Field","name":{"kind":"Name","value":"rejected24h"}},{"kind":"Field","name":{"kind":"Name","value":"quarantined24h"}},{"kind":"Field","name":{"kind":"Name","value":"bounces24h"}},{"kind":"Field","name":{"kind":"Name","value":"rejectionRate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"outbound"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"backlog"}},{"kind":"Field","name":{"kind":"Name","value":"oldestQueuedSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"sent24h"}},{"kind":"Field","name":{"kind":"Name","value":"failed24h"}},{"kind":"Field","name":{"kind":"Name","value":"bounceRate"}}]}}]}}]} as unknown as DocumentNode<MailHealth_ReadingFragment, unknown>;
 export const MailHealth_PointFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MailHealth_point"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MailHealthPoint"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"received"}},{"kind":"Field","name":{"kind":"Name","value":"rejected"}},{"kind":"Field","name":{"kind":"Name","value":"quarantined"}},{"kind":"Field","name":{"kind":"Name","value":"bounces"}},{"kind":"Field","name":{"kind":"Name","value":"sent"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}}]}}]} as unknown as DocumentNode<MailHealth_PointFragment, unknown>;

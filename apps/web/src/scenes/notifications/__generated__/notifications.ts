@@ -4,32 +4,10 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type * as Types from '../../../graphql/__generated__/schema';
+
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-/** State of an issue (`all` only filters). */
-export type IssueState =
-  | 'all'
-  | 'closed'
-  | 'opened';
-
-/** WATCH: every new ticket and customer reply; ASSIGNED (default): only tickets assigned to you; DISABLED: none. */
-export type NotificationLevel =
-  | 'ASSIGNED'
-  | 'DISABLED'
-  | 'WATCH';
-
-export type NotificationSettingUpdateInput = {
-  level: NotificationLevel;
-  projectPath: string | number;
-};
-
-export type NotificationsMarkReadInput = {
-  /** Every notification of the viewer. */
-  all?: boolean | null | undefined;
-  /** These notifications; omitted with `all`. */
-  ids?: Array<string | number> | null | undefined;
-};
-
-export type NotificationEntryFragment = { id: string, kind: string, reason: string, createdAt: string, readAt: string | null, projectPath: string, issue: { id: string, iid: string, title: string, state: IssueState, needsReply: boolean } };
+export type NotificationEntryFragment = { id: string, kind: string, reason: string, createdAt: string, readAt: string | null, projectPath: string, issue: { id: string, iid: string, title: string, state: Types.IssueState, needsReply: boolean } };
 
 export type NotificationBellQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -39,26 +17,26 @@ export type NotificationBellQuery = { notifications: { unreadCount: number } };
 export type NotificationReceivedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type NotificationReceivedSubscription = { notificationReceived: { id: string, kind: string, reason: string, createdAt: string, readAt: string | null, projectPath: string, issue: { id: string, iid: string, title: string, state: IssueState, needsReply: boolean } } | null };
+export type NotificationReceivedSubscription = { notificationReceived: { id: string, kind: string, reason: string, createdAt: string, readAt: string | null, projectPath: string, issue: { id: string, iid: string, title: string, state: Types.IssueState, needsReply: boolean } } | null };
 
 export type NotificationsSceneQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type NotificationsSceneQuery = { notifications: { unreadCount: number, nodes: Array<{ id: string, kind: string, reason: string, createdAt: string, readAt: string | null, projectPath: string, issue: { id: string, iid: string, title: string, state: IssueState, needsReply: boolean } }> }, projects: { nodes: Array<{ id: string, fullPath: string, name: string, notificationLevel: NotificationLevel | null }> } };
+export type NotificationsSceneQuery = { notifications: { unreadCount: number, nodes: Array<{ id: string, kind: string, reason: string, createdAt: string, readAt: string | null, projectPath: string, issue: { id: string, iid: string, title: string, state: Types.IssueState, needsReply: boolean } }> }, projects: { nodes: Array<{ id: string, fullPath: string, name: string, notificationLevel: Types.NotificationLevel | null }> } };
 
 export type NotificationsMarkReadMutationVariables = Exact<{
-  input: NotificationsMarkReadInput;
+  input: Types.NotificationsMarkReadInput;
 }>;
 
 
 export type NotificationsMarkReadMutation = { notificationsMarkRead: { unreadCount: number, errors: Array<string> } };
 
 export type NotificationSettingUpdateMutationVariables = Exact<{
-  input: NotificationSettingUpdateInput;
+  input: Types.NotificationSettingUpdateInput;
 }>;
 
 
-export type NotificationSettingUpdateMutation = { notificationSettingUpdate: { level: NotificationLevel | null, errors: Array<string> } };
+export type NotificationSettingUpdateMutation = { notificationSettingUpdate: { level: Types.NotificationLevel | null, errors: Array<string> } };
 
 export const NotificationEntryFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"NotificationEntry"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Notification"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"readAt"}},{"kind":"Field","name":{"kind":"Name","value":"projectPath"}},{"kind":"Field","name":{"kind":"Name","value":"issue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"iid"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"needsReply"}}]}}]}}]} as unknown as DocumentNode<NotificationEntryFragment, unknown>;
 export const NotificationBellDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NotificationBell"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"notifications"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"1"}},{"kind":"Argument","name":{"kind":"Name","value":"unreadOnly"},"value":{"kind":"BooleanValue","value":true}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unreadCount"}}]}}]}}]} as unknown as DocumentNode<NotificationBellQuery, NotificationBellQueryVariables>;

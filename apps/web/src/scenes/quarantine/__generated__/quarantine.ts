@@ -4,33 +4,15 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type * as Types from '../../../graphql/__generated__/schema';
+
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-export type InboundEmailDeleteInput = {
-  id: string | number;
-};
-
-export type InboundEmailReleaseInput = {
-  id: string | number;
-  /** The project to open the issue (or add the note) in. */
-  projectPath: string | number;
-};
-
-export type InboundEmailRetryInput = {
-  id: string | number;
-};
-
-/** Why a message is in quarantine. */
-export type InboundEmailStatus =
-  | 'failed'
-  | 'ignored'
-  | 'rejected';
-
 export type QuarantineItem_EmailFragment = { id: string, from: string | null, to: Array<string>, subject: string | null, status: string, reason: string | null, receivedAt: string, processedAt: string | null, sizeBytes: number, attempts: number, transport: string, messageId: string | null, project: { id: string, fullPath: string } | null, issue: { id: string, iid: string, title: string } | null };
 
 export type QuarantineSceneQueryVariables = Exact<{
   fullPath: string | number;
   projectPath?: string | number | null | undefined;
-  status?: InboundEmailStatus | null | undefined;
+  status?: Types.InboundEmailStatus | null | undefined;
   first: number;
   after?: string | null | undefined;
 }>;
@@ -40,7 +22,7 @@ export type QuarantineSceneQuery = { currentUser: { id: string, admin: boolean }
 
 export type QuarantineRawSourcesQueryVariables = Exact<{
   projectPath?: string | number | null | undefined;
-  status?: InboundEmailStatus | null | undefined;
+  status?: Types.InboundEmailStatus | null | undefined;
   first: number;
   after?: string | null | undefined;
 }>;
@@ -49,21 +31,21 @@ export type QuarantineRawSourcesQueryVariables = Exact<{
 export type QuarantineRawSourcesQuery = { quarantine: { nodes: Array<{ id: string, rawSource: string | null }> } };
 
 export type InboundEmailRetryMutationVariables = Exact<{
-  input: InboundEmailRetryInput;
+  input: Types.InboundEmailRetryInput;
 }>;
 
 
 export type InboundEmailRetryMutation = { inboundEmailRetry: { errors: Array<string>, inboundEmail: { id: string, from: string | null, to: Array<string>, subject: string | null, status: string, reason: string | null, receivedAt: string, processedAt: string | null, sizeBytes: number, attempts: number, transport: string, messageId: string | null, project: { id: string, fullPath: string } | null, issue: { id: string, iid: string, title: string } | null } | null } };
 
 export type InboundEmailReleaseMutationVariables = Exact<{
-  input: InboundEmailReleaseInput;
+  input: Types.InboundEmailReleaseInput;
 }>;
 
 
 export type InboundEmailReleaseMutation = { inboundEmailRelease: { errors: Array<string>, inboundEmail: { id: string, from: string | null, to: Array<string>, subject: string | null, status: string, reason: string | null, receivedAt: string, processedAt: string | null, sizeBytes: number, attempts: number, transport: string, messageId: string | null, project: { id: string, fullPath: string } | null, issue: { id: string, iid: string, title: string } | null } | null } };
 
 export type InboundEmailDeleteMutationVariables = Exact<{
-  input: InboundEmailDeleteInput;
+  input: Types.InboundEmailDeleteInput;
 }>;
 
 

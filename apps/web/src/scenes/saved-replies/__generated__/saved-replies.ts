@@ -4,31 +4,9 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type * as Types from '../../../graphql/__generated__/schema';
+
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-export type SaveNoteDraftInput = {
-  /** Empty removes the draft. */
-  body: string;
-  internal?: boolean | null | undefined;
-  noteableId: string | number;
-};
-
-export type SavedReplyCreateInput = {
-  content: string;
-  name: string;
-  /** Shared in this project (Maintainer+); personal without it. */
-  projectPath?: string | number | null | undefined;
-};
-
-export type SavedReplyDestroyInput = {
-  id: string | number;
-};
-
-export type SavedReplyUpdateInput = {
-  content: string;
-  id: string | number;
-  name: string;
-};
-
 export type SavedReply_ReplyFragment = { id: string, name: string, content: string, scope: string, canManage: boolean };
 
 export type SavedRepliesQueryVariables = Exact<{
@@ -39,28 +17,28 @@ export type SavedRepliesQueryVariables = Exact<{
 export type SavedRepliesQuery = { project: { id: string, fullPath: string, name: string, userPermissions: { adminSavedReplies: boolean }, savedReplies: Array<{ id: string, name: string, content: string, scope: string, canManage: boolean }> } | null };
 
 export type SavedReplyCreateMutationVariables = Exact<{
-  input: SavedReplyCreateInput;
+  input: Types.SavedReplyCreateInput;
 }>;
 
 
 export type SavedReplyCreateMutation = { savedReplyCreate: { errors: Array<string>, savedReply: { id: string, name: string, content: string, scope: string, canManage: boolean } | null } };
 
 export type SavedReplyUpdateMutationVariables = Exact<{
-  input: SavedReplyUpdateInput;
+  input: Types.SavedReplyUpdateInput;
 }>;
 
 
 export type SavedReplyUpdateMutation = { savedReplyUpdate: { errors: Array<string>, savedReply: { id: string, name: string, content: string, scope: string, canManage: boolean } | null } };
 
 export type SavedReplyDestroyMutationVariables = Exact<{
-  input: SavedReplyDestroyInput;
+  input: Types.SavedReplyDestroyInput;
 }>;
 
 
 export type SavedReplyDestroyMutation = { savedReplyDestroy: { errors: Array<string>, savedReply: { id: string } | null } };
 
 export type SaveNoteDraftMutationVariables = Exact<{
-  input: SaveNoteDraftInput;
+  input: Types.SaveNoteDraftInput;
 }>;
 
 

@@ -4,75 +4,34 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type * as Types from '../../../graphql/__generated__/schema';
+
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-/** GitLab's reasons a custom email verification failed. */
-export type CustomEmailVerificationError =
-  | 'INCORRECT_FORWARDING_TARGET'
-  | 'INCORRECT_FROM'
-  | 'INCORRECT_TOKEN'
-  | 'INVALID_CREDENTIALS'
-  | 'MAIL_NOT_RECEIVED_WITHIN_TIMEFRAME'
-  | 'READ_TIMEOUT'
-  | 'SMTP_HOST_ISSUE';
-
-export type CustomEmailVerificationState =
-  | 'FAILED'
-  | 'FINISHED'
-  | 'STARTED';
-
-export type ServiceDeskCustomEmailCreateInput = {
-  customEmail: string;
-  projectPath: string | number;
-  smtpAuthMethod?: SmtpAuthMethod | null | undefined;
-  smtpHost: string;
-  /** 8–128 characters; stored sealed, never returned. */
-  smtpPassword: string;
-  /** Default 587. */
-  smtpPort?: number | null | undefined;
-  smtpUsername: string;
-};
-
-export type ServiceDeskCustomEmailDeleteInput = {
-  projectPath: string | number;
-};
-
-export type ServiceDeskCustomEmailUpdateInput = {
-  enabled: boolean;
-  projectPath: string | number;
-};
-
-/** AUTO lets the server and Tidings agree. */
-export type SmtpAuthMethod =
-  | 'AUTO'
-  | 'CRAM_MD5'
-  | 'LOGIN'
-  | 'PLAIN';
-
-export type CustomEmailPanel_CustomEmailFragment = { customEmail: string, enabled: boolean, smtpHost: string, smtpPort: number, smtpAuthMethod: SmtpAuthMethod, verificationState: CustomEmailVerificationState, verificationError: CustomEmailVerificationError | null, verificationErrorMessage: string | null, verificationTriggeredAt: string, forwardTo: string | null };
+export type CustomEmailPanel_CustomEmailFragment = { customEmail: string, enabled: boolean, smtpHost: string, smtpPort: number, smtpAuthMethod: Types.SmtpAuthMethod, verificationState: Types.CustomEmailVerificationState, verificationError: Types.CustomEmailVerificationError | null, verificationErrorMessage: string | null, verificationTriggeredAt: string, forwardTo: string | null };
 
 export type CustomEmailPanelQueryVariables = Exact<{
   fullPath: string | number;
 }>;
 
 
-export type CustomEmailPanelQuery = { project: { id: string, serviceDeskCustomEmail: { customEmail: string, enabled: boolean, smtpHost: string, smtpPort: number, smtpAuthMethod: SmtpAuthMethod, verificationState: CustomEmailVerificationState, verificationError: CustomEmailVerificationError | null, verificationErrorMessage: string | null, verificationTriggeredAt: string, forwardTo: string | null } | null } | null };
+export type CustomEmailPanelQuery = { project: { id: string, serviceDeskCustomEmail: { customEmail: string, enabled: boolean, smtpHost: string, smtpPort: number, smtpAuthMethod: Types.SmtpAuthMethod, verificationState: Types.CustomEmailVerificationState, verificationError: Types.CustomEmailVerificationError | null, verificationErrorMessage: string | null, verificationTriggeredAt: string, forwardTo: string | null } | null } | null };
 
 export type ServiceDeskCustomEmailCreateMutationVariables = Exact<{
-  input: ServiceDeskCustomEmailCreateInput;
+  input: Types.ServiceDeskCustomEmailCreateInput;
 }>;
 
 
-export type ServiceDeskCustomEmailCreateMutation = { serviceDeskCustomEmailCreate: { errors: Array<string>, customEmail: { customEmail: string, enabled: boolean, smtpHost: string, smtpPort: number, smtpAuthMethod: SmtpAuthMethod, verificationState: CustomEmailVerificationState, verificationError: CustomEmailVerificationError | null, verificationErrorMessage: string | null, verificationTriggeredAt: string, forwardTo: string | null } | null } };
+export type ServiceDeskCustomEmailCreateMutation = { serviceDeskCustomEmailCreate: { errors: Array<string>, customEmail: { customEmail: string, enabled: boolean, smtpHost: string, smtpPort: number, smtpAuthMethod: Types.SmtpAuthMethod, verificationState: Types.CustomEmailVerificationState, verificationError: Types.CustomEmailVerificationError | null, verificationErrorMessage: string | null, verificationTriggeredAt: string, forwardTo: string | null } | null } };
 
 export type ServiceDeskCustomEmailUpdateMutationVariables = Exact<{
-  input: ServiceDeskCustomEmailUpdateInput;
+  input: Types.ServiceDeskCustomEmailUpdateInput;
 }>;
 
 
-export type ServiceDeskCustomEmailUpdateMutation = { serviceDeskCustomEmailUpdate: { errors: Array<string>, customEmail: { customEmail: string, enabled: boolean, smtpHost: string, smtpPort: number, smtpAuthMethod: SmtpAuthMethod, verificationState: CustomEmailVerificationState, verificationError: CustomEmailVerificationError | null, verificationErrorMessage: string | null, verificationTriggeredAt: string, forwardTo: string | null } | null } };
+export type ServiceDeskCustomEmailUpdateMutation = { serviceDeskCustomEmailUpdate: { errors: Array<string>, customEmail: { customEmail: string, enabled: boolean, smtpHost: string, smtpPort: number, smtpAuthMethod: Types.SmtpAuthMethod, verificationState: Types.CustomEmailVerificationState, verificationError: Types.CustomEmailVerificationError | null, verificationErrorMessage: string | null, verificationTriggeredAt: string, forwardTo: string | null } | null } };
 
 export type ServiceDeskCustomEmailDeleteMutationVariables = Exact<{
-  input: ServiceDeskCustomEmailDeleteInput;
+  input: Types.ServiceDeskCustomEmailDeleteInput;
 }>;
 
 

@@ -4,24 +4,9 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
-import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-export type UpdateServiceDeskSettingsInput = {
-  addExternalParticipantsFromCc?: boolean | null | undefined;
-  enabled?: boolean | null | undefined;
-  issueTemplate?: string | null | undefined;
-  newNoteTemplate?: string | null | undefined;
-  newParticipantTemplate?: string | null | undefined;
-  outgoingName?: string | null | undefined;
-  /** Blank clears it. */
-  projectKey?: string | null | undefined;
-  projectPath: string | number;
-  reopenIssueOnExternalParticipantNote?: boolean | null | undefined;
-  /** Issue 13.3: spam threshold; null clears it (the checker's own). */
-  spamThreshold?: number | null | undefined;
-  thankYouTemplate?: string | null | undefined;
-  ticketsConfidentialByDefault?: boolean | null | undefined;
-};
+import type * as Types from '../../../graphql/__generated__/schema';
 
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 export type ServiceDeskSettingsForm_SettingsFragment = { enabled: boolean, projectKey: string | null, outgoingName: string | null, thankYouTemplate: string | null, newNoteTemplate: string | null, newParticipantTemplate: string | null, issueTemplate: string | null, ticketsConfidentialByDefault: boolean, reopenIssueOnExternalParticipantNote: boolean, addExternalParticipantsFromCc: boolean, spamThreshold: number | null, aliasMailboxConfigured: boolean };
 
 export type SettingsSceneQueryVariables = Exact<{
@@ -32,7 +17,7 @@ export type SettingsSceneQueryVariables = Exact<{
 export type SettingsSceneQuery = { project: { id: string, fullPath: string, name: string, serviceDeskEnabled: boolean, serviceDeskAddress: string | null, visibility: string, userPermissions: { adminProject: boolean }, serviceDeskSettings: { enabled: boolean, projectKey: string | null, outgoingName: string | null, thankYouTemplate: string | null, newNoteTemplate: string | null, newParticipantTemplate: string | null, issueTemplate: string | null, ticketsConfidentialByDefault: boolean, reopenIssueOnExternalParticipantNote: boolean, addExternalParticipantsFromCc: boolean, spamThreshold: number | null, aliasMailboxConfigured: boolean } | null } | null };
 
 export type UpdateServiceDeskSettingsMutationVariables = Exact<{
-  input: UpdateServiceDeskSettingsInput;
+  input: Types.UpdateServiceDeskSettingsInput;
 }>;
 
 

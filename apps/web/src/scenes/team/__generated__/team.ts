@@ -4,58 +4,23 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type * as Types from '../../../graphql/__generated__/schema';
+
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-export type CurrentUserPasswordChangeInput = {
-  currentPassword: string;
-  newPassword: string;
-};
-
-export type PersonalAccessTokenCreateInput = {
-  expiresAt?: string | null | undefined;
-  name: string;
-  /** api and/or read_api */
-  scopes: Array<string>;
-};
-
-export type ProjectMemberRemoveInput = {
-  projectPath: string | number;
-  username: string;
-};
-
-export type ProjectMemberSetInput = {
-  projectPath: string | number;
-  /** guest, reporter, developer, maintainer or owner */
-  role: string;
-  username: string;
-};
-
-export type UserCreateInput = {
-  admin?: boolean | null | undefined;
-  email: string;
-  name?: string | null | undefined;
-  password: string;
-  username: string;
-};
-
-export type UserResetPasswordInput = {
-  password: string;
-  username: string;
-};
-
 export type ProfileSceneQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ProfileSceneQuery = { currentUser: { id: string, username: string, name: string } | null, personalAccessTokens: Array<{ id: string, name: string, scopes: Array<string>, expiresAt: string | null, lastUsedAt: string | null, revokedAt: string | null, createdAt: string, active: boolean }> };
 
 export type CurrentUserPasswordChangeMutationVariables = Exact<{
-  input: CurrentUserPasswordChangeInput;
+  input: Types.CurrentUserPasswordChangeInput;
 }>;
 
 
 export type CurrentUserPasswordChangeMutation = { currentUserPasswordChange: { errors: Array<string> } };
 
 export type PersonalAccessTokenCreateMutationVariables = Exact<{
-  input: PersonalAccessTokenCreateInput;
+  input: Types.PersonalAccessTokenCreateInput;
 }>;
 
 
@@ -74,14 +39,14 @@ export type AdminUsersSceneQueryVariables = Exact<{ [key: string]: never; }>;
 export type AdminUsersSceneQuery = { currentUser: { id: string, admin: boolean } | null, users: Array<{ id: string, username: string, name: string, email: string, admin: boolean, blocked: boolean }> | null };
 
 export type UserCreateMutationVariables = Exact<{
-  input: UserCreateInput;
+  input: Types.UserCreateInput;
 }>;
 
 
 export type UserCreateMutation = { userCreate: { errors: Array<string> } };
 
 export type UserResetPasswordMutationVariables = Exact<{
-  input: UserResetPasswordInput;
+  input: Types.UserResetPasswordInput;
 }>;
 
 
@@ -95,14 +60,14 @@ export type MembersSceneQueryVariables = Exact<{
 export type MembersSceneQuery = { project: { id: string, name: string, fullPath: string, userPermissions: { adminProject: boolean }, projectMembers: { nodes: Array<{ user: { username: string, name: string }, accessLevel: { stringValue: string } }> } } | null };
 
 export type ProjectMemberSetMutationVariables = Exact<{
-  input: ProjectMemberSetInput;
+  input: Types.ProjectMemberSetInput;
 }>;
 
 
 export type ProjectMemberSetMutation = { projectMemberSet: { errors: Array<string> } };
 
 export type ProjectMemberRemoveMutationVariables = Exact<{
-  input: ProjectMemberRemoveInput;
+  input: Types.ProjectMemberRemoveInput;
 }>;
 
 

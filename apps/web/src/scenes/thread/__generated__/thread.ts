@@ -4,79 +4,14 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type * as Types from '../../../graphql/__generated__/schema';
+
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
-export type CreateNoteInput = {
-  body: string;
-  /** Visible to Reporter+ only and never emailed. */
-  internal?: boolean | null | undefined;
-  /** The newest note the author had seen (issue 11.5). A public reply is refused, with staleNoteIds, when a newer public message from someone else arrived since; send again with the newest id to confirm. */
-  lastSeenNoteId?: string | number | null | undefined;
-  /** Global id of the issue, e.g. gid://tidings/Issue/12. */
-  noteableId: string | number;
-  /** Comment & close / Comment & reopen (issue 11.6). */
-  stateEvent?: IssueStateEvent | null | undefined;
-  /** Files uploaded with POST /uploads (gid://tidings/Upload/N). */
-  uploadIds?: Array<string | number> | null | undefined;
-};
-
-export type DestroyNoteInput = {
-  id: string | number;
-};
-
-export type InboundMessageMoveInput = {
-  /** Split it into a new issue instead. */
-  newIssue?: boolean | null | undefined;
-  /** The note the email made. */
-  noteId: string | number;
-  /** The iid of the issue of the same project to move it to. */
-  targetIid?: string | null | undefined;
-};
-
-export type IssueEmailParticipantsInput = {
-  /** At most 6 addresses. */
-  emails: Array<string>;
-  iid: string;
-  projectPath: string;
-};
-
-export type IssueMoveInput = {
-  iid: string;
-  projectPath: string | number;
-  targetProjectPath: string | number;
-};
-
-/** State of an issue (`all` only filters). */
-export type IssueState =
-  | 'all'
-  | 'closed'
-  | 'opened';
-
-export type IssueStateEvent =
-  | 'CLOSE'
-  | 'REOPEN';
-
-export type UpdateIssueInput = {
-  /** Replaces the assignees. */
-  assigneeUsernames?: Array<string> | null | undefined;
-  confidential?: boolean | null | undefined;
-  iid: string;
-  /** Replaces the labels; missing labels are created. */
-  labels?: Array<string> | null | undefined;
-  projectPath: string | number;
-  stateEvent?: IssueStateEvent | null | undefined;
-  title?: string | null | undefined;
-};
-
-export type UpdateNoteInput = {
-  body: string;
-  id: string | number;
-};
-
 export type ThreadNote_NoteFragment = { id: string, body: string, internal: boolean, system: boolean, createdAt: string, lastEditedAt: string | null, deletedAt: string | null, externalAuthor: string | null, author: { username: string, name: string } | null, lastEditedBy: { username: string } | null, deletedBy: { username: string } | null, userPermissions: { adminNote: boolean }, versions: Array<{ body: string, action: string, changedAt: string, changedBy: { username: string } | null }>, deliveries: Array<{ to: string, status: string, sentAt: string | null, serverResponse: string | null, error: string | null }>, email: { from: string | null, fromName: string | null, to: Array<string>, cc: Array<string>, receivedAt: string, rawUrl: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null };
 
 export type ThreadEnvelope_EnvelopeFragment = { from: string | null, fromName: string | null, to: Array<string>, cc: Array<string>, receivedAt: string, rawUrl: string };
 
-export type ThreadIssue_IssueFragment = { id: string, iid: string, title: string, description: string | null, state: IssueState, confidential: boolean, createdAt: string, updatedAt: string, externalAuthor: string | null, webUrl: string, reference: string, author: { username: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null, userPermissions: { updateIssue: boolean, createNote: boolean, createInternalNote: boolean, readExternalEmails: boolean, moveInboundMessage: boolean }, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, emailParticipants: Array<{ email: string, unsubscribed: boolean }> | null, emails: Array<{ id: string, kind: string, attempts: number, to: string, subject: string, status: string, error: string | null, createdAt: string, sentAt: string | null }> | null };
+export type ThreadIssue_IssueFragment = { id: string, iid: string, title: string, description: string | null, state: Types.IssueState, confidential: boolean, createdAt: string, updatedAt: string, externalAuthor: string | null, webUrl: string, reference: string, author: { username: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null, userPermissions: { updateIssue: boolean, createNote: boolean, createInternalNote: boolean, readExternalEmails: boolean, moveInboundMessage: boolean }, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, emailParticipants: Array<{ email: string, unsubscribed: boolean }> | null, emails: Array<{ id: string, kind: string, attempts: number, to: string, subject: string, status: string, error: string | null, createdAt: string, sentAt: string | null }> | null };
 
 export type ThreadSceneQueryVariables = Exact<{
   fullPath: string | number;
@@ -85,7 +20,7 @@ export type ThreadSceneQueryVariables = Exact<{
 }>;
 
 
-export type ThreadSceneQuery = { project: { id: string, fullPath: string, name: string, labels: { nodes: Array<{ id: string, title: string }> }, projectMembers: { nodes: Array<{ user: { username: string, name: string } }> }, issue: { requesterName: string | null, id: string, iid: string, title: string, description: string | null, state: IssueState, confidential: boolean, createdAt: string, updatedAt: string, externalAuthor: string | null, webUrl: string, reference: string, noteDraft: { body: string, internal: boolean } | null, email: { from: string | null, fromName: string | null, to: Array<string>, cc: Array<string>, receivedAt: string, rawUrl: string } | null, requesterHistory: { total: number, open: number, others: Array<{ iid: string, title: string, state: string, createdAt: string }> } | null, notes: { nodes: Array<{ id: string, body: string, internal: boolean, system: boolean, createdAt: string, lastEditedAt: string | null, deletedAt: string | null, externalAuthor: string | null, author: { username: string, name: string } | null, lastEditedBy: { username: string } | null, deletedBy: { username: string } | null, userPermissions: { adminNote: boolean }, versions: Array<{ body: string, action: string, changedAt: string, changedBy: { username: string } | null }>, deliveries: Array<{ to: string, status: string, sentAt: string | null, serverResponse: string | null, error: string | null }>, email: { from: string | null, fromName: string | null, to: Array<string>, cc: Array<string>, receivedAt: string, rawUrl: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, author: { username: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null, userPermissions: { updateIssue: boolean, createNote: boolean, createInternalNote: boolean, readExternalEmails: boolean, moveInboundMessage: boolean }, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, emailParticipants: Array<{ email: string, unsubscribed: boolean }> | null, emails: Array<{ id: string, kind: string, attempts: number, to: string, subject: string, status: string, error: string | null, createdAt: string, sentAt: string | null }> | null } | null } | null, projects: { nodes: Array<{ id: string, fullPath: string, name: string }> } };
+export type ThreadSceneQuery = { project: { id: string, fullPath: string, name: string, labels: { nodes: Array<{ id: string, title: string }> }, projectMembers: { nodes: Array<{ user: { username: string, name: string } }> }, issue: { requesterName: string | null, id: string, iid: string, title: string, description: string | null, state: Types.IssueState, confidential: boolean, createdAt: string, updatedAt: string, externalAuthor: string | null, webUrl: string, reference: string, noteDraft: { body: string, internal: boolean } | null, email: { from: string | null, fromName: string | null, to: Array<string>, cc: Array<string>, receivedAt: string, rawUrl: string } | null, requesterHistory: { total: number, open: number, others: Array<{ iid: string, title: string, state: string, createdAt: string }> } | null, notes: { nodes: Array<{ id: string, body: string, internal: boolean, system: boolean, createdAt: string, lastEditedAt: string | null, deletedAt: string | null, externalAuthor: string | null, author: { username: string, name: string } | null, lastEditedBy: { username: string } | null, deletedBy: { username: string } | null, userPermissions: { adminNote: boolean }, versions: Array<{ body: string, action: string, changedAt: string, changedBy: { username: string } | null }>, deliveries: Array<{ to: string, status: string, sentAt: string | null, serverResponse: string | null, error: string | null }>, email: { from: string | null, fromName: string | null, to: Array<string>, cc: Array<string>, receivedAt: string, rawUrl: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, author: { username: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null, userPermissions: { updateIssue: boolean, createNote: boolean, createInternalNote: boolean, readExternalEmails: boolean, moveInboundMessage: boolean }, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, emailParticipants: Array<{ email: string, unsubscribed: boolean }> | null, emails: Array<{ id: string, kind: string, attempts: number, to: string, subject: string, status: string, error: string | null, createdAt: string, sentAt: string | null }> | null } | null } | null, projects: { nodes: Array<{ id: string, fullPath: string, name: string }> } };
 
 export type NoteCreatedSubscriptionVariables = Exact<{
   noteableId: string | number;
@@ -99,24 +34,24 @@ export type ThreadIssueUpdatedSubscriptionVariables = Exact<{
 }>;
 
 
-export type ThreadIssueUpdatedSubscription = { issueUpdated: { id: string, iid: string, title: string, description: string | null, state: IssueState, confidential: boolean, createdAt: string, updatedAt: string, externalAuthor: string | null, webUrl: string, reference: string, author: { username: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null, userPermissions: { updateIssue: boolean, createNote: boolean, createInternalNote: boolean, readExternalEmails: boolean, moveInboundMessage: boolean }, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, emailParticipants: Array<{ email: string, unsubscribed: boolean }> | null, emails: Array<{ id: string, kind: string, attempts: number, to: string, subject: string, status: string, error: string | null, createdAt: string, sentAt: string | null }> | null } | null };
+export type ThreadIssueUpdatedSubscription = { issueUpdated: { id: string, iid: string, title: string, description: string | null, state: Types.IssueState, confidential: boolean, createdAt: string, updatedAt: string, externalAuthor: string | null, webUrl: string, reference: string, author: { username: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null, userPermissions: { updateIssue: boolean, createNote: boolean, createInternalNote: boolean, readExternalEmails: boolean, moveInboundMessage: boolean }, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, emailParticipants: Array<{ email: string, unsubscribed: boolean }> | null, emails: Array<{ id: string, kind: string, attempts: number, to: string, subject: string, status: string, error: string | null, createdAt: string, sentAt: string | null }> | null } | null };
 
 export type CreateNoteMutationVariables = Exact<{
-  input: CreateNoteInput;
+  input: Types.CreateNoteInput;
 }>;
 
 
 export type CreateNoteMutation = { createNote: { emailed: boolean, staleNoteIds: Array<string>, errors: Array<string>, note: { id: string, body: string, internal: boolean, system: boolean, createdAt: string, lastEditedAt: string | null, deletedAt: string | null, externalAuthor: string | null, author: { username: string, name: string } | null, lastEditedBy: { username: string } | null, deletedBy: { username: string } | null, userPermissions: { adminNote: boolean }, versions: Array<{ body: string, action: string, changedAt: string, changedBy: { username: string } | null }>, deliveries: Array<{ to: string, status: string, sentAt: string | null, serverResponse: string | null, error: string | null }>, email: { from: string | null, fromName: string | null, to: Array<string>, cc: Array<string>, receivedAt: string, rawUrl: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null } | null, quickActionsStatus: { messages: Array<string>, commandsOnly: boolean } | null } };
 
 export type UpdateNoteMutationVariables = Exact<{
-  input: UpdateNoteInput;
+  input: Types.UpdateNoteInput;
 }>;
 
 
 export type UpdateNoteMutation = { updateNote: { alreadyEmailed: boolean, errors: Array<string>, note: { id: string, body: string, internal: boolean, system: boolean, createdAt: string, lastEditedAt: string | null, deletedAt: string | null, externalAuthor: string | null, author: { username: string, name: string } | null, lastEditedBy: { username: string } | null, deletedBy: { username: string } | null, userPermissions: { adminNote: boolean }, versions: Array<{ body: string, action: string, changedAt: string, changedBy: { username: string } | null }>, deliveries: Array<{ to: string, status: string, sentAt: string | null, serverResponse: string | null, error: string | null }>, email: { from: string | null, fromName: string | null, to: Array<string>, cc: Array<string>, receivedAt: string, rawUrl: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null } | null } };
 
 export type DestroyNoteMutationVariables = Exact<{
-  input: DestroyNoteInput;
+  input: Types.DestroyNoteInput;
 }>;
 
 
@@ -145,21 +80,21 @@ export type IssuePresenceSubscriptionVariables = Exact<{
 export type IssuePresenceSubscription = { issuePresence: { state: string, at: string, user: { id: string | null, username: string, name: string } } | null };
 
 export type UpdateIssueMutationVariables = Exact<{
-  input: UpdateIssueInput;
+  input: Types.UpdateIssueInput;
 }>;
 
 
-export type UpdateIssueMutation = { updateIssue: { errors: Array<string>, issue: { id: string, iid: string, title: string, description: string | null, state: IssueState, confidential: boolean, createdAt: string, updatedAt: string, externalAuthor: string | null, webUrl: string, reference: string, author: { username: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null, userPermissions: { updateIssue: boolean, createNote: boolean, createInternalNote: boolean, readExternalEmails: boolean, moveInboundMessage: boolean }, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, emailParticipants: Array<{ email: string, unsubscribed: boolean }> | null, emails: Array<{ id: string, kind: string, attempts: number, to: string, subject: string, status: string, error: string | null, createdAt: string, sentAt: string | null }> | null } | null } };
+export type UpdateIssueMutation = { updateIssue: { errors: Array<string>, issue: { id: string, iid: string, title: string, description: string | null, state: Types.IssueState, confidential: boolean, createdAt: string, updatedAt: string, externalAuthor: string | null, webUrl: string, reference: string, author: { username: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null, userPermissions: { updateIssue: boolean, createNote: boolean, createInternalNote: boolean, readExternalEmails: boolean, moveInboundMessage: boolean }, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, emailParticipants: Array<{ email: string, unsubscribed: boolean }> | null, emails: Array<{ id: string, kind: string, attempts: number, to: string, subject: string, status: string, error: string | null, createdAt: string, sentAt: string | null }> | null } | null } };
 
 export type IssueMoveMutationVariables = Exact<{
-  input: IssueMoveInput;
+  input: Types.IssueMoveInput;
 }>;
 
 
 export type IssueMoveMutation = { issueMove: { errors: Array<string>, issue: { id: string, iid: string } | null } };
 
 export type InboundMessageMoveMutationVariables = Exact<{
-  input: InboundMessageMoveInput;
+  input: Types.InboundMessageMoveInput;
 }>;
 
 
@@ -173,18 +108,18 @@ export type MarkIssueReadMutationVariables = Exact<{
 export type MarkIssueReadMutation = { markIssueRead: { errors: Array<string> } };
 
 export type IssueEmailParticipantsAddMutationVariables = Exact<{
-  input: IssueEmailParticipantsInput;
+  input: Types.IssueEmailParticipantsInput;
 }>;
 
 
-export type IssueEmailParticipantsAddMutation = { issueEmailParticipantsAdd: { errors: Array<string>, issue: { id: string, iid: string, title: string, description: string | null, state: IssueState, confidential: boolean, createdAt: string, updatedAt: string, externalAuthor: string | null, webUrl: string, reference: string, author: { username: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null, userPermissions: { updateIssue: boolean, createNote: boolean, createInternalNote: boolean, readExternalEmails: boolean, moveInboundMessage: boolean }, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, emailParticipants: Array<{ email: string, unsubscribed: boolean }> | null, emails: Array<{ id: string, kind: string, attempts: number, to: string, subject: string, status: string, error: string | null, createdAt: string, sentAt: string | null }> | null } | null } };
+export type IssueEmailParticipantsAddMutation = { issueEmailParticipantsAdd: { errors: Array<string>, issue: { id: string, iid: string, title: string, description: string | null, state: Types.IssueState, confidential: boolean, createdAt: string, updatedAt: string, externalAuthor: string | null, webUrl: string, reference: string, author: { username: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null, userPermissions: { updateIssue: boolean, createNote: boolean, createInternalNote: boolean, readExternalEmails: boolean, moveInboundMessage: boolean }, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, emailParticipants: Array<{ email: string, unsubscribed: boolean }> | null, emails: Array<{ id: string, kind: string, attempts: number, to: string, subject: string, status: string, error: string | null, createdAt: string, sentAt: string | null }> | null } | null } };
 
 export type IssueEmailParticipantsRemoveMutationVariables = Exact<{
-  input: IssueEmailParticipantsInput;
+  input: Types.IssueEmailParticipantsInput;
 }>;
 
 
-export type IssueEmailParticipantsRemoveMutation = { issueEmailParticipantsRemove: { errors: Array<string>, issue: { id: string, iid: string, title: string, description: string | null, state: IssueState, confidential: boolean, createdAt: string, updatedAt: string, externalAuthor: string | null, webUrl: string, reference: string, author: { username: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null, userPermissions: { updateIssue: boolean, createNote: boolean, createInternalNote: boolean, readExternalEmails: boolean, moveInboundMessage: boolean }, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, emailParticipants: Array<{ email: string, unsubscribed: boolean }> | null, emails: Array<{ id: string, kind: string, attempts: number, to: string, subject: string, status: string, error: string | null, createdAt: string, sentAt: string | null }> | null } | null } };
+export type IssueEmailParticipantsRemoveMutation = { issueEmailParticipantsRemove: { errors: Array<string>, issue: { id: string, iid: string, title: string, description: string | null, state: Types.IssueState, confidential: boolean, createdAt: string, updatedAt: string, externalAuthor: string | null, webUrl: string, reference: string, author: { username: string } | null, routing: { reason: string, explanation: string, senderChecks: string | null } | null, userPermissions: { updateIssue: boolean, createNote: boolean, createInternalNote: boolean, readExternalEmails: boolean, moveInboundMessage: boolean }, labels: { nodes: Array<{ title: string }> }, assignees: { nodes: Array<{ username: string }> }, emailParticipants: Array<{ email: string, unsubscribed: boolean }> | null, emails: Array<{ id: string, kind: string, attempts: number, to: string, subject: string, status: string, error: string | null, createdAt: string, sentAt: string | null }> | null } | null } };
 
 export const ThreadEnvelope_EnvelopeFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ThreadEnvelope_envelope"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageEnvelope"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"fromName"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"cc"}},{"kind":"Field","name":{"kind":"Name","value":"receivedAt"}},{"kind":"Field","name":{"kind":"Name","value":"rawUrl"}}]}}]} as unknown as DocumentNode<ThreadEnvelope_EnvelopeFragment, unknown>;
 export const ThreadNote_NoteFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ThreadNote_note"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Note"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"internal"}},{"kind":"Field","name":{"kind":"Name","value":"system"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastEditedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"externalAuthor"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lastEditedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}},{"kind":"Field","name":{"kind":"Name","value":"deletedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}},{"kind":"Field","name":{"kind":"Name","value":"userPermissions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"adminNote"}}]}},{"kind":"Field","name":{"kind":"Name","value":"versions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"body"}},{"kind":"Field","name":{"kind":"Name","value":"action"}},{"kind":"Field","name":{"kind":"Name","value":"changedAt"}},{"kind":"Field","name":{"kind":"Name","value":"changedBy"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"username"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"deliveries"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"sentAt"}},{"kind":"Field","name":{"kind":"Name","value":"serverResponse"}},{"kind":"Field","name":{"kind":"Name","value":"error"}}]}},{"kind":"Field","name":{"kind":"Name","value":"email"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ThreadEnvelope_envelope"}}]}},{"kind":"Field","name":{"kind":"Name","value":"routing"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"explanation"}},{"kind":"Field","name":{"kind":"Name","value":"senderChecks"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ThreadEnvelope_envelope"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageEnvelope"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"fromName"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"cc"}},{"kind":"Field","name":{"kind":"Name","value":"receivedAt"}},{"kind":"Field","name":{"kind":"Name","value":"rawUrl"}}]}}]} as unknown as DocumentNode<ThreadNote_NoteFragment, unknown>;
