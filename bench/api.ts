@@ -5,6 +5,7 @@
 //
 //   node --import tsx bench/api.ts [issues = 1000000] [samples per variant = 200] [--explain: plans only]
 //                                  [--search: only the search variants (issue 10.5; `npm run bench` runs them at 100k)]
+//                                  [--only=text: only the variants whose name contains it]
 //                                  [--data-dir=DIR: keep the database there, and reuse it when it already
 //                                   holds the issues (generating 1M takes minutes; for working on plans)]
 //
@@ -54,6 +55,8 @@ if (!Number.isInteger(ISSUES) || ISSUES < 100 || !Number.isInteger(SAMPLES) || S
 const TIME_BUDGET_MS = 15_000;
 const EXPLAIN = process.argv.includes("--explain");
 const SEARCH_ONLY = process.argv.includes("--search");
+/** --only=text: the variants whose name contains it (to study one with --explain). */
+const ONLY = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length) ?? null;
 const DATA_DIR = process.argv.find((a) => a.startsWith("--data-dir="))?.slice("--data-dir=".length) ?? null;
 const PASSWORD = "bench-password-123";
 const TARGET_P95_MS = 20;
@@ -287,7 +290,9 @@ const main = async () => {
     );
     const header = `${"variant".padEnd(48)}${"server p50".padStart(11)}${"p95".padStart(8)}${"round trip p95".padStart(15)}${"SQL p50".padStart(9)}${"p95".padStart(8)}${"ratio".padStart(7)}  shown`;
     console.log(header);
-    const variants = Object.entries(VARIANTS).filter(([name]) => !SEARCH_ONLY || name.includes("search"));
+    const variants = Object.entries(VARIANTS).filter(
+      ([name]) => (!SEARCH_ONLY || name.includes("search")) && (!ONLY || name.includes(ONLY)),
+    );
     for (const [name, variant] of variants) {
       const request: Request = typeof variant === "string" ? { query: variant } : variant;
       const gql = async () => {
