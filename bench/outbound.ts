@@ -4,8 +4,9 @@
 //
 //   node --import tsx bench/outbound.ts [emails per round = 1000] [rounds = 3] [SMTP connections = 4]
 //
-// Both variants build the same messages (mailOptionsFor) and use a nodemailer pool with the same
-// number of connections; the outbox adds the claim, the lease and one committed UPDATE per email.
+// Both variants build the same messages (mailOptionsFor, which renders each email from its template and
+// values, as the runner does since issue 14.3) and use a nodemailer pool with the same number of
+// connections; the outbox adds the claim, the lease and one committed UPDATE per email.
 // At most 2,500 emails per round and 3 rounds per variant (plus one warm-up round each).
 import { fork } from "node:child_process";
 import fs from "node:fs";
@@ -13,7 +14,14 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "@tidings/config";
-import { createLogger, DEFAULT_TEMPLATES, mailSettingsFromConfig, renderEmail } from "@tidings/core";
+import {
+  createLogger,
+  DEFAULT_TEMPLATES,
+  type MailSettings,
+  mailSettingsFromConfig,
+  renderEmail,
+  renderLater,
+} from "@tidings/core";
 import { connectAndMigrate, createDataSource, type DataSource, startEmbeddedPostgres } from "@tidings/db";
 import nodemailer from "nodemailer";
 import { mailOptionsFor } from "../apps/worker/src/outbound/compose.ts";
@@ -47,14 +55,15 @@ const startSink = async (): Promise<Sink> => {
   };
 };
 
-const body = renderEmail(
+/** A new-note email as the use cases queue it: what the runner renders it from (issue 14.3). */
+const render = renderLater(
   DEFAULT_TEMPLATES.newNote,
   {
     ISSUE_ID: "#42",
     NOTE_TEXT: `Hi Jane,\n\n${"We looked into the problem and **found the cause**. ".repeat(40)}\n\nBest regards,\nSam`,
     UNSUBSCRIBE_URL: "https://desk.example.com/-/unsubscribe/0123456789abcdef0123456789abcdef",
   },
-  { subject: "Re: Printer on fire (#42)" },
+  "Re: Printer on fire (#42)",
 );
 
 const headers = {
@@ -69,16 +78,16 @@ const headers = {
 const queue = async (ds: DataSource, round: string, n: number) => {
   await ds.query(
     `INSERT INTO outbound_emails (kind, dedupe_key, to_address, from_name, subject, message_id, in_reply_to,
-       "references", headers, text_body, html_body)
+       "references", headers, render)
      SELECT 'new_note', $1 || i, 'user' || i || '@customer.test', 'Sam Agent (@sam)', 'Re: Printer on fire (#42)',
             $1 || i || '@desk.example.com', 'issue_1@desk.example.com', ARRAY['issue_1@desk.example.com'],
-            $2::jsonb, $3, $4
-       FROM generate_series(1, $5) AS i`,
-    [`bench-${round}-`, JSON.stringify(headers), body.text, body.html, n],
+            $2::jsonb, $3::jsonb
+       FROM generate_series(1, $4) AS i`,
+    [`bench-${round}-`, JSON.stringify(headers), JSON.stringify(render), n],
   );
 };
 
-const rawMessages = (n: number, round: string) =>
+const rawMessages = (n: number, round: string, mail: MailSettings) =>
   Array.from({ length: n }, (_, i) => {
     const row: ClaimedEmail = {
       id: i,
@@ -92,14 +101,15 @@ const rawMessages = (n: number, round: string) =>
       inReplyTo: "issue_1@desk.example.com",
       references: ["issue_1@desk.example.com"],
       headers,
-      textBody: body.text,
-      htmlBody: body.html,
+      textBody: null,
+      htmlBody: null,
+      render,
       attachments: [],
       attempts: 1,
       createdAt: new Date(),
       recipientUnsubscribed: false,
     };
-    return mailOptionsFor(row, { emailFrom: "support@desk.example.com", dataDir: os.tmpdir() });
+    return mailOptionsFor(row, { emailFrom: "support@desk.example.com", dataDir: os.tmpdir(), mail });
   });
 
 const waitFor = async (done: () => Promise<boolean>) => {
@@ -122,11 +132,10 @@ const main = async () => {
       PUBLIC_URL: "https://desk.example.com",
       LOG_LEVEL: "silent",
     });
-    mailSettingsFromConfig(config);
+    const mail = mailSettingsFromConfig(config);
     const log = createLogger("silent");
 
     const raw = async (round: number) => {
-      const messages = rawMessages(PER_ROUND, String(round));
       const transport = nodemailer.createTransport({
         url: smtpUrl,
         pool: true,
@@ -135,6 +144,8 @@ const main = async () => {
       });
       await sink.reset();
       const start = performance.now();
+      // Built (rendered) inside the measurement, as the runner builds each email it sends.
+      const messages = rawMessages(PER_ROUND, String(round), mail);
       await Promise.all(messages.map((m) => transport.sendMail(m)));
       const seconds = (performance.now() - start) / 1000;
       transport.close();
@@ -180,7 +191,7 @@ const main = async () => {
 
   const fmt = (v: number) => v.toFixed(0).padStart(7);
   console.log(
-    `\nOutbound delivery, ${PER_ROUND} emails per round (~${Math.round(body.html.length / 1024)} KB HTML + text), ${CONCURRENCY} SMTP connections, loopback, PostgreSQL fsync on\n`,
+    `\nOutbound delivery, ${PER_ROUND} emails per round (~${Math.round(renderEmail(render.template, render.values, { subject: render.subject }).html.length / 1024)} KB HTML + text), ${CONCURRENCY} SMTP connections, loopback, PostgreSQL fsync on\n`,
   );
   console.log(`${"variant".padEnd(34)} round  emails/s   seconds`);
   for (const r of results) {

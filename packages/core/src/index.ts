@@ -88,6 +88,13 @@ export {
 } from "./notifications/queue-emails.ts";
 export { type IssueEmailLogEntry, listIssueEmails } from "./notifications/list-issue-emails.ts";
 export {
+  customerRenderOptions,
+  type QueuedBodies,
+  queuedEmailBodies,
+  renderLater,
+  withQueuedBodies,
+} from "./notifications/render-queued.ts";
+export {
   checkUploadSignature,
   EMAIL_LINK_KEY_FILE,
   emailLinkKey,

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { type MailSettings, queuedEmailBodies } from "@tidings/core";
 import type { SendMailOptions } from "nodemailer";
 import type { ClaimedEmail } from "./outbox-store.ts";
 
@@ -24,9 +25,14 @@ export const attachmentPath = (dataDir: string, storagePath: string) => {
 /**
  * The nodemailer message for an outbox row. Everything that identifies the email (Message-ID, Date,
  * threading headers) comes from the row, so every attempt sends byte-for-byte the same message
- * apart from the MIME boundaries.
+ * apart from the MIME boundaries. A customer email queued with what renders it is rendered here (issue
+ * 14.3), the same way on every attempt (render-queued.ts).
  */
-export const mailOptionsFor = (row: ClaimedEmail, opts: { emailFrom: string; dataDir: string }): SendMailOptions => {
+export const mailOptionsFor = (
+  row: ClaimedEmail,
+  opts: { emailFrom: string; dataDir: string; mail: MailSettings },
+): SendMailOptions => {
+  const body = queuedEmailBodies(opts.mail, row);
   const headers: Record<string, string | { prepared: boolean; value: string }> = {};
   let replyTo: string | undefined;
   for (const [name, value] of Object.entries(row.headers ?? {})) {
@@ -44,8 +50,8 @@ export const mailOptionsFor = (row: ClaimedEmail, opts: { emailFrom: string; dat
     inReplyTo: row.inReplyTo ? bracket(row.inReplyTo) : undefined,
     references: row.references.length > 0 ? row.references.map(bracket) : undefined,
     headers,
-    text: row.textBody,
-    html: row.htmlBody ?? undefined,
+    text: body.text,
+    html: body.html ?? undefined,
     attachments: row.attachments.map((a) => ({
       filename: a.filename,
       contentType: a.contentType,

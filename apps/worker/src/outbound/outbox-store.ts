@@ -2,7 +2,7 @@
 // Every transition after the claim is conditioned on the claim's attempt number, so a runner whose
 // claim was taken over can no longer change the row.
 import { EVENTS_CHANNEL } from "@tidings/core";
-import type { DataSource, OutboundAttachment } from "@tidings/db";
+import type { DataSource, OutboundAttachment, OutboundRender } from "@tidings/db";
 import { LIVE_OWNERS_SQL, type SessionQuery } from "./claim-session.ts";
 
 export type ClaimedEmail = {
@@ -17,8 +17,10 @@ export type ClaimedEmail = {
   inReplyTo: string | null;
   references: string[];
   headers: Record<string, string>;
-  textBody: string;
+  /** The bodies as queued, or null: then `render` holds what they are rendered from (issue 14.3). */
+  textBody: string | null;
   htmlBody: string | null;
+  render: OutboundRender | null;
   attachments: OutboundAttachment[];
   /** This attempt's number (1 for the first); the token of the lease. */
   attempts: number;
@@ -39,8 +41,9 @@ type Row = {
   in_reply_to: string | null;
   references: string[];
   headers: Record<string, string>;
-  text_body: string;
+  text_body: string | null;
   html_body: string | null;
+  render: OutboundRender | null;
   attachments: OutboundAttachment[];
   attempts: number;
   created_at: Date;
@@ -61,6 +64,7 @@ const toClaimed = (r: Row): ClaimedEmail => ({
   headers: r.headers ?? {},
   textBody: r.text_body,
   htmlBody: r.html_body,
+  render: r.render,
   attachments: r.attachments ?? [],
   attempts: r.attempts,
   createdAt: r.created_at,
@@ -95,7 +99,7 @@ export const claimDueEmails = async (
             updated_at = now()
        FROM due WHERE o.id = due.id
      RETURNING o.id, o.kind, o.project_id, o.issue_id, o.to_address, o.from_name, o.subject, o.message_id,
-               o.in_reply_to, o."references", o.headers, o.text_body, o.html_body, o.attachments, o.attempts,
+               o.in_reply_to, o."references", o.headers, o.text_body, o.html_body, o.render, o.attachments, o.attempts,
                o.created_at,
                (SELECT p.unsubscribed_at IS NOT NULL
                   FROM sent_notifications s JOIN issue_email_participants p ON p.id = s.participant_id

@@ -9,6 +9,7 @@ import {
   processInboundEmail,
   receiveEmail,
   routeSettingsOf,
+  withQueuedBodies,
 } from "@tidings/core";
 import { type DataSource, NoteEntity, OutboundEmailEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
@@ -115,7 +116,9 @@ describe("a customer's reply to a new-note email", () => {
     expect(hidden).toContain(AGENT_TEXT);
 
     // The reply goes out to bob (D2) and not back to jane, its author.
-    const out = await ds.getRepository(OutboundEmailEntity).findBy({ noteId: reply.id });
+    const out = (await ds.getRepository(OutboundEmailEntity).findBy({ noteId: reply.id })).map((row) =>
+      withQueuedBodies(env.mail, row),
+    );
     expect(out.map((r) => r.toAddress)).toEqual(["bob@customer.test"]);
     // Jane's quoted email carried her unsubscribe link: it is not stored (issue 9.4), and bob never gets it.
     const janeKey = email.headers.get("x-tidings-reply-key")![0];
@@ -123,6 +126,8 @@ describe("a customer's reply to a new-note email", () => {
     expect(reply.body).toContain("/-/unsubscribe/[redacted]");
     expect(out[0].textBody).not.toContain(janeKey);
     expect(out[0].htmlBody).not.toContain(janeKey);
+    // Nor what the runner renders them from.
+    expect(JSON.stringify(out[0].render)).not.toContain(janeKey);
   });
 
   it("comes back as a trimmed note when it quotes Outlook-style (From: … Sent: …)", async () => {

@@ -18,7 +18,7 @@
 // - Without SMTP_URL the .eml file of an email is (re)written under one name: exactly once.
 import fs from "node:fs/promises";
 import { redactUrl } from "@tidings/config";
-import { CUSTOM_EMAIL_CHANGED, OUTBOX_CHANNEL } from "@tidings/core";
+import { CUSTOM_EMAIL_CHANGED, mailSettingsFromConfig, OUTBOX_CHANNEL } from "@tidings/core";
 import { OutboundKind, startListener } from "@tidings/db";
 
 import { crashProcess, type WorkerContext } from "../context.ts";
@@ -102,7 +102,7 @@ export const startOutboundRunner = async (
   const delivery = config.SMTP_URL
     ? smtpDelivery(config.SMTP_URL, opts.concurrency, opts.smtpTimeouts)
     : emlDelivery(config.DATA_DIR);
-  const compose = { emailFrom: config.EMAIL_FROM, dataDir: config.DATA_DIR };
+  const compose = { emailFrom: config.EMAIL_FROM, dataDir: config.DATA_DIR, mail: mailSettingsFromConfig(config) };
   // Issue 13.2: a project's own SMTP server, for its verification email and, once enabled, its customer emails.
   const custom = startCustomSmtp(ctx, opts.smtpTimeouts);
   // Claimed but not sending yet: claiming a batch per query keeps the database work per email low.

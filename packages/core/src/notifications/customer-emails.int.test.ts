@@ -14,7 +14,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { releaseInboundEmail } from "../ingest/release-inbound-email.ts";
 import { REJECTION } from "../ingest/rejection-texts.ts";
 import { mailFixture } from "../ingest/testing/fixtures.ts";
-import { createIngestWorld } from "../ingest/testing/world.ts";
+import { createIngestWorld, ingestSettingsForTest } from "../ingest/testing/world.ts";
+import { withQueuedBodies } from "./render-queued.ts";
 
 const HOST = "appmail.adventuretime.ooo";
 const TEMPLATE = "## Triage (internal)\n\n- [ ] Check the contract tier\n\n/label ~support";
@@ -27,8 +28,11 @@ beforeEach(async () => {
 });
 afterEach(async () => db.drop());
 
-const outbox = (kind: string) =>
-  ds.getRepository(OutboundEmailEntity).find({ where: { kind: kind as never }, order: { id: "ASC" } });
+/** The queued emails of a kind, with the bodies they are sent with. */
+const outbox = async (kind: string) =>
+  (await ds.getRepository(OutboundEmailEntity).find({ where: { kind: kind as never }, order: { id: "ASC" } })).map(
+    (row) => withQueuedBodies(ingestSettingsForTest().mail, row),
+  );
 
 const world = async (settings: Partial<ServiceDeskSettingEntity> = {}) => {
   const w = await createIngestWorld(ds, { settings });
@@ -48,6 +52,12 @@ describe("the thank-you's %{ISSUE_DESCRIPTION}", () => {
     // The issue itself keeps everything: the template and the neutralised commands.
     expect(issue.description).toContain("## Triage (internal)");
     expect(issue.description).toContain("`/label ~urgent`");
+    // Issue 14.3: queued with what renders it (the template and its values); the outbox runner renders it.
+    const [queued] = await ds.getRepository(OutboundEmailEntity).findBy({ kind: "thank_you" });
+    expect(queued).toMatchObject({ textBody: null, htmlBody: null });
+    expect(queued.render?.template).toBe(
+      "We got your request %{ISSUE_ID}:\n\n%{ISSUE_DESCRIPTION}\n\nUnsubscribe: %{UNSUBSCRIBE_URL}",
+    );
     const [thanks] = await outbox("thank_you");
     for (const part of [thanks.textBody, thanks.htmlBody!]) {
       expect(part).toContain("The printer is on fire!");

@@ -1,12 +1,23 @@
-import { type EntityManager, insertRows, OutboundEmailEntity } from "@tidings/db";
+import { type EntityManager, insertRows, OutboundEmailEntity, type OutboundRender } from "@tidings/db";
 
 export const OUTBOX_CHANNEL = "tidings_outbox";
 
+/** An email to queue: with its bodies, or with what the outbox runner renders them from (issue 14.3). */
 export type EnqueueEmailInput = Omit<
   Partial<OutboundEmailEntity>,
-  "id" | "status" | "attempts" | "createdAt" | "updatedAt" | "sentAt" | "lockedUntil" | "lastError"
+  | "id"
+  | "status"
+  | "attempts"
+  | "createdAt"
+  | "updatedAt"
+  | "sentAt"
+  | "lockedUntil"
+  | "lastError"
+  | "textBody"
+  | "render"
 > &
-  Pick<OutboundEmailEntity, "kind" | "toAddress" | "subject" | "messageId" | "textBody">;
+  Pick<OutboundEmailEntity, "kind" | "toAddress" | "subject" | "messageId"> &
+  ({ textBody: string; render?: undefined } | { textBody?: undefined; render: OutboundRender });
 
 /**
  * Writes an email into the outbox inside the caller's transaction (D5) and wakes the runner on commit.

@@ -15,8 +15,8 @@ import { type EnqueueEmailInput, enqueueEmail, enqueueEmails } from "./enqueue.t
 import type { MailSettings } from "./mail-settings.ts";
 import { noteEmailAttachments } from "./note-attachments.ts";
 import { participantName } from "./participant-name.ts";
-import { signUploadUrl } from "./signed-links.ts";
-import { plainTextEmail, type RenderEmailOptions, renderEmail } from "./render-email.ts";
+import { plainTextEmail } from "./render-email.ts";
+import { renderLater } from "./render-queued.ts";
 import {
   issueThreadId,
   newReplyKey,
@@ -74,16 +74,6 @@ const notificationHeaders = (
   "Thread-Index": threadIndex,
 });
 
-/** Links in customer emails are absolute, and links to uploads signed so they open without an account. */
-const renderOptions = (mail: MailSettings, subject: string): RenderEmailOptions => {
-  const signing = mail.uploadLinks;
-  return {
-    subject,
-    baseUrl: mail.publicUrl,
-    signLink: signing ? (url) => signUploadUrl(url, mail.publicUrl, signing) : undefined,
-  };
-};
-
 const threadTopic = (issue: IssueEntity) => `${issue.title} (#${issue.iid})`;
 const subjectFor = (issue: IssueEntity) => `Re: ${threadTopic(issue)}`;
 
@@ -123,11 +113,6 @@ const participantEmail = (mail: MailSettings, item: ParticipantEmail, replyKey: 
     kind === "thank_you"
       ? settings?.thankYouTemplate || DEFAULT_TEMPLATES.thankYou
       : settings?.newParticipantTemplate || DEFAULT_TEMPLATES.newParticipant;
-  const body = renderEmail(
-    template,
-    baseValues(mail, project, settings, issue, replyKey),
-    renderOptions(mail, subject),
-  );
   const thread = issueThreadId(mail, issue.id);
   const starts = kind === "thank_you";
   return {
@@ -152,8 +137,8 @@ const participantEmail = (mail: MailSettings, item: ParticipantEmail, replyKey: 
       starts ? "auto-replied" : "auto-generated",
       starts ? threadIndexRoot(thread, issue.createdAt) : threadIndexChild(thread, issue.createdAt),
     ),
-    textBody: body.text,
-    htmlBody: body.html,
+    // Rendered by the outbox runner when it sends (issue 14.3), not in this (ingest's) transaction.
+    render: renderLater(template, baseValues(mail, project, settings, issue, replyKey), subject),
   };
 };
 
@@ -231,11 +216,6 @@ export const queueNewNoteEmails = async (db: EntityManager, mail: MailSettings, 
   for (const participant of participants) {
     if (note.externalAuthor && participant.email.toLowerCase() === note.externalAuthor.toLowerCase()) continue;
     const replyKey = await sentNotification(db, issue, participant);
-    const body = renderEmail(
-      settings?.newNoteTemplate || DEFAULT_TEMPLATES.newNote,
-      { ...baseValues(mail, project, settings, issue, replyKey), NOTE_TEXT: noteText },
-      { ...renderOptions(mail, subject), noteAuthor: writer ?? undefined },
-    );
     await enqueueEmail(db, {
       kind: "new_note",
       dedupeKey: `new_note:note:${note.id}:participant:${participant.id}`,
@@ -257,8 +237,12 @@ export const queueNewNoteEmails = async (db: EntityManager, mail: MailSettings, 
         "auto-generated",
         threadIndexChild(thread, issue.createdAt, note.createdAt),
       ),
-      textBody: body.text,
-      htmlBody: body.html,
+      render: renderLater(
+        settings?.newNoteTemplate || DEFAULT_TEMPLATES.newNote,
+        { ...baseValues(mail, project, settings, issue, replyKey), NOTE_TEXT: noteText },
+        subject,
+        writer,
+      ),
       attachments,
     });
     queued++;

@@ -158,6 +158,22 @@ const markdownAsText = (md: string, links: LinkOptions) => {
 };
 
 const renderMarkdownBlock = (md: string) => markdown.parse(md) as string;
+
+/**
+ * A template's own Markdown (its placeholders as tokens) rendered once, not once per email (issue 14.3: the
+ * outbox runner renders a batch of emails from few templates). Parsing is pure; a few templates per instance.
+ */
+const TEMPLATE_CACHE_SIZE = 64;
+const renderedTemplates = new Map<string, string>();
+const renderTemplateBlock = (tokenized: string) => {
+  let html = renderedTemplates.get(tokenized);
+  if (html === undefined) {
+    html = renderMarkdownBlock(tokenized);
+    if (renderedTemplates.size >= TEMPLATE_CACHE_SIZE) renderedTemplates.delete(renderedTemplates.keys().next().value!);
+    renderedTemplates.set(tokenized, html);
+  }
+  return html;
+};
 const renderMarkdownInline = (md: string) => markdown.parseInline(md) as string;
 
 export type RenderEmailOptions = {
@@ -208,7 +224,7 @@ export const renderEmail = (
   const valueAt = (i: string) => values[used[Number(i)]] ?? "";
   const nameOf = (i: string) => used[Number(i)];
 
-  let html = renderMarkdownBlock(tokenized);
+  let html = renderTemplateBlock(tokenized);
   // A Markdown value alone in its paragraph becomes the value's own blocks (no <p> inside <p>).
   html = html.replace(/<p>TIDINGSPLACEHOLDER(\d+)X<\/p>/g, (whole, i: string) => {
     if (!MARKDOWN_PLACEHOLDERS.has(nameOf(i))) return whole;

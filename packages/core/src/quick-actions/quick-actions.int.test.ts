@@ -17,6 +17,7 @@ import { createIngestWorld } from "../ingest/testing/world.ts";
 import { createIssue } from "../issues/create-issue.ts";
 import { postComment, STALE_REPLY_MESSAGE } from "../notes/post-comment.ts";
 import type { MailSettings } from "../notifications/mail-settings.ts";
+import { withQueuedBodies } from "../notifications/render-queued.ts";
 import { loadProjectAbilities } from "../permissions/abilities.ts";
 import { seedDemo } from "../seed/seed-demo.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
@@ -83,7 +84,11 @@ const post = async (
     });
   });
 
-const emailsOf = (issueId: number) => m.find(OutboundEmailEntity, { where: { issueId }, order: { id: "ASC" } });
+/** The issue's queued emails, with the bodies they are sent with. */
+const emailsOf = async (issueId: number) =>
+  (await m.find(OutboundEmailEntity, { where: { issueId }, order: { id: "ASC" } })).map((row) =>
+    withQueuedBodies(mail, row),
+  );
 const labelsOf = async (issueId: number) =>
   (
     (await m.query(

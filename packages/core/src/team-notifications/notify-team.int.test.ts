@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, expect, it } from "vitest";
 import { createIngestWorld } from "../ingest/testing/world.ts";
 import { markIssueRead } from "../issues/read-marks.ts";
+import { withQueuedBodies } from "../notifications/render-queued.ts";
 import { updateIssue } from "../issues/update-issue.ts";
 import { addMember } from "../members/add-member.ts";
 import { createUser } from "../users/create-user.ts";
@@ -47,8 +48,11 @@ const world = async () => {
         "",
       ].join("\r\n"),
     );
-  const outbox = (kind: OutboundKind) =>
-    db.dataSource.manager.find(OutboundEmailEntity, { where: { kind }, order: { id: "ASC" } });
+  /** The queued emails of a kind, with the bodies they are sent with. */
+  const outbox = async (kind: OutboundKind) =>
+    (await db.dataSource.manager.find(OutboundEmailEntity, { where: { kind }, order: { id: "ASC" } })).map((row) =>
+      withQueuedBodies(w.settings.mail, row),
+    );
   return { ...w, user, mail, outbox };
 };
 

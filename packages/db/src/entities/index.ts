@@ -44,7 +44,7 @@ export {
   UserEntity,
   ProcessHeartbeatEntity,
 };
-export type { OutboundAttachment } from "./outbound-email.entity.ts";
+export type { OutboundAttachment, OutboundRender } from "./outbound-email.entity.ts";
 
 export const ENTITIES = [
   UserEntity,

@@ -1,10 +1,24 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
 import type { OutboundKind, OutboundStatus } from "./constants.ts";
 
 export type OutboundAttachment = { filename: string; contentType: string; storagePath: string; sizeBytes: number };
 
+/**
+ * Issue 14.3: what a customer email is rendered from when the outbox runner sends it (the transaction that
+ * queues it stores these, not the rendered bodies): the template and its values as they were when queued.
+ */
+export type OutboundRender = {
+  template: string;
+  values: Record<string, string>;
+  subject: string;
+  /** Who wrote %{NOTE_TEXT} when it is not the email's sender (render-email.ts). */
+  noteAuthor?: string;
+};
+
 /** The transactional outbox (D5): written in the transaction that causes the email, then delivered. */
 @Entity({ name: "outbound_emails" })
+/** Its bodies, or what the runner renders them from (migration 1765001301700). */
+@Check("chk_outbound_emails_body_or_render", `"text_body" IS NOT NULL OR "render" IS NOT NULL`)
 @Index("uq_outbound_emails_message_id", ["messageId"], { unique: true })
 @Index("uq_outbound_emails_dedupe_key", ["dedupeKey"], { unique: true, where: `"dedupe_key" IS NOT NULL` })
 @Index("idx_outbound_emails_due", ["status", "nextAttemptAt"])
@@ -32,8 +46,10 @@ export class OutboundEmailEntity {
   @Column({ type: "text", nullable: true }) inReplyTo!: string | null;
   @Column({ type: "text", array: true, default: () => "'{}'" }) references!: string[];
   @Column({ type: "jsonb", default: () => "'{}'" }) headers!: Record<string, string>;
-  @Column({ type: "text" }) textBody!: string;
+  /** The bodies as queued, or null while `render` holds what the runner renders them from. */
+  @Column({ type: "text", nullable: true }) textBody!: string | null;
   @Column({ type: "text", nullable: true }) htmlBody!: string | null;
+  @Column({ type: "jsonb", nullable: true }) render!: OutboundRender | null;
   @Column({ type: "jsonb", default: () => "'[]'" }) attachments!: OutboundAttachment[];
   @Column({ type: "text", default: "queued" }) status!: OutboundStatus;
   @Column({ type: "int", default: 0 }) attempts!: number;

@@ -25,6 +25,7 @@ import { RequesterNameIndex1765001301300 } from "./1765001301300-requester-name-
 import { RequesterName1765001301400 } from "./1765001301400-requester-name.ts";
 import { SearchHead1k1765001301500 } from "./1765001301500-search-head-1k.ts";
 import { IssueLabelIds1765001301600 } from "./1765001301600-issue-label-ids.ts";
+import { OutboxRenderAtSend1765001301700 } from "./1765001301700-outbox-render-at-send.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   RequesterName1765001301400,
   SearchHead1k1765001301500,
   IssueLabelIds1765001301600,
+  OutboxRenderAtSend1765001301700,
 ];
