@@ -7,19 +7,17 @@ import { serialGate } from "@tidings/core/src/ingest/gates.ts";
 // Only the ingest pipeline is loaded here (not the whole of @tidings/core): each thread pays for what it loads.
 import { processBatch } from "@tidings/core/src/ingest/process-inbound-email.ts";
 import { createDataSource } from "@tidings/db";
+import { threadProgress } from "./thread-progress.ts";
 
-export type ThreadData = { url: string; settings: IngestSettings; poolSize: number };
+/** `progress`: where this thread writes what it decides and applies (thread-progress.ts), for the budget. */
+export type ThreadData = { url: string; settings: IngestSettings; poolSize: number; progress: SharedArrayBuffer };
 /**
  * A batch (numbered by the pool; every reply names it): the ids to process, and the bytes of those the main
  * thread still holds (moved, not copied).
  */
 export type ThreadRequest = { batch: number; ids: number[]; raws: [number, Uint8Array][] };
-/** What a thread says about a batch. */
+/** What a thread says about a batch when it is over (its steps go through the shared progress). */
 type ThreadEvent =
-  /** The time budget of this message starts now. */
-  | { kind: "deciding"; id: number }
-  /** Every message is decided; the batch's transaction begins. */
-  | { kind: "applying" }
   | { kind: "done"; results: ProcessResult[]; failures: { id: number; error: string }[] }
   | { kind: "error"; error: string };
 export type ThreadReply = { batch: number } & ThreadEvent;
@@ -30,6 +28,7 @@ if (!port) throw new Error("process-thread.ts runs only as a worker thread");
 const ds = createDataSource({ url: data.url, poolSize: data.poolSize, applicationName: "tidings-worker-process" });
 const ready = ds.initialize();
 const reply = (m: ThreadReply) => port.postMessage(m);
+const progress = threadProgress(data.progress);
 /** Batches arrive while others run: one decides while another applies, never two in one stage. */
 const gates = { decide: serialGate(), apply: serialGate() };
 
@@ -44,14 +43,16 @@ port.on("message", async ({ batch, ids, raws }: ThreadRequest) => {
       data.settings,
       ids,
       {
-        onDeciding: (id) => reply({ batch, kind: "deciding", id }),
-        onApplying: () => reply({ batch, kind: "applying" }),
+        onDeciding: (id) => progress.deciding(batch, id),
+        onApplying: () => progress.applying(batch),
         gates,
       },
       known,
     );
+    progress.finished(batch);
     reply({ batch, kind: "done", results, failures: failures.map((f) => ({ id: f.id, error: f.error.message })) });
   } catch (err) {
+    progress.finished(batch);
     reply({ batch, kind: "error", error: (err as Error)?.message ?? String(err) });
   }
 });

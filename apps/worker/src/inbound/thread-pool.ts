@@ -9,6 +9,7 @@ import { Worker } from "node:worker_threads";
 import { type IngestSettings, type ProcessResult, refundAttempts } from "@tidings/core";
 import type { DataSource } from "@tidings/db";
 import type { ThreadData, ThreadReply, ThreadRequest } from "./process-thread.ts";
+import { progressBuffer, type ThreadProgress, threadProgress } from "./thread-progress.ts";
 
 /**
  * Each message's bytes in memory of their own, to be moved to the thread: a Buffer that is a view into a
@@ -51,18 +52,14 @@ const THREAD_YOUNG_GENERATION_MB = 6;
  */
 const ENTRY = new URL("./process-thread.mjs", import.meta.url);
 
-/** One batch in a thread: its ids, what the thread says it is doing, and its budget's clock. */
+/** One batch in a thread, until its reply (its steps are read from the thread's progress). */
 type Run = {
   ids: number[];
-  phase: "claiming" | "deciding" | "applying";
-  /** The message being decided, while deciding. */
-  current: number | null;
-  timer?: NodeJS.Timeout;
   settle: (reply: RunReply) => void;
   fail: (err: Error) => void;
 };
-/** A thread and its batches in flight (at most `depth`). */
-type Slot = { worker: Worker; runs: Map<number, Run>; taken: number };
+/** A thread, what it is doing (shared with it) and its batches in flight (at most `depth`). */
+type Slot = { worker: Worker; progress: ThreadProgress; runs: Map<number, Run>; taken: number };
 
 type RunReply = Extract<ThreadReply, { kind: "done" }> | Stopped;
 
@@ -92,33 +89,24 @@ export const startThreadPool = (
   const url = (ds.options as { url?: string }).url;
   if (!url) throw new Error("The processing threads need the database URL of the worker's data source.");
   const depth = opts.depth ?? PIPELINE_DEPTH;
-  const data: ThreadData = { url, settings, poolSize: 2 };
+  const data: Omit<ThreadData, "progress"> = { url, settings, poolSize: 2 };
   let stopping = false;
   let batches = 0;
 
   /** Starts the slot's thread, answering each reply to the batch it names. */
   const start = (slot: Slot) => {
+    const progress = progressBuffer();
     const worker = new Worker(ENTRY, {
-      workerData: data,
+      workerData: { ...data, progress } satisfies ThreadData,
       resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
     });
     worker.unref();
     const onMessage = (m: ThreadReply) => {
       const run = slot.runs.get(m.batch);
       if (!run) return;
-      if (m.kind === "deciding") {
-        run.phase = "deciding";
-        run.current = m.id;
-        arm(slot, run);
-      } else if (m.kind === "applying") {
-        run.phase = "applying";
-        run.current = null;
-        arm(slot, run);
-      } else {
-        finish(slot, m.batch);
-        if (m.kind === "done") run.settle(m);
-        else run.fail(new Error(m.error));
-      }
+      slot.runs.delete(m.batch);
+      if (m.kind === "done") run.settle(m);
+      else run.fail(new Error(m.error));
     };
     const died = (why: string) => {
       if (slot.worker !== worker) return;
@@ -129,37 +117,36 @@ export const startThreadPool = (
     worker.on("error", (err: Error) => died(`failed: ${err.message}`));
     worker.on("exit", (code: number) => died(`exited with code ${code}`));
     slot.worker = worker;
+    slot.progress = threadProgress(progress);
   };
 
-  const finish = (slot: Slot, batch: number) => {
-    clearTimeout(slot.runs.get(batch)?.timer);
-    slot.runs.delete(batch);
-  };
-
-  /** Every batch the slot's thread holds, their clocks stopped: the thread is gone or going. */
+  /** Every batch the slot's thread holds: the thread is gone or going. */
   const takeRuns = (slot: Slot): Run[] => {
     const runs = [...slot.runs.values()];
-    for (const run of runs) clearTimeout(run.timer);
     slot.runs.clear();
     return runs;
   };
 
-  /** (Re)starts a batch's clock: for the message it decides, or for its transaction as a whole. */
-  const arm = (slot: Slot, run: Run) => {
-    clearTimeout(run.timer);
-    run.timer = setTimeout(() => over(slot, run), opts.budgetMs);
+  /**
+   * The watchdog: a message decided for longer than the budget, or a batch applying for longer (and no
+   * message being decided meanwhile: a message stalling the parser stalls the thread's whole loop, and it
+   * is the message to stop; the batch's clock starts again).
+   */
+  const check = (slot: Slot, now = Date.now()) => {
+    if (slot.runs.size === 0) return;
+    const { decide, apply } = slot.progress.read();
+    if (decide && now - decide.since > opts.budgetMs) return over(slot, decide.id);
+    if (apply && now - apply.since > opts.budgetMs) {
+      if (decide) slot.progress.restartApply(apply.since, now);
+      else over(slot, null);
+    }
   };
 
   /**
-   * A batch's budget ran out. While another batch of the thread decides a message, a transaction's clock waits
-   * for it: a message stalling the parser stalls the thread's whole loop, and it is the message to stop. Else
-   * the thread is replaced (a transaction dies with its connections); the message being decided, if any, is
-   * quarantined, and every other message of the thread's batches is handed back.
+   * A budget ran out: the thread is replaced (a transaction dies with its connections); the message being
+   * decided, if any (`culprit`), is quarantined, and every other message of the thread's batches is handed back.
    */
-  const over = (slot: Slot, run: Run) => {
-    const decider = [...slot.runs.values()].find((r) => r.phase === "deciding" && r.current !== null);
-    if (run.phase === "applying" && decider) return arm(slot, run);
-    const culprit = decider?.current ?? null;
+  const over = (slot: Slot, culprit: number | null) => {
     const runs = takeRuns(slot);
     const old = slot.worker;
     start(slot);
@@ -172,6 +159,14 @@ export const startThreadPool = (
     start(slot);
     return slot;
   });
+  // A quarter of the budget between looks (a message is stopped within 1.25 budgets), at most a second.
+  const watchdog = setInterval(
+    () => {
+      for (const slot of slots) check(slot);
+    },
+    Math.min(1_000, Math.max(5, Math.floor(opts.budgetMs / 4))),
+  );
+  watchdog.unref();
   const waiting: ((s: Slot) => void)[] = [];
 
   /** The thread with the fewest batches, when one has room. */
@@ -204,7 +199,7 @@ export const startThreadPool = (
     new Promise<RunReply>((settle, fail) => {
       const batch = ++batches;
       // The clock runs from the first message's decision (claiming is one statement, not the message's work).
-      slot.runs.set(batch, { ids, phase: "claiming", current: null, settle, fail });
+      slot.runs.set(batch, { ids, settle, fail });
       const bytes = ownedBytes(raws);
       slot.worker.postMessage(
         { batch, ids, raws: bytes } satisfies ThreadRequest,
@@ -234,6 +229,7 @@ export const startThreadPool = (
     process,
     stop: async () => {
       stopping = true;
+      clearInterval(watchdog);
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
   };
