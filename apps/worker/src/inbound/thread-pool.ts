@@ -54,7 +54,6 @@ const ENTRY = new URL("./process-thread.mjs", import.meta.url);
 
 /** One batch in a thread, until its reply (its steps are read from the thread's progress). */
 type Run = {
-  ids: number[];
   settle: (reply: RunReply) => void;
   fail: (err: Error) => void;
 };
@@ -199,7 +198,7 @@ export const startThreadPool = (
     new Promise<RunReply>((settle, fail) => {
       const batch = ++batches;
       // The clock runs from the first message's decision (claiming is one statement, not the message's work).
-      slot.runs.set(batch, { ids, settle, fail });
+      slot.runs.set(batch, { settle, fail });
       const bytes = ownedBytes(raws);
       slot.worker.postMessage(
         { batch, ids, raws: bytes } satisfies ThreadRequest,
