@@ -87,13 +87,7 @@ export {
   queueThankYouEmail,
 } from "./notifications/queue-emails.ts";
 export { type IssueEmailLogEntry, listIssueEmails } from "./notifications/list-issue-emails.ts";
-export {
-  customerRenderOptions,
-  type QueuedBodies,
-  queuedEmailBodies,
-  renderLater,
-  withQueuedBodies,
-} from "./notifications/render-queued.ts";
+export { queuedEmailBodies, renderLater, withQueuedBodies } from "./notifications/render-queued.ts";
 export {
   checkUploadSignature,
   EMAIL_LINK_KEY_FILE,
