@@ -123,7 +123,10 @@ const main = async () => {
   // With the embedded database: use the cluster a running `npm start` serves, or start it for this command.
   const dataDir = path.join(config.DATA_DIR, "postgres");
   const running = config.DATABASE_URL ? null : await runningEmbeddedUrl(dataDir);
-  const embedded = config.DATABASE_URL || running ? null : await startEmbeddedPostgres({ dataDir });
+  const embedded =
+    config.DATABASE_URL || running
+      ? null
+      : await startEmbeddedPostgres({ dataDir, sharedBuffersMb: config.EMBEDDED_POSTGRES_SHARED_BUFFERS_MB });
   const ds = createDataSource({
     url: config.DATABASE_URL ?? running ?? (embedded?.url as string),
     poolSize: 2,

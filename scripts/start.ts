@@ -138,6 +138,7 @@ const main = async () => {
     say(`starting the embedded PostgreSQL in ${path.join(config.DATA_DIR, "postgres")}…`);
     embedded = await startEmbeddedPostgres({
       dataDir: path.join(config.DATA_DIR, "postgres"),
+      sharedBuffersMb: config.EMBEDDED_POSTGRES_SHARED_BUFFERS_MB,
       onUnexpectedExit: (why) => void reviveDatabase(why),
     });
     databaseUrl = embedded.url;

@@ -72,6 +72,14 @@ describe("loadConfig", () => {
     expect(loadConfig({}).INBOUND_SMTP_MAX_CLIENTS_PER_IP).toBe(10);
   });
 
+  it("leaves the embedded PostgreSQL's buffer cache to the machine unless given a whole number of MB", () => {
+    expect(loadConfig({}).EMBEDDED_POSTGRES_SHARED_BUFFERS_MB).toBeUndefined();
+    expect(loadConfig({ EMBEDDED_POSTGRES_SHARED_BUFFERS_MB: "" }).EMBEDDED_POSTGRES_SHARED_BUFFERS_MB).toBeUndefined();
+    expect(loadConfig({ EMBEDDED_POSTGRES_SHARED_BUFFERS_MB: "512" }).EMBEDDED_POSTGRES_SHARED_BUFFERS_MB).toBe(512);
+    expect(() => loadConfig({ EMBEDDED_POSTGRES_SHARED_BUFFERS_MB: "2GB" })).toThrow(/number of megabytes/);
+    expect(() => loadConfig({ EMBEDDED_POSTGRES_SHARED_BUFFERS_MB: "8" })).toThrow(/at least 16/);
+  });
+
   it("accepts ALLOWED_ORIGINS as origins only", () => {
     expect(loadConfig({ ALLOWED_ORIGINS: "https://desk.example.com, http://localhost:5173" }).ALLOWED_ORIGINS).toEqual([
       "https://desk.example.com",

@@ -113,6 +113,14 @@ const Schema = z
     HOST: z.string().min(1).default("127.0.0.1"),
     DATABASE_URL: z.preprocess(empty, url("DATABASE_URL", ["postgres:", "postgresql:"])),
     DATA_DIR: z.string().min(1).default(".data"),
+    EMBEDDED_POSTGRES_SHARED_BUFFERS_MB: z.preprocess(
+      empty,
+      z.coerce
+        .number({ error: "EMBEDDED_POSTGRES_SHARED_BUFFERS_MB must be a number of megabytes" })
+        .int("EMBEDDED_POSTGRES_SHARED_BUFFERS_MB must be a whole number of megabytes")
+        .min(16, "EMBEDDED_POSTGRES_SHARED_BUFFERS_MB must be at least 16")
+        .optional(),
+    ),
     PUBLIC_URL: z.preprocess(empty, url("PUBLIC_URL", ["http:", "https:"])),
     INCOMING_EMAIL_ADDRESS: keyAddress("INCOMING_EMAIL_ADDRESS").default("incoming+%{key}@tidings.localhost"),
     SERVICE_DESK_EMAIL_ADDRESS: z.preprocess(empty, keyAddress("SERVICE_DESK_EMAIL_ADDRESS").optional()),

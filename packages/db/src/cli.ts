@@ -13,7 +13,10 @@ if (command !== "migrate" && command !== "rollback") {
 const config = loadConfigOrExit();
 const embedded = config.DATABASE_URL
   ? null
-  : await startEmbeddedPostgres({ dataDir: path.join(config.DATA_DIR, "postgres") });
+  : await startEmbeddedPostgres({
+      dataDir: path.join(config.DATA_DIR, "postgres"),
+      sharedBuffersMb: config.EMBEDDED_POSTGRES_SHARED_BUFFERS_MB,
+    });
 const ds = createDataSource({ url: config.DATABASE_URL ?? (embedded?.url as string), poolSize: 2 });
 try {
   if (command === "migrate") {

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { runningEmbeddedUrl, startEmbeddedPostgres } from "./embedded.ts";
+import { embeddedSharedBuffersMb, runningEmbeddedUrl, startEmbeddedPostgres } from "./embedded.ts";
 
 const isRoot = process.getuid?.() === 0;
 const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8);
@@ -124,6 +124,34 @@ describe("embedded PostgreSQL credentials and supervision", { timeout: 120_000 }
       expect(await tryConnect(db.port, new URL(db.url).password)).toBe("ok");
     } finally {
       await db.stop();
+    }
+  });
+  /** The running cluster's shared_buffers in MB (pg_settings counts 8 kB blocks). */
+  const sharedBuffersMb = async (url: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        "SELECT setting::bigint * 8 / 1024 AS mb FROM pg_settings WHERE name = 'shared_buffers'",
+      );
+      return Number(rows[0].mb);
+    } finally {
+      await client.end();
+    }
+  };
+
+  it("sizes the buffer cache to a quarter of the machine's memory unless told (issue 14.4)", async () => {
+    const db = await startEmbeddedPostgres({ dataDir: tempDir() });
+    try {
+      expect(await sharedBuffersMb(db.url)).toBe(embeddedSharedBuffersMb(os.totalmem(), process.constrainedMemory?.()));
+    } finally {
+      await db.stop();
+    }
+    const told = await startEmbeddedPostgres({ dataDir: tempDir(), throwaway: true, sharedBuffersMb: 160 });
+    try {
+      expect(await sharedBuffersMb(told.url)).toBe(160);
+    } finally {
+      await told.stop();
     }
   });
 });

@@ -5,7 +5,13 @@ export {
   type CreateDataSourceOptions,
   SESSION_OPTIONS,
 } from "./data-source.ts";
-export { freePort, runningEmbeddedUrl, startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded.ts";
+export {
+  type EmbeddedDatabase,
+  embeddedSharedBuffersMb,
+  freePort,
+  runningEmbeddedUrl,
+  startEmbeddedPostgres,
+} from "./embedded.ts";
 export { insertRows, type InsertRowsOptions } from "./insert-rows.ts";
 export { rowsOf } from "./rows.ts";
 export { selectRowsIn } from "./select-rows.ts";
