@@ -96,12 +96,14 @@ export const authenticateSender = async (
   raw: Buffer,
   opts: { envelopeFrom: string | null; dnsServers: string[]; ip?: string; helo?: string },
 ): Promise<Screening["auth"]> => {
-  const [{ dkimVerify }, { spf }, { arc }, { dmarc }] = await Promise.all([
+  const [{ dkimVerify }, { spf }, { arc }, { dmarc }, { useFastHeaderScan }] = await Promise.all([
     import("mailauth/lib/dkim/verify.js"),
     import("mailauth/lib/spf/index.js"),
     import("mailauth/lib/arc/index.js"),
     import("mailauth/lib/dmarc/index.js"),
+    import("./mailauth-header-scan.ts"),
   ]);
+  useFastHeaderScan();
   const resolver = resolverFor(opts.dnsServers);
   const sender = opts.envelopeFrom || undefined;
   const dkimResult = await dkimVerify(raw, { resolver, sender });

@@ -48,3 +48,18 @@ declare module "mailauth/lib/dmarc/index.js" {
     resolver?: MailauthResolver;
   }) => Promise<{ status: MailauthStatus; policy?: string; domain?: string } | false>;
 }
+// The header/body splitter under DKIM and ARC (mailauth-header-scan.ts replaces its header scan).
+declare module "mailauth/lib/dkim/message-parser.js" {
+  export class MessageParser {
+    processChunk(chunk: Buffer): Promise<void>;
+  }
+}
+declare module "mailauth/lib/tools.js" {
+  export const parseHeaders: (block: Buffer) => unknown;
+}
+declare module "mailauth/lib/dkim/sign.js" {
+  export const dkimSign: (
+    input: Buffer,
+    opts: { signatureData: { signingDomain: string; selector: string; privateKey: string | Buffer }[] },
+  ) => Promise<{ signatures: string; errors: unknown[] }>;
+}
