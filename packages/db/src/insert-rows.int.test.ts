@@ -19,7 +19,7 @@ const email = (n: number, extra: Partial<OutboundEmailEntity> = {}): Partial<Out
   toAddress: `customer${n}@example.org`,
   subject: `Ticket ${n} — “quoted”, ünïcode`,
   references: [`<a${n}@x>`, '<b,with{braces}"and quotes"@x>'],
-  headers: { "X-Ticket": String(n), "Auto-Submitted": "auto-replied" },
+  headers: { "X-Ticket": String(n), "Auto-Submitted": "auto-replied", "X-Quote": 'say "hi" \\ back\\slash ü' },
   textBody: `Line one\nLine two of ${n}`,
   htmlBody: null,
   status: "queued",
@@ -51,7 +51,11 @@ it("stores what the insert builder stores, and returns the ids in order", async 
   expect(await stored(ids[0])).toEqual(await stored(viaBuilder.identifiers[0].id as number));
   const first = await stored(ids[0]);
   expect(first.references).toEqual(["<a1@x>", '<b,with{braces}"and quotes"@x>']);
-  expect(first.headers).toEqual({ "X-Ticket": "1", "Auto-Submitted": "auto-replied" });
+  expect(first.headers).toEqual({
+    "X-Ticket": "1",
+    "Auto-Submitted": "auto-replied",
+    "X-Quote": 'say "hi" \\ back\\slash ü',
+  });
   expect(first.attempts).toBe(0);
   expect(first.attachments).toEqual([]);
 });
@@ -65,7 +69,38 @@ it("keeps the defaults of columns a row leaves out, beside rows that give them",
   ]);
   const rows = await Promise.all(ids.map(stored));
   expect(rows.map((r) => r.references)).toEqual([[], ["<a11@x>", '<b,with{braces}"and quotes"@x>'], []]);
-  expect(rows.map((r) => r.headers)).toEqual([{}, { "X-Ticket": "11", "Auto-Submitted": "auto-replied" }, {}]);
+  expect(rows.map((r) => r.headers)).toEqual([
+    {},
+    { "X-Ticket": "11", "Auto-Submitted": "auto-replied", "X-Quote": 'say "hi" \\ back\\slash ü' },
+    {},
+  ]);
+});
+
+it("stores a jsonb column's values as the insert builder does, in row order, SQL NULL where a row has none", async () => {
+  const manager = db.dataSource.manager;
+  const render = (n: number) => ({
+    template: `Thanks, %{ISSUE_ID}! "quoted" \\ ${n} — ü\u0001`,
+    values: { NOTE_TEXT: `{"not": "json"} ${n}\n> quoted`, EMPTY: "" },
+    subject: `Re: [${n}]`,
+  });
+  const rendered = (n: number) => email(n, { textBody: null, render: render(n) });
+  const viaBuilder = await manager
+    .createQueryBuilder()
+    .insert()
+    .into(OutboundEmailEntity)
+    .values(email(30, { dedupeKey: "builder-render", textBody: null, render: render(30) }))
+    .returning(["id"])
+    .execute();
+  const ids = await insertRows(manager, OutboundEmailEntity, [rendered(30), email(31, { render: null }), rendered(32)]);
+  const rows = await Promise.all(ids.map(stored));
+  expect(rows.map((r) => r.render)).toEqual([render(30), null, render(32)]);
+  // SQL NULL, not the JSON value null (which reads back as null too).
+  const nulls = await manager.query(
+    "SELECT render IS NULL AS none FROM outbound_emails WHERE id = ANY($1::int[]) ORDER BY array_position($1::int[], id)",
+    [ids],
+  );
+  expect(nulls.map((r: { none: boolean }) => r.none)).toEqual([false, true, false]);
+  expect(rows[0]).toEqual(await stored(viaBuilder.identifiers[0].id as number));
 });
 
 it("skips a row whose unique key exists when asked to, with a null id", async () => {
