@@ -234,6 +234,41 @@ describe("the issue list at 20,000 issues", () => {
     expect(await countIssuesCapped(m, none)).toEqual({ count: 0, exact: true });
   });
 
+  it("a capped count of a common word tests rows as it walks, never gathering the word's matches from its indexes (issue 14.4)", async () => {
+    // The planner takes a prefix word for rare ("printer", in a fifth of the issues, estimated at 2 %) and
+    // gathered every match from the GIN indexes, then sorted them: 57 ms per count at 100k issues, 6 walking.
+    const m = db.dataSource.manager;
+    type Node = PlanNode & { "Index Name"?: string };
+    const nodes = (node: Node): string[] => [
+      `${node["Node Type"]} ${node["Index Name"] ?? ""}`,
+      ...(node.Plans ?? []).flatMap(nodes),
+    ];
+    const wordIndex = (n: string) => /^Bitmap Index Scan idx_issues_\w*search$/.test(n);
+    const gathered: string[] = [];
+    for (const extra of [{}, { authorUsername: "support-bot" }, { needsReply: true }] as Partial<IssueListFilter>[]) {
+      for (const state of STATES) {
+        const f = await resolveIssueListFilter(m, {
+          projectId,
+          state,
+          readConfidential: true,
+          viewerId: null,
+          ...extra,
+          search: "printer",
+        });
+        if (!f) throw new Error("the filter resolves");
+        expect(f.walkSearch).toBe(true);
+        const { sql, params } = issueCappedCountSql(f);
+        const read = nodes(await explain(sql, params));
+        if (read.some(wordIndex)) gathered.push(`${state} ${JSON.stringify(extra)}: ${read.join(", ")}`);
+        const all = await countIssues(m, f);
+        expect(await countIssuesCapped(m, f)).toEqual(
+          all > 1000 ? { count: 1000, exact: false } : { count: all, exact: true },
+        );
+      }
+    }
+    expect(gathered).toEqual([]);
+  });
+
   it("a rare word's candidates read the same pages and count as the walk over the same filter", async () => {
     const m = db.dataSource.manager;
     const compared = new Set<string>();

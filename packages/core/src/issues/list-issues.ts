@@ -1,6 +1,6 @@
 import { type EntityManager, type IssueState } from "@tidings/db";
 import { issueVisibility } from "../permissions/visibility.ts";
-import { rareTermCandidates, resolveSearch, searchMatches } from "./list-search.ts";
+import { planSearch, resolveSearch, searchMatches } from "./list-search.ts";
 
 export const ISSUE_SORTS = [
   "CREATED_DESC",
@@ -80,6 +80,8 @@ export type ResolvedIssueListFilter = Omit<IssueListFilter, "labelNames" | "assi
    * list walks its sort order as usual.
    */
   candidateIds: number[] | null;
+  /** Its words are common enough for a capped count to test rows as it walks (planSearch in list-search.ts). */
+  walkSearch: boolean;
 };
 
 const lowerSet = (xs: string[] | null | undefined) => [...new Set((xs ?? []).map((x) => x.toLowerCase()))];
@@ -116,8 +118,10 @@ export const resolveIssueListFilter = async (
     assigneeIds: assigneeIds as number[],
     tsquery: resolvedSearch?.tsquery ?? null,
     candidateIds: null,
+    walkSearch: false,
   };
-  return { ...filter, candidateIds: await rareTermCandidates(db, filter, resolvedSearch?.terms ?? []) };
+  const { candidateIds, walk } = await planSearch(db, filter, resolvedSearch?.terms ?? []);
+  return { ...filter, candidateIds, walkSearch: walk };
 };
 
 /**
@@ -127,8 +131,11 @@ export const resolveIssueListFilter = async (
  */
 export const issueLabelsCondition = (param: string) => `(i.label_ids @> ${param}::int[] AND i.label_ids <> '{}')`;
 
-/** The WHERE clause shared by the page and the count (without the state); parameters are numbered from 1. */
-export const issueListWhere = (f: ResolvedIssueListFilter) => {
+/**
+ * The WHERE clause shared by the page and the count (without the state); parameters are numbered from 1.
+ * `testRows`: the search is tested on each row the query walks, never gathered from its indexes (searchMatches).
+ */
+export const issueListWhere = (f: ResolvedIssueListFilter, opts: { testRows?: boolean } = {}) => {
   const params: unknown[] = [];
   const p = (v: unknown) => {
     params.push(v);
@@ -141,7 +148,8 @@ export const issueListWhere = (f: ResolvedIssueListFilter) => {
   if (search) {
     const iid = /^#(\d{1,9})$/.exec(search);
     if (iid) where.push(`i.iid = ${p(Number(iid[1]))}`);
-    else where.push(f.tsquery ? searchMatches(f, `${p(f.tsquery)}::tsquery`) : "FALSE");
+    else if (!f.tsquery) where.push("FALSE");
+    else where.push(searchMatches(f, `${p(f.tsquery)}::tsquery`, { indexed: !opts.testRows }));
   }
   if (f.labelIds.length) where.push(issueLabelsCondition(p(f.labelIds)));
   for (const id of f.assigneeIds)
@@ -234,9 +242,11 @@ export type CappedCount = { count: number; exact: boolean };
  * - A needs-reply list walks the needs-reply partial index (project_id, last_customer_activity_at) instead:
  *   it holds only the waiting issues. At 1M issues with a common search word, the covering walk cost
  *   620 ms (a lossy bitmap of every match rechecked); this walk 10 ms.
+ * - A search whose words are in a tenth of the issues or more (walkSearch) is tested on each row walked, so
+ *   the planner cannot gather its matches from the word's indexes on a low estimate of it.
  */
 export const issueCappedCountSql = (f: ResolvedIssueListFilter, cap = ISSUE_COUNT_CAP) => {
-  const { where: filters, params, p } = issueListWhere(f);
+  const { where: filters, params, p } = issueListWhere(f, { testRows: f.walkSearch });
   const where = [filters, ...candidatesCondition(f, p)].join(" AND ");
   const limit = p(cap + 1);
   // Candidates are few: read them, no walk.
