@@ -1,6 +1,6 @@
 import { type EntityManager, type IssueState } from "@tidings/db";
 import { issueVisibility } from "../permissions/visibility.ts";
-import { planSearch, resolveSearch, searchMatches } from "./list-search.ts";
+import { planSearch, type ResolvedSearch, resolveSearch, searchMatches } from "./list-search.ts";
 
 export const ISSUE_SORTS = [
   "CREATED_DESC",
@@ -95,21 +95,24 @@ export const resolveIssueListFilter = async (
   const { labelNames, assigneeUsernames, authorUsername, ...rest } = f;
   const titles = lowerSet(labelNames);
   const usernames = lowerSet([...(assigneeUsernames ?? []), ...(authorUsername ? [authorUsername] : [])]);
-  const rows: { kind: "label" | "user"; name: string; id: number }[] =
-    titles.length || usernames.length
-      ? await db.query(
-          `SELECT 'label' AS kind, lower(title) AS name, id FROM labels WHERE project_id = $1 AND lower(title) = ANY($2::text[])
-           UNION ALL SELECT 'user', lower(username), id FROM users WHERE lower(username) = ANY($3::text[])`,
-          [f.projectId, titles, usernames],
-        )
-      : [];
+  const search = f.search?.trim();
+  // The names and the search are resolved at once (two connections of the pool): one round trip, not two.
+  const [rows, resolvedSearch]: [{ kind: "label" | "user"; name: string; id: number }[], ResolvedSearch | null] =
+    await Promise.all([
+      titles.length || usernames.length
+        ? db.query(
+            `SELECT 'label' AS kind, lower(title) AS name, id FROM labels WHERE project_id = $1 AND lower(title) = ANY($2::text[])
+             UNION ALL SELECT 'user', lower(username), id FROM users WHERE lower(username) = ANY($3::text[])`,
+            [f.projectId, titles, usernames],
+          )
+        : [],
+      search && !/^#\d{1,9}$/.test(search) ? resolveSearch(db, search) : null,
+    ]);
   const idOf = (kind: "label" | "user", name: string) => rows.find((r) => r.kind === kind && r.name === name)?.id;
   const labelIds = titles.map((t) => idOf("label", t));
   const assigneeIds = lowerSet(assigneeUsernames).map((u) => idOf("user", u));
   const authorId = authorUsername ? idOf("user", authorUsername.toLowerCase()) : null;
   if (labelIds.includes(undefined) || assigneeIds.includes(undefined) || authorId === undefined) return null;
-  const search = f.search?.trim();
-  const resolvedSearch = search && !/^#\d{1,9}$/.test(search) ? await resolveSearch(db, search) : null;
   const filter: ResolvedIssueListFilter = {
     ...rest,
     resolved: true,
