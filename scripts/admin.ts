@@ -1,7 +1,6 @@
 // `npm run admin -- <command> [--flag value …]`: create users, groups, projects and memberships (G5).
 // Works on DATABASE_URL, or on the embedded database under DATA_DIR — the one a running `npm start`
 // serves (the product keeps running), or started for the command when nothing runs.
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfigOrExit } from "@tidings/config";
 import { addMember, createGroup, createProject, createUser, DomainError } from "@tidings/core";
@@ -11,6 +10,7 @@ import {
   createDataSource,
   type EntityManager,
   runningEmbeddedUrl,
+  embeddedOptionsFrom,
   startEmbeddedPostgres,
 } from "@tidings/db";
 
@@ -121,12 +121,9 @@ const main = async () => {
     return;
   }
   // With the embedded database: use the cluster a running `npm start` serves, or start it for this command.
-  const dataDir = path.join(config.DATA_DIR, "postgres");
-  const running = config.DATABASE_URL ? null : await runningEmbeddedUrl(dataDir);
-  const embedded =
-    config.DATABASE_URL || running
-      ? null
-      : await startEmbeddedPostgres({ dataDir, sharedBuffersMb: config.EMBEDDED_POSTGRES_SHARED_BUFFERS_MB });
+  const embeddedOptions = embeddedOptionsFrom(config);
+  const running = config.DATABASE_URL ? null : await runningEmbeddedUrl(embeddedOptions.dataDir);
+  const embedded = config.DATABASE_URL || running ? null : await startEmbeddedPostgres(embeddedOptions);
   const ds = createDataSource({
     url: config.DATABASE_URL ?? running ?? (embedded?.url as string),
     poolSize: 2,

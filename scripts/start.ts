@@ -10,7 +10,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { childEnv, type Config, loadConfigOrExit } from "@tidings/config";
 import { randomToken, seedDemo } from "@tidings/core";
-import { connectAndMigrate, createDataSource, type EmbeddedDatabase, startEmbeddedPostgres } from "@tidings/db";
+import {
+  connectAndMigrate,
+  createDataSource,
+  type EmbeddedDatabase,
+  embeddedOptionsFrom,
+  startEmbeddedPostgres,
+} from "@tidings/db";
 import { WORKER_ENV_DEFAULTS, workerCommand } from "./bundle.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -135,10 +141,10 @@ const main = async () => {
     }
   };
   if (!databaseUrl) {
-    say(`starting the embedded PostgreSQL in ${path.join(config.DATA_DIR, "postgres")}…`);
+    const options = embeddedOptionsFrom(config);
+    say(`starting the embedded PostgreSQL in ${options.dataDir}…`);
     embedded = await startEmbeddedPostgres({
-      dataDir: path.join(config.DATA_DIR, "postgres"),
-      sharedBuffersMb: config.EMBEDDED_POSTGRES_SHARED_BUFFERS_MB,
+      ...options,
       onUnexpectedExit: (why) => void reviveDatabase(why),
     });
     databaseUrl = embedded.url;

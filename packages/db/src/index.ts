@@ -7,7 +7,7 @@ export {
 } from "./data-source.ts";
 export {
   type EmbeddedDatabase,
-  embeddedSharedBuffersMb,
+  embeddedOptionsFrom,
   freePort,
   runningEmbeddedUrl,
   startEmbeddedPostgres,
