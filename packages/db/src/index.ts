@@ -13,6 +13,7 @@ export {
   startEmbeddedPostgres,
 } from "./embedded.ts";
 export { insertRows, type InsertRowsOptions } from "./insert-rows.ts";
+export { isPreparedStatement, preparedQuery, preparedStatementName } from "./prepared-query.ts";
 export { rowsOf } from "./rows.ts";
 export { selectRowsIn } from "./select-rows.ts";
 export { SnakeNamingStrategy } from "./naming-strategy.ts";

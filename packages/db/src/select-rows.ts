@@ -6,6 +6,7 @@
 // driver does (prepareHydratedValue), so the result cannot drift from the entity.
 import type { EntityManager, EntityTarget, ObjectLiteral } from "typeorm";
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata.js";
+import { preparedQuery } from "./prepared-query.ts";
 
 type Prepared = { sql: string; columns: { column: ColumnMetadata; alias: string }[]; create: () => ObjectLiteral };
 
@@ -41,7 +42,8 @@ export const selectRowsIn = async <T extends ObjectLiteral>(
 ): Promise<T[]> => {
   if (values.length === 0) return [];
   const { sql, columns, create } = prepare(db, target, property);
-  const raw: Record<string, unknown>[] = await db.query(sql, [values]);
+  // A lookup by key: prepared once per connection (prepared-query.ts).
+  const raw = await preparedQuery(db, sql, [values]);
   const driver = db.connection.driver;
   return raw.map((row) => {
     const entity = create();

@@ -5,6 +5,7 @@ import {
   IssueEntity,
   LabelEntity,
   ProjectEntity,
+  preparedQuery,
   ServiceDeskSettingEntity,
   selectRowsIn,
   UserEntity,
@@ -51,7 +52,10 @@ const findIn = <E extends object>(
   values: readonly unknown[],
 ): Promise<E[]> => selectRowsIn(db, entity, property, values);
 
-/** Per-request (or per-subscription-event) batching and caching: one SQL query per kind and tick. */
+/**
+ * Per-request (or per-subscription-event) batching and caching: one SQL query per kind and tick. Lookups by
+ * key are prepared statements (preparedQuery): their plan never depends on the keys.
+ */
 export const createLoaders = (ctx: Pick<ApiContext, "dataSource" | "viewer">) => {
   const db = ctx.dataSource.manager;
   const projectById = new DataLoader<number, ProjectEntity | null>(async (ids) =>
@@ -86,22 +90,24 @@ export const createLoaders = (ctx: Pick<ApiContext, "dataSource" | "viewer">) =>
     labelsByIssueId: new DataLoader<number, IssueLabelRow[]>(async (ids) =>
       groupByKey(
         ids,
-        (await db.query(
+        await preparedQuery<IssueLabelRow>(
+          db,
           `SELECT il.issue_id, l.id, l.title, l.color FROM issue_labels il JOIN labels l ON l.id = il.label_id
            WHERE il.issue_id = ANY($1::int[]) ORDER BY lower(l.title)`,
           [ids],
-        )) as IssueLabelRow[],
+        ),
         (r) => r.issue_id,
       ),
     ),
     assigneesByIssueId: new DataLoader<number, IssueAssigneeRow[]>(async (ids) =>
       groupByKey(
         ids,
-        (await db.query(
+        await preparedQuery<IssueAssigneeRow>(
+          db,
           `SELECT ia.issue_id, u.id, u.username, u.name FROM issue_assignees ia JOIN users u ON u.id = ia.user_id
            WHERE ia.issue_id = ANY($1::int[]) ORDER BY u.username`,
           [ids],
-        )) as IssueAssigneeRow[],
+        ),
         (r) => r.issue_id,
       ),
     ),

@@ -1,4 +1,4 @@
-import { type EntityManager, PersonalAccessTokenEntity, type UserEntity } from "@tidings/db";
+import { type EntityManager, PersonalAccessTokenEntity, preparedQuery, type UserEntity } from "@tidings/db";
 import type { Viewer } from "../permissions/abilities.ts";
 import { digest, randomToken } from "./secrets.ts";
 
@@ -10,11 +10,12 @@ const toViewer = (u: ViewerUser | null | undefined): Viewer =>
 
 /**
  * The user behind a session cookie, or null when it is unknown or expired. Every request asks, so it reads
- * the four columns a viewer needs in one fixed statement (no query builder: issue 14.4).
+ * the four columns a viewer needs in one fixed statement, prepared (no query builder: issue 14.4).
  */
 export const viewerFromSession = async (db: EntityManager, sessionToken: string | undefined): Promise<Viewer> => {
   if (!sessionToken) return null;
-  const [user]: ViewerUser[] = await db.query(
+  const [user] = await preparedQuery<ViewerUser>(
+    db,
     `SELECT u.id, u.username, u.admin, u.blocked, u.user_type AS "userType"
      FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = $1 AND s.expires_at > now()`,
     [digest(sessionToken)],

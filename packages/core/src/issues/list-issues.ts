@@ -1,4 +1,4 @@
-import { type EntityManager, type IssueState } from "@tidings/db";
+import { type EntityManager, type IssueState, preparedQuery } from "@tidings/db";
 import { issueVisibility } from "../permissions/visibility.ts";
 import { planSearch, type ResolvedSearch, resolveSearch, searchMatches } from "./list-search.ts";
 
@@ -86,28 +86,42 @@ export type ResolvedIssueListFilter = Omit<IssueListFilter, "labelNames" | "assi
 
 const lowerSet = (xs: string[] | null | undefined) => [...new Set((xs ?? []).map((x) => x.toLowerCase()))];
 
+/**
+ * A filter to resolve whose reader's access may still be loading: the names and the search are resolved
+ * while it loads (one round trip fewer before the page); the candidates wait for it (what may be searched).
+ */
+export type IssueListFilterInput = Omit<IssueListFilter, "readConfidential"> & {
+  readConfidential: boolean | Promise<boolean>;
+};
+
 /** Resolves label titles and usernames; null when one of them does not exist (nothing can match). */
 export const resolveIssueListFilter = async (
   db: EntityManager,
-  f: IssueListFilter | ResolvedIssueListFilter,
+  f: IssueListFilterInput | ResolvedIssueListFilter,
 ): Promise<ResolvedIssueListFilter | null> => {
   if ("resolved" in f) return f;
   const { labelNames, assigneeUsernames, authorUsername, ...rest } = f;
   const titles = lowerSet(labelNames);
   const usernames = lowerSet([...(assigneeUsernames ?? []), ...(authorUsername ? [authorUsername] : [])]);
   const search = f.search?.trim();
-  // The names and the search are resolved at once (two connections of the pool): one round trip, not two.
-  const [rows, resolvedSearch]: [{ kind: "label" | "user"; name: string; id: number }[], ResolvedSearch | null] =
-    await Promise.all([
-      titles.length || usernames.length
-        ? db.query(
-            `SELECT 'label' AS kind, lower(title) AS name, id FROM labels WHERE project_id = $1 AND lower(title) = ANY($2::text[])
+  // The names and the search are resolved at once (two connections of the pool), while the reader's access
+  // loads: one round trip, not three.
+  const [rows, resolvedSearch, readConfidential]: [
+    { kind: "label" | "user"; name: string; id: number }[],
+    ResolvedSearch | null,
+    boolean,
+  ] = await Promise.all([
+    titles.length || usernames.length
+      ? preparedQuery<{ kind: "label" | "user"; name: string; id: number }>(
+          db,
+          `SELECT 'label' AS kind, lower(title) AS name, id FROM labels WHERE project_id = $1 AND lower(title) = ANY($2::text[])
              UNION ALL SELECT 'user', lower(username), id FROM users WHERE lower(username) = ANY($3::text[])`,
-            [f.projectId, titles, usernames],
-          )
-        : [],
-      search && !/^#\d{1,9}$/.test(search) ? resolveSearch(db, search) : null,
-    ]);
+          [f.projectId, titles, usernames],
+        )
+      : [],
+    search && !/^#\d{1,9}$/.test(search) ? resolveSearch(db, search) : null,
+    rest.readConfidential,
+  ]);
   const idOf = (kind: "label" | "user", name: string) => rows.find((r) => r.kind === kind && r.name === name)?.id;
   const labelIds = titles.map((t) => idOf("label", t));
   const assigneeIds = lowerSet(assigneeUsernames).map((u) => idOf("user", u));
@@ -115,6 +129,7 @@ export const resolveIssueListFilter = async (
   if (labelIds.includes(undefined) || assigneeIds.includes(undefined) || authorId === undefined) return null;
   const filter: ResolvedIssueListFilter = {
     ...rest,
+    readConfidential,
     resolved: true,
     authorId,
     labelIds: labelIds as number[],

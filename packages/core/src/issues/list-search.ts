@@ -2,7 +2,7 @@
 // the words; the vectors the viewer may search (visibility.ts's rules); and, for a rare word or address,
 // the candidates: the issues holding it, read from its GIN indexes before the page (list-issues.ts reads
 // only them), chosen by PostgreSQL's own statistics of common lexemes.
-import { type EntityManager, SEARCH_CONFIG, SEARCH_WORDS_CONFIG } from "@tidings/db";
+import { type EntityManager, preparedQuery, SEARCH_CONFIG, SEARCH_WORDS_CONFIG } from "@tidings/db";
 import { customerAddressVisibility, noteVisibility } from "../permissions/visibility.ts";
 import type { IssueListFilter } from "./list-issues.ts";
 
@@ -32,7 +32,8 @@ export type ResolvedSearch = { tsquery: string | null; terms: string[] };
 export const resolveSearch = async (db: EntityManager, search: string): Promise<ResolvedSearch> => {
   const plain = plainWords(search);
   if (!plain) {
-    const [row] = await db.query(
+    const [row] = await preparedQuery<{ q: string }>(
+      db,
       `SELECT (websearch_to_tsquery('${SEARCH_CONFIG}', $1) || websearch_to_tsquery('${SEARCH_WORDS_CONFIG}', $1))::text AS q`,
       [search],
     );
@@ -40,7 +41,8 @@ export const resolveSearch = async (db: EntityManager, search: string): Promise<
     // a phrase or a negation the whole query is not (the rarest part would need parsing the tree).
     return { tsquery: row.q || null, terms: row.q && !/[!&<]/.test(row.q) ? [row.q] : [] };
   }
-  const rows: { stem: string; word: string }[] = await db.query(
+  const rows = await preparedQuery<{ stem: string; word: string }>(
+    db,
     `SELECT to_tsquery('${SEARCH_CONFIG}', w || ':*')::text AS stem, to_tsquery('${SEARCH_WORDS_CONFIG}', w || ':*')::text AS word
      FROM unnest($1::text[]) WITH ORDINALITY AS t(w, n) ORDER BY n`,
     [plain],

@@ -1,4 +1,4 @@
-import { AccessLevel, type EntityManager, type IssueEntity, type ProjectEntity } from "@tidings/db";
+import { AccessLevel, type EntityManager, type IssueEntity, type ProjectEntity, preparedQuery } from "@tidings/db";
 import { issueVisibility } from "./visibility.ts";
 
 /** Who is asking: null for anonymous. */
@@ -28,7 +28,9 @@ export const accessLevelsFor = async (
   userIds: readonly number[],
 ): Promise<Map<number, number>> => {
   if (userIds.length === 0) return new Map();
-  const rows: { user_id: number; level: number }[] = await db.query(
+  // Prepared (issue 14.4): planning this recursive query cost 0.7 ms of its 0.8 on every request.
+  const rows = await preparedQuery<{ user_id: number; level: number }>(
+    db,
     `WITH RECURSIVE ancestors AS (
        SELECT g.id, g.parent_id FROM groups g JOIN projects p ON p.group_id = g.id WHERE p.id = $1
        UNION ALL

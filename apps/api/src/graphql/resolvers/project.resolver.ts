@@ -5,6 +5,7 @@ import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from "t
 import type { ApiContext } from "../../context.ts";
 import { readableIssue, readableProject } from "../access.ts";
 import { toGid } from "../ids.ts";
+import { asksFor } from "../selection.ts";
 import { loadersOf } from "../loaders.ts";
 import { IssueSortEnum, IssueStateEnum } from "../types/enums.ts";
 import { IssueConnectionType, IssueType, presentIssue } from "../types/issue.type.ts";
@@ -171,8 +172,8 @@ export class ProjectResolver {
         extensions: { code: "BAD_USER_INPUT" },
       });
     }
-    const abilities = await loadersOf(ctx).abilities.load(p.dbId);
     const db = ctx.dataSource.manager;
+    // What the viewer may read loads while the filter's names and search are resolved.
     const filter = await resolveIssueListFilter(db, {
       projectId: p.dbId,
       state: state ?? "opened",
@@ -181,7 +182,9 @@ export class ProjectResolver {
       assigneeUsernames,
       authorUsername,
       needsReply,
-      readConfidential: abilities?.readConfidential ?? false,
+      readConfidential: loadersOf(ctx)
+        .abilities.load(p.dbId)
+        .then((abilities) => abilities?.readConfidential ?? false),
       viewerId: ctx.viewer?.id ?? null,
     });
     if (!filter) {
@@ -208,6 +211,9 @@ export class ProjectResolver {
         page.rows.map((r) => r.id),
       ),
     );
+    // Read beside the rows' labels and assignees instead of after the first node's fields resolve.
+    if (filter.tsquery && page.rows.length && asksFor(info, ["nodes", "searchSnippet"]))
+      void snippets().catch(() => undefined);
     return {
       nodes: page.rows.map((r) => ({
         ...presentIssue(r),
