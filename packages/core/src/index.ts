@@ -133,6 +133,7 @@ export {
   encodeIssueCursor,
   ISSUE_SORTS,
   type IssueListFilter,
+  issueListFilterResolver,
   type IssueListPage,
   type IssueSort,
   ISSUE_COUNT_CAP,

@@ -37,6 +37,8 @@ const VIEWER_INDEPENDENT = [
   "requesterNameByIssueId",
   // Keyed by the whole resolved filter, whose visibility part is the viewer's.
   "issueCounter",
+  // Keyed by the whole filter but its state, the viewer and their access included.
+  "issueListFilter",
 ] as const satisfies readonly (keyof Loaders)[];
 type SharedLoaders = Pick<Loaders, (typeof VIEWER_INDEPENDENT)[number]>;
 

@@ -1,4 +1,11 @@
-import { issueCounter, loadProjectAbilities, type ProjectAbilities, readMarks, requesterNames } from "@tidings/core";
+import {
+  issueCounter,
+  issueListFilterResolver,
+  loadProjectAbilities,
+  type ProjectAbilities,
+  readMarks,
+  requesterNames,
+} from "@tidings/core";
 import {
   type DataSource,
   EmailParticipantEntity,
@@ -64,6 +71,8 @@ export const createLoaders = (ctx: Pick<ApiContext, "dataSource" | "viewer">) =>
   return {
     /** The request's capped issue counts (the list's state tabs ask for four at once). */
     issueCounter: issueCounter(db),
+    /** The request's list filters: the state tabs' names and search resolved once for the four. */
+    issueListFilter: issueListFilterResolver(db),
     userById: new DataLoader<number, UserEntity | null>(async (ids) =>
       byKey(ids, await findIn(db, UserEntity, "id", ids), (u) => u.id),
     ),

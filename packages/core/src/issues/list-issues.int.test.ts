@@ -18,6 +18,7 @@ import {
   type IssueSort,
   issueCappedCountSql,
   issueCounter,
+  issueListFilterResolver,
   issueListSql,
   issueListWhere,
   listIssues,
@@ -336,6 +337,46 @@ describe("the issue list at 20,000 issues", () => {
       await countIssuesCapped(m, { ...f, state: "closed" }),
       await countIssuesCapped(m, { ...f, state: "all" }),
     ]);
+  });
+
+  it("a request's state tabs resolve their names and search once, each tab what resolving it alone gives", async () => {
+    const m = db.dataSource.manager;
+    const logged: string[] = [];
+    const logger = db.dataSource.logger;
+    const original = logger.logQuery;
+    const base = {
+      projectId,
+      readConfidential: true,
+      viewerId: null,
+      search: "order 4242",
+      authorUsername: "support-bot",
+      labelNames: ["bug"],
+    };
+    const tabs: Partial<IssueListFilter>[] = [
+      { state: "all", needsReply: true },
+      { state: "opened" },
+      { state: "closed" },
+      { state: "all" },
+    ];
+    logger.logQuery = (sql) => {
+      logged.push(sql);
+    };
+    let resolved: Awaited<ReturnType<typeof resolveIssueListFilter>>[];
+    try {
+      const resolve = issueListFilterResolver(m);
+      resolved = await Promise.all(tabs.map((tab) => resolve({ ...base, ...tab })));
+    } finally {
+      logger.logQuery = original;
+    }
+    // The names, the search's words, the rare word's candidates: once each, for the four tabs.
+    expect(logged.filter((s) => s.includes("FROM labels"))).toHaveLength(1);
+    expect(logged.filter((s) => s.includes("to_tsquery"))).toHaveLength(1);
+    expect(logged.filter((s) => s.startsWith("SELECT i.id FROM issues i"))).toHaveLength(1);
+    for (const [i, tab] of tabs.entries()) {
+      const alone = await resolveIssueListFilter(m, { ...base, ...tab });
+      expect(alone?.candidateIds?.length).toBeGreaterThan(0);
+      expect(resolved[i]).toEqual(alone);
+    }
   });
 
   it("an unknown label, assignee or author matches nothing (no error), and a count just below the cap is exact", async () => {

@@ -86,42 +86,29 @@ export type ResolvedIssueListFilter = Omit<IssueListFilter, "labelNames" | "assi
 
 const lowerSet = (xs: string[] | null | undefined) => [...new Set((xs ?? []).map((x) => x.toLowerCase()))];
 
-/**
- * A filter to resolve whose reader's access may still be loading: the names and the search are resolved
- * while it loads (one round trip fewer before the page); the candidates wait for it (what may be searched).
- */
-export type IssueListFilterInput = Omit<IssueListFilter, "readConfidential"> & {
-  readConfidential: boolean | Promise<boolean>;
-};
-
 /** Resolves label titles and usernames; null when one of them does not exist (nothing can match). */
 export const resolveIssueListFilter = async (
   db: EntityManager,
-  f: IssueListFilterInput | ResolvedIssueListFilter,
+  f: IssueListFilter | ResolvedIssueListFilter,
 ): Promise<ResolvedIssueListFilter | null> => {
   if ("resolved" in f) return f;
   const { labelNames, assigneeUsernames, authorUsername, ...rest } = f;
   const titles = lowerSet(labelNames);
   const usernames = lowerSet([...(assigneeUsernames ?? []), ...(authorUsername ? [authorUsername] : [])]);
   const search = f.search?.trim();
-  // The names and the search are resolved at once (two connections of the pool), while the reader's access
-  // loads: one round trip, not three.
-  const [rows, resolvedSearch, readConfidential]: [
-    { kind: "label" | "user"; name: string; id: number }[],
-    ResolvedSearch | null,
-    boolean,
-  ] = await Promise.all([
-    titles.length || usernames.length
-      ? preparedQuery<{ kind: "label" | "user"; name: string; id: number }>(
-          db,
-          `SELECT 'label' AS kind, lower(title) AS name, id FROM labels WHERE project_id = $1 AND lower(title) = ANY($2::text[])
+  // The names and the search are resolved at once (two connections of the pool): one round trip, not two.
+  const [rows, resolvedSearch]: [{ kind: "label" | "user"; name: string; id: number }[], ResolvedSearch | null] =
+    await Promise.all([
+      titles.length || usernames.length
+        ? preparedQuery<{ kind: "label" | "user"; name: string; id: number }>(
+            db,
+            `SELECT 'label' AS kind, lower(title) AS name, id FROM labels WHERE project_id = $1 AND lower(title) = ANY($2::text[])
              UNION ALL SELECT 'user', lower(username), id FROM users WHERE lower(username) = ANY($3::text[])`,
-          [f.projectId, titles, usernames],
-        )
-      : [],
-    search && !/^#\d{1,9}$/.test(search) ? resolveSearch(db, search) : null,
-    rest.readConfidential,
-  ]);
+            [f.projectId, titles, usernames],
+          )
+        : [],
+      search && !/^#\d{1,9}$/.test(search) ? resolveSearch(db, search) : null,
+    ]);
   const idOf = (kind: "label" | "user", name: string) => rows.find((r) => r.kind === kind && r.name === name)?.id;
   const labelIds = titles.map((t) => idOf("label", t));
   const assigneeIds = lowerSet(assigneeUsernames).map((u) => idOf("user", u));
@@ -129,7 +116,6 @@ export const resolveIssueListFilter = async (
   if (labelIds.includes(undefined) || assigneeIds.includes(undefined) || authorId === undefined) return null;
   const filter: ResolvedIssueListFilter = {
     ...rest,
-    readConfidential,
     resolved: true,
     authorId,
     labelIds: labelIds as number[],
@@ -140,6 +126,28 @@ export const resolveIssueListFilter = async (
   };
   const { candidateIds, walk } = await planSearch(db, filter, resolvedSearch?.terms ?? []);
   return { ...filter, candidateIds, walkSearch: walk };
+};
+
+/**
+ * Resolves the filters of one request: the list's state tabs ask for the same names and search once per
+ * tab, and nothing resolved depends on the state or "needs reply" (names, the search's words, its
+ * candidates, which hold every state), so each distinct rest is resolved once and the tab's state and
+ * "needs reply" laid on it. At 1M issues a rare search's tabs read its candidates (up to ISSUE_DRIVE_CAP
+ * ids) once instead of four times.
+ */
+export const issueListFilterResolver = (db: EntityManager) => {
+  const memo = new Map<string, Promise<ResolvedIssueListFilter | null>>();
+  return (f: IssueListFilter): Promise<ResolvedIssueListFilter | null> => {
+    const { state, needsReply, ...rest } = f;
+    // Keyed by everything else, the reader's access included.
+    const key = JSON.stringify(rest);
+    let resolved = memo.get(key);
+    if (!resolved) {
+      resolved = resolveIssueListFilter(db, rest);
+      memo.set(key, resolved);
+    }
+    return resolved.then((r) => r && { ...r, state, needsReply });
+  };
 };
 
 /**

@@ -1,4 +1,4 @@
-import { countIssues, listIssues, resolveIssueListFilter, searchSnippets, serviceDeskAddress } from "@tidings/core";
+import { countIssues, listIssues, searchSnippets, serviceDeskAddress } from "@tidings/core";
 import { AccessLevel, ProjectEntity } from "@tidings/db";
 import { GraphQLError, type GraphQLResolveInfo, Kind } from "graphql";
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from "type-graphql";
@@ -173,8 +173,8 @@ export class ProjectResolver {
       });
     }
     const db = ctx.dataSource.manager;
-    // What the viewer may read loads while the filter's names and search are resolved.
-    const filter = await resolveIssueListFilter(db, {
+    const abilities = await loadersOf(ctx).abilities.load(p.dbId);
+    const filter = await loadersOf(ctx).issueListFilter({
       projectId: p.dbId,
       state: state ?? "opened",
       search,
@@ -182,9 +182,7 @@ export class ProjectResolver {
       assigneeUsernames,
       authorUsername,
       needsReply,
-      readConfidential: loadersOf(ctx)
-        .abilities.load(p.dbId)
-        .then((abilities) => abilities?.readConfidential ?? false),
+      readConfidential: abilities?.readConfidential ?? false,
       viewerId: ctx.viewer?.id ?? null,
     });
     if (!filter) {
