@@ -48,12 +48,6 @@ const once = <T>(fn: () => Promise<T>) => {
   };
 };
 
-/** Does the field's own selection name one of these fields (fragments not followed: then it stays lazy)? */
-const selects = (info: GraphQLResolveInfo, names: string[]) =>
-  info.fieldNodes.some((n) =>
-    n.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && names.includes(s.name.value)),
-  );
-
 /** Every field asked of the connection is a count (fields only: a fragment may ask for anything). */
 const onlyCounts = (info: GraphQLResolveInfo) =>
   info.fieldNodes.every((n) =>
@@ -196,7 +190,7 @@ export class ProjectResolver {
     }
     const cappedCountFn = once(() => loadersOf(ctx).issueCounter(filter));
     // The count runs on its own connection while the page is read, when the query asks for it.
-    if (selects(info, ["countCapped", "countIsExact"])) void cappedCountFn().catch(() => undefined);
+    if (asksFor(info, ["countCapped"]) || asksFor(info, ["countIsExact"])) void cappedCountFn().catch(() => undefined);
     // A query for counts only (the list's state tabs) reads no page.
     const page = onlyCounts(info)
       ? { rows: [], hasNextPage: false }
