@@ -2,7 +2,7 @@
 // `received` by a crash or a failed attempt (with a growing delay per attempt). Messages queued while the
 // threads are busy are taken in batches (issue 14.1): one claim, one transaction and one log line per
 // batch. Never throws.
-import { type IngestSettings, MAX_ATTEMPTS, type ProcessResult } from "@tidings/core";
+import { type IngestSettings, type ProcessResult, pendingInboundIds } from "@tidings/core";
 import type { WorkerContext } from "../context.ts";
 import { type BatchOutcome, PIPELINE_DEPTH, startThreadPool } from "./thread-pool.ts";
 
@@ -183,15 +183,9 @@ export const startProcessor = (
   const sweep = async () => {
     if (stopped) return 0;
     try {
-      const rows: { id: number }[] = await ctx.dataSource.query(
-        `SELECT id FROM inbound_emails
-         WHERE status = 'received' AND attempts <= $1
-           AND updated_at < now() - (interval '2 seconds' + attempts * attempts * interval '5 seconds')
-         ORDER BY id LIMIT 500`,
-        [MAX_ATTEMPTS],
-      );
-      await Promise.all(rows.map((r) => enqueue(r.id)));
-      return rows.length;
+      const ids = await pendingInboundIds(ctx.dataSource, 500);
+      await Promise.all(ids.map((id) => enqueue(id)));
+      return ids.length;
     } catch (err) {
       log.warn({ err }, "inbound.sweep_failed");
       return 0;

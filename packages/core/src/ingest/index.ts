@@ -15,6 +15,7 @@ export {
   MAX_ATTEMPTS,
   type ProcessResult,
   parseEmail,
+  pendingInboundIds,
   processBatch,
   processInboundEmail,
   refundAttempts,

@@ -6,7 +6,7 @@
 // the notes table sequentially either. The pages and capped counts
 // are also checked against a plain query over the same rows.
 import { BACKFILL_ISSUE_NOTE_VECTORS, ProjectEntity, UserEntity } from "@tidings/db";
-import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
+import { createTestDatabase, explainPlan, type PlanNode, seqScans, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo } from "../seed/seed-demo.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
@@ -128,15 +128,7 @@ const FILTERS: Record<string, Partial<IssueListFilter>> = {
 };
 const VIEWERS = { reporter: { readConfidential: true, viewerId: null }, guest: { readConfidential: false } };
 
-type PlanNode = { "Node Type": string; "Relation Name"?: string; Plans?: PlanNode[] };
-const seqScans = (node: PlanNode): string[] => [
-  ...(node["Node Type"] === "Seq Scan" ? [node["Relation Name"] ?? "?"] : []),
-  ...(node.Plans ?? []).flatMap(seqScans),
-];
-const explain = async (sql: string, params: unknown[]) => {
-  const [row] = await db.dataSource.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-  return (row["QUERY PLAN"] as { Plan: PlanNode }[])[0].Plan;
-};
+const explain = (sql: string, params: unknown[]) => explainPlan(db.dataSource, sql, params);
 
 const shapes = () =>
   STATES.flatMap((state) =>
@@ -239,8 +231,7 @@ describe("the issue list at 20,000 issues", () => {
     // The planner takes a prefix word for rare ("printer", in a fifth of the issues, estimated at 2 %) and
     // gathered every match from the GIN indexes, then sorted them: 57 ms per count at 100k issues, 6 walking.
     const m = db.dataSource.manager;
-    type Node = PlanNode & { "Index Name"?: string };
-    const nodes = (node: Node): string[] => [
+    const nodes = (node: PlanNode): string[] => [
       `${node["Node Type"]} ${node["Index Name"] ?? ""}`,
       ...(node.Plans ?? []).flatMap(nodes),
     ];

@@ -2,7 +2,7 @@
 // matched to the requester's address (Reply-To before From, as the requester is chosen), for a whole page in
 // one statement that finds its rows through an index, however long the ledger.
 import { type EntityManager, ProjectEntity } from "@tidings/db";
-import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
+import { createTestDatabase, explainPlan, seqScans, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createIngestWorld } from "../ingest/testing/world.ts";
 import { seedDemo } from "../seed/seed-demo.ts";
@@ -88,14 +88,8 @@ it("reads each requester's name from the email that opened the issue, matched to
 });
 
 it("finds a page's opening emails through the index, not by reading the ledger", async () => {
-  type PlanNode = { "Node Type": string; "Relation Name"?: string; Plans?: PlanNode[] };
-  const seqScans = (node: PlanNode): string[] => [
-    ...(node["Node Type"] === "Seq Scan" ? [node["Relation Name"] ?? "?"] : []),
-    ...(node.Plans ?? []).flatMap(seqScans),
-  ];
   const page = Array.from({ length: 50 }, (_, i) => 1000000 + i * 7);
-  const [row] = await m.query(`EXPLAIN (FORMAT JSON) ${REQUESTER_NAMES_SQL}`, [page]);
-  const plan = (row["QUERY PLAN"] as { Plan: PlanNode }[])[0].Plan;
+  const plan = await explainPlan(m, REQUESTER_NAMES_SQL, [page]);
   expect(seqScans(plan).filter((r) => r === "inbound_emails")).toEqual([]);
 });
 

@@ -10,8 +10,9 @@ import type { InboundStatus, InboundTransport } from "./constants.ts";
 @Index("uq_inbound_emails_idempotency_key", ["idempotencyKey"], { unique: true })
 @Index("idx_inbound_emails_status_received", ["status", "receivedAt"])
 @Index("idx_inbound_emails_received_at", ["receivedAt"])
-// A reused Message-ID (issue 15.4) is found by Message-ID, whatever the size of the ledger.
-@Index("idx_inbound_emails_message_id", ["messageId"], { where: `"message_id" IS NOT NULL` })
+// A reused Message-ID (issue 15.4) is found by Message-ID, whatever the size of the ledger; with the id,
+// its earliest or latest email is one descent (issue 14.3).
+@Index("idx_inbound_emails_message_id", ["messageId", "id"], { where: `"message_id" IS NOT NULL` })
 // Issue 10.3: the email that opened each issue of a list page (the requester's display name).
 @Index("idx_inbound_emails_issue_opening", ["issueId", "id"], { where: `"note_id" IS NULL` })
 export class InboundEmailEntity {

@@ -1,0 +1,149 @@
+// Issue 14.3: what ingesting a message costs must not grow with what was ingested before. A statement that
+// reads the ledger or the project's issues from end to end is invisible on a test's ten rows and takes
+// seconds per batch after a year of mail, so this test grows the tables first (set-based, 30,000 rows each),
+// then receives and applies a batch of every kind of message and asks PostgreSQL for the plan of every
+// statement the two sent (and the processor's sweep): once before the tables were analysed (a new install's first minutes of a flood,
+// before autovacuum has looked: the benchmark's ledger grew by 8,000 messages in 40 s and the Message-ID
+// check read all of them for every batch) and once after.
+import { OutboundEmailEntity } from "@tidings/db";
+import { captureStatements, createTestDatabase, fullScansOf, type TestDatabase } from "@tidings/db/testing";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { ensureSupportBot } from "../users/support-bot.ts";
+import { routeSettingsOf } from "./ingest-settings.ts";
+import { pendingInboundIds, processBatch } from "./process-inbound-email.ts";
+import { receiveEmail } from "./receive-email.ts";
+import { createIngestWorld } from "./testing/world.ts";
+
+const GROWN = 30_000;
+const GROWN_TABLES = [
+  "issues",
+  "inbound_emails",
+  "notes",
+  "issue_email_participants",
+  "sent_notifications",
+  "outbound_emails",
+] as const;
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+}, 60_000);
+afterAll(async () => db?.drop());
+
+/** A year of mail in one project: issues, their opening emails in the ledger, notes, thank-yous, keys. */
+const grow = async (projectId: number, botId: number) => {
+  const q = (sql: string) => db.dataSource.query(sql, [projectId, botId, GROWN]);
+  // Analysed only when the test says so.
+  for (const table of GROWN_TABLES) await db.dataSource.query(`ALTER TABLE ${table} SET (autovacuum_enabled = off)`);
+  await q(`INSERT INTO issues (project_id, iid, title, author_id, confidential, external_author, message_id,
+             created_at)
+           SELECT $1, g + 1, 'Old ticket ' || g, $2, true, 'old' || (g % 3000) || '@customer.example',
+                  'old-' || g || '@customer.example', now() - ($3 - g) * interval '10 minutes'
+             FROM generate_series(1, $3) g`);
+  await q(`UPDATE projects SET last_issue_iid = $3 + 1 WHERE id = $1 AND $2::int IS NOT NULL`);
+  await q(`INSERT INTO inbound_emails (idempotency_key, transport, message_id, raw, size_bytes, sha256, status,
+             project_id, issue_id, received_at, processed_at)
+           SELECT 'mid:' || i.message_id || '|to:desk|c:' || md5(i.iid::text), 'smtp', i.message_id,
+                  (SELECT decode(string_agg(md5(i.id || '.' || k), ''), 'hex') FROM generate_series(1, 100) k), 1600,
+                  md5(i.iid::text), 'issue', i.project_id, i.id, i.created_at, i.created_at
+             FROM issues i WHERE i.project_id = $1 AND i.message_id LIKE 'old-%' AND $2::int IS NOT NULL AND $3::int IS NOT NULL`);
+  await q(`INSERT INTO notes (issue_id, author_id, body, external_author, message_id)
+           SELECT i.id, $2, 'More about it', i.external_author, 'note-' || (i.iid - 1) || '@customer.example'
+             FROM issues i WHERE i.project_id = $1 AND i.message_id LIKE 'old-%' AND $3::int IS NOT NULL`);
+  await q(`INSERT INTO issue_email_participants (issue_id, email)
+           SELECT i.id, i.external_author FROM issues i WHERE i.project_id = $1 AND i.message_id LIKE 'old-%' AND $2::int + $3 IS NOT NULL`);
+  await q(`INSERT INTO sent_notifications (reply_key_digest, project_id, issue_id, recipient_email)
+           SELECT md5('key' || i.id), $1, i.id, i.external_author
+             FROM issues i WHERE i.project_id = $1 AND i.message_id LIKE 'old-%' AND $2::int + $3 IS NOT NULL`);
+  await q(`INSERT INTO outbound_emails (kind, dedupe_key, project_id, issue_id, to_address, subject, text_body,
+             message_id, status, sent_at)
+           SELECT 'thank_you', 'thanks-' || i.id, $1, i.id, i.external_author, 'Re: ' || i.title, 'Thanks',
+                  'out-' || i.id || '@tidings.test', 'sent', i.created_at
+             FROM issues i WHERE i.project_id = $1 AND i.message_id LIKE 'old-%' AND $2::int + $3 IS NOT NULL`);
+};
+
+it("receiving and applying a batch of every kind of message reads no grown table from end to end", async () => {
+  const w = await createIngestWorld(db.dataSource);
+  const bot = await db.dataSource.transaction((m) => ensureSupportBot(m));
+  // One message the ordinary way first: a real reply key to answer in the batch.
+  const desk = `incoming+${w.project.fullPathSlug}-${w.project.id}-issue-@appmail.adventuretime.ooo`;
+  const mail = (o: { id: string; from?: string; to?: string; subject?: string; extra?: string[] }) =>
+    Buffer.from(
+      [
+        `From: ${o.from ?? "New Customer <new@customer.example>"}`,
+        `To: ${o.to ?? desk}`,
+        `Subject: ${o.subject ?? "Printer on fire"}`,
+        `Message-ID: <${o.id}>`,
+        ...(o.extra ?? []),
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        `A body for ${o.id}.`,
+        "",
+      ].join("\r\n"),
+    );
+  const first = await w.ingest(mail({ id: "first@customer.example" }));
+  const issueId = first.result?.issueId;
+  if (!issueId) throw new Error("the first message opens an issue");
+  const [thanks] = await db.dataSource.getRepository(OutboundEmailEntity).findBy({ issueId });
+  await grow(w.project.id, bot.id);
+
+  const batch = [
+    mail({ id: "new-1@customer.example", from: "Someone New <someone@new.example>" }),
+    // A sender with issues in the project (the per-sender limit counts them).
+    mail({ id: "new-2@customer.example", from: "old7@customer.example" }),
+    // Replies to old issues' opening emails: by In-Reply-To, and by References (after a message unknown here).
+    mail({
+      id: "re-1@customer.example",
+      subject: "Re: Old ticket 17",
+      extra: ["In-Reply-To: <old-17@customer.example>"],
+    }),
+    mail({
+      id: "re-2@customer.example",
+      subject: "Re: Old ticket 18",
+      extra: ["References: <old-18@customer.example> <elsewhere@x.example>"],
+    }),
+    // A reply to a thank-you's reply key.
+    mail({ id: "re-3@customer.example", to: `incoming+${thanks.replyKey}@appmail.adventuretime.ooo` }),
+    // A different message reusing an old Message-ID (issue 15.4).
+    mail({ id: "old-19@customer.example", subject: "Something else entirely" }),
+    // The same message twice (the second is the ledger's duplicate), and an auto-reply (never answered).
+    mail({ id: "new-3@customer.example" }),
+    mail({ id: "new-3@customer.example" }),
+    mail({ id: "ooo@customer.example", extra: ["Auto-Submitted: auto-replied"] }),
+  ];
+  const { result, statements } = await captureStatements(db.dataSource, async () => {
+    const ids: number[] = [];
+    for (const raw of batch) {
+      const stored = await db.dataSource.transaction((m) =>
+        receiveEmail(m, {
+          raw,
+          transport: "smtp",
+          maxEmailBytes: w.settings.maxEmailBytes,
+          route: routeSettingsOf(w.settings.mail),
+        }),
+      );
+      if (!stored.duplicate) ids.push(stored.id);
+    }
+    const applied = await processBatch(db.dataSource, w.settings, ids);
+    // And the processor's sweep for messages left behind, which runs every few seconds for ever.
+    return { ids, batch: applied, pending: await pendingInboundIds(db.dataSource, 500) };
+  });
+  // The batch did what each message asks, so the plans below are of the statements that real work sends.
+  expect(result.batch.failures).toEqual([]);
+  expect(result.pending).toEqual([]);
+  const status = new Map(result.batch.results.map((r) => [r.id, r.status]));
+  expect(result.ids.map((id) => status.get(id))).toEqual([
+    "issue",
+    "issue",
+    "note",
+    "note",
+    "note",
+    "issue",
+    "issue",
+    "ignored",
+  ]);
+  expect(statements.length).toBeGreaterThan(20);
+  expect(await fullScansOf(db.dataSource, statements, GROWN_TABLES)).toEqual([]);
+  await db.dataSource.query(`ANALYZE ${GROWN_TABLES.join(", ")}`);
+  expect(await fullScansOf(db.dataSource, statements, GROWN_TABLES)).toEqual([]);
+}, 120_000);

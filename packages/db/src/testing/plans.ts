@@ -1,0 +1,76 @@
+// Test helpers: what PostgreSQL plans to do with a statement, and which statements code sends. A cost
+// that grows with the data (a table read from end to end on every batch, every sweep, every list) does not
+// show on a test's ten rows: its plan does, once the tables hold enough rows for the planner to care.
+import type { DataSource, EntityManager } from "typeorm";
+
+export type PlanNode = {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  "Index Cond"?: string;
+  Plans?: PlanNode[];
+};
+
+/** The plan PostgreSQL would use for the statement with these values (EXPLAIN: nothing is executed). */
+export const explainPlan = async (db: DataSource | EntityManager, sql: string, params: unknown[] = []) => {
+  const [row] = await db.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+  return (row["QUERY PLAN"] as { Plan: PlanNode }[])[0].Plan;
+};
+
+/** The relations a plan reads sequentially, from end to end. */
+export const seqScans = (node: PlanNode): string[] => [
+  ...(node["Node Type"] === "Seq Scan" ? [node["Relation Name"] ?? "?"] : []),
+  ...(node.Plans ?? []).flatMap(seqScans),
+];
+
+/**
+ * The relations a plan reads from end to end: sequentially, or along an index it has no condition for
+ * (`ORDER BY id LIMIT 1` walking the primary key until a row passes a filter).
+ */
+export const fullScans = (node: PlanNode): string[] => [
+  ...(node["Node Type"] === "Seq Scan" || (/^Index (Only )?Scan$/.test(node["Node Type"]) && !node["Index Cond"])
+    ? [node["Relation Name"] ?? "?"]
+    : []),
+  ...(node.Plans ?? []).flatMap(fullScans),
+];
+
+export type SentStatement = { sql: string; params: unknown[] };
+
+/** Every statement `work` sends through the data source (its transactions' included), in order. */
+export const captureStatements = async <T>(
+  ds: DataSource,
+  work: () => Promise<T>,
+): Promise<{ result: T; statements: SentStatement[] }> => {
+  const statements: SentStatement[] = [];
+  const logger = ds.logger;
+  const original = logger.logQuery;
+  logger.logQuery = (sql, params) => {
+    statements.push({ sql, params: Array.isArray(params) ? params : [] });
+  };
+  try {
+    return { result: await work(), statements };
+  } finally {
+    logger.logQuery = original;
+  }
+};
+
+/** Statements that read or write rows (not BEGIN, COMMIT, SET…): the ones with a plan. */
+const PLANNED = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
+
+/**
+ * The statements among `statements` whose plan reads one of `tables` from end to end (fullScans), each as
+ * "table: statement" (EXPLAIN with the values each was sent with: nothing is executed).
+ */
+export const fullScansOf = async (
+  ds: DataSource,
+  statements: SentStatement[],
+  tables: readonly string[],
+): Promise<string[]> => {
+  const found = new Set<string>();
+  for (const s of statements.filter((s) => PLANNED.test(s.sql))) {
+    for (const table of fullScans(await explainPlan(ds, s.sql, s.params))) {
+      if (tables.includes(table)) found.add(`${table}: ${s.sql.replace(/\s+/g, " ").trim().slice(0, 160)}`);
+    }
+  }
+  return [...found];
+};
