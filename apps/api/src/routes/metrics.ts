@@ -88,10 +88,14 @@ export const renderMetrics = (m: Awaited<ReturnType<typeof readMailMetrics>>): s
   gauge("tidings_inbound_oldest_unprocessed_age_seconds", "Age of the oldest email not applied yet.", [
     [{}, m.inboundOldestUnprocessedSeconds],
   ]);
-  gauge("tidings_inbound_latency_seconds", "Store-to-outcome latency over the last hour.", [
-    [{ quantile: "0.5" }, m.inboundLatencySeconds.p50],
-    [{ quantile: "0.95" }, m.inboundLatencySeconds.p95],
-  ]);
+  gauge(
+    "tidings_inbound_latency_seconds",
+    "Store-to-outcome latency over the last hour (of mail stored within a day).",
+    [
+      [{ quantile: "0.5" }, m.inboundLatencySeconds.p50],
+      [{ quantile: "0.95" }, m.inboundLatencySeconds.p95],
+    ],
+  );
   gauge("tidings_inbound_processed_last_hour", "Emails that reached an outcome in the last hour.", [
     [{}, m.inboundLatencySeconds.count],
   ]);

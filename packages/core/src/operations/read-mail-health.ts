@@ -147,7 +147,8 @@ export const readMailHealth = async (
       [project, Object.values(BOUNCE_REASONS)],
     ),
     db.query(
-      // The newest row of each transport, walking the primary key back from the end.
+      // The newest row of each transport: one descent of the SMTP and webhook rows' index (walking the primary
+      // key back, a transport never used read the whole ledger on every look).
       `SELECT (SELECT received_at FROM inbound_emails WHERE transport = 'smtp' ORDER BY id DESC LIMIT 1) AS smtp,
               (SELECT received_at FROM inbound_emails WHERE transport = 'webhook' ORDER BY id DESC LIMIT 1) AS webhook`,
     ),
@@ -158,11 +159,12 @@ export const readMailHealth = async (
               count(*) FILTER (WHERE status = 'failed' AND updated_at > now() - interval '24 hours')::int AS failed
          FROM outbound_emails
         WHERE ($1::int IS NULL OR project_id = $1)
-          AND (status IN ('queued', 'sending') OR updated_at > now() - interval '24 hours')`,
+          AND (status IN ('queued', 'sending')
+               OR (status IN ('sent', 'failed') AND updated_at > now() - interval '24 hours'))`,
       [project],
     ),
     db.query(
-      `SELECT (SELECT updated_at FROM outbound_emails WHERE status = 'sent' ORDER BY id DESC LIMIT 1) AS sent,
+      `SELECT (SELECT updated_at FROM outbound_emails WHERE status = 'sent' ORDER BY updated_at DESC LIMIT 1) AS sent,
               e.last_error, e.updated_at AS error_at
          FROM (SELECT 1) one
          LEFT JOIN LATERAL (

@@ -15,6 +15,8 @@ import type { InboundStatus, InboundTransport } from "./constants.ts";
 @Index("idx_inbound_emails_message_id", ["messageId", "id"], { where: `"message_id" IS NOT NULL` })
 // Issue 10.3: the email that opened each issue of a list page (the requester's display name).
 @Index("idx_inbound_emails_issue_opening", ["issueId", "id"], { where: `"note_id" IS NULL` })
+// Issue 14.3: the newest message the SMTP listener or the webhook stored (the mail health), in one descent.
+@Index("idx_inbound_emails_push_transport", ["transport", "id"], { where: `"transport" IN ('smtp', 'webhook')` })
 export class InboundEmailEntity {
   @PrimaryGeneratedColumn({ type: "int" }) id!: number;
   @Column({ type: "text" }) idempotencyKey!: string;

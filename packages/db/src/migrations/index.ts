@@ -27,6 +27,7 @@ import { SearchHead1k1765001301500 } from "./1765001301500-search-head-1k.ts";
 import { IssueLabelIds1765001301600 } from "./1765001301600-issue-label-ids.ts";
 import { OutboxRenderAtSend1765001301700 } from "./1765001301700-outbox-render-at-send.ts";
 import { LedgerMessageIdOrder1765001301800 } from "./1765001301800-ledger-message-id-order.ts";
+import { LedgerPushTransports1765001301900 } from "./1765001301900-ledger-push-transports.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   IssueLabelIds1765001301600,
   OutboxRenderAtSend1765001301700,
   LedgerMessageIdOrder1765001301800,
+  LedgerPushTransports1765001301900,
 ];

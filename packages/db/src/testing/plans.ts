@@ -24,14 +24,19 @@ export const seqScans = (node: PlanNode): string[] => [
 ];
 
 /**
- * The relations a plan reads from end to end: sequentially, or along an index it has no condition for
- * (`ORDER BY id LIMIT 1` walking the primary key until a row passes a filter).
+ * The relations a plan reads from end to end: sequentially, or (with `walks`) along a whole index it has no
+ * condition for (`ORDER BY id LIMIT 1` walking the primary key until a row passes a filter). A partial
+ * index (`partial`, by name) holds only the rows its predicate names, so reading all of it is no walk.
  */
-export const fullScans = (node: PlanNode): string[] => [
-  ...(node["Node Type"] === "Seq Scan" || (/^Index (Only )?Scan$/.test(node["Node Type"]) && !node["Index Cond"])
+export const fullScans = (node: PlanNode, opts: { walks?: boolean; partial?: ReadonlySet<string> } = {}): string[] => [
+  ...(node["Node Type"] === "Seq Scan" ||
+  (opts.walks !== false &&
+    /^Index (Only )?Scan$/.test(node["Node Type"]) &&
+    !node["Index Cond"] &&
+    !opts.partial?.has(node["Index Name"] ?? ""))
     ? [node["Relation Name"] ?? "?"]
     : []),
-  ...(node.Plans ?? []).flatMap(fullScans),
+  ...(node.Plans ?? []).flatMap((child) => fullScans(child, opts)),
 ];
 
 export type SentStatement = { sql: string; params: unknown[] };
@@ -59,16 +64,23 @@ const PLANNED = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
 
 /**
  * The statements among `statements` whose plan reads one of `tables` from end to end (fullScans), each as
- * "table: statement" (EXPLAIN with the values each was sent with: nothing is executed).
+ * "table: statement" (EXPLAIN with the values each was sent with: nothing is executed). Without `walks`,
+ * only sequential scans count: with statistics, the planner may rightly walk an index in order when it
+ * expects a match within a few rows.
  */
 export const fullScansOf = async (
   ds: DataSource,
   statements: SentStatement[],
   tables: readonly string[],
+  opts: { walks?: boolean } = {},
 ): Promise<string[]> => {
+  const partialIndexes: { name: string }[] = await ds.query(
+    "SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indpred IS NOT NULL",
+  );
+  const partial = new Set(partialIndexes.map((r) => r.name.replace(/^"|"$/g, "")));
   const found = new Set<string>();
   for (const s of statements.filter((s) => PLANNED.test(s.sql))) {
-    for (const table of fullScans(await explainPlan(ds, s.sql, s.params))) {
+    for (const table of fullScans(await explainPlan(ds, s.sql, s.params), { ...opts, partial })) {
       if (tables.includes(table)) found.add(`${table}: ${s.sql.replace(/\s+/g, " ").trim().slice(0, 160)}`);
     }
   }
