@@ -96,7 +96,7 @@ export const renderMetrics = (m: Awaited<ReturnType<typeof readMailMetrics>>): s
       [{ quantile: "0.95" }, m.inboundLatencySeconds.p95],
     ],
   );
-  gauge("tidings_inbound_processed_last_hour", "Emails that reached an outcome in the last hour.", [
+  gauge("tidings_inbound_processed_last_hour", "Emails stored within a day that reached an outcome in the last hour.", [
     [{}, m.inboundLatencySeconds.count],
   ]);
   gauge(

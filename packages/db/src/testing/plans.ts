@@ -24,8 +24,8 @@ export const seqScans = (node: PlanNode): string[] => [
 ];
 
 /**
- * The relations a plan reads from end to end: sequentially, or (with `walks`) along a whole index it has no
- * condition for (`ORDER BY id LIMIT 1` walking the primary key until a row passes a filter). A partial
+ * The relations a plan reads from end to end: sequentially, or (unless `walks` is false) along a whole index
+ * it has no condition for (`ORDER BY id LIMIT 1` walking the primary key until a row passes a filter). A partial
  * index (`partial`, by name) holds only the rows its predicate names, so reading all of it is no walk.
  */
 export const fullScans = (node: PlanNode, opts: { walks?: boolean; partial?: ReadonlySet<string> } = {}): string[] => [
