@@ -13,9 +13,7 @@ import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cachedRecipientCheck } from "./is-known-recipient.ts";
 import { processBatch } from "./process-inbound-email.ts";
-import { receiveEmail } from "./receive-email.ts";
-import { routeSettingsOf } from "./ingest-settings.ts";
-import { createIngestWorld } from "./testing/world.ts";
+import { createIngestWorld, storeRaw } from "./testing/world.ts";
 
 // A database of its own for each test: its project's iids start at 1.
 let db: TestDatabase;
@@ -46,18 +44,7 @@ const mail = (
 
 /** Stores every message, then processes them all as one batch. */
 const storeAndProcess = async (w: World, raws: Buffer[]) => {
-  const ids: number[] = [];
-  for (const raw of raws) {
-    const stored = await db.dataSource.transaction((m) =>
-      receiveEmail(m, {
-        raw,
-        transport: "webhook",
-        maxEmailBytes: w.settings.maxEmailBytes,
-        route: routeSettingsOf(w.settings.mail),
-      }),
-    );
-    ids.push(stored.id);
-  }
+  const ids = (await storeRaw(db.dataSource, w.settings, raws)).map((s) => s.id);
   const batch = await processBatch(db.dataSource, w.settings, ids);
   const byId = new Map(batch.results.map((r) => [r.id, r]));
   return { ids, batch, results: ids.map((id) => byId.get(id)) };

@@ -9,11 +9,9 @@ import { OutboundEmailEntity } from "@tidings/db";
 import { captureStatements, createTestDatabase, fullScansOf, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ensureSupportBot } from "../users/support-bot.ts";
-import { routeSettingsOf } from "./ingest-settings.ts";
 import { pendingInboundIds, processBatch } from "./process-inbound-email.ts";
-import { receiveEmail } from "./receive-email.ts";
 import { GROWN_TABLES, growTables } from "./testing/grown-tables.ts";
-import { createIngestWorld } from "./testing/world.ts";
+import { createIngestWorld, storeRaw } from "./testing/world.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -71,18 +69,8 @@ it("receiving and applying a batch of every kind of message reads no grown table
     mail({ id: "ooo@customer.example", extra: ["Auto-Submitted: auto-replied"] }),
   ];
   const { result, statements } = await captureStatements(db.dataSource, async () => {
-    const ids: number[] = [];
-    for (const raw of batch) {
-      const stored = await db.dataSource.transaction((m) =>
-        receiveEmail(m, {
-          raw,
-          transport: "smtp",
-          maxEmailBytes: w.settings.maxEmailBytes,
-          route: routeSettingsOf(w.settings.mail),
-        }),
-      );
-      if (!stored.duplicate) ids.push(stored.id);
-    }
+    const stored = await storeRaw(db.dataSource, w.settings, batch, "smtp");
+    const ids = stored.filter((s) => !s.duplicate).map((s) => s.id);
     const applied = await processBatch(db.dataSource, w.settings, ids);
     // And the processor's sweep for messages left behind, which runs every few seconds for ever.
     return { ids, batch: applied, pending: await pendingInboundIds(db.dataSource, 500) };

@@ -45,6 +45,29 @@ export const ingestSettingsForTest = (opts: WorldOptions = {}): IngestSettings =
   ...opts.ingest,
 });
 
+/** Stores each raw message in the ledger, one transaction each, as a transport does (not processed). */
+export const storeRaw = async (
+  ds: DataSource,
+  settings: IngestSettings,
+  raws: Buffer[],
+  transport: InboundTransport = "webhook",
+) => {
+  const stored = [];
+  for (const raw of raws) {
+    stored.push(
+      await ds.transaction((m) =>
+        receiveEmail(m, {
+          raw,
+          transport,
+          maxEmailBytes: settings.maxEmailBytes,
+          route: routeSettingsOf(settings.mail),
+        }),
+      ),
+    );
+  }
+  return stored;
+};
+
 export const createIngestWorld = async (ds: DataSource, opts: WorldOptions = {}) => {
   const settings = ingestSettingsForTest(opts);
   const project: ProjectEntity = await ds.transaction(async (m) => {
