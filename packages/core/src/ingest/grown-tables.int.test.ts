@@ -69,7 +69,7 @@ it("receiving and applying a batch of every kind of message reads no grown table
     mail({ id: "ooo@customer.example", extra: ["Auto-Submitted: auto-replied"] }),
   ];
   const { result, statements } = await captureStatements(db.dataSource, async () => {
-    const stored = await storeRaw(db.dataSource, w.settings, batch, "smtp");
+    const stored = await storeRaw(db.dataSource, w.settings, batch, { transport: "smtp" });
     const ids = stored.filter((s) => !s.duplicate).map((s) => s.id);
     const applied = await processBatch(db.dataSource, w.settings, ids);
     // And the processor's sweep for messages left behind, which runs every few seconds for ever.

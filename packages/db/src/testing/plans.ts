@@ -17,12 +17,6 @@ export const explainPlan = async (db: DataSource | EntityManager, sql: string, p
   return (row["QUERY PLAN"] as { Plan: PlanNode }[])[0].Plan;
 };
 
-/** The relations a plan reads sequentially, from end to end. */
-export const seqScans = (node: PlanNode): string[] => [
-  ...(node["Node Type"] === "Seq Scan" ? [node["Relation Name"] ?? "?"] : []),
-  ...(node.Plans ?? []).flatMap(seqScans),
-];
-
 /**
  * The relations a plan reads from end to end: sequentially, or (unless `walks` is false) along a whole index
  * it has no condition for (`ORDER BY id LIMIT 1` walking the primary key until a row passes a filter). A partial
@@ -38,6 +32,9 @@ export const fullScans = (node: PlanNode, opts: { walks?: boolean; partial?: Rea
     : []),
   ...(node.Plans ?? []).flatMap((child) => fullScans(child, opts)),
 ];
+
+/** The relations a plan reads sequentially, from end to end. */
+export const seqScans = (node: PlanNode): string[] => fullScans(node, { walks: false });
 
 export type SentStatement = { sql: string; params: unknown[] };
 

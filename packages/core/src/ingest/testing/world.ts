@@ -50,7 +50,7 @@ export const storeRaw = async (
   ds: DataSource,
   settings: IngestSettings,
   raws: Buffer[],
-  transport: InboundTransport = "webhook",
+  o: { transport?: InboundTransport; envelopeTo?: string[] } = {},
 ) => {
   const stored = [];
   for (const raw of raws) {
@@ -58,7 +58,8 @@ export const storeRaw = async (
       await ds.transaction((m) =>
         receiveEmail(m, {
           raw,
-          transport,
+          transport: o.transport ?? "webhook",
+          envelopeTo: o.envelopeTo,
           maxEmailBytes: settings.maxEmailBytes,
           route: routeSettingsOf(settings.mail),
         }),
@@ -87,15 +88,7 @@ export const createIngestWorld = async (ds: DataSource, opts: WorldOptions = {})
     return p;
   });
   const ingest = async (raw: Buffer, o: { transport?: InboundTransport; envelopeTo?: string[] } = {}) => {
-    const stored = await ds.transaction((m) =>
-      receiveEmail(m, {
-        raw,
-        transport: o.transport ?? "webhook",
-        envelopeTo: o.envelopeTo,
-        maxEmailBytes: settings.maxEmailBytes,
-        route: routeSettingsOf(settings.mail),
-      }),
-    );
+    const [stored] = await storeRaw(ds, settings, [raw], o);
     const result = await processInboundEmail(ds, settings, stored.id);
     return { stored, result };
   };
