@@ -28,6 +28,7 @@ import { IssueLabelIds1765001301600 } from "./1765001301600-issue-label-ids.ts";
 import { OutboxRenderAtSend1765001301700 } from "./1765001301700-outbox-render-at-send.ts";
 import { LedgerMessageIdOrder1765001301800 } from "./1765001301800-ledger-message-id-order.ts";
 import { LedgerPushTransports1765001301900 } from "./1765001301900-ledger-push-transports.ts";
+import { MailStatusCounts1765001302000 } from "./1765001302000-mail-status-counts.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   OutboxRenderAtSend1765001301700,
   LedgerMessageIdOrder1765001301800,
   LedgerPushTransports1765001301900,
+  MailStatusCounts1765001302000,
 ];

@@ -1,0 +1,79 @@
+import type { MigrationInterface, QueryRunner } from "typeorm";
+
+/** The tables whose rows are counted by status, and the direction each is counted under. */
+const COUNTED = [
+  ["inbound_emails", "inbound"],
+  ["outbound_emails", "outbound"],
+] as const;
+
+/**
+ * Issue 14.3: the /metrics scrape reported the ledger's and the outbox's rows by status with
+ * `count(*) … GROUP BY status`, which reads every message ever handled on each scrape: 150 ms at a million
+ * rows with the visibility map set (three processes, parallel index-only scan), ten times that at ten
+ * million, every 15 to 60 seconds for ever.
+ *
+ * The counts are kept instead. Every statement that inserts, updates or deletes rows of either table adds
+ * one row to `mail_status_counts` per status whose number it changed (+n or −n), in its own transaction:
+ * a statement-level trigger over the statement's transition tables, so a batch of 30 pays once (8–16 µs
+ * per statement, measured), and a statement that changes no status (the claim's attempt count) adds
+ * nothing. Inserts never wait on each other. The sum of a status's rows is its count, exactly, in any
+ * snapshot. The worker folds the rows into one per status every minute (operations/mail-status-counts.ts),
+ * so a scrape sums what changed since the last fold, not what the tables hold.
+ */
+export class MailStatusCounts1765001302000 implements MigrationInterface {
+  name = "MailStatusCounts1765001302000";
+
+  async up(q: QueryRunner) {
+    await q.query(`CREATE TABLE "mail_status_counts" (
+      "id" bigserial PRIMARY KEY,
+      "direction" text NOT NULL,
+      "status" text NOT NULL,
+      "n" bigint NOT NULL
+    )`);
+    await q.query(`CREATE FUNCTION tidings_count_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO mail_status_counts (direction, status, n)
+          SELECT TG_ARGV[0], status, count(*) FROM new_rows GROUP BY status;
+        RETURN NULL;
+      END $$`);
+    await q.query(`CREATE FUNCTION tidings_count_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO mail_status_counts (direction, status, n)
+          SELECT TG_ARGV[0], status, sum(d)
+            FROM (SELECT status, 1 AS d FROM new_rows UNION ALL SELECT status, -1 FROM old_rows) c
+           GROUP BY status HAVING sum(d) <> 0;
+        RETURN NULL;
+      END $$`);
+    await q.query(`CREATE FUNCTION tidings_count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO mail_status_counts (direction, status, n)
+          SELECT TG_ARGV[0], status, -count(*) FROM old_rows GROUP BY status;
+        RETURN NULL;
+      END $$`);
+    for (const [table, direction] of COUNTED) {
+      // Created before the rows are counted: the triggers' lock holds off writers until this commits, so
+      // no row is counted twice or missed.
+      await q.query(`CREATE TRIGGER "${table}_count_inserted" AFTER INSERT ON "${table}"
+        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tidings_count_inserted('${direction}')`);
+      await q.query(`CREATE TRIGGER "${table}_count_updated" AFTER UPDATE ON "${table}"
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION tidings_count_updated('${direction}')`);
+      await q.query(`CREATE TRIGGER "${table}_count_deleted" AFTER DELETE ON "${table}"
+        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tidings_count_deleted('${direction}')`);
+      await q.query(
+        `INSERT INTO mail_status_counts (direction, status, n) SELECT $1, status, count(*) FROM "${table}" GROUP BY status`,
+        [direction],
+      );
+    }
+  }
+
+  async down(q: QueryRunner) {
+    for (const [table] of COUNTED) {
+      for (const event of ["inserted", "updated", "deleted"]) {
+        await q.query(`DROP TRIGGER "${table}_count_${event}" ON "${table}"`);
+      }
+    }
+    for (const event of ["inserted", "updated", "deleted"]) await q.query(`DROP FUNCTION tidings_count_${event}()`);
+    await q.query(`DROP TABLE "mail_status_counts"`);
+  }
+}
