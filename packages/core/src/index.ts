@@ -191,7 +191,12 @@ export {
   readMailHealth,
 } from "./operations/read-mail-health.ts";
 export { type MailMetrics, readMailMetrics } from "./operations/read-mail-metrics.ts";
-export { foldMailStatusCounts, type MailDirection, readMailStatusCounts } from "./operations/mail-status-counts.ts";
+export {
+  foldMailStatusCounts,
+  type MailDirection,
+  readKeptCount,
+  readMailStatusCounts,
+} from "./operations/mail-status-counts.ts";
 export { requireDatabaseUrl, runUntilStopped, type ServiceHooks } from "./process/run-service.ts";
 export {
   HEARTBEAT,

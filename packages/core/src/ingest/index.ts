@@ -35,6 +35,7 @@ export { clearSpool, type ReadMessage, spoolDirOf, spoolMessage } from "./spool.
 export { REJECTION } from "./rejection-texts.ts";
 export { releaseInboundEmail } from "./release-inbound-email.ts";
 export { awaitInboundOutcome, INBOUND_CHANNEL, signalInbound } from "./signal-inbound.ts";
+export { type QuarantineScope, quarantineCount, quarantinePage } from "./quarantine-page.ts";
 export { retryInboundEmail } from "./retry-inbound-email.ts";
 export { findMailKey, matchRecipient, type RouteSettings, targetOfKey } from "./route.ts";
 export { storeUpload, uploadPath } from "./store-attachments.ts";

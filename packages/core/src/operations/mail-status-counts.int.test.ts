@@ -6,7 +6,7 @@ import type { DataSource } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { createIngestWorld } from "../ingest/testing/world.ts";
-import { foldMailStatusCounts, type MailDirection, readMailStatusCounts } from "./mail-status-counts.ts";
+import { foldMailStatusCounts, type MailDirection, readKeptCount, readMailStatusCounts } from "./mail-status-counts.ts";
 
 // A database of its own for each test (each creates its project).
 let db: TestDatabase;
@@ -27,9 +27,19 @@ const counted = async (direction: MailDirection) => {
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 };
 
+/** The original, per project (null: mail of no project) and status. */
+const countedByProject = async (direction: MailDirection) =>
+  (await ds.query(
+    `SELECT project_id, status, count(*)::int AS n FROM ${TABLE[direction]} GROUP BY project_id, status`,
+  )) as { project_id: number | null; status: string; n: number }[];
+
 const expectKeptAsCounted = async (when: string) => {
   for (const direction of ["inbound", "outbound"] as const) {
     expect(await readMailStatusCounts(ds, direction), `${direction}, ${when}`).toEqual(await counted(direction));
+    for (const { project_id, status, n } of await countedByProject(direction)) {
+      if (project_id === null) continue;
+      expect(await readKeptCount(ds, direction, [status], project_id), `${direction}, ${status}, ${when}`).toBe(n);
+    }
   }
 };
 
@@ -68,12 +78,17 @@ it("keeps each status's count as counting the rows says, through every kind of c
   const before = await keptRows();
   const folded = await foldMailStatusCounts(ds);
   expect(folded).toBe(before);
-  const statuses = Object.keys(await counted("inbound")).length + Object.keys(await counted("outbound")).length;
-  expect(await keptRows(), "one row per status after a fold").toBe(statuses);
+  const [{ groups }] = await ds.query(
+    `SELECT (SELECT count(*) FROM (SELECT DISTINCT project_id, status FROM inbound_emails) i)
+          + (SELECT count(*) FROM (SELECT DISTINCT project_id, status FROM outbound_emails) o) AS groups`,
+  );
+  expect(await keptRows(), "one row per project and status after a fold").toBe(Number(groups));
   await expectKeptAsCounted("after a fold");
   await ds.query(
     `UPDATE inbound_emails SET status = CASE WHEN id % 2 = 0 THEN 'deleted' ELSE status END WHERE status <> 'received'`,
   );
+  // A message moved out of its project (its status unchanged), as the quarantine's "move" does.
+  await ds.query(`UPDATE inbound_emails SET project_id = NULL WHERE id = (SELECT min(id) FROM inbound_emails)`);
   await ds.query(`DELETE FROM outbound_emails WHERE status = 'failed'`);
   await ds.query(`DELETE FROM inbound_emails WHERE id = (SELECT max(id) FROM inbound_emails)`);
   await expectKeptAsCounted("after updates and deletes on folded counts");

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
-import type { InboundStatus, InboundTransport } from "./constants.ts";
+import { type InboundStatus, type InboundTransport, QUARANTINE_STATUSES } from "./constants.ts";
 
 /**
  * The ingestion ledger: every accepted message is stored raw here before anything else happens,
@@ -17,6 +17,10 @@ import type { InboundStatus, InboundTransport } from "./constants.ts";
 @Index("idx_inbound_emails_issue_opening", ["issueId", "id"], { where: `"note_id" IS NULL` })
 // Issue 14.3: the newest message the SMTP listener or the webhook stored (the mail health), in one descent.
 @Index("idx_inbound_emails_push_transport", ["transport", "id"], { where: `"transport" IN ('smtp', 'webhook')` })
+// Issue 14.3: a project's quarantine, newest first per status, without reading the rest of the ledger.
+@Index("idx_inbound_emails_quarantine_project", ["projectId", "status", "id"], {
+  where: `"status" IN (${QUARANTINE_STATUSES.map((s) => `'${s}'`).join(", ")})`,
+})
 export class InboundEmailEntity {
   @PrimaryGeneratedColumn({ type: "int" }) id!: number;
   @Column({ type: "text" }) idempotencyKey!: string;

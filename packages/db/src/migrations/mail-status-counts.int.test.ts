@@ -2,8 +2,10 @@
 // then on every change is kept; going down removes the table, its triggers and their functions.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connectAndMigrate } from "../data-source.ts";
+import { QUARANTINE_STATUSES } from "../entities/constants.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
 import { undoMigrationsFrom } from "../testing/undo-migrations.ts";
+import { QUARANTINED } from "./1765001302000-mail-status-counts.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -61,4 +63,8 @@ it("starts from the rows already there, keeps every change after, and goes down 
   await storeInbound("e", "received"); // the ledger works without them
   await connectAndMigrate(ds);
   expect(await kept("inbound")).toEqual({ issue: 2, rejected: 1, received: 2 });
+});
+
+it("indexes exactly the quarantine's statuses (the migration's copy of QUARANTINE_STATUSES)", () => {
+  expect([...QUARANTINED].sort()).toEqual([...QUARANTINE_STATUSES].sort());
 });

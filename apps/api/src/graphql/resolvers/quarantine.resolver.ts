@@ -2,10 +2,13 @@ import {
   deleteInboundEmail,
   ingestSettingsFromConfig,
   awaitInboundOutcome,
+  type QuarantineScope,
+  quarantineCount,
+  quarantinePage,
   releaseInboundEmail,
   retryInboundEmail,
 } from "@tidings/core";
-import { InboundEmailEntity, QUARANTINE_STATUSES } from "@tidings/db";
+import { InboundEmailEntity } from "@tidings/db";
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN, readableIssue, readableProject } from "../access.ts";
@@ -106,33 +109,12 @@ export class QuarantineResolver {
     }
     const limit = pageSize(first);
     const afterId = after && /^\d{1,10}$/.test(after) ? Number(after) : null;
-    const qb = ctx.dataSource.manager
-      .createQueryBuilder(InboundEmailEntity, "e")
-      .select([
-        "e.id",
-        "e.status",
-        "e.reason",
-        "e.fromAddress",
-        "e.envelopeFrom",
-        "e.envelopeTo",
-        "e.subject",
-        "e.messageId",
-        "e.transport",
-        "e.sizeBytes",
-        "e.attempts",
-        "e.receivedAt",
-        "e.processedAt",
-        "e.projectId",
-        "e.issueId",
-      ])
-      .where("e.status IN (:...statuses)", { statuses: status ? [status] : QUARANTINE_STATUSES });
-    if (projectId !== null) qb.andWhere("e.projectId = :projectId", { projectId });
-    const count = await qb.clone().getCount();
-    if (afterId !== null) qb.andWhere("e.id < :afterId", { afterId });
-    const rows = await qb
-      .orderBy("e.id", "DESC")
-      .take(limit + 1)
-      .getMany();
+    const scope: QuarantineScope = { projectId: projectId ?? "all", status };
+    const db = ctx.dataSource.manager;
+    const [count, rows] = await Promise.all([
+      quarantineCount(db, scope),
+      quarantinePage(db, scope, { limit: limit + 1, afterId }),
+    ]);
     const nodes = rows.slice(0, limit).map(presentInboundEmail);
     return {
       nodes,
@@ -253,10 +235,6 @@ export class ProjectQuarantineResolver {
   })
   async quarantineCount(@Root() p: ProjectType, @Ctx() ctx: ApiContext): Promise<number | null> {
     if (!(await canManage(ctx, p.dbId))) return null;
-    const [row] = await ctx.dataSource.query(
-      "SELECT count(*)::int AS n FROM inbound_emails WHERE project_id = $1 AND status = ANY($2::text[])",
-      [p.dbId, QUARANTINE_STATUSES],
-    );
-    return row.n;
+    return quarantineCount(ctx.dataSource.manager, { projectId: p.dbId, status: null });
   }
 }
