@@ -63,21 +63,18 @@ const PLANNED = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
  * The statements among `statements` whose plan reads one of `tables` from end to end (fullScans), each as
  * "table: statement" (EXPLAIN with the values each was sent with: nothing is executed). Without `walks`,
  * only sequential scans count: with statistics, the planner may rightly walk an index in order when it
- * expects a match within a few rows. `growing` names partial indexes whose rows grow with the data too
- * (the instance's quarantine grows with its spam): a walk of one of them counts.
+ * expects a match within a few rows.
  */
 export const fullScansOf = async (
   ds: DataSource,
   statements: SentStatement[],
   tables: readonly string[],
-  opts: { walks?: boolean; growing?: readonly string[] } = {},
+  opts: { walks?: boolean } = {},
 ): Promise<string[]> => {
   const partialIndexes: { name: string }[] = await ds.query(
     "SELECT indexrelid::regclass::text AS name FROM pg_index WHERE indpred IS NOT NULL",
   );
-  const partial = new Set(
-    partialIndexes.map((r) => r.name.replace(/^"|"$/g, "")).filter((name) => !opts.growing?.includes(name)),
-  );
+  const partial = new Set(partialIndexes.map((r) => r.name.replace(/^"|"$/g, "")));
   const found = new Set<string>();
   for (const s of statements.filter((s) => PLANNED.test(s.sql))) {
     for (const table of fullScans(await explainPlan(ds, s.sql, s.params), { ...opts, partial })) {
