@@ -18,7 +18,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => db?.drop());
 
-it("reads a project's quarantine and the instance's through their own indexes, and counts them exactly", async () => {
+it("reads a project's quarantine by its own index, never the whole ledger for the instance's, and counts both exactly", async () => {
   const ds = db.dataSource;
   const w = await createIngestWorld(ds);
   const other = await ds.transaction((m) => createProject(m, { groupPath: "email", path: "other" }));

@@ -38,14 +38,16 @@ const projectPageIds = async (
   statuses: readonly string[],
   page: { limit: number; afterId: number | null },
 ): Promise<number[]> => {
+  const before = page.afterId === null ? "" : " AND id < $3";
+  const first = page.afterId === null ? 3 : 4;
   const branches = statuses.map(
     (_, i) =>
-      `(SELECT id FROM inbound_emails WHERE project_id = $1 AND status = $${i + 4} AND id < $2
-         ORDER BY id DESC LIMIT $3)`,
+      `(SELECT id FROM inbound_emails WHERE project_id = $1 AND status = $${i + first}${before}
+         ORDER BY id DESC LIMIT $2)`,
   );
   const rows: { id: number }[] = await db.query(
-    `SELECT id FROM (${branches.join(" UNION ALL ")}) q ORDER BY id DESC LIMIT $3`,
-    [projectId, page.afterId ?? 2 ** 31 - 1, page.limit, ...statuses],
+    `SELECT id FROM (${branches.join(" UNION ALL ")}) q ORDER BY id DESC LIMIT $2`,
+    [projectId, page.limit, ...(page.afterId === null ? [] : [page.afterId]), ...statuses],
   );
   return rows.map((r) => r.id);
 };

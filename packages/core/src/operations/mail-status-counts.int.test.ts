@@ -1,7 +1,8 @@
-// Issue 14.3: the /metrics counts by status are kept by the database (migration 1765001302000), not
-// counted on each scrape. A kept count is a copy of `count(*) … GROUP BY status`: these tests hold it equal
-// to the original through every kind of statement that changes the ledger or the outbox, through folds,
-// and through transactions that are still open or roll back while a fold runs.
+// Issue 14.3: the counts by status (/metrics) and by project and status (the quarantine's badge and total)
+// are kept by the database (migration 1765001302000), not counted on each read. A kept count is a copy of
+// `count(*) … GROUP BY status`: these tests hold it equal to the original through every kind of statement
+// that changes the ledger or the outbox, through folds, and through transactions that are still open or
+// roll back while a fold runs.
 import type { DataSource } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterEach, beforeEach, expect, it } from "vitest";
