@@ -13,6 +13,9 @@ const COUNTED = [
 export const QUARANTINED = ["ignored", "rejected", "failed"] as const;
 const quarantined = QUARANTINED.map((s) => `'${s}'`).join(", ");
 
+/** The triggers on each counted table, and their functions, by the change they count. */
+const EVENTS = ["inserted", "updated", "deleted", "truncated"] as const;
+
 /**
  * Issue 14.3: the /metrics scrape reported the ledger's and the outbox's rows by status with
  * `count(*) … GROUP BY status`, which reads every message ever handled on each scrape: 88–150 ms at a
@@ -20,7 +23,7 @@ const quarantined = QUARANTINED.map((s) => `'${s}'`).join(", ");
  * at ten million, every 15 to 60 seconds for ever.
  *
  * The counts are kept instead, per project. Every statement that inserts, updates or deletes rows of either
- * table adds one row to `mail_status_counts` per project and status whose number it changed (+n or −n), in
+ * table (or empties it) adds one row to `mail_status_counts` per project and status whose number it changed (+n or −n), in
  * its own transaction: a statement-level trigger over the statement's transition tables, so a batch of 30
  * pays once (8–16 µs per statement, measured), and a statement that changes no status (the claim's
  * attempt count) adds nothing. Inserts never wait on each other. The sum of a status's rows is its count,
@@ -66,6 +69,12 @@ export class MailStatusCounts1765001302000 implements MigrationInterface {
           SELECT TG_ARGV[0], project_id, status, -count(*) FROM old_rows GROUP BY project_id, status;
         RETURN NULL;
       END $$`);
+    // A table emptied at once (an operator's TRUNCATE) has nothing left to count.
+    await q.query(`CREATE FUNCTION tidings_count_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        DELETE FROM mail_status_counts WHERE direction = TG_ARGV[0];
+        RETURN NULL;
+      END $$`);
     for (const [table, direction] of COUNTED) {
       // Created before the rows are counted: the triggers' lock holds off writers until this commits, so
       // no row is counted twice or missed.
@@ -76,6 +85,8 @@ export class MailStatusCounts1765001302000 implements MigrationInterface {
         FOR EACH STATEMENT EXECUTE FUNCTION tidings_count_updated('${direction}')`);
       await q.query(`CREATE TRIGGER "${table}_count_deleted" AFTER DELETE ON "${table}"
         REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION tidings_count_deleted('${direction}')`);
+      await q.query(`CREATE TRIGGER "${table}_count_truncated" AFTER TRUNCATE ON "${table}"
+        FOR EACH STATEMENT EXECUTE FUNCTION tidings_count_truncated('${direction}')`);
       await q.query(
         `INSERT INTO mail_status_counts (direction, project_id, status, n)
            SELECT $1, project_id, status, count(*) FROM "${table}" GROUP BY project_id, status`,
@@ -90,11 +101,9 @@ export class MailStatusCounts1765001302000 implements MigrationInterface {
   async down(q: QueryRunner) {
     await q.query(`DROP INDEX "idx_inbound_emails_quarantine_project"`);
     for (const [table] of COUNTED) {
-      for (const event of ["inserted", "updated", "deleted"]) {
-        await q.query(`DROP TRIGGER "${table}_count_${event}" ON "${table}"`);
-      }
+      for (const event of EVENTS) await q.query(`DROP TRIGGER "${table}_count_${event}" ON "${table}"`);
     }
-    for (const event of ["inserted", "updated", "deleted"]) await q.query(`DROP FUNCTION tidings_count_${event}()`);
+    for (const event of EVENTS) await q.query(`DROP FUNCTION tidings_count_${event}()`);
     await q.query(`DROP TABLE "mail_status_counts"`);
   }
 }
