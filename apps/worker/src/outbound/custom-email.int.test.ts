@@ -179,7 +179,12 @@ describe("custom email address: sending (13.2)", () => {
       .poll(async () => (await readCustomEmail(ds.manager, w.project.id))?.verificationState, SLOW)
       .toBe("failed");
     expect((await readCustomEmail(ds.manager, w.project.id))?.verificationError).toBe("invalid_credentials");
-    const [row] = await ds.getRepository(OutboundEmailEntity).find();
+    // The runner records the verification's failure, then its outbox row's: the barrier is the row being final.
+    const outbox = () => ds.getRepository(OutboundEmailEntity).find();
+    await expect
+      .poll(async () => (await outbox()).every((r) => r.status !== "queued" && r.status !== "sending"), SLOW)
+      .toBe(true);
+    const [row] = await outbox();
     expect(row).toMatchObject({ status: "failed", attempts: 1 });
     expect(relay.messages).toEqual([]);
     await expect(ds.transaction((m) => setCustomEmailEnabled(m, w.project.id, true))).rejects.toThrow(
