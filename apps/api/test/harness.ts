@@ -80,11 +80,14 @@ export const startTestApi = async (
     query: string,
     variables: Record<string, unknown> = {},
     auth: { cookie?: string; token?: string } = {},
+    /** Which operation of a document that holds several (the web app's .graphql files). */
+    operationName?: string,
   ): Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }> => {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (auth.cookie) headers.cookie = auth.cookie;
     if (auth.token) headers.authorization = `Bearer ${auth.token}`;
-    const res = await fetch(`${url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+    const body = JSON.stringify({ query, variables, operationName });
+    const res = await fetch(`${url}/graphql`, { method: "POST", headers, body });
     return res.json() as Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }>;
   };
 
@@ -157,6 +160,8 @@ export const startTestApi = async (
     url,
     port,
     config,
+    /** The server's schema (a test may wrap a field's resolver to watch it). */
+    schema,
     signIn,
     graphql,
     subscribe,

@@ -1,8 +1,10 @@
 // E2/F1: the issue list (filters, full-text and #iid search, sort, stable cursor pagination, count),
 // a constant number of SQL queries per page (DataLoaders), and moving a ticket (item 41).
+import fs from "node:fs";
 import { createIssue, digest } from "@tidings/core";
 import { SentNotificationEntity, UserEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
+import type { GraphQLObjectType } from "graphql";
 import type { Logger as TypeOrmLogger } from "typeorm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFixtures, serviceDeskIssue } from "./fixtures.ts";
@@ -105,6 +107,47 @@ describe("issue list, loaders and moves", () => {
     expect(five).toBeGreaterThanOrEqual(5); // the counter sees the page, count and the loaders' batches
     expect(fifty).toBe(five);
     expect(fifty).toBeLessThanOrEqual(15);
+  });
+
+  it("answers every field of the web app's list rows from the page's own reads, none waits row by row (issue 14.4)", async () => {
+    // The web app's list query as the browser sends it (its document names each operation).
+    const document = fs.readFileSync(new URL("../../web/src/scenes/issues/issues.graphql", import.meta.url), "utf8");
+    const issueType = api.schema.getType("Issue") as GraphQLObjectType;
+    const waited = new Set<string>();
+    const restore: (() => void)[] = [];
+    for (const field of Object.values(issueType.getFields())) {
+      const resolve = field.resolve;
+      if (!resolve) continue;
+      restore.push(() => {
+        field.resolve = resolve;
+      });
+      field.resolve = (...args) => {
+        const value = resolve(...args);
+        if (value instanceof Promise) waited.add(field.name);
+        return value;
+      };
+    }
+    type Row = { labels: { nodes: unknown[] }; assignees: { nodes: unknown[] }; requesterName: string | null };
+    const scene = async (variables: Record<string, unknown>) => {
+      const res = await api.graphql<{ project: { issues: { nodes: Row[] } } }>(
+        document,
+        { fullPath: "demo/app", first: 50, state: "all", ...variables },
+        { cookie },
+        "IssuesScene",
+      );
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return res.data!.project.issues.nodes;
+    };
+    try {
+      const rows = await scene({});
+      const searched = await scene({ search: "printer" });
+      expect(rows).toHaveLength(50);
+      expect(rows.every((r) => r.labels.nodes.length === 1 && r.assignees.nodes.length === 1)).toBe(true);
+      expect(searched.length).toBeGreaterThan(0);
+    } finally {
+      for (const r of restore) r();
+    }
+    expect([...waited]).toEqual([]);
   });
 
   it("walks every page with a stable cursor, in each sort order, ties broken by id", async () => {

@@ -11,7 +11,9 @@ import { IssueEntity } from "@tidings/db";
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Resolver, Root } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN } from "../access.ts";
+import { addressesVisible } from "../issue-prefetch.ts";
 import { loadersOf } from "../loaders.ts";
+import { loadNow, type MaybePromise, withValue } from "../settled.ts";
 import { runMutation } from "../mutation.ts";
 import { IssueType, presentIssue } from "../types/issue.type.ts";
 import { issueByPath } from "./issue-mutations.resolver.ts";
@@ -85,11 +87,11 @@ export class CustomerContextResolver {
     description:
       "The requester's display name from the email that opened the issue (10.3, 10.4); null below Reporter or without one. Batched for a list page.",
   })
-  async requesterName(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<string | null> {
+  requesterName(@Root() issue: IssueType, @Ctx() ctx: ApiContext): MaybePromise<string | null> {
     if (!issue.externalAuthorRaw) return null;
-    const abilities = await loadersOf(ctx).abilities.load(issue.projectId);
-    if (!abilities || !customerAddressVisibility.allows(abilities)) return null;
-    return loadersOf(ctx).requesterNameByIssueId.load(issue.dbId);
+    return withValue(addressesVisible(ctx, issue.projectId), (visible) =>
+      visible ? loadNow(loadersOf(ctx).requesterNameByIssueId, issue.dbId) : null,
+    );
   }
 
   @Mutation(() => IssueEmailParticipantsPayload, {

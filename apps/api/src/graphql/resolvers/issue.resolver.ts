@@ -1,16 +1,12 @@
-import {
-  customerAddressVisibility,
-  ISSUE_COUNT_CAP,
-  noteVisibility,
-  obfuscateEmail,
-  obfuscateEmailsIn,
-} from "@tidings/core";
+import { customerAddressVisibility, ISSUE_COUNT_CAP, noteVisibility, obfuscateEmailsIn } from "@tidings/core";
 import { NoteEntity } from "@tidings/db";
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { canViewIssue } from "../access.ts";
 import { toGid } from "../ids.ts";
+import { externalAddressFor } from "../issue-prefetch.ts";
 import { loadersOf } from "../loaders.ts";
+import { loadNow, type MaybePromise, withValue } from "../settled.ts";
 import {
   EmailParticipantType,
   IssueConnectionType,
@@ -37,13 +33,6 @@ export const presentUser = (u: { id: number; username: string; name: string }): 
   username: u.username,
   name: u.name,
 });
-
-/** Full address for Reporter+; GitLab's obfuscated form for anyone else who can read the issue (item 32). */
-export const externalAddressFor = async (ctx: ApiContext, projectId: number, address: string | null) => {
-  if (!address) return null;
-  const abilities = await loadersOf(ctx).abilities.load(projectId);
-  return abilities && customerAddressVisibility.allows(abilities) ? address : obfuscateEmail(address);
-};
 
 @Resolver(() => IssueConnectionType)
 export class IssueConnectionResolver {
@@ -81,34 +70,35 @@ export class IssueResolver {
     description:
       "In a searched list (`issues(search:)`), the excerpt that matched, from text the viewer may read; null elsewhere.",
   })
-  async searchSnippet(@Root() issue: IssueType): Promise<SearchSnippetType | null> {
-    return (await issue.searchSnippetOf?.()) ?? null;
+  searchSnippet(@Root() issue: IssueType): SearchSnippetType | null {
+    return issue.searchSnippetOf?.() ?? null;
   }
 
   @FieldResolver(() => UserType, { nullable: true, description: "Support Bot for Service Desk issues." })
-  async author(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<UserType | null> {
-    const user = await loadersOf(ctx).userById.load(issue.authorId);
-    return user ? presentUser(user) : null;
+  author(@Root() issue: IssueType, @Ctx() ctx: ApiContext): MaybePromise<UserType | null> {
+    return withValue(loadNow(loadersOf(ctx).userById, issue.authorId), (user) => (user ? presentUser(user) : null));
   }
 
   @FieldResolver(() => String, {
     nullable: true,
     description: "The requester's address; obfuscated for viewers below Reporter (GitLab item 32).",
   })
-  externalAuthor(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<string | null> {
+  externalAuthor(@Root() issue: IssueType, @Ctx() ctx: ApiContext): MaybePromise<string | null> {
     return externalAddressFor(ctx, issue.projectId, issue.externalAuthorRaw);
   }
 
   @FieldResolver(() => LabelConnectionType)
-  async labels(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<LabelConnectionType> {
-    const rows = await loadersOf(ctx).labelsByIssueId.load(issue.dbId);
-    return { nodes: rows.map((l) => ({ id: toGid("Label", l.id), title: l.title, color: l.color })) };
+  labels(@Root() issue: IssueType, @Ctx() ctx: ApiContext): MaybePromise<LabelConnectionType> {
+    return withValue(loadNow(loadersOf(ctx).labelsByIssueId, issue.dbId), (rows) => ({
+      nodes: rows.map((l) => ({ id: toGid("Label", l.id), title: l.title, color: l.color })),
+    }));
   }
 
   @FieldResolver(() => UserConnectionType)
-  async assignees(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<UserConnectionType> {
-    const rows = await loadersOf(ctx).assigneesByIssueId.load(issue.dbId);
-    return { nodes: rows.map(presentUser) };
+  assignees(@Root() issue: IssueType, @Ctx() ctx: ApiContext): MaybePromise<UserConnectionType> {
+    return withValue(loadNow(loadersOf(ctx).assigneesByIssueId, issue.dbId), (rows) => ({
+      nodes: rows.map(presentUser),
+    }));
   }
 
   @FieldResolver(() => NoteConnectionType, {
@@ -240,7 +230,7 @@ export class NoteResolver {
     nullable: true,
     description: "The sender of an email-created note; obfuscated below Reporter.",
   })
-  externalAuthor(@Root() note: NoteType, @Ctx() ctx: ApiContext): Promise<string | null> {
+  externalAuthor(@Root() note: NoteType, @Ctx() ctx: ApiContext): MaybePromise<string | null> {
     return externalAddressFor(ctx, note.projectId, note.externalAuthorRaw);
   }
 }

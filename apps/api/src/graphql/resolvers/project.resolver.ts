@@ -1,10 +1,11 @@
-import { countIssues, listIssues, searchSnippets, serviceDeskAddress } from "@tidings/core";
+import { countIssues, listIssues, type SearchSnippet, searchSnippets, serviceDeskAddress } from "@tidings/core";
 import { AccessLevel, ProjectEntity } from "@tidings/db";
 import { GraphQLError, type GraphQLResolveInfo, Kind } from "graphql";
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { readableIssue, readableProject } from "../access.ts";
 import { toGid } from "../ids.ts";
+import { prefetchIssueFields } from "../issue-prefetch.ts";
 import { asksFor } from "../selection.ts";
 import { loadersOf } from "../loaders.ts";
 import { IssueSortEnum, IssueStateEnum } from "../types/enums.ts";
@@ -195,22 +196,23 @@ export class ProjectResolver {
     const page = onlyCounts(info)
       ? { rows: [], hasNextPage: false }
       : await listIssues(db, filter, { sort: sort ?? "CREATED_DESC", first: pageSize(first), after });
-    // Issue 10.5: the snippets of this page only, in one query, when a node asks for one.
-    const snippets = once(() =>
-      searchSnippets(
-        db,
-        filter,
-        page.rows.map((r) => r.id),
-      ),
-    );
-    // Read beside the rows' labels and assignees instead of after the first node's fields resolve.
-    if (filter.tsquery && page.rows.length && asksFor(info, ["nodes", "searchSnippet"]))
-      void snippets().catch(() => undefined);
+    const nodes = page.rows.map(presentIssue);
+    // Issue 10.5: the snippets of this page only, in one query, read beside the rows' labels and assignees
+    // (prefetchIssueFields) when a node asks for one. Then every row's fields answer without a promise.
+    const snippetsAsked = !!filter.tsquery && page.rows.length > 0 && asksFor(info, ["nodes", "searchSnippet"]);
+    const [snippets] = await Promise.all([
+      snippetsAsked
+        ? searchSnippets(
+            db,
+            filter,
+            page.rows.map((r) => r.id),
+          )
+        : new Map<number, SearchSnippet>(),
+      prefetchIssueFields(ctx, info, nodes, ["nodes"]),
+    ]);
+    for (const n of nodes) n.searchSnippetOf = () => snippets.get(n.dbId) ?? null;
     return {
-      nodes: page.rows.map((r) => ({
-        ...presentIssue(r),
-        searchSnippetOf: async () => (await snippets()).get(r.id) ?? null,
-      })),
+      nodes,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.cursor ?? null },
       countFn: () => countIssues(db, filter),
       cappedCountFn,

@@ -6,6 +6,7 @@ import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN, readableIssue } from "../access.ts";
 import { fromGid } from "../ids.ts";
 import { loadersOf } from "../loaders.ts";
+import { loadNow, type MaybePromise, withValue } from "../settled.ts";
 import { IssueType } from "../types/issue.type.ts";
 
 @ObjectType("MarkIssueReadPayload")
@@ -18,9 +19,11 @@ export class IssueReadResolver {
   @FieldResolver(() => Boolean, {
     description: "Something happened on the issue since the viewer last read it (false for anonymous).",
   })
-  async unread(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<boolean> {
+  unread(@Root() issue: IssueType, @Ctx() ctx: ApiContext): MaybePromise<boolean> {
     if (!ctx.viewer) return false;
-    return isUnread(issue.updatedAt, await loadersOf(ctx).readAtByIssueId.load(issue.dbId));
+    return withValue(loadNow(loadersOf(ctx).readAtByIssueId, issue.dbId), (readAt) =>
+      isUnread(issue.updatedAt, readAt),
+    );
   }
 
   @Mutation(() => MarkIssueReadPayload, { description: "The viewer has read the issue's latest activity." })

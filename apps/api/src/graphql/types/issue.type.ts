@@ -32,8 +32,8 @@ export class IssueType {
   externalAuthorRaw!: string | null;
   movedToId!: number | null;
   iidNumber!: number;
-  /** Not exposed: the page's snippets, computed once for the page when a node asks (issue 10.5). */
-  searchSnippetOf?: () => Promise<SearchSnippet | null>;
+  /** Not exposed: this row's snippet from its page's (issue 10.5), read with the page when a node asks. */
+  searchSnippetOf?: () => SearchSnippet | null;
 }
 
 @ObjectType("SearchSnippetPart", {
