@@ -1,5 +1,5 @@
 // Issue 14.4: values a request has already read, readable without a promise. A list reads its rows'
-// relations before it returns them (issue-prefetch.ts); the rows' field resolvers then answer at once,
+// relations before it returns them (issue-fields.ts); the rows' field resolvers then answer at once,
 // and graphql-js completes the page without a promise per field.
 import type DataLoader from "dataloader";
 

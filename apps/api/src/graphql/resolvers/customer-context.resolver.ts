@@ -11,7 +11,7 @@ import { IssueEntity } from "@tidings/db";
 import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Resolver, Root } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN } from "../access.ts";
-import { addressesVisible } from "../issue-prefetch.ts";
+import { addressesVisible } from "../issue-fields.ts";
 import { loadersOf } from "../loaders.ts";
 import { loadNow, type MaybePromise, withValue } from "../settled.ts";
 import { runMutation } from "../mutation.ts";

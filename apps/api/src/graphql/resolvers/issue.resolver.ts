@@ -4,7 +4,7 @@ import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { canViewIssue } from "../access.ts";
 import { toGid } from "../ids.ts";
-import { externalAddressFor } from "../issue-prefetch.ts";
+import { externalAddressFor } from "../issue-fields.ts";
 import { loadersOf } from "../loaders.ts";
 import { loadNow, type MaybePromise, withValue } from "../settled.ts";
 import {

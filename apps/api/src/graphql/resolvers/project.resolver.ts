@@ -5,7 +5,7 @@ import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from "t
 import type { ApiContext } from "../../context.ts";
 import { readableIssue, readableProject } from "../access.ts";
 import { toGid } from "../ids.ts";
-import { prefetchIssueFields } from "../issue-prefetch.ts";
+import { prefetchIssueFields } from "../issue-fields.ts";
 import { asksFor } from "../selection.ts";
 import { loadersOf } from "../loaders.ts";
 import { IssueSortEnum, IssueStateEnum } from "../types/enums.ts";

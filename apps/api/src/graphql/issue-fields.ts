@@ -1,7 +1,7 @@
-// Issue 14.4: the fields of a list's issues answered without a promise each. A list reads what its rows'
-// asked fields need (one batch each, as the field resolvers would have) before it returns them; the
-// field resolvers then find the values at once (loadNow), and read them as before when not prefetched
-// (a single issue, a live event).
+// What an issue's fields show a viewer (the requester's address, Reporter+ or obfuscated), and, for a list
+// (issue 14.4), reading what its rows' asked fields need before it returns them (one batch each, as the
+// field resolvers would have): the field resolvers then find the values at once (loadNow), and read them as
+// before when they were not read ahead (a single issue, a live event).
 import { customerAddressVisibility, obfuscateEmail } from "@tidings/core";
 import type { GraphQLResolveInfo } from "graphql";
 import type { ApiContext } from "../context.ts";
