@@ -150,6 +150,27 @@ describe("issue list, loaders and moves", () => {
     expect([...waited]).toEqual([]);
   });
 
+  it("lists a search's issues when their snippets cannot be read: each snippet fails alone", async () => {
+    const SNIPPETS = `query($p: ID!) { project(fullPath: $p) { issues(state: all, search: "printer", first: 5) {
+      nodes { title searchSnippet { source } } } } }`;
+    type Snippets = { project: { issues: { nodes: { title: string; searchSnippet: { source: string } | null }[] } } };
+    // The snippets' query reads the notes' text; the list's own statements do not.
+    await db.dataSource.query("ALTER TABLE notes RENAME COLUMN body TO body_away");
+    try {
+      const res = await api.graphql<Snippets>(SNIPPETS, { p: "demo/app" }, { cookie });
+      const nodes = res.data!.project.issues.nodes;
+      expect(nodes).toHaveLength(5);
+      expect(nodes.every((n) => n.title.startsWith("Printer on fire") && n.searchSnippet === null)).toBe(true);
+      expect(res.errors?.length).toBe(5);
+      expect(res.errors?.every((e) => (e as { path?: unknown[] }).path?.at(-1) === "searchSnippet")).toBe(true);
+    } finally {
+      await db.dataSource.query("ALTER TABLE notes RENAME COLUMN body_away TO body");
+    }
+    const after = await api.graphql<Snippets>(SNIPPETS, { p: "demo/app" }, { cookie });
+    expect(after.errors).toBeUndefined();
+    expect(after.data!.project.issues.nodes.filter((n) => n.searchSnippet !== null)).toHaveLength(5);
+  });
+
   it("walks every page with a stable cursor, in each sort order, ties broken by id", async () => {
     for (const sort of ["CREATED_DESC", "CREATED_ASC", "UPDATED_DESC", "UPDATED_ASC"]) {
       const all = await list({ first: 100, sort, state: "all" });

@@ -200,17 +200,22 @@ export class ProjectResolver {
     // Issue 10.5: the snippets of this page only, in one query, read beside the rows' labels and assignees
     // (prefetchIssueFields) when a node asks for one. Then every row's fields answer without a promise.
     const snippetsAsked = !!filter.tsquery && page.rows.length > 0 && asksFor(info, ["nodes", "searchSnippet"]);
+    // A failed read of the snippets fails each row's snippet (a nullable field), not the list.
     const [snippets] = await Promise.all([
       snippetsAsked
         ? searchSnippets(
             db,
             filter,
             page.rows.map((r) => r.id),
-          )
+          ).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))
         : new Map<number, SearchSnippet>(),
       prefetchIssueFields(ctx, info, nodes, ["nodes"]),
     ]);
-    for (const n of nodes) n.searchSnippetOf = () => snippets.get(n.dbId) ?? null;
+    for (const n of nodes)
+      n.searchSnippetOf = () => {
+        if (snippets instanceof Error) throw snippets;
+        return snippets.get(n.dbId) ?? null;
+      };
     return {
       nodes,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.cursor ?? null },
