@@ -158,6 +158,37 @@ test("two agents on one ticket: the second sees the first typing and is stopped 
   }
 });
 
+test("a reply begun before a reload is still stopped when a message arrived meanwhile", async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  await signInAs(page, "reporter");
+  const { path } = await newTicket(page, unique("Scanner jammed"));
+  await page.goto(path);
+  await page.getByLabel("Write a reply").fill("Please open the paper tray.");
+  await expect(page.getByText("Draft saved")).toBeVisible();
+  // The page again (a new page of the same browser, as a reload): the draft comes back, and with it what the
+  // agent had read when they began it.
+  const reloaded = await page.context().newPage();
+  const ana = await newAgent(browser, "developer");
+  try {
+    await reloaded.goto(path);
+    await expect(reloaded.getByLabel("Write a reply")).toHaveValue("Please open the paper tray.");
+    await ana.page.goto(path);
+    await ana.page.getByLabel("Write a reply").fill("The tray is open already, it is the roller.");
+    await ana.page.getByRole("button", { name: "Reply to customer", exact: true }).click();
+    await expect(ana.page.getByRole("article", { name: "Reply to customer by @developer" })).toBeVisible();
+    // Ana's reply arrives while the reloaded page is open; the reply there was begun without it.
+    await expect(reloaded.getByRole("article", { name: "Reply to customer by @developer" })).toBeVisible();
+    await reloaded.getByRole("button", { name: "Reply to customer", exact: true }).click();
+    await expect(
+      reloaded.getByRole("alert").filter({ hasText: "arrived on this ticket while you were writing" }),
+    ).toBeVisible();
+    await expect(reloaded.getByRole("article", { name: "Reply to customer by @reporter" })).toHaveCount(0);
+  } finally {
+    await ana.context.close();
+    await reloaded.close();
+  }
+});
+
 test("a note is edited and deleted, with its history kept, and an emailed reply is not sent again", async ({
   page,
 }) => {

@@ -88,6 +88,59 @@ describe("drafts (11.3)", () => {
   });
 });
 
+describe("a draft's mark of what its writer had read (11.5 across reloads)", () => {
+  type Marked = { body: string; lastSeenNoteId: string | null };
+  const saveMarked = (who: string, body: string, lastSeenNoteId?: string) =>
+    gql<{ saveNoteDraft: { draft: Marked | null; errors: string[] } }>(
+      who,
+      "mutation($input: SaveNoteDraftInput!) { saveNoteDraft(input: $input) { draft { body lastSeenNoteId } errors } }",
+      { input: { noteableId: issueGid, body, lastSeenNoteId } },
+    );
+  const markedDraftOf = async (who: string) =>
+    (
+      await gql<{ project: { issue: { noteDraft: Marked | null } } }>(
+        who,
+        `query($iid: String!) { project(fullPath: "demo/app") { issue(iid: $iid) { noteDraft { body lastSeenNoteId } } } }`,
+        { iid },
+      )
+    ).project.issue.noteDraft;
+  const reply = (who: string, body: string, lastSeenNoteId: string | null) =>
+    gql<{ createNote: { note: { id: string } | null; staleNoteIds: string[]; errors: string[] } }>(
+      who,
+      "mutation($input: CreateNoteInput!) { createNote(input: $input) { note { id } staleNoteIds errors } }",
+      { input: { noteableId: issueGid, body, lastSeenNoteId } },
+    );
+
+  it("keeps the mark the draft began with, and a reply sent from it is checked against that mark", async () => {
+    const first = await reply("developer", "An answer everyone has read.", null);
+    const seen = first.createNote.note!.id;
+    // The reporter begins a reply having read that answer; later saves send no mark and keep it.
+    expect((await saveMarked("reporter", "Please restart", seen)).saveNoteDraft.draft).toEqual({
+      body: "Please restart",
+      lastSeenNoteId: seen,
+    });
+    await saveMarked("reporter", "Please restart the printer.");
+    // Meanwhile the developer answers; the reporter's page is loaded again and finds the draft and its mark.
+    const newer = (await reply("developer", "Have you tried turning it off and on again?", seen)).createNote.note!.id;
+    const restored = await markedDraftOf("reporter");
+    expect(restored).toEqual({ body: "Please restart the printer.", lastSeenNoteId: seen });
+    // Sent with the restored mark: refused as stale, naming the newer answer; the draft stays.
+    const sent = await reply("reporter", restored!.body, restored!.lastSeenNoteId);
+    expect(sent.createNote).toMatchObject({ note: null, staleNoteIds: [newer] });
+    expect(sent.createNote.errors.join(" ")).toContain("arrived on this ticket while you were writing");
+    expect((await markedDraftOf("reporter"))?.body).toBe("Please restart the printer.");
+  });
+
+  it("answers a mark that names no note in words", async () => {
+    const res = await api.graphql<{ saveNoteDraft: unknown }>(
+      "mutation($input: SaveNoteDraftInput!) { saveNoteDraft(input: $input) { draft { body } errors } }",
+      { input: { noteableId: issueGid, body: "x", lastSeenNoteId: "gid://tidings/Issue/1" } },
+      cookies.reporter,
+    );
+    expect(res.data?.saveNoteDraft).toEqual({ draft: null, errors: ["lastSeenNoteId is not a note id."] });
+  });
+});
+
 describe("personal saved replies (11.4)", () => {
   it("are the owner's alone: not listed, rendered, renamed or deleted by a colleague", async () => {
     const created = await gql<{ savedReplyCreate: { savedReply: { id: string; scope: string }; errors: string[] } }>(

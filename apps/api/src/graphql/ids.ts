@@ -21,3 +21,6 @@ export const fromGid = (type: GidType, gid: string): number | null => {
   const id = Number(m[2]);
   return Number.isSafeInteger(id) && id <= 2_147_483_647 ? id : null;
 };
+
+/** The answer to an input that should name a note and does not. */
+export const NOT_A_NOTE_ID = (input: string) => `${input} is not a note id.`;

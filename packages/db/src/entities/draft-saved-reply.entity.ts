@@ -32,6 +32,8 @@ export class NoteDraftEntity {
   /** As typed (not trimmed): the composer restores it exactly. */
   @Column({ type: "text" }) body!: string;
   @Column({ type: "boolean", default: false }) internal!: boolean;
+  /** The newest note the author had seen when they began writing (issue 11.5's stale-reply check). */
+  @Column({ type: "int", nullable: true }) lastSeenNoteId!: number | null;
   @Column({ type: "timestamptz", default: () => "now()" }) updatedAt!: Date;
 }
 

@@ -29,6 +29,7 @@ import { OutboxRenderAtSend1765001301700 } from "./1765001301700-outbox-render-a
 import { LedgerMessageIdOrder1765001301800 } from "./1765001301800-ledger-message-id-order.ts";
 import { LedgerPushTransports1765001301900 } from "./1765001301900-ledger-push-transports.ts";
 import { MailStatusCounts1765001302000 } from "./1765001302000-mail-status-counts.ts";
+import { DraftSeenMark1765001302100 } from "./1765001302100-draft-seen-mark.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   LedgerMessageIdOrder1765001301800,
   LedgerPushTransports1765001301900,
   MailStatusCounts1765001302000,
+  DraftSeenMark1765001302100,
 ];

@@ -8,6 +8,7 @@ import {
   discardDraft,
   findSavedReply,
   listSavedReplies,
+  type NoteDraft,
   QUICK_ACTION_DENIED,
   readDraft,
   renderSavedReply,
@@ -18,7 +19,7 @@ import {
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Resolver, Root } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN, readableIssue, readableProject } from "../access.ts";
-import { fromGid, toGid } from "../ids.ts";
+import { fromGid, NOT_A_NOTE_ID, toGid } from "../ids.ts";
 import { loadersOf } from "../loaders.ts";
 import { runMutation } from "../mutation.ts";
 import { IssueType } from "../types/issue.type.ts";
@@ -28,14 +29,28 @@ import { ProjectType } from "../types/project.type.ts";
 export class NoteDraftType {
   @Field(() => String) body!: string;
   @Field(() => Boolean) internal!: boolean;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "The newest note the author had seen when they began writing (issue 11.5): the composer sends it as createNote's lastSeenNoteId, also after a reload.",
+  })
+  lastSeenNoteId!: string | null;
   @Field(() => Date) updatedAt!: Date;
 }
+
+const presentDraft = (d: NoteDraft | null): NoteDraftType | null =>
+  d && { ...d, lastSeenNoteId: d.lastSeenNoteId === null ? null : toGid("Note", d.lastSeenNoteId) };
 
 @InputType("SaveNoteDraftInput")
 export class SaveNoteDraftInput {
   @Field(() => ID) noteableId!: string;
   @Field(() => String, { description: "Empty removes the draft." }) body!: string;
   @Field(() => Boolean, { nullable: true }) internal?: boolean | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: "The newest note seen when the draft was begun; kept from an earlier save when not given.",
+  })
+  lastSeenNoteId?: string | null;
 }
 
 @ObjectType("SaveNoteDraftPayload")
@@ -110,7 +125,7 @@ export class IssueDraftResolver {
   @FieldResolver(() => NoteDraftType, { nullable: true, description: "The viewer's own draft; null for anyone else." })
   async noteDraft(@Root() issue: IssueType, @Ctx() ctx: ApiContext): Promise<NoteDraftType | null> {
     if (!ctx.viewer) return null;
-    return readDraft(ctx.dataSource.manager, ctx.viewer.id, issue.dbId);
+    return presentDraft(await readDraft(ctx.dataSource.manager, ctx.viewer.id, issue.dbId));
   }
 
   @FieldResolver(() => String, {
@@ -177,15 +192,19 @@ export class DraftsSavedRepliesResolver {
     if (!viewer || !found?.abilities.createNote) return { draft: null, errors: [NOT_FOUND_OR_FORBIDDEN] };
     if (input.internal && !found.abilities.createInternalNote)
       return { draft: null, errors: [QUICK_ACTION_DENIED.internal] };
+    const lastSeen = input.lastSeenNoteId == null ? null : fromGid("Note", input.lastSeenNoteId);
+    if (input.lastSeenNoteId != null && lastSeen === null)
+      return { draft: null, errors: [NOT_A_NOTE_ID("lastSeenNoteId")] };
     const result = await runMutation(ctx, (db) =>
       saveDraft(db, {
         userId: viewer.id,
         issueId: found.issue.id,
         body: input.body,
         internal: input.internal ?? false,
+        lastSeenNoteId: lastSeen,
       }),
     );
-    return result.ok ? { draft: result.value, errors: [] } : { draft: null, errors: result.errors };
+    return result.ok ? { draft: presentDraft(result.value), errors: [] } : { draft: null, errors: result.errors };
   }
 
   @Mutation(() => DiscardNoteDraftPayload, {

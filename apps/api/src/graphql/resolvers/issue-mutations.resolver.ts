@@ -3,7 +3,7 @@ import { IssueEntity } from "@tidings/db";
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN, readableIssue, readableProject } from "../access.ts";
-import { fromGid, toGid } from "../ids.ts";
+import { fromGid, NOT_A_NOTE_ID, toGid } from "../ids.ts";
 import { runMutation } from "../mutation.ts";
 import { presentIssue } from "../types/issue.type.ts";
 import {
@@ -47,7 +47,7 @@ export class IssueMutationsResolver {
     const uploadIds = (input.uploadIds ?? []).map((gid) => fromGid("Upload", gid));
     if (uploadIds.some((id) => id === null)) return refused(["An attached file is not a valid upload id."]);
     const lastSeen = input.lastSeenNoteId == null ? null : fromGid("Note", input.lastSeenNoteId);
-    if (input.lastSeenNoteId != null && lastSeen === null) return refused(["lastSeenNoteId is not a note id."]);
+    if (input.lastSeenNoteId != null && lastSeen === null) return refused([NOT_A_NOTE_ID("lastSeenNoteId")]);
     const projectId = found.issue.projectId;
     const result = await runMutation(ctx, (db) =>
       postComment(db, ctx.mail, {

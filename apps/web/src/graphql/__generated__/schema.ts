@@ -178,6 +178,8 @@ export type SaveNoteDraftInput = {
   /** Empty removes the draft. */
   body: string;
   internal?: boolean | null | undefined;
+  /** The newest note seen when the draft was begun; kept from an earlier save when not given. */
+  lastSeenNoteId?: string | number | null | undefined;
   noteableId: string | number;
 };
 

@@ -88,7 +88,7 @@ export const ReplyComposer = ({
 }: {
   issue: ComposerIssue;
   /** The viewer's saved draft on this issue (11.3), restored on load. */
-  draft: { body: string; internal: boolean } | null;
+  draft: { body: string; internal: boolean; lastSeenNoteId?: string | null } | null;
   /** What a saved reply's placeholders are filled with (11.4). */
   savedReplyContext: SavedReplyContext;
   projectPath: string;
@@ -106,7 +106,10 @@ export const ReplyComposer = ({
   const [body, setBody] = useState(draft?.body ?? "");
   const [internal, setInternal] = useState(canInternal && (draft?.internal ?? false));
   const [picker, setPicker] = useState(false);
-  const draftState = useDraft(issue.id, body, internal);
+  // The newest note when writing began: a reply is checked against it, not against what arrived since. Kept
+  // with the draft, so a reload (or the thread fetched again) does not lose it.
+  const seenAtStart = useRef<string | null>(draft?.body.trim() ? (draft.lastSeenNoteId ?? null) : null);
+  const draftState = useDraft(issue.id, body, internal, () => seenAtStart.current);
   const [mode, setMode] = useState<"write" | "preview">("write");
   const [errors, setErrors] = useState<string[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
@@ -116,8 +119,6 @@ export const ReplyComposer = ({
   const [trigger, setTrigger] = useState<Trigger | null>(null);
   const [active, setActive] = useState(0);
   const [dragging, setDragging] = useState(false);
-  // The newest note when writing began: a reply is checked against it, not against what arrived since.
-  const seenAtStart = useRef<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const [createNote, { loading }] = useMutation(CreateNoteDocument);

@@ -7,17 +7,21 @@ import { SaveNoteDraftDocument } from "../../saved-replies/__generated__/saved-r
 
 const SAVE_AFTER_MS = 700;
 
-export const useDraft = (issueId: string, body: string, internal: boolean) => {
+/** `seenAtStart`: the newest note when this text was begun (issue 11.5), saved with it. */
+export const useDraft = (issueId: string, body: string, internal: boolean, seenAtStart: () => string | null) => {
   const [save] = useMutation(SaveNoteDraftDocument);
   const [status, setStatus] = useState("");
   const saved = useRef({ body, internal });
+  const markOf = useRef(seenAtStart);
+  markOf.current = seenAtStart;
   const unsent = body.trim() !== "";
 
   useEffect(() => {
     if (saved.current.body === body && saved.current.internal === internal) return;
     const timer = setTimeout(async () => {
       try {
-        const r = await save({ variables: { input: { noteableId: issueId, body, internal } } });
+        const input = { noteableId: issueId, body, internal, lastSeenNoteId: markOf.current() };
+        const r = await save({ variables: { input } });
         const errors = r.data?.saveNoteDraft.errors ?? [];
         if (errors.length) return setStatus(`Draft not saved: ${errors.join(" ")}`);
         saved.current = { body, internal };
