@@ -352,7 +352,8 @@ const main = async () => {
         headers: { "content-type": "application/json", cookie },
         body: JSON.stringify(request),
       }).then((res) => res.json());
-    for (let round = 0; round < WARM_ROUNDS; round++) for (const [, variant] of variants) await post(variant);
+    if (!EXPLAIN)
+      for (let round = 0; round < WARM_ROUNDS; round++) for (const [, variant] of variants) await post(variant);
     for (const [name, variant] of variants) {
       const request = variant;
       const gql = async () => {
