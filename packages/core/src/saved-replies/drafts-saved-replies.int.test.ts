@@ -87,10 +87,18 @@ describe("drafts (11.3)", () => {
       }),
     );
     const body = "Line one\n\n  indented, trailing spaces  \n";
-    const saved = await saveDraft(m, { userId: ana.id, issueId: doomed.id, body, internal: false });
+    const saved = await saveDraft(m, { userId: ana.id, issueId: doomed.id, body, internal: false, lastSeenNoteId: 7 });
     expect(saved?.updatedAt).toBeInstanceOf(Date);
-    // Restored exactly as typed (not trimmed): the composer puts it back where the cursor was.
-    expect(await readDraft(m, ana.id, doomed.id)).toEqual({ body, internal: false, updatedAt: saved?.updatedAt });
+    // Restored exactly as typed (not trimmed): the composer puts it back where the cursor was; with it, the
+    // newest note its writer had seen when they began (11.5), which a later save without one keeps.
+    expect(await readDraft(m, ana.id, doomed.id)).toEqual({
+      body,
+      internal: false,
+      lastSeenNoteId: 7,
+      updatedAt: saved?.updatedAt,
+    });
+    await saveDraft(m, { userId: ana.id, issueId: doomed.id, body: `${body}more`, internal: false });
+    expect(await readDraft(m, ana.id, doomed.id)).toMatchObject({ body: `${body}more`, lastSeenNoteId: 7 });
     await m.delete(IssueEntity, { id: doomed.id });
     const rows = await m.query("SELECT 1 FROM note_drafts WHERE issue_id = $1", [doomed.id]);
     expect(rows).toEqual([]);
