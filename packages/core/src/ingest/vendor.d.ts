@@ -60,6 +60,10 @@ declare module "mailauth/lib/tools.js" {
 declare module "mailauth/lib/dkim/sign.js" {
   export const dkimSign: (
     input: Buffer,
-    opts: { signatureData: { signingDomain: string; selector: string; privateKey: string | Buffer }[] },
+    opts: {
+      /** The t= tag; without it the signer reads the clock twice and may sign another t= than it writes. */
+      signTime?: Date;
+      signatureData: { signingDomain: string; selector: string; privateKey: string | Buffer }[];
+    },
   ) => Promise<{ signatures: string; errors: unknown[] }>;
 }
