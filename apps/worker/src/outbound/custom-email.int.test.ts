@@ -87,6 +87,19 @@ describe("custom email address: sending (13.2)", () => {
     await db.drop();
   });
 
+  /**
+   * The outbox rows, oldest first, once none is queued or sending. The barrier for what the runner records
+   * after the SMTP conversation: the relay has a message before its 250 is recorded, and a verification's
+   * failure is recorded before its row's.
+   */
+  const finalOutbox = async () => {
+    const rows = () => ds.getRepository(OutboundEmailEntity).find({ order: { id: "ASC" } });
+    await expect
+      .poll(async () => (await rows()).every((r) => r.status !== "queued" && r.status !== "sending"), SLOW)
+      .toBe(true);
+    return rows();
+  };
+
   const setUp = async () => {
     const base = ingestSettingsForTest();
     const { ctx, mail } = testWorkerContext({
@@ -163,12 +176,8 @@ describe("custom email address: sending (13.2)", () => {
     expect(thanks.parsed.from?.value[0]).toEqual({ name: "Acme Support", address: "support@acme.test" });
     // Threads exactly as before: replies go to our reply address.
     expect(thanks.parsed.replyTo?.value[0].address).toMatch(/^incoming\+[0-9a-f]{32}@/);
-    // Nothing of this project went through the instance's server. The barrier is every outbox row being final:
-    // the relay has the message before the runner records its 250 (the row is still `sending` for a moment).
-    const final = async () =>
-      (await ds.getRepository(OutboundEmailEntity).find({ order: { id: "ASC" } })).map((r) => r.status);
-    await expect.poll(async () => (await final()).every((s) => s !== "queued" && s !== "sending"), SLOW).toBe(true);
-    expect(await final()).toEqual(["sent", "sent"]);
+    // Nothing of this project went through the instance's server (the barrier: every outbox row final).
+    expect((await finalOutbox()).map((r) => r.status)).toEqual(["sent", "sent"]);
     expect(instance.messages).toEqual([]);
   });
 
@@ -179,12 +188,7 @@ describe("custom email address: sending (13.2)", () => {
       .poll(async () => (await readCustomEmail(ds.manager, w.project.id))?.verificationState, SLOW)
       .toBe("failed");
     expect((await readCustomEmail(ds.manager, w.project.id))?.verificationError).toBe("invalid_credentials");
-    // The runner records the verification's failure, then its outbox row's: the barrier is the row being final.
-    const outbox = () => ds.getRepository(OutboundEmailEntity).find();
-    await expect
-      .poll(async () => (await outbox()).every((r) => r.status !== "queued" && r.status !== "sending"), SLOW)
-      .toBe(true);
-    const [row] = await outbox();
+    const [row] = await finalOutbox();
     expect(row).toMatchObject({ status: "failed", attempts: 1 });
     expect(relay.messages).toEqual([]);
     await expect(ds.transaction((m) => setCustomEmailEnabled(m, w.project.id, true))).rejects.toThrow(
