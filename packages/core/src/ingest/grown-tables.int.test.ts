@@ -94,3 +94,41 @@ it("receiving and applying a batch of every kind of message reads no grown table
   await db.dataSource.query(`VACUUM ANALYZE ${GROWN_TABLES.join(", ")}`);
   expect(await fullScansOf(db.dataSource, statements, GROWN_TABLES), "after autovacuum's pass").toEqual([]);
 }, 120_000);
+
+it("the sweep for messages left behind reads what is pending, not the row versions a flood left behind", async () => {
+  const ds = db.dataSource;
+  await ds.query(`ALTER TABLE inbound_emails SET (autovacuum_enabled = off)`);
+  // A backlog of 20,000 messages stored faster than they were processed (an IMAP backlog, a flood): the
+  // statistics are taken while they are all `received`. Then each is claimed and applied, as the pipeline
+  // does (two updates), and autovacuum has not come by: every `received` version is still there.
+  const flood = 20_000;
+  await ds.query(
+    `INSERT INTO inbound_emails (idempotency_key, transport, message_id, raw, size_bytes, sha256, status, received_at)
+     SELECT 'flood:' || g, 'smtp', 'flood-' || g || '@customer.example',
+            (SELECT decode(string_agg(md5(g || '.' || k), ''), 'hex') FROM generate_series(1, 100) k), 1600,
+            md5(g::text), 'received', now() - interval '1 hour'
+       FROM generate_series(1, $1) g`,
+    [flood],
+  );
+  await ds.query("ANALYZE inbound_emails");
+  const floodRows = `idempotency_key LIKE 'flood:%'`;
+  await ds.query(`UPDATE inbound_emails SET attempts = attempts + 1, updated_at = now() WHERE ${floodRows}`);
+  await ds.query(`UPDATE inbound_emails SET status = 'issue', processed_at = now() WHERE ${floodRows}`);
+
+  const { result, statements } = await captureStatements(ds, () => pendingInboundIds(ds, 500));
+  expect(result).toEqual([]);
+  // Not the primary key walked from end to end, nor the table read.
+  expect(await fullScansOf(ds, statements, ["inbound_emails"])).toEqual([]);
+  // And what it reads: run twice (the first marks the dead versions it meets), the second reads a few
+  // pages, against the thousands the table spans.
+  const [{ pages }] = await ds.query(`SELECT relpages AS pages FROM pg_class WHERE oid = 'inbound_emails'::regclass`);
+  const blocksRead = async () => {
+    const [sweep] = statements;
+    const [row] = await ds.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sweep.sql}`, sweep.params);
+    const plan = row["QUERY PLAN"][0].Plan as { "Shared Hit Blocks": number; "Shared Read Blocks": number };
+    return plan["Shared Hit Blocks"] + plan["Shared Read Blocks"];
+  };
+  await blocksRead();
+  expect(pages).toBeGreaterThan(5_000);
+  expect(await blocksRead()).toBeLessThan(pages / 20);
+}, 120_000);

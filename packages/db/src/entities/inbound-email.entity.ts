@@ -10,6 +10,8 @@ import { type InboundStatus, type InboundTransport, QUARANTINE_STATUSES } from "
 @Index("uq_inbound_emails_idempotency_key", ["idempotencyKey"], { unique: true })
 @Index("idx_inbound_emails_status_received", ["status", "receivedAt"])
 @Index("idx_inbound_emails_received_at", ["receivedAt"])
+// Issue 14.3: the processor's sweep reads only `received` rows, in its own order, whatever the statistics.
+@Index("idx_inbound_emails_pending", ["id"], { where: `"status" = 'received'` })
 // A reused Message-ID (issue 15.4) is found by Message-ID, whatever the size of the ledger; with the id,
 // its earliest or latest email is one descent (issue 14.3).
 @Index("idx_inbound_emails_message_id", ["messageId", "id"], { where: `"message_id" IS NOT NULL` })

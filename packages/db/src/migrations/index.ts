@@ -30,6 +30,7 @@ import { LedgerMessageIdOrder1765001301800 } from "./1765001301800-ledger-messag
 import { LedgerPushTransports1765001301900 } from "./1765001301900-ledger-push-transports.ts";
 import { MailStatusCounts1765001302000 } from "./1765001302000-mail-status-counts.ts";
 import { DraftSeenMark1765001302100 } from "./1765001302100-draft-seen-mark.ts";
+import { LedgerPending1765001302200 } from "./1765001302200-ledger-pending.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -65,4 +66,5 @@ export const MIGRATIONS = [
   LedgerPushTransports1765001301900,
   MailStatusCounts1765001302000,
   DraftSeenMark1765001302100,
+  LedgerPending1765001302200,
 ];
