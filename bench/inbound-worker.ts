@@ -1,6 +1,7 @@
 // The worker's inbound side in a process of its own, as the benchmarks and the fuzz drive it: the Service
-// Desk addresses of the test world, no per-sender limit, silent logs; `env` adds or overrides. And the whole
-// worker as `npm start` runs it (mail in and out, info logs).
+// Desk addresses of the test world, no per-sender limit, silent logs, and the worker's own timings (a sweep
+// every 5 s, not the crash drills' 300 ms: a benchmark measures what a deployment runs); `env` adds or
+// overrides. And the whole worker as `npm start` runs it (mail in and out, info logs).
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +14,7 @@ const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const spawnInboundWorker = async (
   env: Record<string, string>,
 ): Promise<{ worker: ChildProcess; ready: Promise<void> }> =>
-  spawnWorker(await workerCommand("apps/worker/test/crash-worker.ts", "none"), env);
+  spawnWorker(await workerCommand("apps/worker/test/crash-worker.ts", "production"), env);
 
 /** The whole worker (apps/worker/src/main.ts): mail in, the outbox runner, the health sampler; info logs. */
 export const spawnFullWorker = async (env: Record<string, string>) =>
