@@ -67,8 +67,9 @@ export const refundAttempts = async (ds: DataSource, ids: number[]) => {
 /**
  * The stored messages a processor should pick up again (left by a crash, handed back, or stored while no
  * processor listened), oldest first: still `received`, attempts left, back-off passed. Read along the
- * (status, received_at) index, so a sweep costs what is pending (and the row versions autovacuum has not
- * removed yet), never what the ledger holds; the grown-tables test holds it to that.
+ * partial index of `received` rows (idx_inbound_emails_pending), in its order, so a sweep costs what is
+ * pending, never what the ledger holds, whatever the statistics; the versions a flood left behind are
+ * marked dead by the first sweep that meets them. The grown-tables test holds it to that.
  */
 export const pendingInboundIds = async (db: DataSource | EntityManager, limit: number): Promise<number[]> => {
   const rows: { id: number }[] = await db.query(

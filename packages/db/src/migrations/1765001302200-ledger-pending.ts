@@ -7,7 +7,8 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  * every such version's heap page (37 ms per sweep after 8,000 messages in the benchmark), and with
  * statistics taken while a backlog was still `received` the planner walked the whole primary key instead.
  * This index holds only `received` rows: its order is the sweep's, so it is the sweep's plan whatever the
- * statistics, and an index scan marks the versions it finds dead, so the next sweep skips them.
+ * statistics, and its index scan marks the versions it finds dead, so the next sweep skips them
+ * (packages/core/src/ingest/grown-tables.int.test.ts).
  */
 export class LedgerPending1765001302200 implements MigrationInterface {
   name = "LedgerPending1765001302200";
