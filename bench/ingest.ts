@@ -421,7 +421,8 @@ const main = async () => {
 
     // The same flood into a project that already holds EXISTING issues (set-based generation).
     let existingRate: number | null = null;
-    const interleaved: { big: number; empty: number }[] = [];
+    /** Rates (msg/s) and CPU per message (ms, the worker and PostgreSQL) of the big and the new project. */
+    const interleaved: { big: number; empty: number; bigCpuMs: number; emptyCpuMs: number }[] = [];
     if (EXISTING > 0) {
       const t = performance.now();
       await ds.query(`ALTER TABLE issues DISABLE TRIGGER USER`).catch(() => undefined);
@@ -458,9 +459,13 @@ const main = async () => {
         createProject(m, { groupPath: "email", path: "beside", serviceDeskEnabled: true }),
       );
       for (let round = 1; round <= INTERLEAVED_ROUNDS; round++) {
+        const big = await cpuMsDuring(tidingsPids, () => smtpRun(`ilbig${round}`, 4));
+        const empty = await cpuMsDuring(tidingsPids, () => smtpRun(`ilnew${round}`, 4, 1, SMTP_N, smtpPort, [beside]));
         interleaved.push({
-          big: await smtpRun(`ilbig${round}`, 4),
-          empty: await smtpRun(`ilnew${round}`, 4, 1, SMTP_N, smtpPort, [beside]),
+          big: big.result,
+          empty: empty.result,
+          bigCpuMs: big.cpuMs / SMTP_N,
+          emptyCpuMs: empty.cpuMs / SMTP_N,
         });
       }
     }
@@ -499,7 +504,8 @@ const main = async () => {
         `\nAt ${EXISTING.toLocaleString("en")} existing issues (4 sessions, 1 project):` +
           `\n  against the empty project's row: ${pct(existingRate / rows[0].perSecond)} of its rate; ` +
           `${pct(last.perSecond / (last.baseline as number) / (rows[0].perSecond / (rows[0].baseline as number)))} of its ratio to the raw ceiling (each row's raw measured right before it)` +
-          `\n  interleaved with a new project in the same database, ${interleaved.length} rounds (msg/s big / new: ${interleaved.map((r) => `${r.big.toFixed(0)} / ${r.empty.toFixed(0)}`).join(", ")}): ${pct(bigTotal / emptyTotal)}`,
+          `\n  interleaved with a new project in the same database, ${interleaved.length} rounds (msg/s big / new: ${interleaved.map((r) => `${r.big.toFixed(0)} / ${r.empty.toFixed(0)}`).join(", ")}): ${pct(bigTotal / emptyTotal)}` +
+          `\n  CPU per message in those rounds, big / new: ${interleaved.map((r) => `${r.bigCpuMs.toFixed(2)} / ${r.emptyCpuMs.toFixed(2)} ms`).join(", ")}`,
       );
     }
     const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
