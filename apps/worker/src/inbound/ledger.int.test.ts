@@ -3,6 +3,7 @@
 // refuse the others of its group.
 import { routeSettingsOf } from "@tidings/core";
 import { ingestSettingsForTest } from "@tidings/core/src/ingest/testing/world.ts";
+import { createDataSource } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLedger } from "./ledger.ts";
@@ -36,6 +37,26 @@ describe("the ledger's group commit", () => {
     expect(rows.map((r) => r.subject)).toEqual(subjects);
     // The first goes at once; the nine that arrived during its commit share the next one.
     expect(new Set(rows.map((r) => r.tx)).size).toBeLessThanOrEqual(2);
+  });
+
+  it("parses and plans its INSERT once per connection, not on every commit", async () => {
+    // One connection, so what it has prepared is what the ledger sent. PostgreSQL parsed and planned the
+    // unprepared statement on every commit: 0.78–0.84 ms of the backend's CPU per two-message commit,
+    // against 0.41–0.45 prepared (1,500 commits a round, on 2 cores).
+    const one = createDataSource({ url: db.url, poolSize: 1, applicationName: "ledger-prepared" });
+    await one.initialize();
+    try {
+      const ledger = startLedger(one);
+      for (const s of ["prepared-1", "prepared-2", "prepared-3"]) await ledger.store(input(s));
+      const prepared: { calls: number }[] = await one.query(
+        `SELECT 1 AS calls FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO inbound_emails%'`,
+      );
+      expect(prepared).toHaveLength(1);
+      const [{ n }] = await one.query(`SELECT count(*)::int AS n FROM inbound_emails WHERE subject LIKE 'prepared-%'`);
+      expect(n).toBe(3);
+    } finally {
+      await one.destroy();
+    }
   });
 
   it("answers a repeated message with its first row, in the same group or later", async () => {

@@ -1,6 +1,12 @@
 import { createHash, type Hash } from "node:crypto";
 import fs from "node:fs";
-import type { DataSource, EntityManager, InboundStatus, InboundTransport } from "@tidings/db";
+import {
+  type DataSource,
+  type EntityManager,
+  type InboundStatus,
+  type InboundTransport,
+  preparedQuery,
+} from "@tidings/db";
 import { headerValue, headerValues, normaliseMessageId, type RawHeaders, readHeaders } from "./headers.ts";
 import { findMailKey, type RouteSettings } from "./route.ts";
 import { RAW_PIECE_BYTES } from "./stored-raw.ts";
@@ -183,6 +189,9 @@ export const receiveSpooledEmail = async (ds: DataSource, input: ReceiveSpooledI
   });
 };
 
+/** Groups of up to this many messages store with a prepared statement (one text per size, per connection). */
+const PREPARED_GROUP_ROWS = 16;
+
 const insertLedgerRows = async (db: EntityManager, rows: LedgerRow[]): Promise<ReceiveEmailResult[]> => {
   // The raw bytes go as one parameter each: a Buffer parameter travels in binary, where an array of them
   // would be sent as hex text (twice the size, and a copy in memory).
@@ -195,8 +204,7 @@ const insertLedgerRows = async (db: EntityManager, rows: LedgerRow[]): Promise<R
         : `(${i + 1}, $${next++}::bytea)`,
     )
     .join(", ");
-  const inserted: { id: number; idempotency_key: string }[] = await db.query(
-    `INSERT INTO inbound_emails (idempotency_key, transport, source, envelope_from, envelope_to, message_id, subject,
+  const sql = `INSERT INTO inbound_emails (idempotency_key, transport, source, envelope_from, envelope_to, message_id, subject,
                                  from_address, raw, size_bytes, sha256, status)
      SELECT u.key, u.transport, u.source, u.envelope_from, array(SELECT jsonb_array_elements_text(u.envelope_to)),
             u.message_id, u.subject, u.from_address, r.raw, u.size_bytes, u.sha256, 'received'
@@ -207,21 +215,26 @@ const insertLedgerRows = async (db: EntityManager, rows: LedgerRow[]): Promise<R
        JOIN (VALUES ${raws}) AS r(n, raw) ON r.n = u.n
       ORDER BY u.n
      ON CONFLICT (idempotency_key) DO NOTHING
-     RETURNING id, idempotency_key`,
-    [
-      rows.map((r) => r.key),
-      rows.map((r) => r.transport),
-      rows.map((r) => r.source),
-      rows.map((r) => r.envelopeFrom),
-      rows.map((r) => JSON.stringify(r.envelopeTo)),
-      rows.map((r) => r.messageId),
-      rows.map((r) => r.subject),
-      rows.map((r) => r.fromAddress),
-      rows.map((r) => r.sizeBytes),
-      rows.map((r) => r.sha256),
-      ...buffers,
-    ],
-  );
+     RETURNING id, idempotency_key`;
+  const params = [
+    rows.map((r) => r.key),
+    rows.map((r) => r.transport),
+    rows.map((r) => r.source),
+    rows.map((r) => r.envelopeFrom),
+    rows.map((r) => JSON.stringify(r.envelopeTo)),
+    rows.map((r) => r.messageId),
+    rows.map((r) => r.subject),
+    rows.map((r) => r.fromAddress),
+    rows.map((r) => r.sizeBytes),
+    rows.map((r) => r.sha256),
+    ...buffers,
+  ];
+  // The group commit's few sizes (one text per number of rows) are prepared: PostgreSQL parsed and planned
+  // this statement on every commit (~0.15 ms), and with 4 SMTP sessions a commit holds ~2 messages.
+  const inserted: { id: number; idempotency_key: string }[] =
+    rows.length <= PREPARED_GROUP_ROWS && buffers.length === rows.length
+      ? await preparedQuery(db, sql, params)
+      : await db.query(sql, params);
   const fresh = new Map(inserted.map((r) => [r.idempotency_key, r.id]));
   const missing = rows.filter((r) => !fresh.has(r.key)).map((r) => r.key);
   const existing = new Map<string, { id: number; status: InboundStatus }>();
