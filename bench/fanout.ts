@@ -37,6 +37,7 @@ import { AccessLevel, connectAndMigrate, createDataSource, IssueLabelEntity, sta
 import { createClient } from "graphql-ws";
 import pg from "pg";
 import WebSocket, { WebSocketServer } from "ws";
+import { cpuMsOf } from "./proc.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RAW_CHANNEL = "bench_fanout_raw";
@@ -127,12 +128,6 @@ const tracker = (subscribers: number) => {
     latencies: (seqs: number[]) => seqs.flatMap((s) => arrivals.get(s) ?? []),
     lastArrivals: (seqs: number[]) => seqs.map((s) => Math.max(...(arrivals.get(s) ?? [Number.NaN]))),
   };
-};
-
-/** CPU time (user + system) a process has used so far, from /proc (Linux; 10 ms ticks). */
-const cpuMsOf = (pid: number | undefined) => {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 };
 
 const until = async (done: () => boolean, timeoutMs: number) => {
@@ -323,15 +318,17 @@ const main = async () => {
     const seqs = Array.from({ length: EVENTS }, (_, i) => i + 1);
     const missing = { gql: 0, raw: 0 };
     const cpuMs = { gql: 0, raw: 0 };
+    const apiPid = api.pid;
+    if (apiPid === undefined) throw new Error("the api process has no pid");
     for (const seq of seqs) {
       const order = seq % 2 ? (["gql", "raw"] as const) : (["raw", "gql"] as const);
       for (const kind of order) {
         if (apiExited) throw new Error("the api process exited during the benchmark");
         const t = kind === "gql" ? gql : raw;
-        const cpuBefore = cpuMsOf(api.pid);
+        const cpuBefore = cpuMsOf(apiPid);
         await (kind === "gql" ? publishGql(seq) : publishRaw(seq));
         if (!(await until(() => t.complete(seq), EVENT_DEADLINE_MS))) missing[kind] += SUBSCRIBERS - t.count(seq);
-        cpuMs[kind] += cpuMsOf(api.pid) - cpuBefore;
+        cpuMs[kind] += cpuMsOf(apiPid) - cpuBefore;
         await new Promise((r) => setTimeout(r, 20));
       }
     }

@@ -23,6 +23,7 @@ import { startDovecot } from "../apps/worker/test/dovecot.ts";
 import { createIngestWorld } from "../packages/core/src/ingest/testing/world.ts";
 import { spawnFullWorker, spawnInboundWorker } from "./inbound-worker.ts";
 import { sendAll } from "./smtp-client.ts";
+import { childrenOf, cpuMsDuring, peakRss } from "./proc.ts";
 
 const SMTP_N = Math.min(10_000, Number(process.argv[2] ?? 2_000));
 const IMAP_N = Math.min(5_000, Number(process.argv[3] ?? 1_000));
@@ -87,67 +88,6 @@ const waitFor = async (done: () => Promise<boolean>, timeoutMs = 600_000) => {
     if (Date.now() > deadline) throw new Error("benchmark timed out");
     await sleep(25);
   }
-};
-
-/** Peak resident memory of a process (and its threads) while `work` runs, sampled every 20 ms. */
-const peakRss = async (pid: number, work: () => Promise<unknown>) => {
-  let peak = 0;
-  let running = true;
-  const sample = async () => {
-    while (running) {
-      const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-      peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
-      await sleep(20);
-    }
-  };
-  const sampling = sample();
-  try {
-    await work();
-  } finally {
-    running = false;
-    await sampling;
-  }
-  return peak;
-};
-
-/** CPU time (user + system, all its threads) a process has used, in ms; 0 once it is gone. */
-const cpuMsOf = (pid: number) => {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    // After the command name (which may hold spaces): state, ppid, … utime and stime are the 12th and 13th.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS);
-  } catch {
-    return 0;
-  }
-};
-/** Linux's USER_HZ: /proc counts CPU time in hundredths of a second on every architecture Node runs on. */
-const CLOCK_TICKS = 100;
-
-/** The processes whose parent is `ppid` (PostgreSQL's backends, its checkpointer, WAL writer, …). */
-const childrenOf = (ppid: number) =>
-  fs
-    .readdirSync("/proc")
-    .filter((d) => /^\d+$/.test(d))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === ppid;
-      } catch {
-        return false;
-      }
-    });
-
-/**
- * The CPU `pids()` (asked before and after) used while `work` ran, in ms: a process started meanwhile counts
- * from zero; one that ended meanwhile is not counted (the worker's and PostgreSQL's connections live on).
- */
-const cpuMsDuring = async <T>(pids: () => number[], work: () => Promise<T>): Promise<{ result: T; cpuMs: number }> => {
-  const before = new Map(pids().map((pid) => [pid, cpuMsOf(pid)]));
-  const result = await work();
-  const cpuMs = pids().reduce((sum, pid) => sum + Math.max(0, cpuMsOf(pid) - (before.get(pid) ?? 0)), 0);
-  return { result, cpuMs };
 };
 
 type Row = {
