@@ -5,9 +5,9 @@ import { RejectionRecipientIndex1765000100100 } from "./1765000100100-rejection-
 import { ProcessHeartbeats1765000200000 } from "./1765000200000-process-heartbeats.ts";
 import { ForgetTypedLogins1765000200100 } from "./1765000200100-forget-typed-logins.ts";
 import { OutboxClaimSessions1765000500000 } from "./1765000500000-outbox-claim-sessions.ts";
+import { IssueCountWalkIndex1765000700000 } from "./1765000700000-issue-count-walk-index.ts";
 import { IngestIndexes1765000900000 } from "./1765000900000-ingest-indexes.ts";
 import { SearchVectorHead1765000900100 } from "./1765000900100-search-vector-head.ts";
-import { IssueCountWalkIndex1765000700000 } from "./1765000700000-issue-count-walk-index.ts";
 import { GraphStoredMessages1765001300000 } from "./1765001300000-graph-stored-messages.ts";
 import { MailHealthSamples1765001300100 } from "./1765001300100-mail-health-samples.ts";
 import { ServiceDeskCustomEmails1765001300200 } from "./1765001300200-service-desk-custom-emails.ts";
@@ -31,6 +31,7 @@ import { LedgerPushTransports1765001301900 } from "./1765001301900-ledger-push-t
 import { MailStatusCounts1765001302000 } from "./1765001302000-mail-status-counts.ts";
 import { DraftSeenMark1765001302100 } from "./1765001302100-draft-seen-mark.ts";
 import { LedgerPending1765001302200 } from "./1765001302200-ledger-pending.ts";
+import { GinPendingBound1765001302300 } from "./1765001302300-gin-pending-bound.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   MailStatusCounts1765001302000,
   DraftSeenMark1765001302100,
   LedgerPending1765001302200,
+  GinPendingBound1765001302300,
 ];
