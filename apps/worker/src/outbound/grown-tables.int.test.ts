@@ -52,3 +52,44 @@ it("claiming, holding and settling due emails reads no grown table from end to e
     "after autovacuum's pass",
   ).toEqual([]);
 }, 120_000);
+
+it("a claim after a burst reads what it can take, not the row versions the burst left behind", async () => {
+  const ds = db.dataSource;
+  await ds.query(`ALTER TABLE outbound_emails SET (autovacuum_enabled = off)`);
+  // The test above's retried email settled, so that nothing is due.
+  await ds.query(`UPDATE outbound_emails SET status = 'sent' WHERE status IN ('queued', 'sending')`);
+  // A burst of 20,000 thank-yous queued faster than they were sent: the statistics are taken while they are
+  // all `queued`. Then each is claimed and sent, as the runner does (two updates), and autovacuum has not
+  // come by: every `queued` and `sending` version is still there.
+  await ds.query(
+    `INSERT INTO outbound_emails (kind, to_address, subject, text_body, message_id)
+     SELECT 'thank_you', 'burst' || g || '@customer.example', 'Thanks', repeat('Thank you for writing. ', 30),
+            'burst-' || g || '@tidings.test'
+       FROM generate_series(1, 20000) g`,
+  );
+  await ds.query("ANALYZE outbound_emails");
+  const burst = `message_id LIKE 'burst-%'`;
+  await ds.query(
+    `UPDATE outbound_emails SET status = 'sending', claimed_by = 7, locked_until = now() + interval '1 minute',
+            attempts = attempts + 1, updated_at = now() WHERE ${burst}`,
+  );
+  await ds.query(`UPDATE outbound_emails SET status = 'sent', sent_at = now(), updated_at = now() WHERE ${burst}`);
+
+  const q: SessionQuery = async (sql, params) => rowsOf(await ds.query(sql, params));
+  const { result, statements } = await captureStatements(ds, () => claimDueEmails(q, 8, 16, 60_000));
+  expect(result).toEqual([]);
+  // Not the outbox read from end to end, nor an index of every email walked.
+  expect(await fullScansOf(ds, statements, ["outbound_emails"])).toEqual([]);
+  // And what it reads: run twice (the first marks the dead versions it meets), the second reads a few pages,
+  // against the thousands the table spans. Nothing is due, so running the claim changes nothing.
+  const [{ pages }] = await ds.query(`SELECT relpages AS pages FROM pg_class WHERE oid = 'outbound_emails'::regclass`);
+  const blocksRead = async () => {
+    const [claim] = statements;
+    const [row] = await ds.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${claim.sql}`, claim.params);
+    const plan = row["QUERY PLAN"][0].Plan as { "Shared Hit Blocks": number; "Shared Read Blocks": number };
+    return plan["Shared Hit Blocks"] + plan["Shared Read Blocks"];
+  };
+  await blocksRead();
+  expect(pages).toBeGreaterThan(3_000);
+  expect(await blocksRead()).toBeLessThan(pages / 20);
+}, 120_000);

@@ -21,7 +21,8 @@ export type OutboundRender = {
 @Check("chk_outbound_emails_body_or_render", `"text_body" IS NOT NULL OR "render" IS NOT NULL`)
 @Index("uq_outbound_emails_message_id", ["messageId"], { unique: true })
 @Index("uq_outbound_emails_dedupe_key", ["dedupeKey"], { unique: true, where: `"dedupe_key" IS NOT NULL` })
-@Index("idx_outbound_emails_due", ["status", "nextAttemptAt"])
+// Issue 14.3: the claim reads only the rows it can take, in its own order, whatever the statistics.
+@Index("idx_outbound_emails_pending", ["nextAttemptAt", "id"], { where: `"status" IN ('queued', 'sending')` })
 @Index("idx_outbound_emails_status_updated", ["status", "updatedAt"])
 @Index("idx_outbound_emails_issue", ["issueId", "createdAt"])
 @Index("idx_outbound_emails_note", ["noteId"], { where: `"note_id" IS NOT NULL` })

@@ -32,6 +32,7 @@ import { MailStatusCounts1765001302000 } from "./1765001302000-mail-status-count
 import { DraftSeenMark1765001302100 } from "./1765001302100-draft-seen-mark.ts";
 import { LedgerPending1765001302200 } from "./1765001302200-ledger-pending.ts";
 import { GinPendingBound1765001302300 } from "./1765001302300-gin-pending-bound.ts";
+import { OutboxPending1765001302400 } from "./1765001302400-outbox-pending.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
 export const MIGRATIONS = [
@@ -69,4 +70,5 @@ export const MIGRATIONS = [
   DraftSeenMark1765001302100,
   LedgerPending1765001302200,
   GinPendingBound1765001302300,
+  OutboxPending1765001302400,
 ];
