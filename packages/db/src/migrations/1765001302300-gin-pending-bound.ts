@@ -12,7 +12,7 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  * the list never exceeds 32 pages (~0.5 ms), and the merge costs the same per issue: backend CPU per
  * inserted issue, merges included, 0.21–0.23 ms at 256 kB against 0.22–0.33 ms at 4 MB in the same run.
  * Each merge is small (tens of ms, inside one applied batch), not 4 MB at once.
- * Every GIN index carries it: packages/db/src/gin-pending.int.test.ts.
+ * Every GIN index carries it: packages/db/src/migrations/gin-pending-bound.int.test.ts.
  */
 export const GIN_PENDING_LIST_LIMIT_KB = 256;
 
