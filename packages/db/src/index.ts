@@ -25,3 +25,4 @@ export {
   SEARCH_WORDS_CONFIG,
 } from "./migrations/1765001301000-search-that-finds.ts";
 export { SEARCH_VECTOR_HEAD_CHARS } from "./migrations/1765001301500-search-head-1k.ts";
+export { ISSUE_NOTE_VECTOR_LEXEMES } from "./migrations/1765001302500-comment-vectors-bound.ts";
