@@ -1,4 +1,5 @@
 // Service Desk data over the demo seed, for the authorisation matrix and the other api tests.
+import { TEST_MAIL_SETTINGS as mail } from "@tidings/core/src/notifications/testing/mail-settings.ts";
 import { createIssue, createNote, findOrCreateLabels } from "@tidings/core";
 import {
   type DataSource,
@@ -39,14 +40,6 @@ export type ProjectFixture = {
   /** A non-confidential Service Desk issue with the same kind of data. */
   open: IssueEntity;
   requester: string;
-};
-
-const mail = {
-  publicUrl: "http://127.0.0.1:3000",
-  emailFrom: "support@tidings.localhost",
-  incomingEmailAddress: "incoming+%{key}@tidings.localhost",
-  serviceDeskEmailAddress: null,
-  messageIdHost: "tidings.localhost",
 };
 
 export const serviceDeskIssue = async (

@@ -7,18 +7,11 @@ import { ISSUE_NOTE_VECTOR_LEXEMES, ProjectEntity, UserEntity } from "@tidings/d
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createNote } from "../notes/create-note.ts";
+import { TEST_MAIL_SETTINGS as mail } from "../notifications/testing/mail-settings.ts";
 import { seedDemo } from "../seed/seed-demo.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
 import { createIssue } from "./create-issue.ts";
 import { listIssues } from "./list-issues.ts";
-
-const mail = {
-  publicUrl: "http://127.0.0.1:3000",
-  emailFrom: "support@tidings.localhost",
-  incomingEmailAddress: "incoming+%{key}@tidings.localhost",
-  serviceDeskEmailAddress: null,
-  messageIdHost: "tidings.localhost",
-};
 
 let db: TestDatabase;
 beforeAll(async () => {

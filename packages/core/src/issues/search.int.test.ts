@@ -6,20 +6,13 @@ import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNote } from "../notes/create-note.ts";
 import { deleteNote, editNote } from "../notes/edit-note.ts";
+import { TEST_MAIL_SETTINGS as mail } from "../notifications/testing/mail-settings.ts";
 import { seedDemo } from "../seed/seed-demo.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
 import { createIssue } from "./create-issue.ts";
 import { listIssues, resolveIssueListFilter } from "./list-issues.ts";
 import { resolveSearch } from "./list-search.ts";
 import { searchSnippets } from "./search-snippets.ts";
-
-const mail = {
-  publicUrl: "http://127.0.0.1:3000",
-  emailFrom: "support@tidings.localhost",
-  incomingEmailAddress: "incoming+%{key}@tidings.localhost",
-  serviceDeskEmailAddress: null,
-  messageIdHost: "tidings.localhost",
-};
 
 let db: TestDatabase;
 let projectId: number;
