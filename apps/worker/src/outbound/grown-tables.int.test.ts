@@ -6,7 +6,14 @@ import { GROWN_TABLES, growTables } from "@tidings/core/src/ingest/testing/grown
 import { createIngestWorld } from "@tidings/core/src/ingest/testing/world.ts";
 import { ensureSupportBot } from "@tidings/core/src/users/support-bot.ts";
 import { rowsOf } from "@tidings/db";
-import { captureStatements, createTestDatabase, fullScansOf, type TestDatabase } from "@tidings/db/testing";
+import {
+  captureStatements,
+  createTestDatabase,
+  fullScansOf,
+  pagesRead,
+  type TestDatabase,
+  untilEarlierTransactionsEnd,
+} from "@tidings/db/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { SessionQuery } from "./claim-session.ts";
 import { claimDueEmails, holdClaims, markFailed, markRetry, markSendStarted, markSent } from "./outbox-store.ts";
@@ -83,13 +90,9 @@ it("a claim after a burst reads what it can take, not the row versions the burst
   // And what it reads: run twice (the first marks the dead versions it meets), the second reads a few pages,
   // against the thousands the table spans. Nothing is due, so running the claim changes nothing.
   const [{ pages }] = await ds.query(`SELECT relpages AS pages FROM pg_class WHERE oid = 'outbound_emails'::regclass`);
-  const blocksRead = async () => {
-    const [claim] = statements;
-    const [row] = await ds.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${claim.sql}`, claim.params);
-    const plan = row["QUERY PLAN"][0].Plan as { "Shared Hit Blocks": number; "Shared Read Blocks": number };
-    return plan["Shared Hit Blocks"] + plan["Shared Read Blocks"];
-  };
-  await blocksRead();
+  const [claim] = statements;
+  await untilEarlierTransactionsEnd(ds);
+  await pagesRead(ds, claim);
   expect(pages).toBeGreaterThan(3_000);
-  expect(await blocksRead()).toBeLessThan(pages / 20);
+  expect(await pagesRead(ds, claim)).toBeLessThan(pages / 20);
 }, 120_000);

@@ -47,28 +47,27 @@ const UNBOUNDED_REFRESH = `
  * the thread, not found by the list's search). The same 300 notes take 8 s. Issues already over the budget
  * are refreshed here. The test: packages/core/src/issues/long-thread.int.test.ts.
  */
+/** Makes `refresh` the trigger's, and refreshes the issues it can change. */
+const useRefresh = async (q: QueryRunner, refresh: string) => {
+  await q.query(
+    `CREATE OR REPLACE FUNCTION tidings_refresh_issue_note_vectors(int) RETURNS void LANGUAGE sql AS $fn$${refresh}$fn$`,
+  );
+  // Only a vector stored larger than 4 kB can be over budget (4,000 lexemes); reading the sizes does not
+  // read the vectors.
+  await q.query(
+    `SELECT tidings_refresh_issue_note_vectors(id) FROM issues
+      WHERE pg_column_size(comments_vector) > 4096 OR pg_column_size(internal_notes_vector) > 4096`,
+  );
+};
+
 export class CommentVectorsBound1765001302500 implements MigrationInterface {
   name = "CommentVectorsBound1765001302500";
 
   async up(q: QueryRunner) {
-    await q.query(
-      `CREATE OR REPLACE FUNCTION tidings_refresh_issue_note_vectors(int) RETURNS void LANGUAGE sql AS $fn$${BOUNDED_REFRESH}$fn$`,
-    );
-    // Only a vector stored larger than 4 kB can be over budget (4,000 lexemes); reading the sizes does
-    // not read the vectors.
-    await q.query(
-      `SELECT tidings_refresh_issue_note_vectors(id) FROM issues
-        WHERE pg_column_size(comments_vector) > 4096 OR pg_column_size(internal_notes_vector) > 4096`,
-    );
+    await useRefresh(q, BOUNDED_REFRESH);
   }
 
   async down(q: QueryRunner) {
-    await q.query(
-      `CREATE OR REPLACE FUNCTION tidings_refresh_issue_note_vectors(int) RETURNS void LANGUAGE sql AS $fn$${UNBOUNDED_REFRESH}$fn$`,
-    );
-    await q.query(
-      `SELECT tidings_refresh_issue_note_vectors(id) FROM issues
-        WHERE pg_column_size(comments_vector) > 4096 OR pg_column_size(internal_notes_vector) > 4096`,
-    );
+    await useRefresh(q, UNBOUNDED_REFRESH);
   }
 }

@@ -4,7 +4,9 @@ export {
   explainPlan,
   fullScans,
   fullScansOf,
+  pagesRead,
   type PlanNode,
   type SentStatement,
   seqScans,
+  untilEarlierTransactionsEnd,
 } from "./plans.ts";

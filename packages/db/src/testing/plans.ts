@@ -38,6 +38,39 @@ export const seqScans = (node: PlanNode): string[] => fullScans(node, { walks: f
 
 export type SentStatement = { sql: string; params: unknown[] };
 
+/**
+ * Waits until every transaction and snapshot of the cluster began after now, so that the row versions
+ * changed before are dead to everyone: only then does an index scan mark the dead entries it meets, and a
+ * test of what the next scan reads is deterministic. PostgreSQL judges that by the oldest snapshot of any
+ * database (another test file's long INSERT is enough to hold it back). A barrier, not a sleep: it returns
+ * as soon as PostgreSQL says so.
+ */
+export const untilEarlierTransactionsEnd = async (db: DataSource | EntityManager, timeoutMs = 60_000) => {
+  const [{ now }] = await db.query("SELECT (txid_current() % 4294967296)::text AS now");
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [{ holding }] = await db.query(
+      `SELECT count(*)::int AS holding FROM pg_stat_activity
+        WHERE pid <> pg_backend_pid()
+          AND (age(backend_xmin) >= age($1::xid) OR age(backend_xid) >= age($1::xid))`,
+      [now],
+    );
+    if (holding === 0) return;
+    if (Date.now() > deadline) throw new Error(`${holding} transactions older than ${timeoutMs} ms still run`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+/**
+ * The pages a statement reads when run (EXPLAIN ANALYZE: it is executed, so only for statements that
+ * change nothing in the state they are run in), from the buffer cache or not.
+ */
+export const pagesRead = async (db: DataSource | EntityManager, statement: SentStatement): Promise<number> => {
+  const [row] = await db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement.sql}`, statement.params);
+  const plan = (row["QUERY PLAN"] as { Plan: { "Shared Hit Blocks": number; "Shared Read Blocks": number } }[])[0].Plan;
+  return plan["Shared Hit Blocks"] + plan["Shared Read Blocks"];
+};
+
 /** Every statement `work` sends through the data source (its transactions' included), in order. */
 export const captureStatements = async <T>(
   ds: DataSource,
