@@ -37,8 +37,9 @@ const UNBOUNDED_REFRESH = `
  * (a monitor mailing the desk, months of replies) made each note cost more than the last: in the test
  * below, 300 notes of 60 words took 21 s to add and 700 took 160 s; every later change to the issue's row
  * (a state, a label, the customer's last activity) wrote all their words into the GIN indexes again. And
- * PostgreSQL refuses a tsvector over 1 MB: 500 notes of 60 hashes or order numbers (32 characters) exceed
- * it, and the issue takes no more notes — no reply from the customer, no answer from the team.
+ * PostgreSQL refuses a tsvector over 1 MB: an issue holding 520 notes of hashes or order numbers (a note's
+ * first 1,024 characters are read: 31 such words) took no more notes well before its thousandth ("string is
+ * too long for tsvector") — no reply from the customer, no answer from the team.
  *
  * Now each vector holds the newest notes of its kind that fit in 4,000 lexemes and 128 kB, of at most the
  * newest 200: once the budget is full a note costs no more on the thousandth note, and an issue's row stays small
