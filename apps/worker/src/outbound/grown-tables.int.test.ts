@@ -10,9 +10,8 @@ import {
   captureStatements,
   createTestDatabase,
   fullScansOf,
-  pagesRead,
+  pagesReadOnceMarked,
   type TestDatabase,
-  untilEarlierTransactionsEnd,
 } from "@tidings/db/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { SessionQuery } from "./claim-session.ts";
@@ -89,10 +88,7 @@ it("a claim after a burst reads what it can take, not the row versions the burst
   expect(await fullScansOf(ds, statements, ["outbound_emails"])).toEqual([]);
   // And what it reads: run twice (the first marks the dead versions it meets), the second reads a few pages,
   // against the thousands the table spans. Nothing is due, so running the claim changes nothing.
-  const [{ pages }] = await ds.query(`SELECT relpages AS pages FROM pg_class WHERE oid = 'outbound_emails'::regclass`);
-  const [claim] = statements;
-  await untilEarlierTransactionsEnd(ds);
-  await pagesRead(ds, claim);
-  expect(pages).toBeGreaterThan(3_000);
-  expect(await pagesRead(ds, claim)).toBeLessThan(pages / 20);
+  const { tablePages, read } = await pagesReadOnceMarked(ds, "outbound_emails", statements[0]);
+  expect(tablePages).toBeGreaterThan(3_000);
+  expect(read).toBeLessThan(tablePages / 20);
 }, 120_000);

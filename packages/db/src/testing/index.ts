@@ -5,6 +5,7 @@ export {
   fullScans,
   fullScansOf,
   pagesRead,
+  pagesReadOnceMarked,
   type PlanNode,
   type SentStatement,
   seqScans,
