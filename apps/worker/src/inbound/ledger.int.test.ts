@@ -48,8 +48,8 @@ describe("the ledger's group commit", () => {
     try {
       const ledger = startLedger(one);
       for (const s of ["prepared-1", "prepared-2", "prepared-3"]) await ledger.store(input(s));
-      const prepared: { calls: number }[] = await one.query(
-        `SELECT 1 AS calls FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO inbound_emails%'`,
+      const prepared: { name: string }[] = await one.query(
+        `SELECT name FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO inbound_emails%'`,
       );
       expect(prepared).toHaveLength(1);
       const [{ n }] = await one.query(`SELECT count(*)::int AS n FROM inbound_emails WHERE subject LIKE 'prepared-%'`);

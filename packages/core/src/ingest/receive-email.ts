@@ -231,7 +231,8 @@ const insertLedgerRows = async (db: EntityManager, rows: LedgerRow[]): Promise<R
   ];
   // The group commit's few sizes (one text per number of rows) are prepared: PostgreSQL parsed and planned
   // this statement on every commit, about half of the backend's CPU for a commit of two messages (0.37 of
-  // 0.8 ms), and with 4 SMTP sessions a commit holds ~2 messages (ledger.int.test.ts).
+  // 0.8 ms), and with 4 SMTP sessions a commit holds ~2 messages (ledger.int.test.ts). A group holding a
+  // spooled message (its bytes read from spooled_pieces, not a parameter) is rare and sent as it is.
   const inserted: { id: number; idempotency_key: string }[] =
     rows.length <= PREPARED_GROUP_ROWS && buffers.length === rows.length
       ? await preparedQuery(db, sql, params)

@@ -4,6 +4,7 @@
 // indexes after loading the data never sees it; a live project does, all day.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { insertMinimalProject } from "../testing/minimal-project.ts";
+import { type PlanNode, pagesOf } from "../testing/plans.ts";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database.ts";
 import { GIN_PENDING_LIST_LIMIT_KB } from "./1765001302300-gin-pending-bound.ts";
 
@@ -52,14 +53,6 @@ const LOOKUPS: [index: string, condition: string][] = [
   ["idx_issues_label_ids", "label_ids @> '{99}' AND label_ids <> '{}'"],
 ];
 
-type PlanNode = {
-  "Node Type": string;
-  "Index Name"?: string;
-  "Shared Hit Blocks": number;
-  "Shared Read Blocks": number;
-  Plans?: PlanNode[];
-};
-
 /** The pages each index's lookup reads (its Bitmap Index Scan in EXPLAIN ANALYZE), and the rows found. */
 const lookupPages = async () => {
   const pages: Record<string, number> = {};
@@ -72,7 +65,7 @@ const lookupPages = async () => {
     const plan = (row["QUERY PLAN"] as { Plan: PlanNode }[])[0].Plan;
     const scan = (plan.Plans ?? []).find((p) => p["Index Name"] === index);
     if (!scan) throw new Error(`${condition}: not read through ${index}: ${JSON.stringify(plan)}`);
-    pages[index] = scan["Shared Hit Blocks"] + scan["Shared Read Blocks"];
+    pages[index] = pagesOf(scan);
   }
   return pages;
 };

@@ -4,6 +4,7 @@ export {
   explainPlan,
   fullScans,
   fullScansOf,
+  pagesOf,
   pagesRead,
   pagesReadOnceMarked,
   type PlanNode,

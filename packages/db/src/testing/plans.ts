@@ -8,8 +8,14 @@ export type PlanNode = {
   "Relation Name"?: string;
   "Index Name"?: string;
   "Index Cond"?: string;
+  /** With EXPLAIN (ANALYZE, BUFFERS): the pages the node and its children read, cached or not. */
+  "Shared Hit Blocks"?: number;
+  "Shared Read Blocks"?: number;
   Plans?: PlanNode[];
 };
+
+/** The pages a node of an EXPLAIN (ANALYZE, BUFFERS) plan read, cached or not. */
+export const pagesOf = (node: PlanNode) => (node["Shared Hit Blocks"] ?? 0) + (node["Shared Read Blocks"] ?? 0);
 
 /** The plan PostgreSQL would use for the statement with these values (EXPLAIN: nothing is executed). */
 export const explainPlan = async (db: DataSource | EntityManager, sql: string, params: unknown[] = []) => {
@@ -83,8 +89,7 @@ export const untilEarlierTransactionsEnd = async (db: DataSource | EntityManager
  */
 export const pagesRead = async (db: DataSource | EntityManager, statement: SentStatement): Promise<number> => {
   const [row] = await db.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement.sql}`, statement.params);
-  const plan = (row["QUERY PLAN"] as { Plan: { "Shared Hit Blocks": number; "Shared Read Blocks": number } }[])[0].Plan;
-  return plan["Shared Hit Blocks"] + plan["Shared Read Blocks"];
+  return pagesOf((row["QUERY PLAN"] as { Plan: PlanNode }[])[0].Plan);
 };
 
 /** Every statement `work` sends through the data source (its transactions' included), in order. */
