@@ -46,8 +46,8 @@ beforeAll(async () => {
     const dev = (await m.findOneByOrFail(UserEntity, { username: "developer" })).id;
     guestId = (await m.findOneByOrFail(UserEntity, { username: "guest" })).id;
     await m.query("DELETE FROM issues WHERE project_id = $1", [projectId]);
-    // 80 % by support-bot, a quarter closed, a third confidential; every 5th a bug, every 97th urgent,
-    // every 4th (offset 1) assigned to developer, every 50th to guest. A second project holds as many.
+    // 80 % by support-bot, a quarter closed, a third confidential; every 5th a bug, every 97th urgent, every
+    // 7th vip; every 4th (offset 1) assigned to developer, every 50th to guest. A second project holds as many.
     await m.query(
       `INSERT INTO issues (project_id, iid, title, description, state, confidential, author_id, external_author, created_at, updated_at,
                           last_customer_activity_at, awaiting_reply_since)
@@ -64,13 +64,14 @@ beforeAll(async () => {
     );
     await m.query("UPDATE projects SET last_issue_iid = $2 WHERE id = ANY($1::int[])", [[projectId, other], ISSUES]);
     await m.query(
-      "INSERT INTO labels (project_id, title) SELECT $1, t FROM unnest(ARRAY['bug','urgent','unused']) t ON CONFLICT DO NOTHING",
+      "INSERT INTO labels (project_id, title) SELECT $1, t FROM unnest(ARRAY['bug','urgent','vip','unused']) t ON CONFLICT DO NOTHING",
       [projectId],
     );
     await m.query(
       `INSERT INTO issue_labels (issue_id, label_id)
        SELECT i.id, l.id FROM issues i JOIN labels l ON l.project_id = i.project_id
-       WHERE i.project_id = $1 AND ((lower(l.title) = 'bug' AND i.iid % 5 = 0) OR (lower(l.title) = 'urgent' AND i.iid % 97 = 0))`,
+       WHERE i.project_id = $1 AND ((lower(l.title) = 'bug' AND i.iid % 5 = 0) OR (lower(l.title) = 'urgent' AND i.iid % 97 = 0)
+                                    OR (lower(l.title) = 'vip' AND i.iid % 7 = 0))`,
       [projectId],
     );
     await m.query(
@@ -111,6 +112,7 @@ const FILTERS: Record<string, Partial<IssueListFilter>> = {
   "author developer": { authorUsername: "Developer" },
   "label bug": { labelNames: ["bug"] },
   "labels bug + urgent": { labelNames: ["BUG", "urgent"] },
+  "labels bug + vip": { labelNames: ["bug", "vip"] },
   "assignee developer": { assigneeUsernames: ["developer"] },
   'search "printer"': { search: "printer" },
   'search "order 4242"': { search: "order 4242" },

@@ -222,23 +222,41 @@ export const ISSUE_LIST_COLUMNS = [
 const candidatesCondition = (f: ResolvedIssueListFilter, p: (v: unknown) => string) =>
   f.candidateIds ? [`i.id = ANY(${p(f.candidateIds)}::int[])`] : [];
 
-/** The page query as SQL text and parameters (also run directly by the benchmark). */
+/**
+ * Whether a page is found in the labelled issues' covering indexes (migration 1765001302600) before its rows
+ * are read: filtered by labels, in an order they hold, and without a search (the search vectors are not in
+ * them).
+ */
+const pagedByLabels = (f: ResolvedIssueListFilter, sort: IssueSort) =>
+  f.labelIds.length > 0 && !f.search?.trim() && sort !== "LAST_CUSTOMER_ACTIVITY_DESC";
+
+/**
+ * The page query as SQL text and parameters (also run directly by the benchmark). A page filtered by labels
+ * is found first, its ids and sort values only, so that the walk reads the labelled issues' index and no
+ * row; then the page's rows are read by id.
+ */
 export const issueListSql = (f: ResolvedIssueListFilter, page: IssueListPage) => {
   const { where, params, p } = issueListWhere(f);
-  const sort = SORT_SQL[page.sort ?? "CREATED_DESC"];
+  const sortName = page.sort ?? "CREATED_DESC";
+  const sort = SORT_SQL[sortName];
   const conditions = [where, ...candidatesCondition(f, p)];
   const after = page.after ? decodeIssueCursor(page.after) : null;
   if (after) conditions.push(`(i.${sort.column}, i.id) ${sort.cmp} (${p(after[0])}::timestamptz, ${p(after[1])})`);
   const limit = p(page.first + 1);
-  const order = (alias: string) => `ORDER BY ${alias}${sort.column} ${sort.dir}, ${alias}id ${sort.dir} LIMIT ${limit}`;
-  const columns = ISSUE_LIST_COLUMNS.map((c) => `i.${c}`).join(", ");
+  const order = (alias: string, limited = true) =>
+    `ORDER BY ${alias}${sort.column} ${sort.dir}, ${alias}id ${sort.dir}${limited ? ` LIMIT ${limit}` : ""}`;
+  const columns = `${ISSUE_LIST_COLUMNS.map((c) => `i.${c}`).join(", ")}, i.${sort.column}::text AS sort_value`;
+  const byLabels = pagedByLabels(f, sortName);
   const branches = stateBranches(f).map(
     (state) =>
-      `SELECT ${columns}, i.${sort.column}::text AS sort_value FROM issues i ` +
+      `SELECT ${byLabels ? `i.id, i.${sort.column}` : columns} FROM issues i ` +
       `WHERE ${[...conditions, ...(state ? [`i.state = ${p(state)}`] : [])].join(" AND ")} ${order("i.")}`,
   );
-  const sql =
+  const found =
     branches.length === 1 ? branches[0] : `SELECT * FROM ((${branches.join(") UNION ALL (")})) u ${order("")}`;
+  const sql = byLabels
+    ? `SELECT ${columns} FROM issues i JOIN (${found}) page ON page.id = i.id ${order("i.", false)}`
+    : found;
   return { sql, params };
 };
 

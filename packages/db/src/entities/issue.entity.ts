@@ -38,6 +38,9 @@ import { UserEntity } from "./user.entity.ts";
 @Index("idx_issues_project_state_author_id_labels_cover", { synchronize: false })
 // Lists filtered by labels: GIN over the labelled issues' label_ids, migration 1765001301600.
 @Index("idx_issues_label_ids", { synchronize: false })
+// Pages filtered by labels walk the labelled issues, index-only, in the list's order: migration 1765001302600.
+@Index("idx_issues_labelled_created", { synchronize: false })
+@Index("idx_issues_labelled_updated", { synchronize: false })
 export class IssueEntity {
   @PrimaryGeneratedColumn({ type: "int" }) id!: number;
   @Column({ type: "int" }) projectId!: number;

@@ -33,6 +33,7 @@ import { DraftSeenMark1765001302100 } from "./1765001302100-draft-seen-mark.ts";
 import { LedgerPending1765001302200 } from "./1765001302200-ledger-pending.ts";
 import { GinPendingBound1765001302300 } from "./1765001302300-gin-pending-bound.ts";
 import { OutboxPending1765001302400 } from "./1765001302400-outbox-pending.ts";
+import { LabelledListWalk1765001302600 } from "./1765001302600-labelled-list-walk.ts";
 import { CommentVectorsBound1765001302500 } from "./1765001302500-comment-vectors-bound.ts";
 
 /** Every migration, in order. Never edit one that has been merged; add a new file. */
@@ -73,4 +74,5 @@ export const MIGRATIONS = [
   GinPendingBound1765001302300,
   OutboxPending1765001302400,
   CommentVectorsBound1765001302500,
+  LabelledListWalk1765001302600,
 ];
