@@ -104,9 +104,14 @@ export const WORKER_ENV_DEFAULTS: Record<string, string> = {
 
 /**
  * The node arguments that run the worker (or a test harness of it, `entry`) bundled with its processing
- * thread; with `args` after the script.
+ * thread; with `args` after the script. The process starts at `boot.mjs`, which spawns the processing thread
+ * before it loads `entry` (apps/worker/src/boot.ts).
  */
 export const workerCommand = async (entry = "apps/worker/src/main.ts", ...args: string[]): Promise<string[]> => {
-  const dir = await bundle("worker", { main: entry, "process-thread": "apps/worker/src/inbound/process-thread.ts" });
-  return [...WORKER_NODE_FLAGS, path.join(dir, "main.mjs"), ...args];
+  const dir = await bundle("worker", {
+    boot: "apps/worker/src/boot.ts",
+    main: entry,
+    "process-thread": "apps/worker/src/inbound/process-thread.ts",
+  });
+  return [...WORKER_NODE_FLAGS, path.join(dir, "boot.mjs"), ...args];
 };

@@ -5,10 +5,11 @@
 // thread's batches are handed back to be processed again, and a fresh thread takes the thread's place.
 // Applying a batch gets one budget as a whole; over it (and no message being decided), the thread is
 // replaced and its batches handed back (they stay `received`, their attempts counted).
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { type IngestSettings, type ProcessResult, refundAttempts } from "@tidings/core";
 import type { DataSource } from "@tidings/db";
-import type { ThreadData, ThreadReply, ThreadRequest } from "./process-thread.ts";
+import type { ThreadInit, ThreadReply, ThreadRequest } from "./process-thread.ts";
+import { spawnProcessingThread, takePrestartedThread } from "./thread-entry.ts";
 import { progressBuffer, type ThreadProgress, threadProgress } from "./thread-progress.ts";
 
 /**
@@ -39,18 +40,6 @@ export type ThreadPool = {
   process: (ids: number[], raws?: Map<number, Buffer>) => Promise<BatchOutcome>;
   stop: () => Promise<void>;
 };
-
-/**
- * A processing thread's young generation in MB (V8's default is 48): parsing makes short-lived garbage
- * that a small young generation collects sooner, keeping the worker's RSS down (issue 15; see
- * scripts/bundle.ts for the main thread's counterpart and the figures).
- */
-const THREAD_YOUNG_GENERATION_MB = 6;
-/**
- * Beside this module: in the TypeScript tree, the bootstrap that loads process-thread.ts through tsx; in the
- * bundled worker (scripts/bundle.ts), the bundled thread.
- */
-const ENTRY = new URL("./process-thread.mjs", import.meta.url);
 
 /** One batch in a thread, until its reply (its steps are read from the thread's progress). */
 type Run = {
@@ -88,18 +77,16 @@ export const startThreadPool = (
   const url = (ds.options as { url?: string }).url;
   if (!url) throw new Error("The processing threads need the database URL of the worker's data source.");
   const depth = opts.depth ?? PIPELINE_DEPTH;
-  const data: Omit<ThreadData, "progress"> = { url, settings, poolSize: 2 };
+  const data: Omit<ThreadInit["init"], "progress"> = { url, settings, poolSize: 2 };
   let stopping = false;
   let batches = 0;
 
   /** Starts the slot's thread, answering each reply to the batch it names. */
   const start = (slot: Slot) => {
     const progress = progressBuffer();
-    const worker = new Worker(ENTRY, {
-      workerData: { ...data, progress } satisfies ThreadData,
-      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
-    });
-    worker.unref();
+    // The first slot takes the thread the boot entry spawned, if any (thread-entry.ts): it has loaded meanwhile.
+    const worker = takePrestartedThread() ?? spawnProcessingThread();
+    worker.postMessage({ init: { ...data, progress } } satisfies ThreadInit);
     const onMessage = (m: ThreadReply) => {
       const run = slot.runs.get(m.batch);
       if (!run) return;
