@@ -26,3 +26,4 @@ export {
 } from "./migrations/1765001301000-search-that-finds.ts";
 export { SEARCH_VECTOR_HEAD_CHARS } from "./migrations/1765001301500-search-head-1k.ts";
 export { ISSUE_NOTE_VECTOR_LEXEMES } from "./migrations/1765001302500-comment-vectors-bound.ts";
+export { LABELLED_WALK_COLUMNS } from "./migrations/1765001302600-labelled-list-walk.ts";

@@ -1,4 +1,4 @@
-import { type EntityManager, type IssueState, preparedQuery } from "@tidings/db";
+import { type EntityManager, type IssueState, LABELLED_WALK_COLUMNS, preparedQuery } from "@tidings/db";
 import { issueVisibility } from "../permissions/visibility.ts";
 import { planSearch, type ResolvedSearch, resolveSearch, searchMatches } from "./list-search.ts";
 
@@ -227,8 +227,8 @@ const candidatesCondition = (f: ResolvedIssueListFilter, p: (v: unknown) => stri
  * are read: filtered by labels, in an order they hold, and without a search (the search vectors are not in
  * them).
  */
-const pagedByLabels = (f: ResolvedIssueListFilter, sort: IssueSort) =>
-  f.labelIds.length > 0 && !f.search?.trim() && sort !== "LAST_CUSTOMER_ACTIVITY_DESC";
+const pagedByLabels = (f: ResolvedIssueListFilter, sortColumn: string) =>
+  f.labelIds.length > 0 && !f.search?.trim() && LABELLED_WALK_COLUMNS.includes(sortColumn);
 
 /**
  * The page query as SQL text and parameters (also run directly by the benchmark). A page filtered by labels
@@ -237,8 +237,7 @@ const pagedByLabels = (f: ResolvedIssueListFilter, sort: IssueSort) =>
  */
 export const issueListSql = (f: ResolvedIssueListFilter, page: IssueListPage) => {
   const { where, params, p } = issueListWhere(f);
-  const sortName = page.sort ?? "CREATED_DESC";
-  const sort = SORT_SQL[sortName];
+  const sort = SORT_SQL[page.sort ?? "CREATED_DESC"];
   const conditions = [where, ...candidatesCondition(f, p)];
   const after = page.after ? decodeIssueCursor(page.after) : null;
   if (after) conditions.push(`(i.${sort.column}, i.id) ${sort.cmp} (${p(after[0])}::timestamptz, ${p(after[1])})`);
@@ -246,7 +245,7 @@ export const issueListSql = (f: ResolvedIssueListFilter, page: IssueListPage) =>
   const order = (alias: string, limited = true) =>
     `ORDER BY ${alias}${sort.column} ${sort.dir}, ${alias}id ${sort.dir}${limited ? ` LIMIT ${limit}` : ""}`;
   const columns = `${ISSUE_LIST_COLUMNS.map((c) => `i.${c}`).join(", ")}, i.${sort.column}::text AS sort_value`;
-  const byLabels = pagedByLabels(f, sortName);
+  const byLabels = pagedByLabels(f, sort.column);
   const branches = stateBranches(f).map(
     (state) =>
       `SELECT ${byLabels ? `i.id, i.${sort.column}` : columns} FROM issues i ` +

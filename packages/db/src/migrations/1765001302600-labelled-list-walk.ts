@@ -35,3 +35,6 @@ const INDEXES = [
   ["idx_issues_labelled_created", "created_at"],
   ["idx_issues_labelled_updated", "updated_at"],
 ] as const;
+
+/** The list orders (sort columns) a page filtered by labels can walk: the lists' side of these indexes. */
+export const LABELLED_WALK_COLUMNS: readonly string[] = INDEXES.map(([, column]) => column);
