@@ -1,5 +1,14 @@
 import type { MigrationInterface, QueryRunner } from "typeorm";
 
+/** The indexes and the list order each holds. */
+const INDEXES = [
+  ["idx_issues_labelled_created", "created_at"],
+  ["idx_issues_labelled_updated", "updated_at"],
+] as const;
+
+/** The list orders (sort columns) a page filtered by labels can walk: the lists' side of these indexes. */
+export const LABELLED_WALK_COLUMNS: readonly string[] = INDEXES.map(([, column]) => column);
+
 /** What a list filtered by labels tests on each issue it walks, besides the labels (issueListWhere). */
 const COVERED = `"author_id", "confidential", "awaiting_reply_since", "label_ids"`;
 
@@ -30,11 +39,3 @@ export class LabelledListWalk1765001302600 implements MigrationInterface {
     for (const [name] of INDEXES) await q.query(`DROP INDEX "${name}"`);
   }
 }
-
-const INDEXES = [
-  ["idx_issues_labelled_created", "created_at"],
-  ["idx_issues_labelled_updated", "updated_at"],
-] as const;
-
-/** The list orders (sort columns) a page filtered by labels can walk: the lists' side of these indexes. */
-export const LABELLED_WALK_COLUMNS: readonly string[] = INDEXES.map(([, column]) => column);

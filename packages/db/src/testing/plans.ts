@@ -45,22 +45,6 @@ export const seqScans = (node: PlanNode): string[] => fullScans(node, { walks: f
 export type SentStatement = { sql: string; params: unknown[] };
 
 /**
- * What a poll reads once the dead row versions it meets are marked (a flood test): the table's pages, and
- * the pages the statement reads on its second run after every earlier transaction has ended (the first run
- * marks them). The statement is run: only for one that changes nothing in the state it is run in.
- */
-export const pagesReadOnceMarked = async (
-  db: DataSource | EntityManager,
-  table: string,
-  statement: SentStatement,
-): Promise<{ tablePages: number; read: number }> => {
-  const [{ pages }] = await db.query("SELECT relpages AS pages FROM pg_class WHERE oid = $1::regclass", [table]);
-  await untilEarlierTransactionsEnd(db);
-  await pagesRead(db, statement);
-  return { tablePages: pages, read: await pagesRead(db, statement) };
-};
-
-/**
  * Waits until every transaction and snapshot of the cluster began after now, so that the row versions
  * changed before are dead to everyone: only then does an index scan mark the dead entries it meets, and a
  * test of what the next scan reads is deterministic. PostgreSQL judges that by the oldest snapshot of any
@@ -136,4 +120,19 @@ export const fullScansOf = async (
     }
   }
   return [...found];
+};
+
+/**
+ * A poll run after a burst left dead row versions in `table` (a flood test): what it returned, the tables its
+ * statements read from end to end (fullScansOf), the table's pages, and the pages its first statement reads
+ * on a second run once every earlier transaction has ended (the first run marks the dead versions it meets).
+ * That statement is run again: only for a poll that changes nothing in the state it is run in.
+ */
+export const pollAfterBurst = async <T>(ds: DataSource, table: string, poll: () => Promise<T>) => {
+  const { result, statements } = await captureStatements(ds, poll);
+  const scans = await fullScansOf(ds, statements, [table]);
+  const [{ pages }] = await ds.query("SELECT relpages AS pages FROM pg_class WHERE oid = $1::regclass", [table]);
+  await untilEarlierTransactionsEnd(ds);
+  await pagesRead(ds, statements[0]);
+  return { result, fullScans: scans, tablePages: pages as number, read: await pagesRead(ds, statements[0]) };
 };
