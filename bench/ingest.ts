@@ -8,7 +8,7 @@
 // Each row's raw figure is measured right before it, with the same number of sessions: this machine's
 // speed drifts by a third between minutes (other tenants), and a ratio is only fair against a ceiling
 // measured under the same conditions. Each process is warmed first, in rounds of WARM_N messages, until a
-// round's CPU per message is within 5 % of the round before (bench/warm-up.ts): a worker runs for
+// round's CPU per message is within WARM_RULE's share of the round before (bench/warm-up.ts): a worker runs for
 // days, and its JIT is still compiling long after a few hundred messages. After 2,000 the worker's CPU per
 // message still fell by a quarter over the next 6,000 (2.00 → 1.51 ms, 523 → 605 msg/s on 4 sessions);
 // the rounds are printed under the table, so the warm-up's own rates are seen too.

@@ -87,20 +87,21 @@ const resolverFor = (() => {
 
 const verdict = (v: unknown): AuthVerdict => (typeof v === "string" ? (v as AuthVerdict) : "none");
 
-/**
- * mailauth's parts, loaded on first use and only where messages are screened (the decide threads): the
- * worker's main thread never pays for them. Loaded once: an `import()` per message, even of a module already
- * loaded, went through the module loader five times per message (issue 14.1, a CPU profile of a flood).
- */
-let mailauthParts: Promise<{ mta: string; parts: MailauthParts }> | null = null;
 type MailauthParts = [
   typeof import("mailauth/lib/dkim/verify.js"),
   typeof import("mailauth/lib/spf/index.js"),
   typeof import("mailauth/lib/arc/index.js"),
   typeof import("mailauth/lib/dmarc/index.js"),
 ];
+/**
+ * mailauth's parts, loaded on first use and only where messages are screened (the decide threads): the
+ * worker's main thread never pays for them. Loaded once: an `import()` per message, even of a module already
+ * loaded, went through the module loader five times per message (issue 14.1, a CPU profile of a flood).
+ */
+let mailauthParts: Promise<{ mta: string; parts: MailauthParts }> | null = null;
 const loadMailauth = () => {
-  mailauthParts ??= (async () => {
+  if (mailauthParts) return mailauthParts;
+  const loading = (async () => {
     const [parts, { useFastHeaderScan }] = await Promise.all([
       Promise.all([
         import("mailauth/lib/dkim/verify.js"),
@@ -112,13 +113,14 @@ const loadMailauth = () => {
     ]);
     useFastHeaderScan();
     // This host's name for SPF's explanations, read once (a system call per message otherwise).
-    return { mta: os.hostname(), parts };
+    return { mta: os.hostname(), parts: parts as MailauthParts };
   })();
   // A failed load is tried again by the next message, not kept.
-  mailauthParts.catch(() => {
-    mailauthParts = null;
+  loading.catch(() => {
+    if (mailauthParts === loading) mailauthParts = null;
   });
-  return mailauthParts;
+  mailauthParts = loading;
+  return loading;
 };
 
 /**
