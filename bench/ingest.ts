@@ -24,9 +24,11 @@ import { connectAndMigrate, createDataSource, freePort, startEmbeddedPostgres } 
 import { startDovecot } from "../apps/worker/test/dovecot.ts";
 import { createIngestWorld } from "../packages/core/src/ingest/testing/world.ts";
 import { spawnFullWorker, spawnInboundWorker } from "./inbound-worker.ts";
+import { BIG_BYTES, bigMessageFor, messageFor } from "./ingest-mail.ts";
+import { type InterleavedRound, printIngestReport, type Row, type Warmup } from "./ingest-report.ts";
 import { childrenOf, cpuMsDuring, peakRss } from "./proc.ts";
 import { sendAll } from "./smtp-client.ts";
-import { type WarmRound, type WarmUpRule, warmUntilSettled } from "./warm-up.ts";
+import { type WarmUpRule, warmUntilSettled } from "./warm-up.ts";
 
 const SMTP_N = Math.min(10_000, Number(process.argv[2] ?? 2_000));
 const IMAP_N = Math.min(5_000, Number(process.argv[3] ?? 1_000));
@@ -37,54 +39,7 @@ const WARM_N = Math.min(2_000, SMTP_N);
 const WARM_RULE: WarmUpRule = { settledShare: 0.05, maxRounds: 5 };
 /** Rounds of the big project alternating with a new one, at EXISTING issues. */
 const INTERLEAVED_ROUNDS = 2;
-const BIG_BYTES = 24 * 1024 * 1024;
 const here = path.dirname(fileURLToPath(import.meta.url));
-
-/** ~5 KB plain-text messages, each from its own sender, to the project's Service Desk address. */
-const messageFor = (projectId: number, tag: string, i: number, slug = "email-test") =>
-  Buffer.from(
-    [
-      `From: Customer ${i} <customer${i}@${tag}.example.org>`,
-      `To: incoming+${slug}-${projectId}-issue-@appmail.adventuretime.ooo`,
-      `Subject: Printer ${i} is on fire (${tag})`,
-      `Message-ID: <${tag}-${i}@example.org>`,
-      "Date: Sat, 21 Nov 2026 12:00:00 +0000",
-      "MIME-Version: 1.0",
-      "Content-Type: text/plain; charset=utf-8",
-      "",
-      ...Array.from({ length: 60 }, (_, l) => `Line ${l}: the quick brown fox jumps over the lazy dog; ticket ${i}.`),
-      "",
-    ].join("\r\n"),
-  );
-
-/** A ~24 MB message: a short text and one base64 attachment. */
-const bigMessageFor = (projectId: number, tag: string, i: number) => {
-  const payload = Buffer.alloc(Math.floor((BIG_BYTES * 3) / 4) - 4096, i % 251)
-    .toString("base64")
-    .replace(/.{76}/g, "$&\r\n");
-  return Buffer.from(
-    [
-      `From: Big ${i} <big${i}@${tag}.example.org>`,
-      `To: incoming+email-test-${projectId}-issue-@appmail.adventuretime.ooo`,
-      `Subject: Log files ${i} (${tag})`,
-      `Message-ID: <${tag}-${i}@example.org>`,
-      "MIME-Version: 1.0",
-      'Content-Type: multipart/mixed; boundary="b"',
-      "",
-      "--b",
-      "Content-Type: text/plain; charset=utf-8",
-      "",
-      "The logs are attached.",
-      "--b",
-      'Content-Type: application/octet-stream; name="logs.bin"',
-      "Content-Transfer-Encoding: base64",
-      "",
-      payload,
-      "--b--",
-      "",
-    ].join("\r\n"),
-  );
-};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const waitFor = async (done: () => Promise<boolean>, timeoutMs = 600_000) => {
@@ -108,17 +63,6 @@ const warm = (pid: () => number, send: (r: number) => Promise<unknown>) =>
     );
     return { perSecond: WARM_N / ((performance.now() - t) / 1000), cpuMsPerMessage: cpuMs / WARM_N };
   }, WARM_RULE);
-
-type Row = {
-  what: string;
-  n: number;
-  perSecond: number;
-  baseline: number | null;
-  note?: string;
-  /** CPU per message: the worker and PostgreSQL (all their processes and threads); the raw sink's. */
-  cpuMsPerMessage?: number;
-  baselineCpuMsPerMessage?: number;
-};
 
 const main = async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tidings-bench-ingest-"));
@@ -171,7 +115,7 @@ const main = async () => {
       return n / ((performance.now() - t) / 1000);
     };
     /** Each warm-up, by what was warmed, printed under the table. */
-    const warmups: { what: string; rounds: WarmRound[] }[] = [];
+    const warmups: Warmup[] = [];
     warmups.push({
       what: "raw sink",
       rounds: await warm(
@@ -405,7 +349,7 @@ const main = async () => {
     // The same flood into a project that already holds EXISTING issues (set-based generation).
     let existingRate: number | null = null;
     /** Rates (msg/s) and CPU per message (ms, the worker and PostgreSQL) of the big and the new project. */
-    const interleaved: { big: number; empty: number; bigCpuMs: number; emptyCpuMs: number }[] = [];
+    const interleaved: InterleavedRound[] = [];
     if (EXISTING > 0) {
       const t = performance.now();
       await ds.query(`ALTER TABLE issues DISABLE TRIGGER USER`).catch(() => undefined);
@@ -453,61 +397,15 @@ const main = async () => {
       }
     }
 
-    console.log(
-      "\nMail in: issues committed per second, ~5 KB plain-text messages, loopback, PostgreSQL fsync on;\n" +
-        "raw = smtp-server + mailparser alone (bench/smtp-sink.ts parse), measured in this run\n",
-    );
-    console.log(
-      `${"measurement".padEnd(52)} ${"messages".padStart(8)}  ${"msg/s".padStart(7)}  ${"raw".padStart(6)}  ratio  ${"CPU ms/msg".padStart(10)}  ${"raw".padStart(5)}`,
-    );
-    const cpu = (ms: number | undefined, width: number) => (ms === undefined ? "—" : ms.toFixed(2)).padStart(width);
-    for (const r of rows) {
-      console.log(
-        `${r.what.padEnd(52)} ${String(r.n).padStart(8)}  ${r.perSecond.toFixed(0).padStart(7)}  ${r.baseline ? r.baseline.toFixed(0).padStart(6) : "     —"}  ${r.baseline ? (r.perSecond / r.baseline).toFixed(2) : "  —"}  ${cpu(r.cpuMsPerMessage, 10)}  ${cpu(r.baselineCpuMsPerMessage, 5)}${r.note ? `  (${r.note})` : ""}`,
-      );
-    }
-    // What the ratio target asks of CPU: half the raw rate, on this machine's cores, with every process
-    // Tidings runs (the load generator's share left out, as in the raw run's figure).
-    const measured = rows.filter((r) => r.cpuMsPerMessage !== undefined && r.baseline);
-    if (measured.length) {
-      const cores = os.availableParallelism();
-      const worst = Math.max(...measured.map((r) => (r.baseline as number) / 2));
-      console.log(
-        `\nCPU per message: the worker and PostgreSQL, all their processes and threads, against the raw sink's; ` +
-          `half the raw rate (up to ${worst.toFixed(0)} msg/s) on ${cores} cores leaves at most ${((1000 * cores) / worst).toFixed(2)} ms ` +
-          `per message for all of Tidings' processes (a load generator shares the cores in both runs).`,
-      );
-    }
-    if (existingRate !== null) {
-      const last = rows.at(-1) as Row;
-      const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
-      const bigTotal = interleaved.reduce((a, r) => a + r.big, 0);
-      const emptyTotal = interleaved.reduce((a, r) => a + r.empty, 0);
-      console.log(
-        `\nAt ${EXISTING.toLocaleString("en")} existing issues (4 sessions, 1 project):` +
-          `\n  against the empty project's row: ${pct(existingRate / rows[0].perSecond)} of its rate; ` +
-          `${pct(last.perSecond / (last.baseline as number) / (rows[0].perSecond / (rows[0].baseline as number)))} of its ratio to the raw ceiling (each row's raw measured right before it)` +
-          `\n  interleaved with a new project in the same database, ${interleaved.length} rounds (msg/s big / new: ${interleaved.map((r) => `${r.big.toFixed(0)} / ${r.empty.toFixed(0)}`).join(", ")}): ${pct(bigTotal / emptyTotal)}` +
-          `\n  CPU per message in those rounds, big / new: ${interleaved.map((r) => `${r.bigCpuMs.toFixed(2)} / ${r.emptyCpuMs.toFixed(2)} ms`).join(", ")}`,
-      );
-    }
-    console.log(
-      `\nWarm-up before the rows (4 sessions, ${WARM_N.toLocaleString("en")} messages a round, until a round's CPU per message is within ` +
-        `${(100 * WARM_RULE.settledShare).toFixed(0)} % of the round before, at most ${WARM_RULE.maxRounds} rounds); msg/s and the process's CPU ms per message by round:`,
-    );
-    for (const w of warmups)
-      console.log(
-        `  ${w.what.padEnd(28)} ${w.rounds.map((r) => `${r.perSecond.toFixed(0)} (${r.cpuMsPerMessage.toFixed(2)})`).join(", ")}`,
-      );
-    const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
-    console.log(
-      `\nPeak RSS while ${BIG_N} messages of ${mb(BIG_BYTES)} arrive on 4 sessions: worker ${mb(workerPeak)} (stored, parsed, applied); raw sink ${mb(sinkPeak)} (received, parsed)`,
-    );
-    fs.mkdirSync(path.join(here, "results"), { recursive: true });
-    fs.writeFileSync(
-      path.join(here, "results", "ingest.json"),
-      `${JSON.stringify({ at: new Date().toISOString(), rows, warmups, interleaved, rss: { workerPeak, sinkPeak, messages: BIG_N, bytes: BIG_BYTES } }, null, 2)}\n`,
-    );
+    printIngestReport({
+      rows,
+      existing: EXISTING,
+      existingRate,
+      interleaved,
+      warmups,
+      warm: { messages: WARM_N, rule: WARM_RULE },
+      rss: { workerPeak, sinkPeak, messages: BIG_N, bytes: BIG_BYTES },
+    });
   } finally {
     if (running.worker) await stopWorker(running.worker);
     sink.send("stop");
