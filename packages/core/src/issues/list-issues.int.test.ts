@@ -8,8 +8,7 @@
 import { BACKFILL_ISSUE_NOTE_VECTORS, ProjectEntity, UserEntity } from "@tidings/db";
 import { createTestDatabase, explainPlan, type PlanNode, seqScans, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "../seed/seed-demo.ts";
-import { ensureSupportBot } from "../users/support-bot.ts";
+import { seedDemoProject } from "../testing/demo-project.ts";
 import {
   countIssues,
   countIssuesCapped,
@@ -39,9 +38,8 @@ let guestId: number;
 beforeAll(async () => {
   db = await createTestDatabase();
   await db.dataSource.transaction(async (m) => {
-    await seedDemo(m, { password: "list-test-password" });
-    const bot = await ensureSupportBot(m);
-    projectId = (await m.findOneByOrFail(ProjectEntity, { fullPath: "demo/app" })).id;
+    const { bot, projectId: demoApp } = await seedDemoProject(m, "list-test-password");
+    projectId = demoApp;
     const other = (await m.findOneByOrFail(ProjectEntity, { fullPath: "demo/other" })).id;
     const dev = (await m.findOneByOrFail(UserEntity, { username: "developer" })).id;
     guestId = (await m.findOneByOrFail(UserEntity, { username: "guest" })).id;

@@ -2,11 +2,9 @@
 // the list's order (migration 1765001302600), reading no issue's row until the page is known. One project of
 // 30,000 issues, each in one category (so every issue is labelled, as on desks that categorise every
 // ticket); "bug" on every 5th and "vip" on every 7th, so 1 issue in 35 carries both, spread over the table.
-import { ProjectEntity } from "@tidings/db";
 import { createTestDatabase, pagesRead, type TestDatabase, untilEarlierTransactionsEnd } from "@tidings/db/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { seedDemo } from "../seed/seed-demo.ts";
-import { ensureSupportBot } from "../users/support-bot.ts";
+import { seedDemoProject } from "../testing/demo-project.ts";
 import { type IssueSort, issueListSql, listIssues, resolveIssueListFilter } from "./list-issues.ts";
 
 const ISSUES = 30_000;
@@ -16,9 +14,8 @@ let projectId: number;
 beforeAll(async () => {
   db = await createTestDatabase();
   await db.dataSource.transaction(async (m) => {
-    await seedDemo(m, { password: "list-labels-test-password" });
-    const bot = await ensureSupportBot(m);
-    projectId = (await m.findOneByOrFail(ProjectEntity, { fullPath: "demo/app" })).id;
+    const { bot, projectId: demoApp } = await seedDemoProject(m, "list-labels-test-password");
+    projectId = demoApp;
     await m.query("DELETE FROM issues WHERE project_id = $1", [projectId]);
     await m.query(
       `INSERT INTO issues (project_id, iid, title, description, state, author_id, external_author, created_at, updated_at)

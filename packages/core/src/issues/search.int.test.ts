@@ -8,6 +8,7 @@ import { createNote } from "../notes/create-note.ts";
 import { deleteNote, editNote } from "../notes/edit-note.ts";
 import { TEST_MAIL_SETTINGS as mail } from "../notifications/testing/mail-settings.ts";
 import { seedDemo } from "../seed/seed-demo.ts";
+import { seedDemoProject } from "../testing/demo-project.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
 import { createIssue } from "./create-issue.ts";
 import { listIssues, resolveIssueListFilter } from "./list-issues.ts";
@@ -20,10 +21,9 @@ let projectId: number;
 beforeAll(async () => {
   db = await createTestDatabase();
   await db.dataSource.transaction(async (t) => {
-    await seedDemo(t, { password: "password1234" });
-    const bot = await ensureSupportBot(t);
+    const { bot, projectId: demoApp } = await seedDemoProject(t, "password1234");
     const dev = await t.findOneByOrFail(UserEntity, { username: "developer" });
-    projectId = (await t.findOneByOrFail(ProjectEntity, { fullPath: "demo/app" })).id;
+    projectId = demoApp;
     const ticket = (title: string, description: string, externalAuthor = "someone@customer.example") =>
       createIssue(t, { projectId, title, description, authorId: bot.id, confidential: false, externalAuthor });
     await ticket("Money back", "I would like my refunds for the last two orders.");
