@@ -17,6 +17,7 @@ const dataSource = createDataSource({
   url: config.DATABASE_URL,
   poolSize: 10,
   applicationName: "tidings-crash-worker",
+  writer: true,
 });
 await dataSource.initialize();
 const log = createLogger(config.LOG_LEVEL, "crash-worker");

@@ -15,6 +15,7 @@ const dataSource = createDataSource({
   url: config.DATABASE_URL,
   poolSize: 10,
   applicationName: "tidings-outbound-crash-worker",
+  writer: true,
 });
 await dataSource.initialize();
 const log = createLogger(config.LOG_LEVEL, "outbound-crash-worker");

@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { DataSource } from "typeorm";
 import { ENTITIES } from "./entities/index.ts";
+import { FreshPlansClient } from "./fresh-plans.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { SnakeNamingStrategy } from "./naming-strategy.ts";
 
@@ -9,6 +10,11 @@ export type CreateDataSourceOptions = {
   /** Pool size; the api and worker each keep their own pool. */
   poolSize?: number;
   applicationName?: string;
+  /**
+   * A session that fills tables in bulk (the worker's): its cached plans live at most PLAN_LIFE_MS
+   * (fresh-plans.ts). Default false: the api's prepared statements keep their plans.
+   */
+  writer?: boolean;
 };
 
 /**
@@ -20,7 +26,12 @@ export type CreateDataSourceOptions = {
 export const SESSION_OPTIONS = "-c max_parallel_workers_per_gather=0";
 
 /** Never synchronizes: the schema comes only from the checked-in migrations. */
-export const createDataSource = ({ url, poolSize = 10, applicationName = "tidings" }: CreateDataSourceOptions) =>
+export const createDataSource = ({
+  url,
+  poolSize = 10,
+  applicationName = "tidings",
+  writer = false,
+}: CreateDataSourceOptions) =>
   new DataSource({
     type: "postgres",
     url,
@@ -33,7 +44,7 @@ export const createDataSource = ({ url, poolSize = 10, applicationName = "tiding
     logging: false,
     poolSize,
     applicationName,
-    extra: { max: poolSize, options: SESSION_OPTIONS },
+    extra: { max: poolSize, options: SESSION_OPTIONS, ...(writer ? { Client: FreshPlansClient } : {}) },
   });
 
 /** Initialises the data source and applies pending migrations. Returns the names applied. */
