@@ -87,28 +87,59 @@ const resolverFor = (() => {
 
 const verdict = (v: unknown): AuthVerdict => (typeof v === "string" ? (v as AuthVerdict) : "none");
 
+type MailauthParts = [
+  typeof import("mailauth/lib/dkim/verify.js"),
+  typeof import("mailauth/lib/spf/index.js"),
+  typeof import("mailauth/lib/arc/index.js"),
+  typeof import("mailauth/lib/dmarc/index.js"),
+];
+/**
+ * mailauth's parts, loaded on first use and only where messages are screened (the decide threads): the
+ * worker's main thread never pays for them. Loaded once: an `import()` per message, even of a module already
+ * loaded, went through the module loader five times per message (issue 14.1, a CPU profile of a flood).
+ */
+let mailauthParts: Promise<{ mta: string; parts: MailauthParts }> | null = null;
+const loadMailauth = () => {
+  if (mailauthParts) return mailauthParts;
+  const loading = (async () => {
+    const [parts, { useFastHeaderScan }] = await Promise.all([
+      Promise.all([
+        import("mailauth/lib/dkim/verify.js"),
+        import("mailauth/lib/spf/index.js"),
+        import("mailauth/lib/arc/index.js"),
+        import("mailauth/lib/dmarc/index.js"),
+      ]),
+      import("./mailauth-header-scan.ts"),
+    ]);
+    useFastHeaderScan();
+    // This host's name for SPF's explanations, read once (a system call per message otherwise).
+    return { mta: os.hostname(), parts: parts as MailauthParts };
+  })();
+  // A failed load is tried again by the next message, not kept.
+  loading.catch(() => {
+    if (mailauthParts === loading) mailauthParts = null;
+  });
+  mailauthParts = loading;
+  return loading;
+};
+
 /**
  * SPF (when the client's address is known), DKIM, ARC and DMARC, in mailauth's order (its `authenticate`,
- * without BIMI and Authentication-Results formatting). mailauth's parts are loaded on first use, and only
- * where messages are screened (the decide threads): the worker's main thread never pays for them.
+ * without BIMI and Authentication-Results formatting).
  */
 export const authenticateSender = async (
   raw: Buffer,
   opts: { envelopeFrom: string | null; dnsServers: string[]; ip?: string; helo?: string },
 ): Promise<Screening["auth"]> => {
-  const [{ dkimVerify }, { spf }, { arc }, { dmarc }, { useFastHeaderScan }] = await Promise.all([
-    import("mailauth/lib/dkim/verify.js"),
-    import("mailauth/lib/spf/index.js"),
-    import("mailauth/lib/arc/index.js"),
-    import("mailauth/lib/dmarc/index.js"),
-    import("./mailauth-header-scan.ts"),
-  ]);
-  useFastHeaderScan();
+  const {
+    mta,
+    parts: [{ dkimVerify }, { spf }, { arc }, { dmarc }],
+  } = await loadMailauth();
   const resolver = resolverFor(opts.dnsServers);
   const sender = opts.envelopeFrom || undefined;
   const dkimResult = await dkimVerify(raw, { resolver, sender });
   const spfResult = opts.ip
-    ? await spf({ sender, ip: opts.ip, helo: opts.helo ?? `[${opts.ip}]`, mta: os.hostname(), resolver })
+    ? await spf({ sender, ip: opts.ip, helo: opts.helo ?? `[${opts.ip}]`, mta, resolver })
     : false;
   const arcResult = dkimResult.arc ? await arc(dkimResult.arc, { resolver }) : false;
   const passed = dkimResult.results.filter((r) => r.status.result === "pass");
