@@ -14,7 +14,7 @@ import { startOutbound } from "./outbound/index.ts";
 const config = loadConfigOrExit();
 const log = createLogger(config.LOG_LEVEL, "worker");
 const url = requireDatabaseUrl(log, "worker", config.DATABASE_URL);
-const dataSource = createDataSource({ url, poolSize: 10, applicationName: "tidings-worker", writer: true });
+const dataSource = createDataSource({ url, poolSize: 10, applicationName: "tidings-worker" });
 const parts: Stoppable[] = [];
 runUntilStopped(log, "worker", {
   stop: async () => {

@@ -17,7 +17,6 @@ const dataSource = createDataSource({
   url: config.DATABASE_URL,
   poolSize: 10,
   applicationName: "tidings-crash-worker",
-  writer: true,
 });
 await dataSource.initialize();
 const log = createLogger(config.LOG_LEVEL, "crash-worker");

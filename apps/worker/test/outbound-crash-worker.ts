@@ -15,7 +15,6 @@ const dataSource = createDataSource({
   url: config.DATABASE_URL,
   poolSize: 10,
   applicationName: "tidings-outbound-crash-worker",
-  writer: true,
 });
 await dataSource.initialize();
 const log = createLogger(config.LOG_LEVEL, "outbound-crash-worker");

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { DataSource } from "typeorm";
 import { ENTITIES } from "./entities/index.ts";
-import { FreshPlansClient } from "./fresh-plans.ts";
+import { freshPlansClient, PLAN_LIFE_MS } from "./fresh-plans.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { SnakeNamingStrategy } from "./naming-strategy.ts";
 
@@ -10,11 +10,8 @@ export type CreateDataSourceOptions = {
   /** Pool size; the api and worker each keep their own pool. */
   poolSize?: number;
   applicationName?: string;
-  /**
-   * A session that fills tables in bulk (the worker's): its cached plans live at most PLAN_LIFE_MS
-   * (fresh-plans.ts). Default false: the api's prepared statements keep their plans.
-   */
-  writer?: boolean;
+  /** How long a session keeps PostgreSQL's cached plans at most (fresh-plans.ts); tests change it. */
+  planLifeMs?: number;
 };
 
 /**
@@ -30,7 +27,7 @@ export const createDataSource = ({
   url,
   poolSize = 10,
   applicationName = "tidings",
-  writer = false,
+  planLifeMs = PLAN_LIFE_MS,
 }: CreateDataSourceOptions) =>
   new DataSource({
     type: "postgres",
@@ -44,7 +41,7 @@ export const createDataSource = ({
     logging: false,
     poolSize,
     applicationName,
-    extra: { max: poolSize, options: SESSION_OPTIONS, ...(writer ? { Client: FreshPlansClient } : {}) },
+    extra: { max: poolSize, options: SESSION_OPTIONS, Client: freshPlansClient(planLifeMs) },
   });
 
 /** Initialises the data source and applies pending migrations. Returns the names applied. */

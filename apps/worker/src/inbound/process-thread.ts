@@ -37,7 +37,7 @@ const gates = { decide: serialGate(), apply: serialGate() };
 type Started = { settings: IngestSettings; progress: ThreadProgress; ds: Promise<DataSource> };
 let started: Started | undefined;
 const start = ({ url, poolSize, settings, progress }: ThreadInit["init"]): Started => {
-  const ds = createDataSource({ url, poolSize, applicationName: "tidings-worker-process", writer: true });
+  const ds = createDataSource({ url, poolSize, applicationName: "tidings-worker-process" });
   return { settings, progress: threadProgress(progress), ds: ds.initialize() };
 };
 
