@@ -3,13 +3,12 @@
 // reads, joined every note's vector again on every note: each note cost more than the last, PostgreSQL
 // refuses a tsvector over 1 MB, and every change to the issue's row rewrote all the words into the search
 // indexes. They now hold the newest notes that fit a budget (migration 1765001302500).
-import { ISSUE_NOTE_VECTOR_LEXEMES, ProjectEntity, UserEntity } from "@tidings/db";
+import { ISSUE_NOTE_VECTOR_LEXEMES, UserEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createNote } from "../notes/create-note.ts";
 import { TEST_MAIL_SETTINGS as mail } from "../notifications/testing/mail-settings.ts";
-import { seedDemo } from "../seed/seed-demo.ts";
-import { ensureSupportBot } from "../users/support-bot.ts";
+import { seedDemoProject } from "../testing/demo-project.ts";
 import { createIssue } from "./create-issue.ts";
 import { listIssues } from "./list-issues.ts";
 
@@ -25,19 +24,17 @@ const alert = (n: number) =>
 
 it("an issue whose thread outgrows its search vectors' budget keeps taking notes, found by its newest", async () => {
   const { issueId, projectId, devId } = await db.dataSource.transaction(async (t) => {
-    await seedDemo(t, { password: "password1234" });
-    const bot = await ensureSupportBot(t);
+    const { bot, projectId } = await seedDemoProject(t, "password1234");
     const dev = await t.findOneByOrFail(UserEntity, { username: "developer" });
-    const project = await t.findOneByOrFail(ProjectEntity, { fullPath: "demo/app" });
     const issue = await createIssue(t, {
-      projectId: project.id,
+      projectId,
       title: "Nightly monitoring alerts",
       description: "The monitor writes here.",
       authorId: bot.id,
       confidential: false,
       externalAuthor: "monitor@ops.example",
     });
-    return { issueId: issue.id, projectId: project.id, devId: dev.id };
+    return { issueId: issue.id, projectId, devId: dev.id };
   });
   // 300 notes, every fourth an internal one: each kind holds more words than its budget.
   const notes = 300;

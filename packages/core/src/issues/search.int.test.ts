@@ -1,13 +1,12 @@
 // Issue 10.5, search that finds: prefix and stemmed, accent-insensitive matches over title, description
 // and the comments the viewer may read; the requester's address and domain for Reporter+ only; a
 // highlighted snippet per hit that never shows what the viewer may not read. Real PostgreSQL.
-import { NoteEntity, ProjectEntity, UserEntity } from "@tidings/db";
+import { NoteEntity, UserEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNote } from "../notes/create-note.ts";
 import { deleteNote, editNote } from "../notes/edit-note.ts";
 import { TEST_MAIL_SETTINGS as mail } from "../notifications/testing/mail-settings.ts";
-import { seedDemo } from "../seed/seed-demo.ts";
 import { seedDemoProject } from "../testing/demo-project.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
 import { createIssue } from "./create-issue.ts";
@@ -189,18 +188,16 @@ describe("search after ANALYZE", () => {
     try {
       const m = fresh.dataSource.manager;
       const freshProjectId = await fresh.dataSource.transaction(async (t) => {
-        await seedDemo(t, { password: "password1234" });
-        const bot = await ensureSupportBot(t);
-        const p = await t.findOneByOrFail(ProjectEntity, { fullPath: "demo/app" });
+        const { bot, projectId: demoApp } = await seedDemoProject(t, "password1234");
         await createIssue(t, {
-          projectId: p.id,
+          projectId: demoApp,
           title: "Refund",
           description: "Order 4242 arrived broken.",
           authorId: bot.id,
           confidential: false,
           externalAuthor: "someone@customer.example",
         });
-        return p.id;
+        return demoApp;
       });
       await m.query("ANALYZE issues");
       const stats: { attname: string; lexemes: string[] | null }[] = await m.query(
