@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { connectAndMigrate, createDataSource, freePort, startEmbeddedPostgres } from "@tidings/db";
 import nodemailer from "nodemailer";
 import { createIngestWorld } from "../packages/core/src/ingest/testing/world.ts";
-import { spawnInboundWorker } from "./inbound-worker.ts";
+import { deskAddress, spawnInboundWorker } from "./inbound-worker.ts";
 
 const N = Number(process.argv[2] ?? 3_000);
 const SEED = Number(process.argv[3] ?? 15);
@@ -146,7 +146,7 @@ const main = async () => {
   try {
     await connectAndMigrate(ds);
     const { project } = await createIngestWorld(ds, { ingest: { issuesPerSenderPerHour: 0 } });
-    const to = `incoming+${project.fullPathSlug}-${project.id}-issue-@appmail.adventuretime.ooo`;
+    const to = deskAddress(project);
     const port = await freePort();
     const started = await spawnInboundWorker({
       DATABASE_URL: pg.url,

@@ -6,9 +6,17 @@ import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { childEnv } from "@tidings/config";
+import { incomingAddress } from "@tidings/core";
 import { WORKER_ENV_DEFAULTS, workerCommand } from "../scripts/bundle.ts";
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+/** The workers' INCOMING_EMAIL_ADDRESS. */
+const INCOMING_EMAIL_ADDRESS = "incoming+%{key}@appmail.adventuretime.ooo";
+
+/** A project's Service Desk address at these workers (core's rule, this instance's configuration). */
+export const deskAddress = (project: { id: number; fullPathSlug: string }) =>
+  incomingAddress({ incomingEmailAddress: INCOMING_EMAIL_ADDRESS }, project);
 
 /** Spawns it; `ready` resolves once it listens, and rejects if it exits first. */
 export const spawnInboundWorker = async (
@@ -30,7 +38,7 @@ const spawnWorker = async (
     stdio: ["ignore", "pipe", "inherit"],
     env: childEnv(
       {
-        INCOMING_EMAIL_ADDRESS: "incoming+%{key}@appmail.adventuretime.ooo",
+        INCOMING_EMAIL_ADDRESS,
         EMAIL_FROM: "support@tidings.test",
         INBOUND_ISSUES_PER_SENDER_PER_HOUR: "0",
         LOG_LEVEL: "silent",

@@ -1,15 +1,19 @@
 // The mail bench/ingest.ts sends: ~5 KB plain-text messages, and ~24 MB ones with an attachment for the
 // memory row.
 
+import { deskAddress } from "./inbound-worker.ts";
+
 /** The size of a big message (the RSS row's flood). */
 export const BIG_BYTES = 24 * 1024 * 1024;
 
+type Project = { id: number; fullPathSlug: string };
+
 /** ~5 KB plain-text messages, each from its own sender, to the project's Service Desk address. */
-export const messageFor = (projectId: number, tag: string, i: number, slug = "email-test") =>
+export const messageFor = (project: Project, tag: string, i: number) =>
   Buffer.from(
     [
       `From: Customer ${i} <customer${i}@${tag}.example.org>`,
-      `To: incoming+${slug}-${projectId}-issue-@appmail.adventuretime.ooo`,
+      `To: ${deskAddress(project)}`,
       `Subject: Printer ${i} is on fire (${tag})`,
       `Message-ID: <${tag}-${i}@example.org>`,
       "Date: Sat, 21 Nov 2026 12:00:00 +0000",
@@ -22,14 +26,14 @@ export const messageFor = (projectId: number, tag: string, i: number, slug = "em
   );
 
 /** A ~24 MB message: a short text and one base64 attachment. */
-export const bigMessageFor = (projectId: number, tag: string, i: number) => {
+export const bigMessageFor = (project: Project, tag: string, i: number) => {
   const payload = Buffer.alloc(Math.floor((BIG_BYTES * 3) / 4) - 4096, i % 251)
     .toString("base64")
     .replace(/.{76}/g, "$&\r\n");
   return Buffer.from(
     [
       `From: Big ${i} <big${i}@${tag}.example.org>`,
-      `To: incoming+email-test-${projectId}-issue-@appmail.adventuretime.ooo`,
+      `To: ${deskAddress(project)}`,
       `Subject: Log files ${i} (${tag})`,
       `Message-ID: <${tag}-${i}@example.org>`,
       "MIME-Version: 1.0",

@@ -23,7 +23,7 @@ import { createProject } from "@tidings/core";
 import { connectAndMigrate, createDataSource, freePort, startEmbeddedPostgres } from "@tidings/db";
 import { startDovecot } from "../apps/worker/test/dovecot.ts";
 import { createIngestWorld } from "../packages/core/src/ingest/testing/world.ts";
-import { spawnFullWorker, spawnInboundWorker } from "./inbound-worker.ts";
+import { deskAddress, spawnFullWorker, spawnInboundWorker } from "./inbound-worker.ts";
 import { BIG_BYTES, bigMessageFor, messageFor } from "./ingest-mail.ts";
 import { type InterleavedRound, printIngestReport, type Row, type Warmup } from "./ingest-report.ts";
 import { childrenOf, cpuMsDuring, peakRss } from "./proc.ts";
@@ -90,11 +90,10 @@ const main = async () => {
         await ds.transaction((m) => createProject(m, { groupPath: "email", path: `p${p}`, serviceDeskEnabled: true })),
       );
     }
-    const to = (p: (typeof projects)[number]) => `incoming+${p.fullPathSlug}-${p.id}-issue-@appmail.adventuretime.ooo`;
     const batch = (tag: string, n: number, spread = 1, among = projects) =>
       Array.from({ length: n }, (_, i) => {
         const p = among[i % spread];
-        return { to: to(p), raw: messageFor(p.id, tag, i, p.fullPathSlug) };
+        return { to: deskAddress(p), raw: messageFor(p, tag, i) };
       });
 
     // The raw ceiling: smtp-server + mailparser, nothing else.
@@ -267,7 +266,7 @@ const main = async () => {
       };
       // The backlog is written while the worker cannot see it (another folder), then moved in at once.
       const c = await connect("Backlog");
-      for (let i = 0; i < n; i++) await c.append("Backlog", messageFor(project.id, tag, i));
+      for (let i = 0; i < n; i++) await c.append("Backlog", messageFor(project, tag, i));
       const watcher = await connect("INBOX");
       let announced = Number.NaN;
       watcher.on("exists", () => {
@@ -317,7 +316,7 @@ const main = async () => {
       await stopWorker(inboundOnly);
       const c = await dovecot.client("bench@test");
       await c.mailboxOpen("INBOX");
-      for (let i = 0; i < IMAP_N; i++) await c.append("INBOX", messageFor(project.id, "imapstart", i));
+      for (let i = 0; i < IMAP_N; i++) await c.append("INBOX", messageFor(project, "imapstart", i));
       await c.logout();
       const after = await lastId("issues");
       const spawned = performance.now();
@@ -336,8 +335,8 @@ const main = async () => {
 
     // The worker's memory while 24 MB messages arrive on 4 sessions; the raw sink's next to it.
     const bigs = Array.from({ length: BIG_N }, (_, i) => ({
-      to: to(project),
-      raw: bigMessageFor(project.id, "big", i),
+      to: deskAddress(project),
+      raw: bigMessageFor(project, "big", i),
     }));
     const sinkPeak = await peakRss(sink.pid as number, () => sendAll({ host: "127.0.0.1", port: sinkPort }, 4, bigs));
     const beforeBig = await lastId("inbound_emails");
