@@ -6,11 +6,16 @@
 import { Worker } from "node:worker_threads";
 
 /**
- * A processing thread's young generation in MB (V8's default is 48): parsing makes short-lived garbage
- * that a small young generation collects sooner, keeping the worker's RSS down (issue 15; see
- * scripts/bundle.ts for the main thread's counterpart and the figures).
+ * The worker's young generation, in MB per V8 semi-space (V8's default is 16): its garbage is short-lived
+ * message bytes and parses, and a small young generation collects it sooner, keeping the worker's RSS down
+ * (issue 15; figures in scripts/bundle.ts). One value for every isolate of the worker: the bundled worker
+ * runs with `--max-semi-space-size` set to it (scripts/bundle.ts), which V8 applies to every isolate of the
+ * process, a thread's own `resourceLimits` notwithstanding (thread-entry.test.ts); a thread of a worker run
+ * without that flag (through tsx, as the tests run it) gets the same through its `resourceLimits`.
  */
-const THREAD_YOUNG_GENERATION_MB = 6;
+export const WORKER_SEMI_SPACE_MB = 2;
+/** V8's young generation is three semi-spaces (two, and a large-object space of the same size). */
+export const youngGenerationMb = (semiSpaceMb: number) => 3 * semiSpaceMb;
 /**
  * Beside this module: in the TypeScript tree, the bootstrap that loads process-thread.ts through tsx; in the
  * bundled worker (scripts/bundle.ts), the bundled thread.
@@ -19,7 +24,9 @@ const ENTRY = new URL("./process-thread.mjs", import.meta.url);
 
 /** A thread, loading; it processes nothing before the pool sends it its settings. */
 export const spawnProcessingThread = (): Worker => {
-  const worker = new Worker(ENTRY, { resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB } });
+  const worker = new Worker(ENTRY, {
+    resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb(WORKER_SEMI_SPACE_MB) },
+  });
   worker.unref();
   return worker;
 };
