@@ -6,7 +6,8 @@ import { deskAddress } from "./inbound-worker.ts";
 /** The size of a big message (the RSS row's flood). */
 export const BIG_BYTES = 24 * 1024 * 1024;
 
-type Project = { id: number; fullPathSlug: string };
+/** What a message needs of its project: its desk address's parts. */
+type Project = Parameters<typeof deskAddress>[0];
 
 /** ~5 KB plain-text messages, each from its own sender, to the project's Service Desk address. */
 export const messageFor = (project: Project, tag: string, i: number) =>

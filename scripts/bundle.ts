@@ -80,12 +80,10 @@ export const bundle = async (name: string, entries: Record<string, string>): Pro
 };
 
 /**
- * The worker's young generation (WORKER_SEMI_SPACE_MB, thread-entry.ts), for the main thread and, as V8
- * applies the flag to every isolate, its processing threads: the worker's garbage is short-lived message
- * bytes, and a small young generation collects it sooner (fuzz peak RSS 397 → 288 MB; ingest rate unchanged
- * within run-to-run noise). Larger costs memory for CPU: 8 MB per semi-space took the processing thread's
- * scavenges from 3.6 to 2.1 s per 12,000 messages, and raised the peak RSS of a flood of 24 MB mail by
- * ~27 MB (issue 14, 2026-12-06).
+ * The worker's young generation, for the main thread and its processing threads alike (WORKER_SEMI_SPACE_MB:
+ * thread-entry.ts says why, and why one flag serves both). Measured: fuzz peak RSS 397 → 288 MB, ingest rate
+ * unchanged within run-to-run noise; 8 MB per semi-space took the processing thread's scavenges from 3.6 to
+ * 2.1 s per 12,000 messages and raised the peak RSS of a flood of 24 MB mail by ~27 MB (issue 14, 2026-12-06).
  * Source maps are written beside the bundle but not loaded (they cost ~20 MB): NODE_OPTIONS=--enable-source-maps
  * turns them on for debugging.
  */
