@@ -13,4 +13,4 @@ COPY . .
 RUN npm run build:web
 ENV NODE_ENV=production HOST=0.0.0.0
 USER node
-CMD ["node", "--import", "tsx", "apps/api/src/main.ts"]
+CMD ["node", "--max-semi-space-size=32", "--import", "tsx", "apps/api/src/main.ts"]

@@ -37,6 +37,7 @@ import { AccessLevel, connectAndMigrate, createDataSource, IssueLabelEntity, sta
 import { createClient } from "graphql-ws";
 import pg from "pg";
 import WebSocket, { WebSocketServer } from "ws";
+import { API_NODE_FLAGS } from "../scripts/launch.ts";
 import { cpuMsOf } from "./proc.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -211,7 +212,16 @@ const main = async () => {
 
     api = spawn(
       process.execPath,
-      ["--import", "tsx", fileURLToPath(import.meta.url), "--serve", embedded.url, ...(PROFILE ? [PROFILE] : [])],
+      [
+        // The api's node flags, as `npm start` runs it (scripts/launch.ts).
+        ...API_NODE_FLAGS,
+        "--import",
+        "tsx",
+        fileURLToPath(import.meta.url),
+        "--serve",
+        embedded.url,
+        ...(PROFILE ? [PROFILE] : []),
+      ],
       {
         cwd: path.dirname(here),
         env: childEnv({ NODE_ENV: "production" }),

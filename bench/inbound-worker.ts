@@ -7,7 +7,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { childEnv } from "@tidings/config";
 import { incomingAddress } from "@tidings/core";
-import { WORKER_ENV_DEFAULTS, workerCommand } from "../scripts/bundle.ts";
+import { workerCommand } from "../scripts/bundle.ts";
+import { WORKER_ENV_DEFAULTS } from "../scripts/launch.ts";
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 

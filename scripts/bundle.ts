@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
-import { WORKER_SEMI_SPACE_MB } from "../apps/worker/src/inbound/thread-entry.ts";
+import { WORKER_NODE_FLAGS } from "./launch.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const BUILD_DIR = path.join(ROOT, ".build");
@@ -77,31 +77,6 @@ export const bundle = async (name: string, entries: Record<string, string>): Pro
   fs.utimesSync(dir, new Date(), new Date());
   pruneOld(name, dir);
   return dir;
-};
-
-/**
- * The worker's young generation, for the main thread and its processing threads alike (WORKER_SEMI_SPACE_MB:
- * thread-entry.ts says why, and why one flag serves both). Measured: fuzz peak RSS 397 → 288 MB, ingest rate
- * unchanged within run-to-run noise; 8 MB per semi-space took the processing thread's scavenges from 3.6 to
- * 2.1 s per 12,000 messages and raised the peak RSS of a flood of 24 MB mail by ~27 MB (issue 14, 2026-12-06).
- * Source maps are written beside the bundle but not loaded (they cost ~20 MB): NODE_OPTIONS=--enable-source-maps
- * turns them on for debugging.
- */
-const WORKER_NODE_FLAGS = [`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
-
-/**
- * The C allocator's settings for the worker (glibc reads them at process start, so they are set by whoever
- * spawns it: `npm start` and the benchmarks, as childEnv's defaults, so an operator's own setting wins). Issue 14, worker RSS during a flood of
- * 24 MB mail: glibc raises its mmap threshold to the size of each large block freed (up to 32 MB), so after
- * the first large message every message buffer came from the heap and stayed in the process when freed.
- * A fixed 4 MB threshold keeps large buffers mapped (returned to the system when freed); two arenas
- * instead of one per thread. Measured with twelve 24 MB messages on 4 sessions (five runs each):
- * 320–381 MB → 267–283 MB peak, same processing time; a 1 MB threshold was lower still (258–270) but
- * took ~45 % longer.
- */
-export const WORKER_ENV_DEFAULTS: Record<string, string> = {
-  MALLOC_MMAP_THRESHOLD_: String(4 * 1024 * 1024),
-  MALLOC_ARENA_MAX: "2",
 };
 
 /**

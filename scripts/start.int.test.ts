@@ -6,6 +6,7 @@ import path from "node:path";
 import { childEnv } from "@tidings/config";
 import { freePort } from "@tidings/db";
 import { afterAll, describe, expect, it } from "vitest";
+import { API_NODE_FLAGS, WORKER_NODE_FLAGS } from "./launch.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tidings-start-"));
@@ -111,10 +112,16 @@ describe("npm start", { timeout: 240_000 }, () => {
     expect(mode(path.join(dataDir, "outbox"))).toBe("700");
     expect(run.output()).not.toContain(fs.readFileSync(path.join(dataDir, "postgres/password"), "utf8").trim());
     expect(await signInStatus(password)).toBe(200);
-    // The worker runs with its allocator settings (scripts/bundle.ts, issue 14: its memory under large mail).
+    // The worker runs with its allocator settings and the processes with their node flags (scripts/launch.ts,
+    // issue 14: the worker's memory under large mail, the api's list latency).
     const workerPid = childPid(run.proc.pid as number, ".build/worker-");
     const environ = fs.readFileSync(`/proc/${workerPid}/environ`, "utf8").split("\0");
     expect(environ).toEqual(expect.arrayContaining(["MALLOC_MMAP_THRESHOLD_=4194304", "MALLOC_ARENA_MAX=2"]));
+    const argsOf = (pid: number | null) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    expect(argsOf(workerPid)).toEqual(expect.arrayContaining([...WORKER_NODE_FLAGS]));
+    expect(argsOf(childPid(run.proc.pid as number, "apps/api/src/main.ts"))).toEqual(
+      expect.arrayContaining([...API_NODE_FLAGS]),
+    );
     const pgPid = postmasterPid();
     expect(pgPid && alive(pgPid)).toBe(true);
 

@@ -17,7 +17,8 @@ import {
   embeddedOptionsFrom,
   startEmbeddedPostgres,
 } from "@tidings/db";
-import { WORKER_ENV_DEFAULTS, workerCommand } from "./bundle.ts";
+import { workerCommand } from "./bundle.ts";
+import { API_NODE_FLAGS, WORKER_ENV_DEFAULTS, WORKER_NODE_FLAGS } from "./launch.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const started = Date.now();
@@ -84,7 +85,7 @@ const workerArgs = async (): Promise<string[]> => {
     return await workerCommand();
   } catch (err) {
     say(`could not bundle the worker (${(err as Error).message}); running it through tsx`);
-    return ["--import", "tsx", path.join(ROOT, "apps/worker/src/main.ts")];
+    return [...WORKER_NODE_FLAGS, "--import", "tsx", path.join(ROOT, "apps/worker/src/main.ts")];
   }
 };
 
@@ -152,7 +153,7 @@ const main = async () => {
   const children: Child[] = [
     {
       name: "api",
-      args: ["--import", "tsx", path.join(ROOT, "apps/api/src/main.ts")],
+      args: [...API_NODE_FLAGS, "--import", "tsx", path.join(ROOT, "apps/api/src/main.ts")],
       proc: null,
       failures: 0,
       startedAt: 0,

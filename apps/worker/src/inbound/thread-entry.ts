@@ -8,8 +8,8 @@ import { Worker } from "node:worker_threads";
 /**
  * The worker's young generation, in MB per V8 semi-space (V8's default is 16): its garbage is short-lived
  * message bytes and parses, and a small young generation collects it sooner, keeping the worker's RSS down
- * (issue 15; figures in scripts/bundle.ts). One value for every isolate of the worker: the bundled worker
- * runs with `--max-semi-space-size` set to it (scripts/bundle.ts), which V8 applies to every isolate of the
+ * (issue 15; figures in scripts/launch.ts). One value for every isolate of the worker: the bundled worker
+ * runs with `--max-semi-space-size` set to it (scripts/launch.ts), which V8 applies to every isolate of the
  * process, a thread's own `resourceLimits` notwithstanding (thread-entry.test.ts); a thread of a worker run
  * without that flag (through tsx, as the tests run it) gets the same through its `resourceLimits`.
  */
