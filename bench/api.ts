@@ -37,6 +37,12 @@ import {
 import type { ASTNode } from "graphql";
 import pg from "pg";
 import type { Logger as TypeOrmLogger } from "typeorm";
+import { API_NODE_FLAGS } from "../scripts/launch.ts";
+import { relaunchWithNodeFlags } from "./node-flags.ts";
+
+// The api runs in this process: with the node flags `npm start` gives the api (a run started without them
+// starts again with them), so its garbage collection is the product's.
+relaunchWithNodeFlags(API_NODE_FLAGS);
 
 // As deployed (the Docker image sets NODE_ENV=production): graphql-js otherwise runs its development-only
 // cross-realm checks on every type test. Set before the api's modules (and so graphql) are loaded.

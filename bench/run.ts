@@ -5,26 +5,15 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { API_NODE_FLAGS } from "../scripts/launch.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-/**
- * Each benchmark with its arguments; issue 10's searched Service Desk list is measured at 100k issues. The
- * list benchmark runs the api in its own process, so that process gets the api's node flags (launch.ts), as
- * `npm start` gives the api; fanout.ts spawns its api with them, and the workers get theirs from
- * bench/inbound-worker.ts.
- */
-const ALL: { name: string; file: string; args: string[]; node?: readonly string[] }[] = [
+/** Each benchmark with its arguments; issue 10's searched Service Desk list is measured at 100k issues. */
+const ALL: { name: string; file: string; args: string[] }[] = [
   { name: "ingest.ts", file: "ingest.ts", args: [] },
   { name: "outbound.ts", file: "outbound.ts", args: [] },
-  { name: "api.ts", file: "api.ts", args: [], node: API_NODE_FLAGS },
-  {
-    name: "api.ts search at 100k issues (issue 10.5)",
-    file: "api.ts",
-    args: ["100000", "200", "--search"],
-    node: API_NODE_FLAGS,
-  },
+  { name: "api.ts", file: "api.ts", args: [] },
+  { name: "api.ts search at 100k issues (issue 10.5)", file: "api.ts", args: ["100000", "200", "--search"] },
   { name: "fanout.ts", file: "fanout.ts", args: [] },
 ];
 const benches = ALL.filter(
@@ -34,14 +23,10 @@ fs.mkdirSync(path.join(here, "results"), { recursive: true });
 const failed: string[] = [];
 for (const bench of benches) {
   process.stdout.write(`\n═══ bench/${bench.name} ═══\n`);
-  const r = spawnSync(
-    process.execPath,
-    [...(bench.node ?? []), "--import", "tsx", path.join(here, bench.file), ...bench.args],
-    {
-      stdio: "inherit",
-      cwd: path.dirname(here),
-    },
-  );
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(here, bench.file), ...bench.args], {
+    stdio: "inherit",
+    cwd: path.dirname(here),
+  });
   if (r.status !== 0) failed.push(bench.name);
 }
 process.stdout.write(

@@ -82,7 +82,8 @@ export const bundle = async (name: string, entries: Record<string, string>): Pro
 /**
  * The node arguments that run the worker (or a test harness of it, `entry`) bundled with its processing
  * thread; with `args` after the script. The process starts at `boot.mjs`, which spawns the processing thread
- * before it loads `entry` (apps/worker/src/boot.ts).
+ * before it loads `entry` (apps/worker/src/boot.ts). Source maps are written beside the bundle but not
+ * loaded (they cost ~20 MB): NODE_OPTIONS=--enable-source-maps turns them on for debugging.
  */
 export const workerCommand = async (entry = "apps/worker/src/main.ts", ...args: string[]): Promise<string[]> => {
   const dir = await bundle("worker", {

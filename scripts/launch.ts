@@ -1,6 +1,6 @@
 // How the two processes are launched: the node flags and the environment defaults each one runs with, in
-// one place. `npm start` (start.ts) and the benchmarks (bench/run.ts, bench/inbound-worker.ts) use them from
-// here; docker-compose.yml and the Dockerfile repeat them, and launch.test.ts proves the copies equal.
+// one place. `npm start` (start.ts) and the benchmarks (bench/api.ts, bench/fanout.ts, bench/inbound-worker.ts)
+// use them from here; docker-compose.yml and the Dockerfile repeat them, and launch.test.ts proves the copies equal.
 import { WORKER_SEMI_SPACE_MB } from "../apps/worker/src/inbound/thread-entry.ts";
 
 /**
@@ -21,8 +21,6 @@ export const API_NODE_FLAGS: readonly string[] = [`--max-semi-space-size=${API_S
  * thread-entry.ts says why, and why one flag serves both). Measured: fuzz peak RSS 397 → 288 MB, ingest rate
  * unchanged within run-to-run noise; 8 MB per semi-space took the processing thread's scavenges from 3.6 to
  * 2.1 s per 12,000 messages and raised the peak RSS of a flood of 24 MB mail by ~27 MB (issue 14, 2026-12-06).
- * Source maps are written beside the bundle but not loaded (they cost ~20 MB): NODE_OPTIONS=--enable-source-maps
- * turns them on for debugging.
  */
 export const WORKER_NODE_FLAGS: readonly string[] = [`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
 
