@@ -11,6 +11,8 @@ COPY packages/core/package.json packages/core/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build:web
+# The worker's bundle, as npm start runs it (docker-compose.yml starts it; scripts/bundle.ts).
+RUN node --import tsx scripts/bundle.ts --image
 ENV NODE_ENV=production HOST=0.0.0.0
 USER node
 CMD ["node", "--max-semi-space-size=32", "--import", "tsx", "apps/api/src/main.ts"]
