@@ -1,6 +1,6 @@
 // docker-compose.yml and the Dockerfile launch the api and the worker as `npm start` does: the same node
-// flags, the worker's allocator settings (launch.ts) and the worker bundled (bundle.ts). They cannot import them, so they repeat them; this
-// proves each copy equals the original.
+// flags, the worker's allocator settings (launch.ts) and the worker bundled (bundle.ts). They cannot import
+// them, so they repeat them; this proves each copy equals the original.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";

@@ -1,6 +1,7 @@
 // How the two processes are launched: the node flags and the environment defaults each one runs with, in
-// one place. `npm start` (start.ts) and the benchmarks (bench/api.ts, bench/fanout.ts, bench/inbound-worker.ts)
-// use them from here; docker-compose.yml and the Dockerfile repeat them, and launch.test.ts proves the copies equal.
+// one place. `npm start` (start.ts) and the benchmarks (bench/api.ts, bench/fanout.ts,
+// bench/inbound-worker.ts) use them from here; docker-compose.yml and the Dockerfile repeat them, and
+// launch.test.ts proves the copies equal.
 import { WORKER_SEMI_SPACE_MB } from "../apps/worker/src/inbound/thread-entry.ts";
 
 /**
@@ -12,7 +13,7 @@ import { WORKER_SEMI_SPACE_MB } from "../apps/worker/src/inbound/thread-entry.ts
  * 11.5 ms; variants over twice their SQL's p95 4 and 3 → 1 and 1. The young generation is three
  * semi-spaces, so the api may hold up to ~48 MB more.
  */
-export const API_SEMI_SPACE_MB = 32;
+const API_SEMI_SPACE_MB = 32;
 
 export const API_NODE_FLAGS: readonly string[] = [`--max-semi-space-size=${API_SEMI_SPACE_MB}`];
 
