@@ -8,7 +8,8 @@ import { WORKER_SEMI_SPACE_MB } from "../apps/worker/src/inbound/thread-entry.ts
  * The api's young generation (V8 semi-space, MB). A list request allocates ~2.4 MB of short-lived objects
  * (graphql-js's per-field execution, most of it), and with V8's default 16 MB semi-space a scavenge fell
  * inside ~11 % of list requests at 1M issues, adding its 3–5 ms to them: more than the 5 % a p95 leaves out.
- * With 32 MB there are half as many scavenges, and 0.5–2.5 % of list requests overlap one (issue 14.4).
+ * With 32 MB there are half as many scavenges, and 0–3 % of a variant's list requests overlap one (5.5–6.5 %
+ * for three of the 11 measured; issue 14.4).
  * bench/api.ts at 1M, two alternating pairs: the list variants' mean p95 14.5 and 14.0 ms → 13.9 and
  * 11.5 ms; variants over twice their SQL's p95 4 and 3 → 1 and 1. The young generation is three
  * semi-spaces, so the api may hold up to ~48 MB more.
