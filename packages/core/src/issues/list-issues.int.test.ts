@@ -9,14 +9,11 @@ import { BACKFILL_ISSUE_NOTE_VECTORS, ProjectEntity, UserEntity } from "@tidings
 import { createTestDatabase, explainPlan, type PlanNode, seqScans, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoProject } from "../testing/demo-project.ts";
+import { countIssues, countIssuesCapped, issueCappedCountSql, issueCounter } from "./list-counts.ts";
 import {
-  countIssues,
-  countIssuesCapped,
   ISSUE_SORTS,
   type IssueListFilter,
   type IssueSort,
-  issueCappedCountSql,
-  issueCounter,
   issueListFilterResolver,
   issueListSql,
   issueListWhere,

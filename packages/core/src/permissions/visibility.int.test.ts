@@ -6,7 +6,8 @@ import { IssueAssigneeEntity, IssueEntity, NoteEntity, ProjectEntity, UserEntity
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIssue } from "../issues/create-issue.ts";
-import { countIssues, listIssueIds } from "../issues/list-issues.ts";
+import { countIssues } from "../issues/list-counts.ts";
+import { listIssueIds } from "../issues/list-issues.ts";
 import { createProject } from "../projects/create-project.ts";
 import { seedDemo } from "../seed/seed-demo.ts";
 import { ensureSupportBot } from "../users/support-bot.ts";
