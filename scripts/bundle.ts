@@ -79,6 +79,9 @@ export const bundle = async (name: string, entries: Record<string, string>): Pro
   return dir;
 };
 
+/** The worker's own entry (what `npm start` and a container run). */
+const WORKER_MAIN = "apps/worker/src/main.ts";
+
 /** The worker's bundled entries, with `main` the worker or a test harness of it. */
 const workerEntries = (main: string) => ({
   boot: "apps/worker/src/boot.ts",
@@ -92,7 +95,7 @@ const workerEntries = (main: string) => ({
  * before it loads `entry` (apps/worker/src/boot.ts). Source maps are written beside the bundle but not
  * loaded (they cost ~20 MB): NODE_OPTIONS=--enable-source-maps turns them on for debugging.
  */
-export const workerCommand = async (entry = "apps/worker/src/main.ts", ...args: string[]): Promise<string[]> => {
+export const workerCommand = async (entry = WORKER_MAIN, ...args: string[]): Promise<string[]> => {
   const dir = await bundle("worker", workerEntries(entry));
   return [...WORKER_NODE_FLAGS, path.join(dir, "boot.mjs"), ...args];
 };
@@ -106,7 +109,7 @@ export const IMAGE_WORKER_DIR = ".build/image-worker";
 
 /** Writes the worker's bundle to IMAGE_WORKER_DIR (replacing what is there). */
 const bundleForImage = async () => {
-  const dir = await bundle("worker", workerEntries("apps/worker/src/main.ts"));
+  const dir = await bundle("worker", workerEntries(WORKER_MAIN));
   const target = path.join(ROOT, IMAGE_WORKER_DIR);
   fs.rmSync(target, { recursive: true, force: true });
   fs.cpSync(dir, target, { recursive: true });
