@@ -12,6 +12,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import type { GraphQLSchema } from "graphql";
 import type { ApiContext, ApiDeps } from "./context.ts";
 import { formatError } from "./graphql/format-error.ts";
+import { type JitOptions, jitGateway } from "./graphql/jit-executor.ts";
 import { limitRules, operationLimitError, scopeError } from "./graphql/limits.ts";
 import { trustProxySetting } from "./http/client-ip.ts";
 import { securityHeaders } from "./http/security-headers.ts";
@@ -34,6 +35,8 @@ export type CreateServerOptions = {
   routers?: RouterFactory[];
   /** Overrides of the WebSocket limits (tests shorten the revalidation interval). */
   webSocket?: Partial<WebSocketLimits>;
+  /** When queries are compiled (the api tests compile on the first run, so every query they send runs compiled). */
+  jit?: Partial<JitOptions>;
 };
 
 /** Room for a few tabs of the SPA (each opens one socket with a handful of subscriptions). */
@@ -57,7 +60,8 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
   const ws = attachGraphqlWebSocket(deps, httpServer, options.schema, { ...WEBSOCKET_LIMITS, ...options.webSocket });
 
   const apollo = new ApolloServer<ApiContext>({
-    schema: options.schema,
+    // The schema, and queries run compiled once they repeat (jit-executor.ts).
+    gateway: jitGateway(options.schema, options.jit),
     formatError,
     csrfPrevention: true,
     validationRules: limitRules(production),

@@ -58,6 +58,9 @@ export const startTestApi = async (
       schema,
       webDist: null,
       webSocket: opts.webSocket,
+      // Every query a test sends runs compiled (graphql-jit), so the suite proves the compiled path; the
+      // interpreted one (an operation's first run in production) is graphql-js itself.
+      jit: { compileOnRun: 1 },
       ...(opts.routers ? { publicRouters: [], routers: opts.routers } : {}),
     },
   );

@@ -1,0 +1,158 @@
+import type { GatewayGraphQLRequestContext } from "@apollo/server-gateway-interface";
+import {
+  type ExecutionResult,
+  execute,
+  GraphQLError,
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  Kind,
+  type OperationDefinitionNode,
+  parse,
+} from "graphql";
+import { describe, expect, it } from "vitest";
+import { createJitExecutor } from "./jit-executor.ts";
+
+/** Items whose `note` fails as a resolver can: a plain error, or a GraphQL error with a code. */
+const Item = new GraphQLObjectType<{ name: string }>({
+  name: "Item",
+  fields: {
+    name: { type: new GraphQLNonNull(GraphQLString) },
+    note: {
+      type: GraphQLString,
+      resolve: async ({ name }) => {
+        if (name === "plain") throw new Error("the notes table is away");
+        if (name === "coded") throw new GraphQLError("not yours", { extensions: { code: "FORBIDDEN" } });
+        return `note of ${name}`;
+      },
+    },
+  },
+});
+let writes = 0;
+const schema = new GraphQLSchema({
+  query: new GraphQLObjectType({
+    name: "Query",
+    fields: {
+      items: {
+        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(Item))),
+        args: { first: { type: GraphQLInt } },
+        resolve: (_root, { first }: { first?: number | null }, ctx: { names: string[] }) =>
+          ctx.names.slice(0, first ?? undefined).map((name) => ({ name })),
+      },
+    },
+  }),
+  mutation: new GraphQLObjectType({
+    name: "Mutation",
+    fields: { touch: { type: GraphQLInt, resolve: () => ++writes } },
+  }),
+});
+
+const request = (text: string, variables: Record<string, unknown> = {}, names = ["a", "b"]) => {
+  const document = parse(text);
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION) as OperationDefinitionNode;
+  return {
+    document,
+    operation,
+    queryHash: text,
+    request: { query: text, variables },
+    context: { names },
+  } as unknown as GatewayGraphQLRequestContext;
+};
+
+/** The same request run by graphql-js alone, as JSON (what a client receives before formatting). */
+const interpreted = async (rc: GatewayGraphQLRequestContext) =>
+  JSON.parse(
+    JSON.stringify(
+      await execute({
+        schema,
+        document: rc.document,
+        contextValue: rc.context,
+        variableValues: rc.request.variables,
+      }),
+    ),
+  );
+const asJson = (r: ExecutionResult) => JSON.parse(JSON.stringify(r));
+
+const LIST = "query List($first: Int) { items(first: $first) { name note } }";
+
+describe("queries run compiled once they repeat (graphql-jit)", () => {
+  it("runs an operation interpreted first, compiled from its second run, with graphql-js's result", async () => {
+    const { executor, stats } = createJitExecutor(schema);
+    const rc = request(LIST, { first: 2 });
+    const first = asJson(await executor(rc));
+    expect(stats).toMatchObject({ compiled: 0, interpreted: 1, jitted: 0 });
+    const second = asJson(await executor(rc));
+    const third = asJson(await executor(request(LIST, { first: 1 })));
+    expect(stats).toMatchObject({ compiled: 1, refused: 0, interpreted: 1, jitted: 2 });
+    expect(first).toEqual({
+      data: {
+        items: [
+          { name: "a", note: "note of a" },
+          { name: "b", note: "note of b" },
+        ],
+      },
+    });
+    expect(second).toEqual(first);
+    expect(third).toEqual(await interpreted(request(LIST, { first: 1 })));
+  });
+
+  it("keeps a failing field's path, locations and code as graphql-js does, and Apollo's `extensions` object", async () => {
+    const { executor, stats } = createJitExecutor(schema, { compileOnRun: 1 });
+    const rc = request(LIST, {}, ["a", "plain", "coded"]);
+    const result = await executor(rc);
+    expect(stats.jitted).toBe(1);
+    expect(asJson(result)).toEqual(await interpreted(rc));
+    expect(asJson(result).errors).toHaveLength(2);
+    for (const error of result.errors ?? []) {
+      expect(error).toBeInstanceOf(GraphQLError);
+      // Apollo reads error.extensions.code; graphql-jit's own errors had no extensions object at all.
+      expect((error as GraphQLError).extensions).toBeTypeOf("object");
+      expect((error as GraphQLError).originalError).toBeInstanceOf(Error);
+    }
+  });
+
+  it("answers a bad variable with graphql-js's own error (the one Apollo calls BAD_USER_INPUT)", async () => {
+    const { executor } = createJitExecutor(schema, { compileOnRun: 1 });
+    const rc = request(LIST, { first: "many" });
+    const result = await executor(rc);
+    expect(asJson(result)).toEqual(await interpreted(rc));
+    expect((result.errors?.[0] as GraphQLError | undefined)?.nodes?.[0]?.kind).toBe(Kind.VARIABLE_DEFINITION);
+  });
+
+  it("never compiles a mutation", async () => {
+    const { executor, stats } = createJitExecutor(schema, { compileOnRun: 1 });
+    const before = writes;
+    for (let i = 0; i < 3; i++) await executor(request("mutation { touch }"));
+    expect(writes).toBe(before + 3);
+    expect(stats).toMatchObject({ compiled: 0, interpreted: 3, jitted: 0 });
+  });
+
+  it("runs an operation the compiler refuses interpreted, every time", async () => {
+    const { executor, stats } = createJitExecutor(schema, { compileOnRun: 1 });
+    // Apollo's validation would stop this one first; the compiler refuses it too (no such type).
+    const rc = request("query ($n: Nothing) { items { name } }");
+    await executor(rc);
+    await executor(rc);
+    expect(stats).toMatchObject({ compiled: 0, refused: 1, interpreted: 2, jitted: 0 });
+  });
+
+  it("remembers a bounded number of operations, forgetting the least recently run", async () => {
+    const { executor, operations, stats } = createJitExecutor(schema, { compileOnRun: 2, maxOperations: 2 });
+    const one = request("query One { items { name } }");
+    const two = request("query Two { items { note } }");
+    const three = request("query Three { items { name note } }");
+    await executor(one);
+    await executor(two);
+    await executor(one); // compiled; now the most recent
+    await executor(three); // forgets Two
+    expect(operations()).toBe(2);
+    await executor(two); // a first run again: interpreted
+    expect(stats).toMatchObject({ compiled: 1, jitted: 1, interpreted: 4 });
+    await executor(one); // forgotten too (by Two's return): interpreted again, then compiled once more
+    await executor(one);
+    expect(stats).toMatchObject({ compiled: 2, jitted: 2, interpreted: 5 });
+  });
+});

@@ -1,0 +1,127 @@
+// Issue 14.4: queries run as compiled JavaScript (graphql-jit) once the same operation has run before.
+// graphql-js interprets every field of every row (a 50-issue list page is ~2,000 field executions, each
+// with its own path object, promise check and completion), and that was most of what a list request
+// allocated. graphql-jit compiles an operation once into straight-line code calling the SAME resolvers
+// (type-graphql's authorisation and validation run inside them, unchanged); the compiled form is kept per
+// operation text in a bounded LRU.
+//
+// Queries only: a mutation runs once per action and is interpreted (nothing to gain, and its order and
+// error handling stay graphql-js's own). An operation is compiled on its second run, as Mercurius does with
+// its `jit` threshold: a one-off query (a client exploring, a probe) costs one interpretation, never a
+// compilation; the web app's operations repeat and are compiled at once. One the compiler refuses runs
+// interpreted, always.
+import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from "@apollo/server-gateway-interface";
+import {
+  type ExecutionResult,
+  execute,
+  type GraphQLFormattedError,
+  GraphQLError,
+  type GraphQLSchema,
+  getVariableValues,
+  printSchema,
+} from "graphql";
+import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
+
+export type JitOptions = {
+  /** The run of an operation at which it is compiled (1: its first). */
+  compileOnRun: number;
+  /** Operations (text + name) remembered at most, least recently run forgotten first. */
+  maxOperations: number;
+};
+
+export const JIT_DEFAULTS: JitOptions = { compileOnRun: 2, maxOperations: 500 };
+
+type Entry = { runs: number; compiled: CompiledQuery | "refused" | null };
+
+/**
+ * graphql-jit's errors borrow GraphQLError's prototype without its constructor: no `extensions` object when
+ * the resolver's error had none, and Apollo, which reads `error.extensions.code`, then failed to format
+ * them and answered without their path. Each becomes a GraphQLError proper with the same message, path,
+ * locations, extensions and original error (graphql-js's own located error, field for field).
+ */
+const asGraphQLError = (e: GraphQLFormattedError & { originalError?: Error | null }): GraphQLError => {
+  const error = new GraphQLError(e.message, {
+    path: e.path,
+    originalError: e.originalError ?? undefined,
+    extensions: e.extensions,
+  });
+  if (e.locations) Object.assign(error, { locations: e.locations });
+  return error;
+};
+
+/** What the executor did with each operation: for tests and the benchmark. */
+export type JitStats = { compiled: number; refused: number; interpreted: number; jitted: number };
+
+export const createJitExecutor = (schema: GraphQLSchema, options: Partial<JitOptions> = {}) => {
+  const { compileOnRun, maxOperations } = { ...JIT_DEFAULTS, ...options };
+  const operations = new Map<string, Entry>();
+  const stats: JitStats = { compiled: 0, refused: 0, interpreted: 0, jitted: 0 };
+
+  /** The operation's entry, moved to the most recent end of the LRU. */
+  const entryOf = (key: string): Entry => {
+    const found = operations.get(key);
+    if (found) {
+      operations.delete(key);
+      operations.set(key, found);
+      return found;
+    }
+    const entry: Entry = { runs: 0, compiled: null };
+    operations.set(key, entry);
+    if (operations.size > maxOperations) operations.delete(operations.keys().next().value as string);
+    return entry;
+  };
+
+  const interpret = (rc: GatewayGraphQLRequestContext): Promise<ExecutionResult> | ExecutionResult => {
+    stats.interpreted++;
+    return execute({
+      schema,
+      document: rc.document,
+      contextValue: rc.context,
+      variableValues: rc.request.variables,
+      operationName: rc.request.operationName,
+    });
+  };
+
+  const executor: GatewayExecutor = async (rc) => {
+    if (rc.operation.operation !== "query") return interpret(rc);
+    const entry = entryOf(`${rc.queryHash}\u0000${rc.request.operationName ?? ""}`);
+    entry.runs++;
+    if (entry.compiled === null && entry.runs >= compileOnRun) {
+      const compiled = compileQuery(schema, rc.document, rc.request.operationName ?? undefined);
+      entry.compiled = isCompiledQuery(compiled) ? compiled : "refused";
+      stats[entry.compiled === "refused" ? "refused" : "compiled"]++;
+    }
+    if (entry.compiled === null || entry.compiled === "refused") return interpret(rc);
+    // Variables are checked by graphql-js first, so a bad one gets graphql-js's own error, the one Apollo
+    // answers as BAD_USER_INPUT (graphql-jit words it differently and names no variable node).
+    const variables = rc.request.variables ?? {};
+    const checked = getVariableValues(schema, rc.operation.variableDefinitions ?? [], variables);
+    if (checked.errors) return { errors: checked.errors };
+    stats.jitted++;
+    const result = await entry.compiled.query(undefined, rc.context, variables);
+    return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+  };
+
+  return { executor, stats, operations: () => operations.size };
+};
+
+/**
+ * Apollo Server hands execution to a "gateway" (its one hook for another executor): this one serves a
+ * fixed schema and runs operations with `createJitExecutor`. Parsing, validation (the limits), plugins,
+ * error formatting and the HTTP layer stay Apollo's.
+ */
+export const jitGateway = (
+  schema: GraphQLSchema,
+  options: Partial<JitOptions> = {},
+): GatewayInterface & { stats: JitStats } => {
+  const { executor, stats } = createJitExecutor(schema, options);
+  return {
+    stats,
+    onSchemaLoadOrUpdate: (callback) => {
+      callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
+      return () => undefined;
+    },
+    load: async () => ({ executor }),
+    stop: async () => undefined,
+  };
+};
