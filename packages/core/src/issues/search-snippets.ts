@@ -57,6 +57,48 @@ const snippetOf = (r: Row): SearchSnippet => {
 };
 
 /**
+ * The statement that reads each page row's snippet source and headline (`searchSnippets` runs it). A
+ * source is read only when the ones before it did not match: the comments are probed only for a row whose
+ * own text missed (a one-time gate on the row), so a page that matched in its descriptions never touches
+ * the notes (at 1M issues, 0.4 ms of a 2.8 ms statement for a "printer" page).
+ */
+export const searchSnippetsStatement = (
+  filter: Pick<ResolvedIssueListFilter, "projectId" | "tsquery" | "readConfidential"> & { tsquery: string },
+  issueIds: readonly number[],
+) => {
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const scope = searchScope(filter);
+  const clean = (text: string) => `translate(${text}, ${p(START + STOP)}, '')`;
+  const head = (text: string) => clean(`left(${text}, ${SEARCH_VECTOR_HEAD_CHARS})`);
+  const notes = ["NOT (i.search_vector @@ q.q)", "n.issue_id = i.id", "n.search_vector @@ q.q", "NOT n.system"];
+  if (scope.notesSql !== "TRUE") notes.push(scope.notesSql);
+  const candidates = [
+    `SELECT 1 AS rank, 'DESCRIPTION' AS source, ${head("i.description")} AS body WHERE i.search_vector @@ q.q`,
+    `(SELECT 2, CASE WHEN n.internal THEN 'INTERNAL_NOTE' ELSE 'COMMENT' END, ${head("n.body")} FROM notes n
+      WHERE ${notes.join(" AND ")} ORDER BY n.id LIMIT 1)`,
+    ...(scope.requester ? ["SELECT 3, 'REQUESTER', i.external_author WHERE i.requester_vector @@ q.q"] : []),
+    `SELECT 4, 'TITLE', ${clean("i.title")}`,
+  ];
+  const options = p(HEADLINE_OPTIONS);
+  return {
+    sql: `WITH q AS (SELECT ${p(filter.tsquery)}::tsquery AS q)
+     SELECT i.id, h.source, h.body,
+            ts_headline('${SEARCH_WORDS_CONFIG}', h.body, q.q, ${options}) AS headline,
+            CASE WHEN h.source = 'DESCRIPTION' THEN ts_headline('${SEARCH_WORDS_CONFIG}', ${clean("i.title")}, q.q, ${options}) END AS title_headline
+     FROM issues i CROSS JOIN q
+     CROSS JOIN LATERAL (
+       SELECT c.source, c.body FROM (${candidates.join(" UNION ALL ")}) c ORDER BY c.rank LIMIT 1
+     ) h
+     WHERE i.project_id = ${p(filter.projectId)} AND i.id = ANY(${p(issueIds)}::int[])`,
+    params,
+  };
+};
+
+/**
  * The snippet of each of `issueIds` (a page of a list searched with `filter.search`) that matches: the first
  * of the description, the first readable comment, the requester (Reporter+) that matches, the title as a
  * last resort. An `#iid` search or no search has no snippets.
@@ -67,35 +109,7 @@ export const searchSnippets = async (
   issueIds: readonly number[],
 ): Promise<Map<number, SearchSnippet>> => {
   if (!filter.tsquery || issueIds.length === 0) return new Map();
-  const params: unknown[] = [];
-  const p = (v: unknown) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  const scope = searchScope(filter);
-  const clean = (text: string) => `translate(${text}, ${p(START + STOP)}, '')`;
-  const head = (text: string) => clean(`left(${text}, ${SEARCH_VECTOR_HEAD_CHARS})`);
-  const notes = ["n.issue_id = i.id", "n.search_vector @@ q.q", "NOT n.system"];
-  if (scope.notesSql !== "TRUE") notes.push(scope.notesSql);
-  const candidates = [
-    `SELECT 1 AS rank, 'DESCRIPTION' AS source, ${head("i.description")} AS body WHERE i.search_vector @@ q.q`,
-    `(SELECT 2, CASE WHEN n.internal THEN 'INTERNAL_NOTE' ELSE 'COMMENT' END, ${head("n.body")} FROM notes n
-      WHERE ${notes.join(" AND ")} ORDER BY n.id LIMIT 1)`,
-    ...(scope.requester ? ["SELECT 3, 'REQUESTER', i.external_author WHERE i.requester_vector @@ q.q"] : []),
-    `SELECT 4, 'TITLE', ${clean("i.title")}`,
-  ];
-  const options = p(HEADLINE_OPTIONS);
-  const rows: Row[] = await db.query(
-    `WITH q AS (SELECT ${p(filter.tsquery)}::tsquery AS q)
-     SELECT i.id, h.source, h.body,
-            ts_headline('${SEARCH_WORDS_CONFIG}', h.body, q.q, ${options}) AS headline,
-            CASE WHEN h.source = 'DESCRIPTION' THEN ts_headline('${SEARCH_WORDS_CONFIG}', ${clean("i.title")}, q.q, ${options}) END AS title_headline
-     FROM issues i CROSS JOIN q
-     CROSS JOIN LATERAL (
-       SELECT c.source, c.body FROM (${candidates.join(" UNION ALL ")}) c ORDER BY c.rank LIMIT 1
-     ) h
-     WHERE i.project_id = ${p(filter.projectId)} AND i.id = ANY(${p(issueIds)}::int[])`,
-    params,
-  );
+  const { sql, params } = searchSnippetsStatement({ ...filter, tsquery: filter.tsquery }, issueIds);
+  const rows: Row[] = await db.query(sql, params);
   return new Map(rows.map((r) => [r.id, snippetOf(r)]));
 };

@@ -12,7 +12,7 @@ import { ensureSupportBot } from "../users/support-bot.ts";
 import { createIssue } from "./create-issue.ts";
 import { listIssues, resolveIssueListFilter } from "./list-issues.ts";
 import { resolveSearch } from "./list-search.ts";
-import { searchSnippets } from "./search-snippets.ts";
+import { searchSnippets, searchSnippetsStatement } from "./search-snippets.ts";
 
 let db: TestDatabase;
 let projectId: number;
@@ -179,6 +179,28 @@ describe("search that finds (10.5)", () => {
     const parts = snippets.get(issue.id)?.parts ?? [];
     expect(parts.filter((x) => x.highlight).map((x) => x.text)).toEqual(["quokka"]);
     expect(parts.map((x) => x.text).join("")).toContain("quokka here");
+  });
+  it("reads the comments for a snippet only where the issue's own text did not match", async () => {
+    const t = db.dataSource.manager;
+    /** How many times the statement's scan of the notes ran, for a page of issues found by `term`. */
+    const noteScans = async (term: string) => {
+      const filter = await resolveIssueListFilter(t, { projectId, state: "all", search: term, ...REPORTER });
+      if (!filter?.tsquery) throw new Error(term);
+      const { rows } = await listIssues(t, filter, { first: 50 });
+      const { sql, params } = searchSnippetsStatement(
+        { ...filter, tsquery: filter.tsquery },
+        rows.map((r) => r.id),
+      );
+      const [explained] = await t.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
+      const plan = explained["QUERY PLAN"][0];
+      type Node = { "Relation Name"?: string; "Actual Loops": number; Plans?: Node[] };
+      const loops = (n: Node): number =>
+        (n["Relation Name"] === "notes" ? n["Actual Loops"] : 0) + (n.Plans ?? []).reduce((a, c) => a + loops(c), 0);
+      return { rows: rows.length, loops: loops(plan.Plan) };
+    };
+    // "slowly" is in two descriptions; "paperjam" only in a comment.
+    expect(await noteScans("slowly")).toEqual({ rows: 2, loops: 0 });
+    expect((await noteScans("paperjam")).loops).toBeGreaterThan(0);
   });
 });
 
