@@ -40,29 +40,32 @@ const COUNTS_REFRESH_MS = 2_000;
 type IssuesPage = NonNullable<NonNullable<IssuesSceneQuery["project"]>["issues"]>;
 
 /**
- * Inserts or removes a live issue in the cached list so it matches the filters on screen. A list not
- * (completely) in the cache — while it is being fetched again — is left alone.
+ * Inserts or removes a live issue in the cached list so it matches the filters on screen; `undefined` when
+ * there is nothing to write. A list that is not completely in the cache (while it is fetched again, Apollo
+ * hands the update the partial data it has, or none) is left alone: writing that back was what logged
+ * "Missing field" for every field the cache did not hold.
  */
-export const applyLiveIssue = <Q extends IssuesSceneQuery | null | undefined>(
-  prev: Q,
+export const applyLiveIssue = (
+  prev: IssuesSceneQuery | null | undefined,
   issue: IssueRow_IssueFragment | null | undefined,
   filters: IssueFilters,
-): Q => {
+  complete = true,
+): IssuesSceneQuery | undefined => {
   const list = prev?.project?.issues;
-  if (!prev || !issue || !prev.project || !list) return prev;
+  if (!complete || !prev || !issue || !prev.project || !list) return undefined;
   const present = list.nodes.some((n) => n.id === issue.id);
   const fits = matchesFilters(issue, filters);
-  let next: IssuesPage = list;
+  let next: IssuesPage;
   if (fits && !present) {
     const descending = filters.sort.endsWith("_DESC");
-    if (!descending && list.pageInfo.hasNextPage) return prev; // it belongs on a later page
+    if (!descending && list.pageInfo.hasNextPage) return undefined; // it belongs on a later page
     next = { ...list, nodes: descending ? [issue, ...list.nodes] : [...list.nodes, issue] };
   } else if (!fits && present) {
     next = { ...list, nodes: list.nodes.filter((n) => n.id !== issue.id) };
   } else {
-    return prev;
+    return undefined;
   }
-  return { ...prev, project: { ...prev.project, issues: next } } as Q;
+  return { ...prev, project: { ...prev.project, issues: next } };
 };
 
 export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
@@ -104,24 +107,26 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
     const onCreated = subscribeToMore({
       document: IssueCreatedDocument,
       variables: { projectPath },
-      updateQuery: (prev, { subscriptionData }) => {
+      updateQuery: (prev, { subscriptionData, complete }) => {
         countsChanged.next();
         return applyLiveIssue(
           prev as IssuesSceneQuery | undefined,
           subscriptionData.data?.issueCreated,
           filtersRef.current,
+          complete,
         );
       },
     });
     const onUpdated = subscribeToMore({
       document: IssueUpdatedDocument,
       variables: { projectPath },
-      updateQuery: (prev, { subscriptionData }) => {
+      updateQuery: (prev, { subscriptionData, complete }) => {
         countsChanged.next();
         return applyLiveIssue(
           prev as IssuesSceneQuery | undefined,
           subscriptionData.data?.issueUpdated,
           filtersRef.current,
+          complete,
         );
       },
     });

@@ -32,14 +32,17 @@ import { Envelope, ThreadNote, WhyHere } from "./ThreadNote.tsx";
 
 /**
  * Appends a note to the cached thread unless it is already there (the mutation and the subscription both
- * deliver it). A thread not (completely) in the cache — while it is being fetched again — is left alone.
+ * deliver it); `undefined` when there is nothing to write. A thread not (completely) in the cache — while
+ * it is fetched again — is left alone, never written back partial.
  */
-export const withNote = <Q extends ThreadSceneQuery | null | undefined>(
-  prev: Q,
+export const withNote = (
+  prev: ThreadSceneQuery | null | undefined,
   note: ThreadNote_NoteFragment | null | undefined,
-): Q => {
+  complete = true,
+): ThreadSceneQuery | undefined => {
   const issue = prev?.project?.issue;
-  if (!prev || !note || !prev.project || !issue || issue.notes.nodes.some((n) => n.id === note.id)) return prev;
+  if (!complete || !prev || !note || !prev.project || !issue || issue.notes.nodes.some((n) => n.id === note.id))
+    return undefined;
   return {
     ...prev,
     project: { ...prev.project, issue: { ...issue, notes: { ...issue.notes, nodes: [...issue.notes.nodes, note] } } },
@@ -61,8 +64,8 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
     const stopNotes = subscribeToMore({
       document: NoteCreatedDocument,
       variables: { noteableId: issueId },
-      updateQuery: (prev, { subscriptionData }) =>
-        withNote(prev as ThreadSceneQuery | undefined, subscriptionData.data?.noteCreated),
+      updateQuery: (prev, { subscriptionData, complete }) =>
+        withNote(prev as ThreadSceneQuery | undefined, subscriptionData.data?.noteCreated, complete),
     });
     // Updated issues (state, labels, email log) and edited notes are normalised into the cache by id.
     const stopIssue = subscribeToMore({ document: ThreadIssueUpdatedDocument, variables: { projectPath } });
@@ -87,7 +90,7 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
       setStaleIds([]);
       if (!note) return;
       client.cache.updateQuery({ query: ThreadSceneDocument, variables }, (prev) =>
-        prev ? withNote(prev as ThreadSceneQuery, note) : prev,
+        withNote(prev as ThreadSceneQuery | null, note),
       );
     },
     [client, variables],
