@@ -79,8 +79,8 @@ export const bundle = async (name: string, entries: Record<string, string>): Pro
   return dir;
 };
 
-/** The worker's own entry (what `npm start` and a container run). */
-const WORKER_MAIN = "apps/worker/src/main.ts";
+/** The worker's own entry (what `npm start` and a container run, bundled or through tsx). */
+export const WORKER_MAIN = "apps/worker/src/main.ts";
 
 /** The worker's bundled entries, with `main` the worker or a test harness of it. */
 const workerEntries = (main: string) => ({

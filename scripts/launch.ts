@@ -12,7 +12,9 @@ import { WORKER_SEMI_SPACE_MB } from "../apps/worker/src/inbound/thread-entry.ts
  * for three of the 11 measured; issue 14.4).
  * bench/api.ts at 1M, two alternating pairs: the list variants' mean p95 14.5 and 14.0 ms → 13.9 and
  * 11.5 ms; variants over twice their SQL's p95 4 and 3 → 1 and 1. The young generation is three
- * semi-spaces, so the api may hold up to ~48 MB more.
+ * semi-spaces, so the api may hold up to ~48 MB more. Measured while every query ran through graphql-js;
+ * repeated queries now run compiled (apps/api/src/graphql/jit-executor.ts) and allocate less, and the size
+ * was not measured again since.
  */
 const API_SEMI_SPACE_MB = 32;
 

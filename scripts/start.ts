@@ -17,7 +17,7 @@ import {
   embeddedOptionsFrom,
   startEmbeddedPostgres,
 } from "@tidings/db";
-import { workerCommand } from "./bundle.ts";
+import { WORKER_MAIN, workerCommand } from "./bundle.ts";
 import { API_NODE_FLAGS, WORKER_ENV_DEFAULTS, WORKER_NODE_FLAGS } from "./launch.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -85,7 +85,7 @@ const workerArgs = async (): Promise<string[]> => {
     return await workerCommand();
   } catch (err) {
     say(`could not bundle the worker (${(err as Error).message}); running it through tsx`);
-    return [...WORKER_NODE_FLAGS, "--import", "tsx", path.join(ROOT, "apps/worker/src/main.ts")];
+    return [...WORKER_NODE_FLAGS, "--import", "tsx", path.join(ROOT, WORKER_MAIN)];
   }
 };
 
