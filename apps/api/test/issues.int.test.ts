@@ -150,6 +150,54 @@ describe("issue list, loaders and moves", () => {
     expect([...waited]).toEqual([]);
   });
 
+  it("takes the requesters' names kept with a page's issues from its rows, and reads only the others' (issue 14.4)", async () => {
+    const NAMES = `query($p: ID!) { project(fullPath: $p) { issues(state: all, authorUsername: "support-bot", first: 50) {
+      nodes { iid requesterName } } } }`;
+    const ONE = `query($p: ID!, $iid: String!) { project(fullPath: $p) { issue(iid: $iid) { requesterName } } }`;
+    type Names = { project: { issues: { nodes: { iid: string; requesterName: string | null }[] } } };
+    const saved: { id: number; name: string | null }[] = await db.dataSource.query(
+      "SELECT id, external_author_name AS name FROM issues WHERE external_author IS NOT NULL",
+    );
+    const namesRead = () => statements.filter((s) => s.includes("external_author_name AS name")).length;
+    const listed = async () => {
+      const before = namesRead();
+      const res = await api.graphql<Names>(NAMES, { p: "demo/app" }, { cookie });
+      if (res.errors) throw new Error(JSON.stringify(res.errors));
+      return { nodes: res.data!.project.issues.nodes, reads: namesRead() - before };
+    };
+    /** Each issue's name as the issue alone shows it (read through requesterNames, never from a list row). */
+    const alone = async (iid: string) =>
+      (
+        await api.graphql<{ project: { issue: { requesterName: string | null } } }>(
+          ONE,
+          { p: "demo/app", iid },
+          { cookie },
+        )
+      ).data!.project.issue.requesterName;
+    try {
+      await db.dataSource.query(
+        "UPDATE issues SET external_author_name = 'Kept ' || iid WHERE external_author IS NOT NULL",
+      );
+      const kept = await listed();
+      expect(kept.nodes.length).toBeGreaterThan(10);
+      expect(kept.nodes.every((n) => n.requesterName === `Kept ${n.iid}`)).toBe(true);
+      expect(kept.reads).toBe(0);
+      // An issue whose name was not kept (null: an older issue) is read as before, and only for it.
+      const [legacy] = kept.nodes;
+      await db.dataSource.query(
+        "UPDATE issues SET external_author_name = NULL WHERE iid = $1 AND project_id = (SELECT id FROM projects WHERE full_path = 'demo/app')",
+        [Number(legacy.iid)],
+      );
+      const mixed = await listed();
+      expect(mixed.reads).toBe(1);
+      for (const n of mixed.nodes.slice(0, 5)) expect(n.requesterName).toBe(await alone(n.iid));
+      expect(mixed.nodes.find((n) => n.iid === legacy.iid)?.requesterName).not.toBe(`Kept ${legacy.iid}`);
+    } finally {
+      for (const r of saved)
+        await db.dataSource.query("UPDATE issues SET external_author_name = $2 WHERE id = $1", [r.id, r.name]);
+    }
+  });
+
   it("lists a search's issues when their snippets cannot be read: each snippet fails alone", async () => {
     const SNIPPETS = `query($p: ID!) { project(fullPath: $p) { issues(state: all, search: "printer", first: 5) {
       nodes { title searchSnippet { source } } } } }`;

@@ -256,7 +256,7 @@ export * from "./team-notifications/levels.ts";
 export * from "./team-notifications/inbox.ts";
 export { notifyTeam } from "./team-notifications/notify-team.ts";
 export { type RequesterHistory, requesterHistory } from "./issues/requester-tickets.ts";
-export { requesterNames } from "./issues/requester-names.ts";
+export { keptRequesterNames, requesterNames } from "./issues/requester-names.ts";
 export {
   checkViewFilters,
   createSavedView,

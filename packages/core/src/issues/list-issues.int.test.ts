@@ -20,7 +20,7 @@ import {
   listIssues,
   resolveIssueListFilter,
 } from "./list-issues.ts";
-import { searchCandidatesSql } from "./list-search.ts";
+import { RESOLVED_SEARCHES_KEPT, resolveSearch, searchCandidatesSql } from "./list-search.ts";
 
 const ISSUES = 20_000;
 /** The quoted history under a reply (about 400 characters, as email replies carry). */
@@ -336,7 +336,8 @@ describe("the issue list at 20,000 issues", () => {
       projectId,
       readConfidential: true,
       viewerId: null,
-      search: "order 4242",
+      // Words in an order no other test searched: the data source keeps each search it resolved.
+      search: "4242 order",
       authorUsername: "support-bot",
       labelNames: ["bug"],
     };
@@ -364,6 +365,37 @@ describe("the issue list at 20,000 issues", () => {
       const alone = await resolveIssueListFilter(m, { ...base, ...tab });
       expect(alone?.candidateIds?.length).toBeGreaterThan(0);
       expect(resolved[i]).toEqual(alone);
+    }
+  });
+
+  it("a data source keeps the searches it resolved, the least recently used forgotten first, a failed one not at all", async () => {
+    const m = db.dataSource.manager;
+    const logger = db.dataSource.logger;
+    const original = logger.logQuery;
+    let words = 0;
+    logger.logQuery = (sql) => {
+      if (sql.includes("to_tsquery")) words++;
+    };
+    try {
+      const first = await resolveSearch(m, "kept quokka");
+      expect(words).toBe(1);
+      expect(await resolveSearch(m, "kept quokka")).toEqual(first);
+      expect(words).toBe(1);
+      // A failed resolution (here: inside an aborted transaction) is not kept: the next one asks again.
+      await m.transaction(async (t) => {
+        await t.query("SELECT 1/0").catch(() => undefined);
+        await expect(resolveSearch(t, "failed wombat")).rejects.toThrow();
+      });
+      expect((await resolveSearch(m, "failed wombat")).tsquery).toContain("wombat");
+      expect(words).toBe(3);
+      // "kept quokka" is now the least recently used of RESOLVED_SEARCHES_KEPT + 1 searches: forgotten.
+      for (let i = 0; i < RESOLVED_SEARCHES_KEPT - 1; i++) await resolveSearch(m, `filler${i}`);
+      expect(await resolveSearch(m, "failed wombat")).toBeTruthy(); // used again: kept
+      expect(words).toBe(RESOLVED_SEARCHES_KEPT + 2);
+      expect(await resolveSearch(m, "kept quokka")).toEqual(first);
+      expect(words).toBe(RESOLVED_SEARCHES_KEPT + 3);
+    } finally {
+      logger.logQuery = original;
     }
   });
 

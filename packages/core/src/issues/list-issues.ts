@@ -1,6 +1,6 @@
 import { type EntityManager, type IssueState, LABELLED_WALK_COLUMNS, preparedQuery } from "@tidings/db";
 import { issueVisibility } from "../permissions/visibility.ts";
-import { planSearch, type ResolvedSearch, resolveSearch, searchMatches } from "./list-search.ts";
+import { planSearch, type ResolvedSearch, resolveSearch, type SearchPlan, searchMatches } from "./list-search.ts";
 
 export const ISSUE_SORTS = [
   "CREATED_DESC",
@@ -96,8 +96,16 @@ export const resolveIssueListFilter = async (
   const titles = lowerSet(labelNames);
   const usernames = lowerSet([...(assigneeUsernames ?? []), ...(authorUsername ? [authorUsername] : [])]);
   const search = f.search?.trim();
-  // The names and the search are resolved at once (two connections of the pool): one round trip, not two.
-  const [rows, resolvedSearch]: [{ kind: "label" | "user"; name: string; id: number }[], ResolvedSearch | null] =
+  // The names and the search are resolved at once (two connections of the pool): the search's words and
+  // then its candidates (planSearch) beside the names, so a list waits for the longer of the two, not both.
+  const searched =
+    search && !/^#\d{1,9}$/.test(search)
+      ? resolveSearch(db, search).then(async (resolved) => ({
+          resolved,
+          plan: await planSearch(db, f, resolved.terms),
+        }))
+      : null;
+  const [rows, searchedNow]: [{ kind: "label" | "user"; name: string; id: number }[], Searched | null] =
     await Promise.all([
       titles.length || usernames.length
         ? preparedQuery<{ kind: "label" | "user"; name: string; id: number }>(
@@ -107,26 +115,26 @@ export const resolveIssueListFilter = async (
             [f.projectId, titles, usernames],
           )
         : [],
-      search && !/^#\d{1,9}$/.test(search) ? resolveSearch(db, search) : null,
+      searched,
     ]);
   const idOf = (kind: "label" | "user", name: string) => rows.find((r) => r.kind === kind && r.name === name)?.id;
   const labelIds = titles.map((t) => idOf("label", t));
   const assigneeIds = lowerSet(assigneeUsernames).map((u) => idOf("user", u));
   const authorId = authorUsername ? idOf("user", authorUsername.toLowerCase()) : null;
   if (labelIds.includes(undefined) || assigneeIds.includes(undefined) || authorId === undefined) return null;
-  const filter: ResolvedIssueListFilter = {
+  return {
     ...rest,
     resolved: true,
     authorId,
     labelIds: labelIds as number[],
     assigneeIds: assigneeIds as number[],
-    tsquery: resolvedSearch?.tsquery ?? null,
-    candidateIds: null,
-    walkSearch: false,
+    tsquery: searchedNow?.resolved.tsquery ?? null,
+    candidateIds: searchedNow?.plan.candidateIds ?? null,
+    walkSearch: searchedNow?.plan.walk ?? false,
   };
-  const { candidateIds, walk } = await planSearch(db, filter, resolvedSearch?.terms ?? []);
-  return { ...filter, candidateIds, walkSearch: walk };
 };
+
+type Searched = { resolved: ResolvedSearch; plan: SearchPlan };
 
 /**
  * Resolves the filters of one request: the list's state tabs ask for the same names and search once per
@@ -216,6 +224,7 @@ export const ISSUE_LIST_COLUMNS = [
   "awaiting_reply_since",
   "first_team_reply_at",
   "last_team_reply_at",
+  "external_author_name",
 ] as const;
 
 /** The candidates (issue 14.4) as a condition of the page and the count; none without candidates. */
@@ -339,6 +348,8 @@ export type IssueListRow = {
   awaitingReplySince: Date | null;
   firstTeamReplyAt: Date | null;
   lastTeamReplyAt: Date | null;
+  /** The requester's display name when it was kept with the issue; null: not kept (requester-names.ts). */
+  externalAuthorName: string | null;
   cursor: string;
 };
 
@@ -359,6 +370,7 @@ type RawRow = {
   awaiting_reply_since: Date | null;
   first_team_reply_at: Date | null;
   last_team_reply_at: Date | null;
+  external_author_name: string | null;
   sort_value: string;
 };
 
@@ -379,6 +391,7 @@ const toRow = (r: RawRow): IssueListRow => ({
   awaitingReplySince: r.awaiting_reply_since,
   firstTeamReplyAt: r.first_team_reply_at,
   lastTeamReplyAt: r.last_team_reply_at,
+  externalAuthorName: r.external_author_name,
   cursor: encodeIssueCursor(r.sort_value, r.id),
 });
 

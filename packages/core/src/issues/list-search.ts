@@ -25,11 +25,36 @@ export type ResolvedSearch = { tsquery: string | null; terms: string[] };
  * and plain words, both without accents. A plain word matches as a prefix of either (search as you type:
  * "print" finds "printer", "refunds" finds "refund", "escalat" finds "escalated" — stored as the stem
  * `escal` —, "ruckerst" finds "Rückerstattung"), every word required; anything else (quotes, `or`, `-word`,
- * addresses) is read with websearch syntax. Computed once per list (one small query), so the list's
- * statements carry a constant the planner can estimate, and a word whose stem is itself is looked up once.
- * tsquery is null when nothing is left to search for.
+ * addresses) is read with websearch syntax. Computed once (one small query, then kept:
+ * RESOLVED_SEARCHES_KEPT), so the list's statements carry a constant the planner can estimate, and a word
+ * whose stem is itself is looked up once. tsquery is null when nothing is left to search for.
  */
-export const resolveSearch = async (db: EntityManager, search: string): Promise<ResolvedSearch> => {
+export const resolveSearch = (db: EntityManager, search: string): Promise<ResolvedSearch> => {
+  const cache = resolvedSearches.get(db.connection) ?? new Map<string, Promise<ResolvedSearch>>();
+  resolvedSearches.set(db.connection, cache);
+  let resolved = cache.get(search);
+  if (resolved) {
+    // Most recently used last: Map keeps insertion order, so the first key is the least recently used.
+    cache.delete(search);
+  } else {
+    resolved = resolveSearchNow(db, search);
+    resolved.catch(() => cache.delete(search));
+    if (cache.size >= RESOLVED_SEARCHES_KEPT) cache.delete(cache.keys().next().value as string);
+  }
+  cache.set(search, resolved);
+  return resolved;
+};
+
+/**
+ * Issue 14.4: a search's tsquery depends on its text and the text search configurations only, which change
+ * with a migration (a new release, a restart), never while the api runs. So each data source keeps the
+ * last searches it resolved, and a list that repeats one (the next page, the state tabs, a live refresh, a
+ * colleague's same search) sends one statement less.
+ */
+export const RESOLVED_SEARCHES_KEPT = 1_000;
+const resolvedSearches = new WeakMap<object, Map<string, Promise<ResolvedSearch>>>();
+
+const resolveSearchNow = async (db: EntityManager, search: string): Promise<ResolvedSearch> => {
   const plain = plainWords(search);
   if (!plain) {
     const [row] = await preparedQuery<{ q: string }>(

@@ -26,11 +26,21 @@ export const requesterNames = async (db: EntityManager, issueIds: readonly numbe
     "SELECT id, external_author_name AS name FROM issues WHERE id = ANY($1::int[])",
     [[...issueIds]],
   );
-  const names = new Map(kept.flatMap((r) => (r.name ? [[r.id, r.name] as const] : [])));
+  const names = keptRequesterNames(kept.map((r) => ({ id: r.id, externalAuthorName: r.name })));
   const unknown = kept.filter((r) => r.name === null).map((r) => r.id);
   for (const [id, name] of await namesFromStoredEmails(db, unknown)) names.set(id, name);
   return names;
 };
+
+/**
+ * The names kept with the issues, per id (issues whose name was not kept are absent): what requesterNames
+ * gives for them. A list page's rows carry the kept name (ISSUE_LIST_COLUMNS), so the api reads names only
+ * for the rest (issue 14.4: one statement less per page).
+ */
+export const keptRequesterNames = (
+  rows: readonly { id: number; externalAuthorName: string | null }[],
+): Map<number, string> =>
+  new Map(rows.flatMap((r) => (r.externalAuthorName ? [[r.id, r.externalAuthorName] as const] : [])));
 
 /** The opening emails' names (displayNameIn's rule), for issues whose name was not kept. */
 const namesFromStoredEmails = async (db: EntityManager, issueIds: number[]): Promise<Map<number, string>> => {

@@ -1,4 +1,11 @@
-import { countIssues, listIssues, type SearchSnippet, searchSnippets, serviceDeskAddress } from "@tidings/core";
+import {
+  countIssues,
+  keptRequesterNames,
+  listIssues,
+  type SearchSnippet,
+  searchSnippets,
+  serviceDeskAddress,
+} from "@tidings/core";
 import { AccessLevel, ProjectEntity } from "@tidings/db";
 import { GraphQLError, type GraphQLResolveInfo, Kind } from "graphql";
 import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from "type-graphql";
@@ -197,6 +204,9 @@ export class ProjectResolver {
       ? { rows: [], hasNextPage: false }
       : await listIssues(db, filter, { sort: sort ?? "CREATED_DESC", first: pageSize(first), after });
     const nodes = page.rows.map(presentIssue);
+    // The rows carry the names kept with their issues: the requesters' names are read only for the rest.
+    const names = loadersOf(ctx).requesterNameByIssueId;
+    for (const [id, name] of keptRequesterNames(page.rows)) names.prime(id, name);
     // Issue 10.5: the snippets of this page only, in one query, read beside the rows' labels and assignees
     // (prefetchIssueFields) when a node asks for one. Then every row's fields answer without a promise.
     const snippetsAsked = !!filter.tsquery && page.rows.length > 0 && asksFor(info, ["nodes", "searchSnippet"]);
