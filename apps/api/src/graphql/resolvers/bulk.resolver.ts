@@ -1,7 +1,8 @@
 // Issue 10.3: one mutation closes, reopens, labels or assigns many issues in one transaction, with one
 // event per issue (Reporter+: updateIssue, the one policy; the rules are core's quick actions).
 import { bulkUpdateIssues } from "@tidings/core";
-import { Arg, Ctx, Field, InputType, Int, Mutation, ObjectType, Resolver } from "type-graphql";
+import { Arg, Ctx, Field, InputType, Int, Mutation, Resolver } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN, readableProject } from "../access.ts";
 import { runMutation } from "../mutation.ts";

@@ -1,4 +1,5 @@
-import { Ctx, Field, ID, ObjectType, Query, Resolver } from "type-graphql";
+import { Ctx, Field, ID, Query, Resolver } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import type { ApiContext } from "../../context.ts";
 import { toGid } from "../ids.ts";
 import { loadersOf } from "../loaders.ts";

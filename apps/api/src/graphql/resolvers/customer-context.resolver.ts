@@ -8,7 +8,8 @@ import {
   requesterHistory,
 } from "@tidings/core";
 import { IssueEntity } from "@tidings/db";
-import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, Resolver, Root } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN } from "../access.ts";
 import { addressesVisible } from "../issue-fields.ts";

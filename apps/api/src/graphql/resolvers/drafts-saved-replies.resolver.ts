@@ -16,7 +16,8 @@ import {
   saveDraft,
   updateSavedReply,
 } from "@tidings/core";
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN, readableIssue, readableProject } from "../access.ts";
 import { fromGid, NOT_A_NOTE_ID, toGid } from "../ids.ts";

@@ -1,7 +1,8 @@
 // Issue 11.7: each message a customer sent shows its sender (display name and address), its To and Cc,
 // and a link to the raw email — customers' addresses, so for Reporter+ only (customerAddressVisibility).
 import { customerAddressVisibility, messageEnvelope } from "@tidings/core";
-import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from "type-graphql";
+import { Ctx, Field, FieldResolver, Resolver, Root } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import type { ApiContext } from "../../context.ts";
 import { loadersOf } from "../loaders.ts";
 import { IssueType } from "../types/issue.type.ts";

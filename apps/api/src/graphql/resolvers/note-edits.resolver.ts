@@ -10,7 +10,8 @@ import {
   noteVersions,
 } from "@tidings/core";
 import { type EntityManager, NoteEntity } from "@tidings/db";
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import type { ApiContext } from "../../context.ts";
 import { canViewNote, NOT_FOUND_OR_FORBIDDEN, readableIssue } from "../access.ts";
 import { fromGid } from "../ids.ts";

@@ -22,12 +22,12 @@ import {
   InputType,
   Int,
   Mutation,
-  ObjectType,
   Query,
   Resolver,
   Root,
   Subscription,
 } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN, readableIssue, readableProject } from "../access.ts";
 import { eventLoaders, eventScope, useLoaders } from "../event-scope.ts";

@@ -2,7 +2,8 @@
 // have left. Nothing is stored: the event goes out through NOTIFY at once (every api node), to
 // subscribers who may see presence (readPresence: Reporter+), re-checked per event.
 import { publishPresence } from "@tidings/core";
-import { Arg, Ctx, Field, ID, Mutation, ObjectType, Resolver } from "type-graphql";
+import { Arg, Ctx, Field, ID, Mutation, Resolver } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN, readableIssue } from "../access.ts";
 import { fromGid } from "../ids.ts";

@@ -24,11 +24,11 @@ import {
   ID,
   InputType,
   Mutation,
-  ObjectType,
   Resolver,
   Root,
   registerEnumType,
 } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN, readableProject } from "../access.ts";
 import { fromGid, toGid } from "../ids.ts";

@@ -12,7 +12,8 @@ import {
   setProjectMember,
 } from "@tidings/core";
 import type { EntityManager } from "@tidings/db";
-import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN, readableProject } from "../access.ts";
 import { fromGid, toGid } from "../ids.ts";

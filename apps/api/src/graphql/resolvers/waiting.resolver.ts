@@ -1,7 +1,8 @@
 // Issue 10.1 through GraphQL: whether the viewer has read an issue's latest activity, and marking it read
 // (opening the thread does). Read marks are per user; nobody sees another's.
 import { isUnread, markIssueRead } from "@tidings/core";
-import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Field, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import type { ApiContext } from "../../context.ts";
 import { NOT_FOUND_OR_FORBIDDEN, readableIssue } from "../access.ts";
 import { fromGid } from "../ids.ts";

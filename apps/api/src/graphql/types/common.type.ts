@@ -1,4 +1,5 @@
-import { Field, ObjectType } from "type-graphql";
+import { Field } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 
 @ObjectType("PageInfo", { description: "Cursor pagination, as GitLab's." })
 export class PageInfoType {

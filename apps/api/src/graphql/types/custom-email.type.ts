@@ -4,7 +4,8 @@ import {
   VERIFICATION_ERROR_TEXT,
   type VerificationError,
 } from "@tidings/core";
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, InputType, Int, registerEnumType } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 
 export const SmtpAuthMethodEnum = Object.fromEntries(SMTP_AUTH_METHODS.map((m) => [m.toUpperCase(), m])) as Record<
   Uppercase<(typeof SMTP_AUTH_METHODS)[number]>,

@@ -1,5 +1,6 @@
 import type { InboundEmailEntity } from "@tidings/db";
-import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
+import { Field, ID, InputType, Int } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import { toGid } from "../ids.ts";
 import { PageInfoType } from "./common.type.ts";
 

@@ -1,6 +1,7 @@
 import type { CappedCount, SearchSnippet } from "@tidings/core";
 import type { IssueEntity } from "@tidings/db";
-import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import { toGid } from "../ids.ts";
 import { PageInfoType } from "./common.type.ts";
 import { IssueStateEnum, SearchSnippetSourceEnum } from "./enums.ts";

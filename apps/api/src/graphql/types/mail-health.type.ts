@@ -1,5 +1,6 @@
 import type { MailChannel, MailHealth } from "@tidings/core";
-import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Float, Int, registerEnumType } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 
 export const MailChannelKind = {
   IMAP: "imap",

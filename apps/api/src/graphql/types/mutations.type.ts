@@ -1,4 +1,5 @@
-import { Field, Float, ID, InputType, ObjectType } from "type-graphql";
+import { Field, Float, ID, InputType } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import { IssueStateEvent } from "./enums.ts";
 import { IssueType } from "./issue.type.ts";
 import { NoteType } from "./note.type.ts";

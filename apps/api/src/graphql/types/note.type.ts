@@ -1,5 +1,6 @@
 import type { NoteEntity } from "@tidings/db";
-import { Field, ID, ObjectType } from "type-graphql";
+import { Field, ID } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import { toGid } from "../ids.ts";
 import { PageInfoType } from "./common.type.ts";
 

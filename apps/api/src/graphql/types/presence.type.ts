@@ -1,4 +1,5 @@
-import { Field, ObjectType } from "type-graphql";
+import { Field } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import { UserType } from "./user.type.ts";
 
 @ObjectType("IssuePresence", { description: "Issue 11.5: a responder viewing or replying to an issue right now." })

@@ -1,5 +1,6 @@
 import type { ProjectEntity } from "@tidings/db";
-import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 import { toGid } from "../ids.ts";
 import { UserType } from "./user.type.ts";
 

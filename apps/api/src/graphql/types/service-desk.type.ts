@@ -1,6 +1,7 @@
 import { effectiveTicketsConfidential } from "@tidings/core";
 import type { ProjectEntity, ServiceDeskSettingEntity } from "@tidings/db";
-import { Field, Float, ObjectType } from "type-graphql";
+import { Field, Float } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 
 @ObjectType("ServiceDeskSettings", { description: "B1–B7; Maintainer+ only." })
 export class ServiceDeskSettingsType {

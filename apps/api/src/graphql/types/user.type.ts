@@ -1,4 +1,5 @@
-import { Field, ID, ObjectType } from "type-graphql";
+import { Field, ID } from "type-graphql";
+import { ObjectType } from "../object-type.ts";
 
 @ObjectType("UserCore", { description: "A Tidings user." })
 export class UserType {
