@@ -37,8 +37,10 @@ export const resolveSearch = (db: EntityManager, search: string): Promise<Resolv
     // Most recently used last: Map keeps insertion order, so the first key is the least recently used.
     cache.delete(search);
   } else {
-    resolved = resolveSearchNow(db, search);
-    resolved.catch(() => cache.delete(search));
+    const pending = resolveSearchNow(db, search);
+    // A failed resolution is forgotten, unless another for the same text has taken its place since.
+    pending.catch(() => cache.get(search) === pending && cache.delete(search));
+    resolved = pending;
     if (cache.size >= RESOLVED_SEARCHES_KEPT) cache.delete(cache.keys().next().value as string);
   }
   cache.set(search, resolved);
