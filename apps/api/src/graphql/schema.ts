@@ -1,7 +1,6 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
-import { callFieldResolversDirectly } from "./direct-field-resolvers.ts";
 import { BulkResolver } from "./resolvers/bulk.resolver.ts";
 import { CurrentUserResolver } from "./resolvers/current-user.resolver.ts";
 import { CustomerContextResolver } from "./resolvers/customer-context.resolver.ts";
@@ -70,20 +69,14 @@ const UNUSED_PUBSUB: PubSubOption = {
   },
 };
 
-/**
- * Builds the schema, its plain field resolver methods called directly (direct-field-resolvers.ts); the
- * PubSub argument is optional (schema.graphql is emitted without one).
- */
-export const buildApiSchema = async (pubSub?: PubSubOption): Promise<GraphQLSchema> => {
-  const schema = await buildSchema({
+/** Builds the schema; the PubSub argument is optional (schema.graphql is emitted without one). */
+export const buildApiSchema = (pubSub?: PubSubOption): Promise<GraphQLSchema> =>
+  buildSchema({
     resolvers: [...RESOLVERS],
     pubSub: pubSub ?? UNUSED_PUBSUB,
     validate: false,
     emitSchemaFile: false,
   });
-  callFieldResolversDirectly(schema);
-  return schema;
-};
 
 /** The committed SDL: sorted, so the file only changes when the schema does. */
 export const printApiSchema = async () => `${printSchema(lexicographicSortSchema(await buildApiSchema()))}\n`;
