@@ -20,6 +20,7 @@ import {
   getVariableValues,
   printSchema,
 } from "graphql";
+import { LruMap } from "@tidings/core";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 
 export type JitOptions = {
@@ -54,20 +55,15 @@ export type JitStats = { compiled: number; refused: number; interpreted: number;
 
 export const createJitExecutor = (schema: GraphQLSchema, options: Partial<JitOptions> = {}) => {
   const { compileOnRun, maxOperations } = { ...JIT_DEFAULTS, ...options };
-  const operations = new Map<string, Entry>();
+  const operations = new LruMap<string, Entry>(maxOperations);
   const stats: JitStats = { compiled: 0, refused: 0, interpreted: 0, jitted: 0 };
 
-  /** The operation's entry, moved to the most recent end of the LRU. */
+  /** The operation's entry, now the most recently run. */
   const entryOf = (key: string): Entry => {
     const found = operations.get(key);
-    if (found) {
-      operations.delete(key);
-      operations.set(key, found);
-      return found;
-    }
+    if (found) return found;
     const entry: Entry = { runs: 0, compiled: null };
     operations.set(key, entry);
-    if (operations.size > maxOperations) operations.delete(operations.keys().next().value as string);
     return entry;
   };
 

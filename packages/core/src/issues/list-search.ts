@@ -3,6 +3,7 @@
 // the candidates: the issues holding it, read from its GIN indexes before the page (list-issues.ts reads
 // only them), chosen by PostgreSQL's own statistics of common lexemes.
 import { type EntityManager, preparedQuery, SEARCH_CONFIG, SEARCH_WORDS_CONFIG } from "@tidings/db";
+import { LruMap } from "../lru.ts";
 import { customerAddressVisibility, noteVisibility } from "../permissions/visibility.ts";
 import type { IssueListFilter } from "./list-issues.ts";
 
@@ -30,21 +31,18 @@ export type ResolvedSearch = { tsquery: string | null; terms: string[] };
  * whose stem is itself is looked up once. tsquery is null when nothing is left to search for.
  */
 export const resolveSearch = (db: EntityManager, search: string): Promise<ResolvedSearch> => {
-  const cache = resolvedSearches.get(db.connection) ?? new Map<string, Promise<ResolvedSearch>>();
-  resolvedSearches.set(db.connection, cache);
-  let resolved = cache.get(search);
-  if (resolved) {
-    // Most recently used last: Map keeps insertion order, so the first key is the least recently used.
-    cache.delete(search);
-  } else {
-    const pending = resolveSearchNow(db, search);
-    // A failed resolution is forgotten, unless another for the same text has taken its place since.
-    pending.catch(() => cache.get(search) === pending && cache.delete(search));
-    resolved = pending;
-    if (cache.size >= RESOLVED_SEARCHES_KEPT) cache.delete(cache.keys().next().value as string);
+  let cache = resolvedSearches.get(db.connection);
+  if (!cache) {
+    cache = new LruMap<string, Promise<ResolvedSearch>>(RESOLVED_SEARCHES_KEPT);
+    resolvedSearches.set(db.connection, cache);
   }
-  cache.set(search, resolved);
-  return resolved;
+  const kept = cache.get(search);
+  if (kept) return kept;
+  const pending = resolveSearchNow(db, search);
+  // A failed resolution is forgotten, unless another for the same text has taken its place since.
+  pending.catch(() => cache.peek(search) === pending && cache.delete(search));
+  cache.set(search, pending);
+  return pending;
 };
 
 /**
@@ -54,7 +52,7 @@ export const resolveSearch = (db: EntityManager, search: string): Promise<Resolv
  * colleague's same search) sends one statement less.
  */
 export const RESOLVED_SEARCHES_KEPT = 1_000;
-const resolvedSearches = new WeakMap<object, Map<string, Promise<ResolvedSearch>>>();
+const resolvedSearches = new WeakMap<object, LruMap<string, Promise<ResolvedSearch>>>();
 
 const resolveSearchNow = async (db: EntityManager, search: string): Promise<ResolvedSearch> => {
   const plain = plainWords(search);
