@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApolloServer } from "@apollo/server";
@@ -15,6 +14,7 @@ import { formatError } from "./graphql/format-error.ts";
 import { type JitOptions, jitGateway } from "./graphql/jit-executor.ts";
 import { limitRules, operationLimitError, scopeError } from "./graphql/limits.ts";
 import { trustProxySetting } from "./http/client-ip.ts";
+import { createExpressHttpServer } from "./http/express-server.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { resolveViewer } from "./http/viewer.ts";
 import { attachGraphqlWebSocket, type WebSocketLimits } from "./http/websocket.ts";
@@ -54,7 +54,7 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxySetting(deps.config));
   app.use(securityHeaders(deps.config));
-  const httpServer = http.createServer(app);
+  const httpServer = createExpressHttpServer(app);
 
   // GraphQL over WebSocket on the same port and path (origin rule, limits, revocation: websocket.ts).
   const ws = attachGraphqlWebSocket(deps, httpServer, options.schema, { ...WEBSOCKET_LIMITS, ...options.webSocket });
