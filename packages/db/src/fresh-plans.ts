@@ -14,7 +14,7 @@
 // second costs one statement a second per connection and bounds what a stale plan can cost to what the
 // tables grow in a second; the checks of a session whose first plans were made on a 3-row table cost the
 // same as those of a session that began on 20,000 rows (15–20 µs per row; tmp harness, same run).
-import pg from "pg";
+import { CallbackQueryClient } from "./callback-query-client.ts";
 
 /**
  * How long a session keeps PostgreSQL's cached plans, at most. The api's prepared statements are there to
@@ -30,7 +30,7 @@ export const PLAN_LIFE_MS = 1_000;
  * aborted transaction).
  */
 export const freshPlansClient = (lifeMs: number) =>
-  class FreshPlansClient extends pg.Client {
+  class FreshPlansClient extends CallbackQueryClient {
     #plansSince = performance.now();
 
     // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; each call passes through unchanged.
