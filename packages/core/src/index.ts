@@ -52,6 +52,7 @@ export { createProject, type CreateProjectInput } from "./projects/create-projec
 export { DEMO_USERS, seedDemo } from "./seed/seed-demo.ts";
 export * from "./service-desk/addresses.ts";
 export { fullPathSlug } from "./slug.ts";
+export { type Attached, attached } from "./attached.ts";
 export { LruMap } from "./lru.ts";
 export { createUser, type CreateUserInput } from "./users/create-user.ts";
 export { ensureSupportBot } from "./users/support-bot.ts";

@@ -11,7 +11,7 @@
 // The scope lives as long as the event object: data is read after the event was published, never reused
 // for a later event (a removed member or a blocked user stops receiving at the next event, as before).
 // A socket whose session is revoked is closed by websocket.ts, as before.
-import { accessLevelsFor, type ProjectAbilities, projectAbilities, type Viewer } from "@tidings/core";
+import { accessLevelsFor, attached, type ProjectAbilities, projectAbilities, type Viewer } from "@tidings/core";
 import { type DataSource, NoteEntity } from "@tidings/db";
 import DataLoader from "dataloader";
 import type { ApiContext } from "../context.ts";
@@ -174,17 +174,12 @@ const createEventScope = (dataSource: DataSource): EventScope => {
   return { shared, levels, notes, blocked, readAt, warmIssue, warmNote, turn: staggered(DELIVERY_CHUNK) };
 };
 
-const SCOPES = new WeakMap<object, EventScope>();
+/** On the event's payload, not in a WeakMap keyed by it (core's attached.ts says why). */
+const SCOPES = attached<object, EventScope>("eventScope");
 
 /** The scope of one published event (the same payload object reaches every subscriber). */
-export const eventScope = (event: object, dataSource: DataSource): EventScope => {
-  let scope = SCOPES.get(event);
-  if (!scope) {
-    scope = createEventScope(dataSource);
-    SCOPES.set(event, scope);
-  }
-  return scope;
-};
+export const eventScope = (event: object, dataSource: DataSource): EventScope =>
+  SCOPES.get(event) ?? SCOPES.set(event, createEventScope(dataSource));
 
 /**
  * The loaders one subscriber uses for one event: the viewer-independent ones of the event's scope, and

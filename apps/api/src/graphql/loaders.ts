@@ -1,4 +1,5 @@
 import {
+  attached,
   issueCounter,
   issueListFilterResolver,
   loadProjectAbilities,
@@ -165,24 +166,14 @@ export const createLoaders = (ctx: Pick<ApiContext, "dataSource" | "viewer">) =>
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
-const LOADERS = new WeakMap<object, Loaders>();
+/** On the request's context, not in a WeakMap keyed by it (core's attached.ts says why). */
+const LOADERS = attached<ApiContext, Loaders>("loaders");
 
 /** The loaders of this request; created on first use (per HTTP request, per WebSocket operation). */
-export const loadersOf = (ctx: ApiContext): Loaders => {
-  let loaders = LOADERS.get(ctx);
-  if (!loaders) {
-    loaders = createLoaders(ctx);
-    LOADERS.set(ctx, loaders);
-  }
-  return loaders;
-};
+export const loadersOf = (ctx: ApiContext): Loaders => LOADERS.get(ctx) ?? LOADERS.set(ctx, createLoaders(ctx));
 
 /**
  * A subscription keeps one context for its lifetime: each event starts with fresh loaders, so data and
  * abilities are re-read (a removed member stops receiving at the next event).
  */
-export const resetLoaders = (ctx: ApiContext): Loaders => {
-  const loaders = createLoaders(ctx);
-  LOADERS.set(ctx, loaders);
-  return loaders;
-};
+export const resetLoaders = (ctx: ApiContext): Loaders => LOADERS.set(ctx, createLoaders(ctx));

@@ -1,6 +1,7 @@
 // Issue 14.4: values a request has already read, readable without a promise. A list reads its rows'
 // relations before it returns them (issue-fields.ts); the rows' field resolvers then answer at once,
 // and graphql-js completes the page without a promise per field.
+import { attached } from "@tidings/core";
 import type DataLoader from "dataloader";
 
 /** A value now, or its read (the list's field resolvers return values without a promise: issue 14.4). */
@@ -10,8 +11,11 @@ export type MaybePromise<T> = T | Promise<T>;
 export const withValue = <T, U>(value: MaybePromise<T>, f: (v: T) => MaybePromise<U>): MaybePromise<U> =>
   value instanceof Promise ? value.then(f) : f(value);
 
-/** Per loader (so per request), the values a prefetch has read, keyed as the loader is. */
-const SETTLED = new WeakMap<object, Map<unknown, unknown>>();
+/**
+ * Per loader (so per request), the values a prefetch has read, keyed as the loader is. On the loader, not
+ * in a WeakMap keyed by it (core's attached.ts says why).
+ */
+const SETTLED = attached<object, Map<unknown, unknown>>("settled");
 
 const settledOf = <K, V>(loader: DataLoader<K, V>): Map<K, V> | undefined =>
   SETTLED.get(loader) as Map<K, V> | undefined;
