@@ -71,7 +71,8 @@ export class IssueResolver {
       "In a searched list (`issues(search:)`), the excerpt that matched, from text the viewer may read; null elsewhere.",
   })
   searchSnippet(@Root() issue: IssueType): SearchSnippetType | null {
-    return issue.searchSnippetOf?.() ?? null;
+    if (issue.pageSnippets instanceof Error) throw issue.pageSnippets;
+    return issue.pageSnippets?.get(issue.dbId) ?? null;
   }
 
   @FieldResolver(() => UserType, { nullable: true, description: "Support Bot for Service Desk issues." })

@@ -221,11 +221,7 @@ export class ProjectResolver {
         : new Map<number, SearchSnippet>(),
       prefetchIssueFields(ctx, info, nodes, ["nodes"]),
     ]);
-    for (const n of nodes)
-      n.searchSnippetOf = () => {
-        if (snippets instanceof Error) throw snippets;
-        return snippets.get(n.dbId) ?? null;
-      };
+    for (const n of nodes) n.pageSnippets = snippets;
     return {
       nodes,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.cursor ?? null },

@@ -33,8 +33,12 @@ export class IssueType {
   externalAuthorRaw!: string | null;
   movedToId!: number | null;
   iidNumber!: number;
-  /** Not exposed: this row's snippet from its page's (issue 10.5), read with the page when a node asks. */
-  searchSnippetOf?: () => SearchSnippet | null;
+  /**
+   * Not exposed: its page's snippets by issue id (issue 10.5), read with the page when a node asks, or the
+   * error that read failed with. Data, not a closure per row: a closure over its own row made V8 keep every
+   * page's rows through the next scavenge (issue 14.4).
+   */
+  pageSnippets?: ReadonlyMap<number, SearchSnippet> | Error;
 }
 
 @ObjectType("SearchSnippetPart", {
