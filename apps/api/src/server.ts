@@ -13,6 +13,7 @@ import type { ApiContext, ApiDeps } from "./context.ts";
 import { formatError } from "./graphql/format-error.ts";
 import { type JitOptions, jitGateway } from "./graphql/jit-executor.ts";
 import { limitRules, operationLimitError, scopeError } from "./graphql/limits.ts";
+import { releaseLoaders } from "./graphql/loaders.ts";
 import { trustProxySetting } from "./http/client-ip.ts";
 import { createExpressHttpServer } from "./http/express-server.ts";
 import { securityHeaders } from "./http/security-headers.ts";
@@ -83,6 +84,8 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
               scopeError(document, request.operationName, contextValue.viewer);
             if (error) throw error;
           },
+          // The response is built: the request's loaders (and the rows they hold) are let go (loaders.ts).
+          willSendResponse: async ({ contextValue }) => releaseLoaders(contextValue),
           didEncounterErrors: async ({ errors, contextValue }) => {
             for (const err of errors) {
               if (!err.extensions?.code || err.extensions.code === "INTERNAL_SERVER_ERROR") {

@@ -8,17 +8,19 @@ import { createLogger, mailSettingsFromConfig, seedDemo, type Viewer } from "@ti
 import { UserEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { Kind, parse, visit, type FieldNode } from "graphql";
+import http from "node:http";
 import v8 from "node:v8";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ApiContext } from "../src/context.ts";
 import { ProjectResolver } from "../src/graphql/resolvers/project.resolver.ts";
 import { IssueSortEnum, IssueStateEnum } from "../src/graphql/types/enums.ts";
 import { createFixtures } from "./fixtures.ts";
+import { DEMO_PASSWORD, startTestApi } from "./harness.ts";
 
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
-  await db.dataSource.transaction((m) => seedDemo(m, { password: "demo-password-123" }));
+  await db.dataSource.transaction((m) => seedDemo(m, { password: DEMO_PASSWORD }));
   await createFixtures(db.dataSource);
 });
 afterAll(async () => db?.drop());
@@ -81,4 +83,55 @@ it("a finished list request leaves little for the next scavenges to promote", as
   });
   expect(allocated).toBeGreaterThan(20_000_000); // enough requests for several scavenges
   expect(share).toBeLessThan(0.06);
+});
+
+// The same through the api's HTTP server, as the web app asks (Apollo, the compiled executor): Apollo's
+// gateway interface closes over each request's whole context with accessors that V8 keeps until a full
+// collection, so the request's loaders are let go once its response is built (loaders.ts releaseLoaders).
+// Measured: 6.5 % of what this loop allocated promoted without that, 2.3 % with it (at 1M issues, the
+// list with its labels and assignees: 5.9 % and 1.7 %).
+it("a finished list request over HTTP leaves little for the next scavenges to promote", async () => {
+  const api = await startTestApi(db, { seed: false });
+  try {
+    const cookie = await api.signIn("reporter");
+    const { port } = new URL(api.url);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const body = JSON.stringify({
+      query: `{ project(fullPath: "demo/app") { issues(first: 50, state: all) { nodes { iid title author { username } labels { nodes { title } } } } } }`,
+    });
+    const request = () =>
+      new Promise<void>((resolve, reject) => {
+        const req = http.request(
+          {
+            host: "127.0.0.1",
+            port,
+            path: "/graphql",
+            method: "POST",
+            agent,
+            headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), cookie },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () => {
+              const text = Buffer.concat(chunks).toString();
+              if (res.statusCode !== 200 || !text.includes('"iid"'))
+                reject(new Error(`${res.statusCode} ${text.slice(0, 200)}`));
+              else resolve();
+            });
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      });
+    for (let i = 0; i < 300; i++) await request();
+    const { share, allocated } = await promotedShare(async () => {
+      for (let i = 0; i < 2_000; i++) await request();
+    });
+    agent.destroy();
+    expect(allocated).toBeGreaterThan(20_000_000);
+    expect(share).toBeLessThan(0.04);
+  } finally {
+    await api.close();
+  }
 });

@@ -16,6 +16,9 @@ describe("attached", () => {
     expect([Object.keys(a), JSON.stringify(a)]).toEqual([["viewer"], '{"viewer":1}']);
     // Two kinds on one object do not see each other.
     expect(attached<object, string>("loaders").get(a)).toBeUndefined();
+    loaders.clear(a);
+    loaders.clear(b);
+    expect([loaders.get(a), loaders.get(b), Object.keys(a)]).toEqual([undefined, undefined, ["viewer"]]);
   });
 
   // Issue 14.4: what a request attached to its context must die with it in the young-generation collection

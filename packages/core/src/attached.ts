@@ -16,6 +16,8 @@ export type Attached<K extends object, V> = {
   get(owner: K): V | undefined;
   /** Attaches the value (replacing any before it) and returns it. */
   set(owner: K, value: V): V;
+  /** Detaches the value, if any: the object no longer holds it. */
+  clear(owner: K): void;
 };
 
 /** A new kind of attached value; `name` only labels the symbol (seen in heap snapshots). */
@@ -26,6 +28,9 @@ export const attached = <K extends object, V>(name: string): Attached<K, V> => {
     set: (owner, value) => {
       Object.defineProperty(owner, key, { value, writable: true, configurable: true, enumerable: false });
       return value;
+    },
+    clear: (owner) => {
+      if (Object.hasOwn(owner, key)) (owner as { [key]?: V })[key] = undefined;
     },
   };
 };

@@ -177,3 +177,12 @@ export const loadersOf = (ctx: ApiContext): Loaders => LOADERS.get(ctx) ?? LOADE
  * abilities are re-read (a removed member stops receiving at the next event).
  */
 export const resetLoaders = (ctx: ApiContext): Loaders => LOADERS.set(ctx, createLoaders(ctx));
+
+/**
+ * The request is answered: its context lets go of its loaders, and so of all they read (issue 14.4). Apollo
+ * reaches our compiled executor through its gateway interface, which builds, per request, an object whose
+ * getter and setter close over Apollo's whole request context; V8 keeps such accessor closures (and what
+ * they reach: the context, its loaders, the rows) until a full collection, so every scavenge promoted them.
+ * A later `loadersOf` starts afresh.
+ */
+export const releaseLoaders = (ctx: ApiContext): void => LOADERS.clear(ctx);
