@@ -6,10 +6,9 @@
 import { loadConfig } from "@tidings/config";
 import { createLogger, mailSettingsFromConfig, seedDemo, type Viewer } from "@tidings/core";
 import { UserEntity } from "@tidings/db";
-import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
+import { createTestDatabase, promotedByScavenges, type TestDatabase } from "@tidings/db/testing";
 import { Kind, parse, visit, type FieldNode } from "graphql";
 import http from "node:http";
-import v8 from "node:v8";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ApiContext } from "../src/context.ts";
 import { ProjectResolver } from "../src/graphql/resolvers/project.resolver.ts";
@@ -24,25 +23,6 @@ beforeAll(async () => {
   await createFixtures(db.dataSource);
 });
 afterAll(async () => db?.drop());
-
-/** Of what the scavenges during `run` found allocated, the share they promoted to the old generation. */
-const promotedShare = async (run: () => Promise<void>) => {
-  const profiler = new v8.GCProfiler();
-  profiler.start();
-  await run();
-  const { statistics } = profiler.stop();
-  const used = (spaces: { spaceName: string; spaceUsedSize: number }[], name: string) =>
-    spaces.find((s) => s.spaceName === name)?.spaceUsedSize ?? 0;
-  let allocated = 0;
-  let promoted = 0;
-  let survivors = 0;
-  for (const gc of statistics.filter((g) => g.gcType === "Scavenge")) {
-    allocated += used(gc.beforeGC.heapSpaceStatistics, "new_space") - survivors;
-    survivors = used(gc.afterGC.heapSpaceStatistics, "new_space");
-    promoted += used(gc.afterGC.heapSpaceStatistics, "old_space") - used(gc.beforeGC.heapSpaceStatistics, "old_space");
-  }
-  return { promoted, allocated, share: promoted / allocated };
-};
 
 it("a finished list request leaves little for the next scavenges to promote", async () => {
   const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent", PORT: "0" });
@@ -78,7 +58,7 @@ it("a finished list request leaves little for the next scavenges to promote", as
     expect(page.nodes.length).toBeGreaterThan(0);
   };
   for (let i = 0; i < 300; i++) await request();
-  const { share, allocated } = await promotedShare(async () => {
+  const { share, allocated } = await promotedByScavenges(async () => {
     for (let i = 0; i < 3_000; i++) await request();
   });
   expect(allocated).toBeGreaterThan(20_000_000); // enough requests for several scavenges
@@ -125,7 +105,7 @@ it("a finished list request over HTTP leaves little for the next scavenges to pr
         req.end(body);
       });
     for (let i = 0; i < 300; i++) await request();
-    const { share, allocated } = await promotedShare(async () => {
+    const { share, allocated } = await promotedByScavenges(async () => {
       for (let i = 0; i < 2_000; i++) await request();
     });
     agent.destroy();

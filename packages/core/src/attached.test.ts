@@ -1,5 +1,4 @@
-import v8 from "node:v8";
-import vm from "node:vm";
+import { keptByAMinorGc } from "@tidings/db/testing/gc";
 import { describe, expect, it } from "vitest";
 import { attached } from "./attached.ts";
 
@@ -24,22 +23,11 @@ describe("attached", () => {
   // Issue 14.4: what a request attached to its context must die with it in the young-generation collection
   // that follows, not be copied and promoted as a WeakMap's values are.
   it("lets a young-generation collection free what dead objects held, where a WeakMap's values survive it", () => {
-    v8.setFlagsFromString("--expose-gc");
-    const gc = vm.runInNewContext("gc") as (options?: { type: "minor" | "major" }) => void;
-    const heapUsed = () =>
-      v8
-        .getHeapSpaceStatistics()
-        .filter((s) => s.space_name === "new_space" || s.space_name === "old_space")
-        .reduce((sum, s) => sum + s.space_used_size, 0);
-    /** Bytes still used after a minor GC, of ~16 MB held by 2,000 objects that died at once. */
-    const survivingAMinorGc = (hold: (owner: object, value: number[]) => void) => {
-      gc();
-      gc({ type: "minor" });
-      const before = heapUsed();
-      for (let i = 0; i < 2_000; i++) hold({ request: i }, new Array(1_000).fill(i));
-      gc({ type: "minor" });
-      return heapUsed() - before;
-    };
+    /** What a minor GC keeps of ~16 MB held by 2,000 objects that died at once. */
+    const survivingAMinorGc = (hold: (owner: object, value: number[]) => void) =>
+      keptByAMinorGc(() => {
+        for (let i = 0; i < 2_000; i++) hold({ request: i }, new Array(1_000).fill(i));
+      });
     const slot = attached<object, number[]>("rows");
     const weakMap = new WeakMap<object, number[]>();
     const viaWeakMap = survivingAMinorGc((owner, value) => weakMap.set(owner, value));

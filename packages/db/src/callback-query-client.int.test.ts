@@ -1,9 +1,9 @@
 // The client every Tidings pool uses (data-source.ts, through fresh-plans.ts): pg's promise form, answered
 // through pg's callback form, against real PostgreSQL.
-import v8 from "node:v8";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CallbackQueryClient } from "./callback-query-client.ts";
+import { promotedByScavenges } from "./testing/gc.ts";
 import { createTestDatabase, type TestDatabase } from "./testing/test-database.ts";
 
 let db: TestDatabase;
@@ -32,6 +32,14 @@ describe("CallbackQueryClient", () => {
         c.query(text, [2], (err, r) => (err ? reject(err) : resolve(r))),
       );
       expect(viaCallback.rows[0].n).toBe(3);
+      const viaConfigCallback = await new Promise<pg.QueryResult>((resolve, reject) =>
+        c.query({
+          text,
+          values: [3],
+          callback: (err: Error | null, r: pg.QueryResult) => (err ? reject(err) : resolve(r)),
+        } as never),
+      );
+      expect(viaConfigCallback.rows[0].n).toBe(4);
       const submitted = c.query(new pg.Query("SELECT 7 AS n"));
       const rows = await new Promise((resolve, reject) => {
         submitted.on("end", (r: pg.QueryResult) => resolve(r.rows));
@@ -76,18 +84,9 @@ describe("CallbackQueryClient", () => {
       }
     };
     for (let i = 0; i < 500; i++) await once();
-    const profiler = new v8.GCProfiler();
-    profiler.start();
-    for (let i = 0; i < 10_000; i++) await once();
-    const { statistics } = profiler.stop();
-    const oldSpace = (spaces: { spaceName: string; spaceUsedSize: number }[]) =>
-      spaces.find((s) => s.spaceName === "old_space")?.spaceUsedSize ?? 0;
-    const promoted = statistics
-      .filter((gc) => gc.gcType === "Scavenge")
-      .reduce(
-        (sum, gc) => sum + oldSpace(gc.afterGC.heapSpaceStatistics) - oldSpace(gc.beforeGC.heapSpaceStatistics),
-        0,
-      );
+    const { promoted } = await promotedByScavenges(async () => {
+      for (let i = 0; i < 10_000; i++) await once();
+    });
     expect(promoted).toBeLessThan(5_000_000);
   });
 });

@@ -10,11 +10,17 @@
 // query path (the query queue, timeouts, pipelining) in every other respect.
 import pg from "pg";
 
-/** Is this call pg's promise form (no callback, no submittable query object)? */
+/** Is this call pg's promise form (no callback anywhere pg looks for one, no submittable query object)? */
 const asksForPromise = (args: unknown[]): boolean => {
   const [config, values, callback] = args;
-  const submittable = typeof (config as { submit?: unknown } | null)?.submit === "function";
-  return !submittable && typeof values !== "function" && typeof callback !== "function";
+  const own = config as { submit?: unknown; callback?: unknown } | null;
+  const submittable = typeof own?.submit === "function";
+  return (
+    !submittable &&
+    typeof own?.callback !== "function" &&
+    typeof values !== "function" &&
+    typeof callback !== "function"
+  );
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; each call passes through unchanged.

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import v8 from "node:v8";
+import { promotedByScavenges } from "@tidings/db/testing/gc";
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
 import { createExpressHttpServer } from "./express-server.ts";
@@ -61,19 +61,11 @@ describe("createExpressHttpServer", () => {
     const promotedBy = async (serve: (app: express.Express) => http.Server) => {
       const { get, close } = await start(serve);
       for (let i = 0; i < 200; i++) await get();
-      const profiler = new v8.GCProfiler();
-      profiler.start();
-      for (let i = 0; i < 2_000; i++) await get();
-      const { statistics } = profiler.stop();
+      const { promoted } = await promotedByScavenges(async () => {
+        for (let i = 0; i < 2_000; i++) await get();
+      });
       close();
-      const oldSpace = (spaces: { spaceName: string; spaceUsedSize: number }[]) =>
-        spaces.find((s) => s.spaceName === "old_space")?.spaceUsedSize ?? 0;
-      return statistics
-        .filter((gc) => gc.gcType === "Scavenge")
-        .reduce(
-          (sum, gc) => sum + oldSpace(gc.afterGC.heapSpaceStatistics) - oldSpace(gc.beforeGC.heapSpaceStatistics),
-          0,
-        );
+      return promoted;
     };
     const plain = await promotedBy((app) => http.createServer(app));
     const ours = await promotedBy(createExpressHttpServer);

@@ -1,3 +1,4 @@
+export { keptByAMinorGc, promotedByScavenges } from "./gc.ts";
 export { createTestDatabase, type TestDatabase } from "./test-database.ts";
 export {
   captureStatements,
