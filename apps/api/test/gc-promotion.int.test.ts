@@ -75,6 +75,8 @@ it("a finished list request over HTTP leaves little for the next scavenges to pr
   try {
     const cookie = await api.signIn("reporter");
     const { port } = new URL(api.url);
+    // node:http, not the harness's fetch: the client shares this heap, and fetch's own garbage survives
+    // scavenges too (8.0 % promoted with the fix, 11.2 % without, against 2.3 % and 6.5 % this way).
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const body = JSON.stringify({
       query: `{ project(fullPath: "demo/app") { issues(first: 50, state: all) { nodes { iid title author { username } labels { nodes { title } } } } } }`,
