@@ -21,6 +21,13 @@ describe("content", () => {
     );
   });
 
+  it("neutralises a quick action on the first line and after CRLF, and leaves slashes inside lines alone", () => {
+    expect(neutraliseQuickActions("/close\nthanks")).toBe("`/close`\nthanks");
+    expect(neutraliseQuickActions("Hi\r\n/label ~bug\r\n")).toBe("Hi\r\n`/label ~bug`\n");
+    const plain = "and/or see https://example.org/a/b\n  /not at the start\n\t/nor here";
+    expect(neutraliseQuickActions(plain)).toBe(plain);
+  });
+
   it("prefers text/plain and decodes ISO-8859-2 (Thunderbird)", async () => {
     const parsed = await parseEmail(mailFixture("thunderbird-iso-8859-2.eml"));
     expect(parsed.subject).toBe("Tiskárna nefunguje ťžščľ");

@@ -27,6 +27,11 @@ describe("customerDescription", () => {
     expect(customerDescription(stored("", TEMPLATE), TEMPLATE)).toBe("");
   });
 
+  it("closes up blank runs and trims the customer's text, with and without quick-action lines to drop", () => {
+    expect(customerDescription(stored("\n\nHello\n\n\n\nthere\n\n", null), null)).toBe("Hello\n\nthere");
+    expect(customerDescription(stored("Hello\n/close\n\n\nthere", null), null)).toBe("Hello\n\nthere");
+  });
+
   it("keeps the text whole when the template is not at its end (edited since)", () => {
     expect(customerDescription("Hello\n\nsomething else", TEMPLATE)).toBe("Hello\n\nsomething else");
   });

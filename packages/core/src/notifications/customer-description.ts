@@ -25,10 +25,18 @@ const withoutTemplate = (description: string, template: string | null | undefine
  * The customer's own text of an issue description: the description template (the project's current one,
  * the one a new issue was built with) and the neutralised quick-action lines are left out.
  */
-export const customerDescription = (description: string, template: string | null | undefined): string =>
-  withoutTemplate(description, template)
-    .split("\n")
-    .filter((line) => !isNeutralisedQuickAction(line))
-    .join("\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
+export const customerDescription = (description: string, template: string | null | undefined): string => {
+  const own = withoutTemplate(description, template);
+  // Only a line that starts with a backtick can be a neutralised quick action; without one the text is kept
+  // as it is, not rebuilt line by line (issue 14: the thank-you's inputs are built for a batch of new issues).
+  const kept = LINE_STARTING_WITH_BACKTICK.test(own)
+    ? own
+        .split("\n")
+        .filter((line) => !isNeutralisedQuickAction(line))
+        .join("\n")
+    : own;
+  return kept.replace(/\n{3,}/g, "\n\n").trim();
+};
+
+/** CODE_SPAN_LINE's first character at a line's start. */
+const LINE_STARTING_WITH_BACKTICK = /^`/m;
