@@ -26,22 +26,7 @@ export const API_NODE_FLAGS: readonly string[] = [`--max-semi-space-size=${API_S
  * unchanged within run-to-run noise; 8 MB per semi-space took the processing thread's scavenges from 3.6 to
  * 2.1 s per 12,000 messages and raised the peak RSS of a flood of 24 MB mail by ~27 MB (issue 14, 2026-12-06).
  */
-/**
- * How far V8 lets the worker's old generation grow past what the last full collection kept, in percent (V8
- * otherwise chooses up to 4× by its own measure of how cheap collecting is). The processing thread promotes
- * each batch's decided messages (a batch lives across its scavenges), so after a flood its old generation
- * had grown to ~90 MB around ~30 MB of live objects. Issue 14, tmp harness on this machine (6,000 5 KB
- * messages, then twelve 24 MB ones on 4 sessions; three alternating pairs): RSS after the small mail 237–240
- * → 168–173 MB, the big flood's peak 299–317 → 268–284 MB; full collections 3–5 → 20 per 6,000 messages
- * (26–50 → 166–187 ms of pauses), ingest rate and CPU per message within run-to-run noise (549 and 542
- * msg/s on average). 100 % kept 180 MB after the small mail and peaked at 288–295.
- */
-const WORKER_HEAP_GROWING_PERCENT = 50;
-
-export const WORKER_NODE_FLAGS: readonly string[] = [
-  `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`,
-  `--heap-growing-percent=${WORKER_HEAP_GROWING_PERCENT}`,
-];
+export const WORKER_NODE_FLAGS: readonly string[] = [`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`];
 
 /**
  * The C allocator's settings for the worker (glibc reads them at process start, so they are set by whoever
