@@ -115,18 +115,20 @@ export const bodyOf = (parsed: BodySource): string => {
 
 const QUICK_ACTION = /^\/[A-Za-z_][\w-]*(?:\s|$)/;
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
-/** A line that could be a quick action (QUICK_ACTION's first character at a line's start). */
-const LINE_STARTING_WITH_SLASH = /^\//m;
+/**
+ * QUICK_ACTION on any line of a text. JS's `m` flag also takes a lone CR for a line end, which can only send
+ * a text down the line-by-line path, never skip a line that path would change.
+ */
+const ANY_QUICK_ACTION_LINE = new RegExp(QUICK_ACTION.source, "m");
 
 /**
  * Quick actions from email are never executed (item 18): every line that starts with `/command`
  * outside fenced code is wrapped in a code span, e.g. `/label ~bug` → `` `/label ~bug` ``.
  */
 export const neutraliseQuickActions = (text: string): string => {
-  // Without a line that starts with "/", every line stays as it is: the text itself, not a copy (issue 14:
-  // a batch holds each body until it is applied, and every copy of it is promoted out of V8's young
-  // generation with it).
-  if (!LINE_STARTING_WITH_SLASH.test(text)) return text;
+  // Without a quick-action line, every line stays as it is: the text itself, not a copy (issue 14: a batch
+  // holds each body until it is applied, and every copy of it is promoted out of V8's young generation).
+  if (!ANY_QUICK_ACTION_LINE.test(text)) return text;
   let fence: string | null = null;
   return text
     .split("\n")

@@ -6,6 +6,11 @@ import { templateParts } from "../quick-actions/template.ts";
 
 // A line as neutraliseQuickActions leaves a quick action: one code span of `/command …`.
 const CODE_SPAN_LINE = /^(``?) ?(\/.*?) ?\1$/;
+/**
+ * CODE_SPAN_LINE on any line of a text. JS's `m` flag also takes a lone CR for a line end, which can only send
+ * a text down the line-by-line path, never skip a line that path would drop.
+ */
+const ANY_CODE_SPAN_LINE = new RegExp(CODE_SPAN_LINE.source, "m");
 
 /** True when the line is a quick action the ingest neutralised (the rule is neutraliseQuickActions'). */
 const isNeutralisedQuickAction = (line: string): boolean => {
@@ -27,9 +32,9 @@ const withoutTemplate = (description: string, template: string | null | undefine
  */
 export const customerDescription = (description: string, template: string | null | undefined): string => {
   const own = withoutTemplate(description, template);
-  // Only a line that starts with a backtick can be a neutralised quick action; without one the text is kept
-  // as it is, not rebuilt line by line (issue 14: the thank-you's inputs are built for a batch of new issues).
-  const kept = LINE_STARTING_WITH_BACKTICK.test(own)
+  // Without a line that could be a neutralised quick action the text is kept as it is, not rebuilt line by
+  // line (issue 14: the thank-you's inputs are built for a batch of new issues).
+  const kept = ANY_CODE_SPAN_LINE.test(own)
     ? own
         .split("\n")
         .filter((line) => !isNeutralisedQuickAction(line))
@@ -37,6 +42,3 @@ export const customerDescription = (description: string, template: string | null
     : own;
   return kept.replace(/\n{3,}/g, "\n\n").trim();
 };
-
-/** CODE_SPAN_LINE's first character at a line's start. */
-const LINE_STARTING_WITH_BACKTICK = /^`/m;
