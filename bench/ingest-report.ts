@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { WarmRound, WarmUpRule } from "./warm-up.ts";
+import { settled, type WarmRound, type WarmUpRule } from "./warm-up.ts";
 
 export type Row = {
   what: string;
@@ -80,7 +80,8 @@ export const printIngestReport = ({ rows, existing, existingRate, interleaved, w
   );
   for (const w of warmups)
     console.log(
-      `  ${w.what.padEnd(28)} ${w.rounds.map((r) => `${r.perSecond.toFixed(0)} (${r.cpuMsPerMessage.toFixed(2)})`).join(", ")}`,
+      `  ${w.what.padEnd(28)} ${w.rounds.map((r) => `${r.perSecond.toFixed(0)} (${r.cpuMsPerMessage.toFixed(2)})`).join(", ")}` +
+        (settled(w.rounds, warm.rule) ? "" : "  (stopped at the cap, not settled)"),
     );
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
   console.log(

@@ -34,6 +34,14 @@ describe("warming a process before it is measured", () => {
     expect(s.runs()).toBe(5);
   });
 
+  it("tells a warm-up that settled from one stopped at the cap", async () => {
+    const steady = await warmUntilSettled(scripted([3.1, 2.2, 1.9, 1.85]).round, rule);
+    const capped = await warmUntilSettled(scripted([3, 2.5, 2.2, 2, 1.85, 1.7]).round, rule);
+    expect(settled(steady, rule)).toBe(true);
+    expect(capped).toHaveLength(5);
+    expect(settled(capped, rule)).toBe(false);
+  });
+
   it("counts a rise as a change like a fall", () => {
     const r = (cpu: number) => ({ perSecond: 0, cpuMsPerMessage: cpu });
     expect(settled([r(2), r(2.2)], rule)).toBe(false);
