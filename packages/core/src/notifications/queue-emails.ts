@@ -27,7 +27,7 @@ import {
   unsubscribeAddress,
   unsubscribeUrl,
 } from "./reply-key.ts";
-import { DEFAULT_TEMPLATES, issueRefValues, type TemplateValues } from "./templates.ts";
+import { DEFAULT_TEMPLATES, issueRefValues, knownPlaceholders, type TemplateValues } from "./templates.ts";
 import { threadIndexChild, threadIndexRoot } from "./thread-index.ts";
 
 export const DEFAULT_OUTGOING_NAME = "Support Bot";
@@ -77,17 +77,21 @@ const notificationHeaders = (
 const threadTopic = (issue: IssueEntity) => `${issue.title} (#${issue.iid})`;
 const subjectFor = (issue: IssueEntity) => `Re: ${threadTopic(issue)}`;
 
+/** The values of an email about the issue; the description only for a template that shows it (renderLater). */
 const baseValues = (
   mail: MailSettings,
   project: ProjectEntity,
   settings: ServiceDeskSettingEntity | null,
   issue: IssueEntity,
   replyKey: string,
+  template: string,
 ): TemplateValues => ({
   ...issueRefValues(project.fullPath, issue.iid),
   ISSUE_URL: `${mail.publicUrl}/${project.fullPath}/-/issues/${issue.iid}`,
   // The customer's own text: never the internal description template or quick actions (issue 12.5).
-  ISSUE_DESCRIPTION: customerDescription(issue.description, settings?.issueTemplate),
+  ...(knownPlaceholders(template).has("ISSUE_DESCRIPTION")
+    ? { ISSUE_DESCRIPTION: customerDescription(issue.description, settings?.issueTemplate) }
+    : {}),
   UNSUBSCRIBE_URL: unsubscribeUrl(mail, replyKey),
   NOTE_TEXT: "",
   SYSTEM_HEADER: "",
@@ -138,7 +142,7 @@ const participantEmail = (mail: MailSettings, item: ParticipantEmail, replyKey: 
       starts ? threadIndexRoot(thread, issue.createdAt) : threadIndexChild(thread, issue.createdAt),
     ),
     // Rendered by the outbox runner when it sends (issue 14.3), not in this (ingest's) transaction.
-    render: renderLater(template, baseValues(mail, project, settings, issue, replyKey), subject),
+    render: renderLater(template, baseValues(mail, project, settings, issue, replyKey, template), subject),
   };
 };
 
@@ -212,6 +216,7 @@ export const queueNewNoteEmails = async (db: EntityManager, mail: MailSettings, 
     : author.userType === "support_bot"
       ? outgoingName
       : `${author.name} (@${author.username})`;
+  const template = settings?.newNoteTemplate || DEFAULT_TEMPLATES.newNote;
   let queued = 0;
   for (const participant of participants) {
     if (note.externalAuthor && participant.email.toLowerCase() === note.externalAuthor.toLowerCase()) continue;
@@ -238,8 +243,8 @@ export const queueNewNoteEmails = async (db: EntityManager, mail: MailSettings, 
         threadIndexChild(thread, issue.createdAt, note.createdAt),
       ),
       render: renderLater(
-        settings?.newNoteTemplate || DEFAULT_TEMPLATES.newNote,
-        { ...baseValues(mail, project, settings, issue, replyKey), NOTE_TEXT: noteText },
+        template,
+        { ...baseValues(mail, project, settings, issue, replyKey, template), NOTE_TEXT: noteText },
         subject,
         writer,
       ),

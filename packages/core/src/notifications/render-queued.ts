@@ -6,7 +6,7 @@ import type { OutboundRender } from "@tidings/db";
 import type { MailSettings } from "./mail-settings.ts";
 import { type RenderEmailOptions, renderEmail } from "./render-email.ts";
 import { signUploadUrl } from "./signed-links.ts";
-import type { TemplateValues } from "./templates.ts";
+import { knownPlaceholders, type TemplatePlaceholder, type TemplateValues } from "./templates.ts";
 
 /**
  * Links in customer emails are absolute, and links to uploads signed so they open without an account;
@@ -21,13 +21,21 @@ export const customerRenderOptions = (mail: MailSettings, subject: string, signe
   };
 };
 
-/** What a customer email is rendered from, to store on its outbox row. */
+/**
+ * What a customer email is rendered from, to store on its outbox row: the template and the values of the
+ * placeholders it uses (rendering reads no other). A thank-you whose template does not show the
+ * description stores none of it: the default one stored ~4 KB per email that nothing ever read (issue 14).
+ */
 export const renderLater = (
   template: string,
   values: TemplateValues,
   subject: string,
   noteAuthor?: string | null,
-): OutboundRender => ({ template, values, subject, ...(noteAuthor ? { noteAuthor } : {}) });
+): OutboundRender => {
+  const used = knownPlaceholders(template);
+  const kept = Object.fromEntries(Object.entries(values).filter(([name]) => used.has(name as TemplatePlaceholder)));
+  return { template, values: kept, subject, ...(noteAuthor ? { noteAuthor } : {}) };
+};
 
 export type QueuedBodies = { text: string; html: string | null };
 

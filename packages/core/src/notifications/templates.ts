@@ -51,11 +51,16 @@ export const issueRefValues = (fullPath: string, iid: number) => ({
   ISSUE_PATH: `${fullPath}#${iid}`,
 });
 
+const namesIn = (template: string) => new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]));
+const isKnown = (name: string): name is TemplatePlaceholder =>
+  (TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name);
+
 /** Placeholders the template uses that Tidings does not know (B5: flagged, never silently dropped). */
-export const unknownPlaceholders = (template: string): string[] =>
-  [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]))].filter(
-    (name) => !(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name),
-  );
+export const unknownPlaceholders = (template: string): string[] => [...namesIn(template)].filter((n) => !isKnown(n));
+
+/** The known placeholders the template uses: the only values rendering it reads. */
+export const knownPlaceholders = (template: string): Set<TemplatePlaceholder> =>
+  new Set([...namesIn(template)].filter(isKnown));
 
 /** Substitutes known placeholders (inner whitespace allowed, as GitLab); values are used verbatim. */
 export const substitutePlaceholders = (
