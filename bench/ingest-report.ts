@@ -75,7 +75,7 @@ export const printIngestReport = ({ rows, existing, existingRate, interleaved, w
     );
   }
   console.log(
-    `\nWarm-up before the rows (4 sessions, ${warm.messages.toLocaleString("en")} messages a round, until a round's CPU per message is within ` +
+    `\nWarm-up before the rows (4 sessions, ${warm.messages.toLocaleString("en")} messages a round, at least ${warm.rule.minRounds} rounds, then until a round's CPU per message is within ` +
       `${(100 * warm.rule.settledShare).toFixed(0)} % of the round before, at most ${warm.rule.maxRounds} rounds); msg/s and the process's CPU ms per message by round:`,
   );
   for (const w of warmups)

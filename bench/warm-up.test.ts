@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { settled, type WarmRound, warmUntilSettled } from "./warm-up.ts";
 
-const rule = { settledShare: 0.05, maxRounds: 5 };
+const rule = { minRounds: 2, settledShare: 0.05, maxRounds: 5 };
 /** Rounds whose CPU per message follows `cpu`, one by one, recording how many were run. */
 const scripted = (cpu: number[]) => {
   let run = 0;
@@ -40,6 +40,12 @@ describe("warming a process before it is measured", () => {
     expect(settled(steady, rule)).toBe(true);
     expect(capped).toHaveLength(5);
     expect(settled(capped, rule)).toBe(false);
+  });
+
+  it("runs at least the minimum of rounds, however alike the first ones are", async () => {
+    const s = scripted([3, 2.2, 2.2, 1.6, 1.5, 1.5]);
+    const rounds = await warmUntilSettled(s.round, { ...rule, minRounds: 4 });
+    expect(rounds.map((r) => r.cpuMsPerMessage)).toEqual([3, 2.2, 2.2, 1.6, 1.5]);
   });
 
   it("counts a rise as a change like a fall", () => {

@@ -6,15 +6,17 @@
 export type WarmRound = { perSecond: number; cpuMsPerMessage: number };
 
 export type WarmUpRule = {
-  /** A round within this share of the round before (CPU per message) ends the warm-up… */
+  /** No warm-up ends before this many rounds (a slow minute can make two cold rounds look alike)… */
+  minRounds: number;
+  /** …then a round within this share of the round before (CPU per message) ends it… */
   settledShare: number;
   /** …or this many rounds (a machine's speed drifts; a warm-up must end). */
   maxRounds: number;
 };
 
-/** Whether the rounds so far have settled: at least two, the last within the share of the one before. */
+/** Whether the rounds so far have settled: at least the minimum (and two), the last within the share of the one before. */
 export const settled = (rounds: WarmRound[], rule: WarmUpRule) => {
-  if (rounds.length < 2) return false;
+  if (rounds.length < Math.max(2, rule.minRounds)) return false;
   const [before, last] = rounds.slice(-2).map((x) => x.cpuMsPerMessage);
   return Math.abs(last - before) < rule.settledShare * before;
 };
