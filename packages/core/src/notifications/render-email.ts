@@ -1,6 +1,6 @@
 import { Marked } from "marked";
 import sanitizeHtml from "sanitize-html";
-import { PLACEHOLDER, TEMPLATE_PLACEHOLDERS, type TemplatePlaceholder, type TemplateValues } from "./templates.ts";
+import { isKnownPlaceholder, PLACEHOLDER, type TemplatePlaceholder, type TemplateValues } from "./templates.ts";
 
 /** Placeholders whose values are Markdown written by people (the note, the issue description). */
 const MARKDOWN_PLACEHOLDERS: ReadonlySet<TemplatePlaceholder> = new Set(["NOTE_TEXT", "ISSUE_DESCRIPTION"]);
@@ -208,17 +208,17 @@ export const renderEmail = (
   const wrote = options.noteAuthor ? `${options.noteAuthor} wrote:` : null;
   const text = `${template
     .replace(PLACEHOLDER, (whole, name: string) => {
-      if (!(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name)) return whole;
-      const value = values[name as TemplatePlaceholder] ?? "";
+      if (!isKnownPlaceholder(name)) return whole;
+      const value = values[name] ?? "";
       if (name === "NOTE_TEXT" && wrote) return `${wrote}\n\n${markdownAsText(value, options)}`;
-      return MARKDOWN_PLACEHOLDERS.has(name as TemplatePlaceholder) ? markdownAsText(value, options) : value;
+      return MARKDOWN_PLACEHOLDERS.has(name) ? markdownAsText(value, options) : value;
     })
     .replace(/\s+$/, "")}\n`;
 
   const used: TemplatePlaceholder[] = [];
   const tokenized = template.replace(PLACEHOLDER, (whole, name: string) => {
-    if (!(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name)) return whole;
-    used.push(name as TemplatePlaceholder);
+    if (!isKnownPlaceholder(name)) return whole;
+    used.push(name);
     return token(used.length - 1);
   });
   const valueAt = (i: string) => values[used[Number(i)]] ?? "";

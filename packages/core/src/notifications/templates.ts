@@ -52,15 +52,17 @@ export const issueRefValues = (fullPath: string, iid: number) => ({
 });
 
 const namesIn = (template: string) => new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]));
-const isKnown = (name: string): name is TemplatePlaceholder =>
+/** Whether a placeholder's name is one Tidings fills (every renderer asks this one). */
+export const isKnownPlaceholder = (name: string): name is TemplatePlaceholder =>
   (TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name);
 
 /** Placeholders the template uses that Tidings does not know (B5: flagged, never silently dropped). */
-export const unknownPlaceholders = (template: string): string[] => [...namesIn(template)].filter((n) => !isKnown(n));
+export const unknownPlaceholders = (template: string): string[] =>
+  [...namesIn(template)].filter((n) => !isKnownPlaceholder(n));
 
 /** The known placeholders the template uses: the only values rendering it reads. */
 export const knownPlaceholders = (template: string): Set<TemplatePlaceholder> =>
-  new Set([...namesIn(template)].filter(isKnown));
+  new Set([...namesIn(template)].filter(isKnownPlaceholder));
 
 /** Substitutes known placeholders (inner whitespace allowed, as GitLab); values are used verbatim. */
 export const substitutePlaceholders = (
@@ -69,9 +71,7 @@ export const substitutePlaceholders = (
   encode: (v: string) => string = (v) => v,
 ) =>
   template.replace(PLACEHOLDER, (whole, name: string) =>
-    (TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name)
-      ? encode(values[name as TemplatePlaceholder] ?? "")
-      : whole,
+    isKnownPlaceholder(name) ? encode(values[name] ?? "") : whole,
   );
 
 /**
