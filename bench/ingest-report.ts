@@ -20,6 +20,9 @@ export type Row = {
 /** A round of the big project and a new one, alternately, in the same minutes. */
 export type InterleavedRound = { big: number; empty: number; bigCpuMs: number; emptyCpuMs: number };
 
+/** A share as the report prints it ("93 %"). */
+export const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+
 /** A process's warm-up rounds (warm-up.ts), by what was warmed. */
 export type Warmup = { what: string; rounds: WarmRound[] };
 
@@ -63,7 +66,6 @@ export const printIngestReport = ({ rows, existing, existingRate, interleaved, w
   }
   if (existingRate !== null) {
     const last = rows.at(-1) as Row;
-    const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
     const bigTotal = interleaved.reduce((a, r) => a + r.big, 0);
     const emptyTotal = interleaved.reduce((a, r) => a + r.empty, 0);
     console.log(

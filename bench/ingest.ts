@@ -25,7 +25,7 @@ import { startDovecot } from "../apps/worker/test/dovecot.ts";
 import { createIngestWorld } from "../packages/core/src/ingest/testing/world.ts";
 import { deskAddress, spawnFullWorker, spawnInboundWorker } from "./inbound-worker.ts";
 import { BIG_BYTES, bigMessageFor, messageFor } from "./ingest-mail.ts";
-import { type InterleavedRound, printIngestReport, type Row, type Warmup } from "./ingest-report.ts";
+import { type InterleavedRound, pct, printIngestReport, type Row, type Warmup } from "./ingest-report.ts";
 import { childrenOf, cpuMsDuring, peakRss } from "./proc.ts";
 import { sendAll } from "./smtp-client.ts";
 import { type WarmUpRule, warmUntilSettled } from "./warm-up.ts";
@@ -49,7 +49,6 @@ const WARM_RULE: WarmUpRule = { minRounds: 5, settledShare: 0.05, maxRounds: 10 
 const RECOVERED = 1.25;
 /** …waiting at most this long (recover, in main). */
 const RECOVERY_MS = 180_000;
-const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
 /** Rounds of the big project alternating with a new one, at EXISTING issues. */
 const INTERLEAVED_ROUNDS = 2;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -214,9 +213,8 @@ const main = async () => {
       }
       const waited = `${((performance.now() - t) / 1000).toFixed(0)} s`;
       const trail = seen.map((x) => x.toFixed(2)).join(", ");
-      return (seen.at(-1) as number) <= RECOVERED * before
-        ? `raw sink back within ${pct(RECOVERED - 1)} of its CPU per message after ${waited} (${trail} ms)`
-        : `raw sink not back within ${pct(RECOVERED - 1)} of its CPU per message after ${waited} (${trail} ms)`;
+      const back = (seen.at(-1) as number) <= RECOVERED * before;
+      return `raw sink ${back ? "" : "not "}back within ${pct(RECOVERED - 1)} of its CPU per message after ${waited} (${trail} ms)`;
     };
     const workerPids = () => [running.worker?.pid as number];
     warmups.push({
