@@ -1,6 +1,7 @@
 import "reflect-metadata";
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { callFieldResolversDirectly, resolverContainer } from "./direct-resolvers.ts";
 import { BulkResolver } from "./resolvers/bulk.resolver.ts";
 import { CurrentUserResolver } from "./resolvers/current-user.resolver.ts";
 import { CustomerContextResolver } from "./resolvers/customer-context.resolver.ts";
@@ -70,13 +71,18 @@ const UNUSED_PUBSUB: PubSubOption = {
 };
 
 /** Builds the schema; the PubSub argument is optional (schema.graphql is emitted without one). */
-export const buildApiSchema = (pubSub?: PubSubOption): Promise<GraphQLSchema> =>
-  buildSchema({
+export const buildApiSchema = async (pubSub?: PubSubOption): Promise<GraphQLSchema> => {
+  const container = resolverContainer();
+  const schema = await buildSchema({
     resolvers: [...RESOLVERS],
     pubSub: pubSub ?? UNUSED_PUBSUB,
     validate: false,
     emitSchemaFile: false,
+    container,
   });
+  callFieldResolversDirectly(schema, RESOLVERS, container);
+  return schema;
+};
 
 /** The committed SDL: sorted, so the file only changes when the schema does. */
 export const printApiSchema = async () => `${printSchema(lexicographicSortSchema(await buildApiSchema()))}\n`;
