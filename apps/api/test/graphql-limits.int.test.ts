@@ -49,6 +49,17 @@ describe("the cost of a request (issue 9.6)", () => {
     expect((await api.graphql(`{ ${many} }`, {}, { cookie })).errors?.[0]?.message).toMatch(tooComplex);
   });
 
+  it("refuses more than 10,000 fields, which were once let through uncounted", async () => {
+    // 2,600 aliased pages of 100 issues in a 217 KB body: the cost library gave up at its node limit,
+    // and the api read that as "variables that do not coerce" and ran the query.
+    const page = (i: number) => `p${i}: project(fullPath: "demo/app") { issues(first: 100) { nodes { title iid } } }`;
+    const res = await api.graphql(`{ ${Array.from({ length: 2600 }, (_, i) => page(i)).join("\n")} }`, {}, { cookie });
+    expect(res.errors?.[0]?.message).toBe(
+      "The query has more than 10,000 fields and fragments (the limit). Ask for fewer items or fields.",
+    );
+    expect(res.data).toBeUndefined();
+  });
+
   it("allows one introspection field per operation, never 1,000 aliased ones", async () => {
     expect((await api.graphql("{ __schema { queryType { name } } }")).errors).toBeUndefined();
     const aliased = Array.from({ length: 1000 }, (_, i) => `s${i}: __schema { types { name } }`).join("\n");

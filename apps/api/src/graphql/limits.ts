@@ -1,7 +1,9 @@
 import { createRequire } from "node:module";
 import {
+  type ASTNode,
   type DocumentNode,
   getOperationAST,
+  getVariableValues,
   type FieldNode,
   type FragmentDefinitionNode,
   GraphQLError,
@@ -11,6 +13,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationRule,
+  visit,
 } from "graphql";
 import type { ComplexityEstimator } from "graphql-query-complexity";
 
@@ -50,33 +53,144 @@ export const queryDepth = (
   return max;
 };
 
+/** The argument a connection reads its page size from: a cost depends on its value (costVariables). */
+const PAGE_SIZE_ARGUMENT = "first";
+
 /** A list field costs its page size times its children (`first`, else the default page). */
 const connectionEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
-  if (typeof args.first === "number") return 1 + Math.max(0, Math.min(args.first, 100)) * childComplexity;
+  const first = args[PAGE_SIZE_ARGUMENT];
+  if (typeof first === "number") return 1 + Math.max(0, Math.min(first, 100)) * childComplexity;
   return undefined as unknown as number;
 };
 const pagedByDefault: ComplexityEstimator = ({ field, childComplexity }) =>
-  "first" in (field.args?.reduce((a, x) => Object.assign(a, { [x.name]: x }), {}) ?? {})
+  PAGE_SIZE_ARGUMENT in (field.args?.reduce((a, x) => Object.assign(a, { [x.name]: x }), {}) ?? {})
     ? 1 + (DEFAULT_PAGE_OF[field.name] ?? DEFAULT_PAGE) * childComplexity
     : (undefined as unknown as number);
 
-/** Finds the operation a request runs (by name, or the only one) and the document's fragments. */
-const operationOf = (document: DocumentNode, operationName?: string | null) => {
-  const fragments: Record<string, FragmentDefinitionNode> = {};
-  const operations: OperationDefinitionNode[] = [];
+/** The operation a request runs: by name, or the first. */
+const operationNamed = (document: DocumentNode, operationName?: string | null) => {
   for (const def of document.definitions) {
-    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
-    if (def.kind === Kind.OPERATION_DEFINITION) operations.push(def);
+    if (def.kind === Kind.OPERATION_DEFINITION && (!operationName || def.name?.value === operationName)) return def;
   }
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  return { operation, fragments };
+  return undefined;
+};
+
+/** The document's fragments by name. */
+const fragmentsOf = (document: DocumentNode) => {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+  return fragments;
+};
+
+/** Fields and fragments one operation may hold; more is refused before its cost is even summed. */
+export const MAX_QUERY_NODES = 10_000;
+
+/**
+ * The variables an operation's cost depends on: those in a page size (`first`) or a directive
+ * (`@include(if:)`, `@skip(if:)`). The estimators read nothing else from a request.
+ */
+export const costVariables = (document: DocumentNode): string[] => {
+  const names = new Set<string>();
+  const collect = (node: ASTNode) =>
+    visit(node, {
+      Variable: (v) => {
+        names.add(v.name.value);
+      },
+    });
+  visit(document, {
+    Field: (field) => {
+      for (const arg of field.arguments ?? []) if (arg.name.value === PAGE_SIZE_ARGUMENT) collect(arg.value);
+    },
+    Directive: (directive) => {
+      collect(directive);
+    },
+  });
+  return [...names].sort();
+};
+
+/** A cost; or more fields than MAX_QUERY_NODES (not summed); or variables that do not coerce; or an error. */
+export type Cost =
+  | { kind: "cost"; cost: number }
+  | { kind: "too many nodes" }
+  | { kind: "invalid variables" }
+  | { kind: "unmeasured"; reason: string };
+
+/** Per parsed document (Apollo keeps one per query text), its cost variables and the costs of their values. */
+const COSTS = new WeakMap<DocumentNode, { schema: GraphQLSchema; variables: string[]; costs: Map<string, Cost> }>();
+/** Distinct page sizes one query text is asked with; beyond it the document's costs start again. */
+const MAX_COSTS_PER_DOCUMENT = 32;
+
+/** The values of the cost variables, told apart: absent, null and each JSON value. */
+const costKey = (
+  operationName: string | null | undefined,
+  names: string[],
+  variables: Record<string, unknown>,
+): string =>
+  [
+    operationName ?? "",
+    ...names.map((n) => (Object.hasOwn(variables, n) ? `=${JSON.stringify(variables[n])}` : "-")),
+  ].join("\u0000");
+
+/** The cost of an operation whose variables coerce (graphql-query-complexity, with the estimators above). */
+const computeCost = (
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): Cost => {
+  try {
+    const cost = getComplexity({
+      schema,
+      query: { kind: Kind.DOCUMENT, definitions: [operation, ...Object.values(fragmentsOf(document))] },
+      variables,
+      estimators: [connectionEstimator, pagedByDefault, simpleEstimator({ defaultComplexity: 1 })],
+      maxQueryNodes: MAX_QUERY_NODES,
+    });
+    return { kind: "cost", cost };
+  } catch (err) {
+    // graphql-query-complexity stops counting at the node limit by throwing; anything else refuses too.
+    const reason = err instanceof Error ? err.message : String(err);
+    return /maximum allowed number of nodes/.test(reason) ? { kind: "too many nodes" } : { kind: "unmeasured", reason };
+  }
 };
 
 /**
- * F3, per request: the cost of the operation with THIS request's variables (a `first: 100`
- * costs what it asks for, however cheap the same text was before), every alias counted. Never cached by
- * query text. Both transports call it before executing: Apollo (HTTP) and graphql-ws (WebSocket). The
- * depth needs no variables: `depthLimitRule` checks it during validation, on both transports too.
+ * F3, per request: the cost of the operation with THIS request's variables (a `first: 100` costs what it
+ * asks for, however cheap the same text was before), every alias counted. Never cached by query text
+ * alone: by the document and the values of the variables the cost reads (costVariables), so a list asked
+ * again with another search or cursor costs a lookup, not a walk of the document (issue 14.4).
+ */
+export const operationCost = (
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown>,
+): Cost | null => {
+  const operation = operationNamed(document, operationName);
+  if (!operation) return null;
+  // Variables that do not coerce: GraphQL's own validation answers with the precise message.
+  if (getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors) {
+    return { kind: "invalid variables" };
+  }
+  let known = COSTS.get(document);
+  if (!known || known.schema !== schema) {
+    known = { schema, variables: costVariables(document), costs: new Map() };
+    COSTS.set(document, known);
+  }
+  const key = costKey(operationName, known.variables, variables);
+  let cost = known.costs.get(key);
+  if (!cost) {
+    cost = computeCost(schema, document, operation, variables);
+    if (known.costs.size >= MAX_COSTS_PER_DOCUMENT) known.costs.clear();
+    known.costs.set(key, cost);
+  }
+  return cost;
+};
+
+/**
+ * The error refusing an operation that costs too much (operationCost), or null. Both transports call it
+ * before executing: Apollo (HTTP) and graphql-ws (WebSocket). The depth needs no variables:
+ * `depthLimitRule` checks it during validation, on both transports too.
  */
 export const operationLimitError = (
   schema: GraphQLSchema,
@@ -84,24 +198,18 @@ export const operationLimitError = (
   operationName: string | null | undefined,
   variables: Record<string, unknown> | null | undefined,
 ): GraphQLError | null => {
-  const { operation, fragments } = operationOf(document, operationName);
-  if (!operation) return null;
-  let cost: number;
-  try {
-    cost = getComplexity({
-      schema,
-      query: { kind: Kind.DOCUMENT, definitions: [operation, ...Object.values(fragments)] },
-      variables: variables ?? {},
-      estimators: [connectionEstimator, pagedByDefault, simpleEstimator({ defaultComplexity: 1 })],
-    });
-  } catch {
-    // Variables that do not coerce: GraphQL's own validation answers with the precise message.
-    return null;
+  const cost = operationCost(schema, document, operationName, variables ?? {});
+  const refuse = (message: string) =>
+    new GraphQLError(message, { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } });
+  if (cost?.kind === "too many nodes") {
+    return refuse(
+      `The query has more than ${MAX_QUERY_NODES.toLocaleString("en")} fields and fragments (the limit). Ask for fewer items or fields.`,
+    );
   }
-  if (cost > MAX_QUERY_COMPLEXITY) {
-    return new GraphQLError(
-      `The query is too complex (cost ${cost}; the limit is ${MAX_QUERY_COMPLEXITY}). Ask for fewer items or fields.`,
-      { extensions: { code: "GRAPHQL_VALIDATION_FAILED", http: { status: 400 } } },
+  if (cost?.kind === "unmeasured") return refuse(`The query's cost could not be measured: ${cost.reason}`);
+  if (cost?.kind === "cost" && cost.cost > MAX_QUERY_COMPLEXITY) {
+    return refuse(
+      `The query is too complex (cost ${cost.cost}; the limit is ${MAX_QUERY_COMPLEXITY}). Ask for fewer items or fields.`,
     );
   }
   return null;
