@@ -3,9 +3,9 @@
 // a resolver-data object, a middleware closure and the parameter list (sorting the method's parameters
 // again each time): at 50 issues a page, 7 fields a row, that was ~350 calls a request. Measured on the
 // list at 1M issues: sampled allocations 1,763 → 1,275 KB a request, scavenges per 1,100 requests
-// 146 → 125. Fields whose method takes `@Arg`/`@Args` keep
-// type-graphql's wrapper (it converts the arguments). Sound because the api declares no type-graphql
-// middleware or `@Authorized` (object-type.test.ts checks it) and builds with `validate: false`.
+// 146 → 125. Fields whose method takes `@Arg`/`@Args` keep type-graphql's wrapper (it converts the
+// arguments). Sound because the api declares no type-graphql middleware or `@Authorized`
+// (object-type.test.ts checks it) and builds with `validate: false`.
 import { type GraphQLFieldResolver, type GraphQLSchema, isObjectType } from "graphql";
 import { getMetadataStorage } from "type-graphql";
 
