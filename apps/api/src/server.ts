@@ -12,7 +12,7 @@ import type { GraphQLSchema } from "graphql";
 import type { ApiContext, ApiDeps } from "./context.ts";
 import { formatError } from "./graphql/format-error.ts";
 import { type JitOptions, jitGateway } from "./graphql/jit-executor.ts";
-import { limitRules, operationLimitError, scopeError } from "./graphql/limits.ts";
+import { limitRules, operationLimitError, PARSE_LIMITS, scopeError } from "./graphql/limits.ts";
 import { releaseLoaders } from "./graphql/loaders.ts";
 import { trustProxySetting } from "./http/client-ip.ts";
 import { createExpressHttpServer } from "./http/express-server.ts";
@@ -65,6 +65,7 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
     gateway: jitGateway(options.schema, options.jit),
     formatError,
     csrfPrevention: true,
+    parseOptions: PARSE_LIMITS,
     validationRules: limitRules(production),
     introspection: !production,
     includeStacktraceInErrorResponses: false,

@@ -50,14 +50,37 @@ describe("the cost of a request (issue 9.6)", () => {
   });
 
   it("refuses more than 10,000 fields, which were once let through uncounted", async () => {
-    // 2,600 aliased pages of 100 issues in a 217 KB body: the cost library gave up at its node limit,
-    // and the api read that as "variables that do not coerce" and ran the query.
-    const page = (i: number) => `p${i}: project(fullPath: "demo/app") { issues(first: 100) { nodes { title iid } } }`;
-    const res = await api.graphql(`{ ${Array.from({ length: 2600 }, (_, i) => page(i)).join("\n")} }`, {}, { cookie });
+    // The cost library gave up at its node limit by throwing, and the api read that as "variables that do
+    // not coerce" and ran the query. A fragment counts at every use, so 200 pages reach the limit in a
+    // document well under the token limit (and under the cost limit: only the field count refuses it).
+    const wide = `fragment Wide on Issue { ${"title ".repeat(60)}}`;
+    const page = (i: number) => `p${i}: project(fullPath: "demo/app") { issues(first: 1) { nodes { ...Wide } } }`;
+    const res = await api.graphql(
+      `{ ${Array.from({ length: 200 }, (_, i) => page(i)).join("\n")} }\n${wide}`,
+      {},
+      { cookie },
+    );
     expect(res.errors?.[0]?.message).toBe(
       "The query has more than 10,000 fields and fragments (the limit). Ask for fewer items or fields.",
     );
     expect(res.data).toBeUndefined();
+  });
+
+  it("refuses a document of more than 10,000 tokens while parsing it, on HTTP and WebSocket", async () => {
+    // 2,600 aliased pages of 100 issues, 217 KB: once run uncounted, then refused by the field limit
+    // after validation and the cost walk; now refused as it is read.
+    const page = (i: number) => `p${i}: project(fullPath: "demo/app") { issues(first: 100) { nodes { title iid } } }`;
+    const huge = `{ ${Array.from({ length: 2600 }, (_, i) => page(i)).join("\n")} }`;
+    const tooLong = /^Syntax Error: Document contains more tha[nt] 10000 tokens\. Parsing aborted\.$/;
+    const res = await api.graphql(huge, {}, { cookie });
+    expect(res.errors?.[0]?.message).toMatch(tooLong);
+    expect(res.data).toBeUndefined();
+    const ws = wsClient(api.port, { origin: new URL(api.config.PUBLIC_URL).origin, cookie });
+    try {
+      expect((await runOnce(ws.client, huge)).errors?.[0]?.message).toMatch(tooLong);
+    } finally {
+      await ws.client.dispose();
+    }
   });
 
   it("allows one introspection field per operation, never 1,000 aliased ones", async () => {

@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { Kind, parse, print, validate } from "graphql";
+import { Kind, Lexer, parse, print, Source, TokenKind, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import {
   costVariables,
@@ -8,6 +8,7 @@ import {
   MAX_QUERY_NODES,
   operationCost,
   operationLimitError,
+  PARSE_LIMITS,
   queryDepth,
 } from "./limits.ts";
 import { buildApiSchema } from "./schema.ts";
@@ -40,6 +41,14 @@ describe("query limits (F3)", () => {
     expect(costVariables(doc)).toEqual(["m", "n", "x"]);
   });
 });
+
+/** The lexical tokens of a document, as GraphQL's parser counts them against `maxLexicalTokens`. */
+const countTokens = (text: string) => {
+  const lexer = new Lexer(new Source(text));
+  let n = 0;
+  while (lexer.advance().kind !== TokenKind.EOF) n++;
+  return n;
+};
 
 describe("the cost of a request, kept per document (issue 14.4)", () => {
   // The web app's own operations, each asked with variations of its variables.
@@ -94,6 +103,16 @@ describe("the cost of a request, kept per document (issue 14.4)", () => {
     // A page size that does not coerce is left to GraphQL's own message, and not kept.
     expect(costOf({ n: "x" })).toBe("invalid variables");
     expect(operationLimitError(schema, doc, null, { n: "x" })).toBeNull();
+  });
+
+  it("parses every document of the web app well inside the token limit", () => {
+    for (const { doc, name } of operations) {
+      // The whole file the operation comes from, all its operations and fragments.
+      expect(countTokens(print(doc)), name).toBeLessThan(PARSE_LIMITS.maxLexicalTokens / 10);
+    }
+    expect(() => parse(`{ ${"currentUser { username } ".repeat(2600)}}`, PARSE_LIMITS)).toThrow(
+      /more tha[nt] 10000 tokens/,
+    );
   });
 
   it(`refuses an operation of more than ${MAX_QUERY_NODES.toLocaleString("en")} fields instead of letting it through uncounted`, async () => {

@@ -11,6 +11,7 @@ import {
   Kind,
   NoSchemaIntrospectionCustomRule,
   type OperationDefinitionNode,
+  type ParseOptions,
   type SelectionSetNode,
   type ValidationRule,
   visit,
@@ -81,6 +82,15 @@ const fragmentsOf = (document: DocumentNode) => {
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
   return fragments;
 };
+
+/**
+ * What GraphQL's parser accepts, on both transports (Apollo's `parseOptions`, graphql-ws's `parse`): a
+ * longer document is refused while it is read, before validation and the cost walk it. The web app's
+ * largest document file has ~620 tokens (limits.test.ts keeps that margin in view). A document of 2,600
+ * aliased pages (217 KB) took ~300 ms to be refused by the field limit below over HTTP; the token
+ * limit refuses it at parse.
+ */
+export const PARSE_LIMITS = { maxLexicalTokens: 10_000, maxComments: 1_000 } as const satisfies ParseOptions;
 
 /** Fields and fragments one operation may hold; more is refused before its cost is even summed. */
 export const MAX_QUERY_NODES = 10_000;

@@ -17,7 +17,7 @@ import { GraphQLError, type GraphQLSchema, parse, specifiedRules, validate } fro
 import { useServer } from "graphql-ws/use/ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { ApiContext, ApiDeps } from "../context.ts";
-import { limitRules, operationLimitError, scopeError } from "../graphql/limits.ts";
+import { limitRules, operationLimitError, PARSE_LIMITS, scopeError } from "../graphql/limits.ts";
 import { SubscriptionOverflowError } from "../graphql/local-pubsub.ts";
 import { type OriginVerdict, originVerdict, ownOrigins } from "./origins.ts";
 import { bearerToken, parseCookies, resolveViewer, SESSION_COOKIE } from "./viewer.ts";
@@ -134,7 +134,7 @@ export const attachGraphqlWebSocket = (
         }
         let document: ReturnType<typeof parse>;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, PARSE_LIMITS);
         } catch (err) {
           return [err instanceof GraphQLError ? err : new GraphQLError("The query could not be parsed.")];
         }
