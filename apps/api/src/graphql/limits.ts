@@ -64,7 +64,7 @@ const connectionEstimator: ComplexityEstimator = ({ args, childComplexity }) => 
   return undefined as unknown as number;
 };
 const pagedByDefault: ComplexityEstimator = ({ field, childComplexity }) =>
-  PAGE_SIZE_ARGUMENT in (field.args?.reduce((a, x) => Object.assign(a, { [x.name]: x }), {}) ?? {})
+  field.args?.some((a) => a.name === PAGE_SIZE_ARGUMENT)
     ? 1 + (DEFAULT_PAGE_OF[field.name] ?? DEFAULT_PAGE) * childComplexity
     : (undefined as unknown as number);
 
@@ -252,10 +252,7 @@ export const introspectionLimitRule: ValidationRule = (context) => {
  * `onSubscribe`): it also covers introspection fields, which no resolver middleware sees.
  */
 export const depthLimitRule: ValidationRule = (context) => {
-  const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const def of context.getDocument().definitions) {
-    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
-  }
+  const fragments = fragmentsOf(context.getDocument());
   return {
     OperationDefinition(node) {
       const depth = queryDepth(node.selectionSet, fragments);
