@@ -83,6 +83,31 @@ describe("the cost of a request (issue 9.6)", () => {
     }
   });
 
+  it("answers a 1 KB document with 2^30 paths through its fragments, signed out, and keeps answering", async () => {
+    // Each fragment spreads the next twice. The depth rule walked every path: 22 levels held the event
+    // loop for 2 s, and these 30 for about nine minutes. Now the field limit refuses it, on both transports.
+    const levels = 30;
+    const chain = Array.from(
+      { length: levels },
+      (_, i) => `fragment F${i} on Query { ${i + 1 < levels ? `...F${i + 1} ...F${i + 1}` : "currentUser { id }"} }`,
+    ).join("\n");
+    const bomb = `query { ...F0 }\n${chain}`;
+    expect(bomb.length).toBeLessThan(1300);
+    const tooMany = "The query has more than 10,000 fields and fragments (the limit). Ask for fewer items or fields.";
+    const res = await api.graphql(bomb);
+    expect(res.errors?.[0]?.message).toBe(tooMany);
+    expect(res.data).toBeUndefined();
+    const ws = wsClient(api.port, { origin: new URL(api.config.PUBLIC_URL).origin });
+    try {
+      expect((await runOnce(ws.client, bomb)).errors?.[0]?.message).toBe(tooMany);
+    } finally {
+      await ws.client.dispose();
+    }
+    expect((await api.graphql("{ currentUser { username } }", {}, { cookie })).data).toEqual({
+      currentUser: { username: "maintainer" },
+    });
+  });
+
   it("allows one introspection field per operation, never 1,000 aliased ones", async () => {
     expect((await api.graphql("{ __schema { queryType { name } } }")).errors).toBeUndefined();
     const aliased = Array.from({ length: 1000 }, (_, i) => `s${i}: __schema { types { name } }`).join("\n");

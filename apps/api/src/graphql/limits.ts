@@ -4,7 +4,6 @@ import {
   type DocumentNode,
   getOperationAST,
   getVariableValues,
-  type FieldNode,
   type FragmentDefinitionNode,
   GraphQLError,
   type GraphQLSchema,
@@ -31,27 +30,38 @@ export const MAX_QUERY_COMPLEXITY = 25_000;
 const DEFAULT_PAGE = 20;
 const DEFAULT_PAGE_OF: Record<string, number> = { notes: 100 };
 
-/** Depth of the deepest field (fragments followed, introspection fields included). */
+/**
+ * Depth of the deepest field (fragments followed, introspection fields included). Each fragment's depth is
+ * computed once: a chain of fragments that each spread the next twice is a 1 KB document with 2^30 paths,
+ * and walking every path (as this did) held the api's event loop for minutes. A fragment met again while
+ * its own depth is being computed (a cycle, which validation refuses) adds nothing.
+ */
 export const queryDepth = (
   selectionSet: SelectionSetNode,
   fragments: Record<string, FragmentDefinitionNode>,
-  seen: Set<string> = new Set(),
 ): number => {
-  let max = 0;
-  for (const sel of selectionSet.selections) {
-    if (sel.kind === Kind.FIELD) {
-      const f = sel as FieldNode;
-      max = Math.max(max, f.selectionSet ? 1 + queryDepth(f.selectionSet, fragments, seen) : 1);
-    } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-      max = Math.max(max, queryDepth(sel.selectionSet, fragments, seen));
-    } else if (sel.kind === Kind.FRAGMENT_SPREAD) {
-      const name = sel.name.value;
-      const frag = fragments[name];
-      if (!frag || seen.has(name)) continue;
-      max = Math.max(max, queryDepth(frag.selectionSet, fragments, new Set([...seen, name])));
+  const depthOf = new Map<string, number>();
+  const walk = (set: SelectionSetNode): number => {
+    let max = 0;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) {
+        max = Math.max(max, sel.selectionSet ? 1 + walk(sel.selectionSet) : 1);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        max = Math.max(max, walk(sel.selectionSet));
+      } else {
+        const name = sel.name.value;
+        const frag = fragments[name];
+        if (!frag) continue;
+        if (!depthOf.has(name)) {
+          depthOf.set(name, 0);
+          depthOf.set(name, walk(frag.selectionSet));
+        }
+        max = Math.max(max, depthOf.get(name) ?? 0);
+      }
     }
-  }
-  return max;
+    return max;
+  };
+  return walk(selectionSet);
 };
 
 /** The argument a connection reads its page size from: a cost depends on its value (costVariables). */
