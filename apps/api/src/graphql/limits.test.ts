@@ -1,9 +1,10 @@
 import fs from "node:fs";
-import { Kind, Lexer, parse, print, Source, TokenKind, validate } from "graphql";
+import { Kind, Lexer, parse, print, Source, specifiedRules, TokenKind, validate } from "graphql";
 import { describe, expect, it } from "vitest";
 import {
   costVariables,
   depthLimitRule,
+  limitRules,
   MAX_QUERY_DEPTH,
   MAX_QUERY_NODES,
   operationCost,
@@ -47,6 +48,14 @@ describe("query limits (F3)", () => {
     );
     expect(queryDepth(op.selectionSet, fragments)).toBe(2);
     expect(reads).toBeLessThanOrEqual(2 * levels);
+  });
+
+  it("finds no fragment named after Object's members: `...constructor` is an unknown fragment, not a 500", async () => {
+    const schema = await buildApiSchema();
+    for (const name of ["constructor", "toString", "__proto__"]) {
+      const errors = validate(schema, parse(`{ ...${name} }`), [...specifiedRules, ...limitRules(true)]);
+      expect(errors.map((e) => e.message)).toEqual([`Unknown fragment "${name}".`]);
+    }
   });
 
   it("offers a validation rule that refuses deep introspection too", async () => {
