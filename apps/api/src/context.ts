@@ -7,4 +7,9 @@ import type { AppPubSub } from "./graphql/pubsub.ts";
 export type ApiDeps = { config: Config; dataSource: DataSource; log: Logger; mail: MailSettings; pubSub: AppPubSub };
 
 /** Per-request (or per-WebSocket-operation) GraphQL context. */
-export type ApiContext = ApiDeps & { viewer: Viewer; requestId: string };
+export type ApiContext = ApiDeps & {
+  viewer: Viewer;
+  requestId: string;
+  /** Who the request's limits count against: `user:<id>` or `address:<ip>` (new-query-budget.ts). */
+  client: string;
+};

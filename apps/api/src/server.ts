@@ -14,6 +14,12 @@ import { formatError } from "./graphql/format-error.ts";
 import { type JitOptions, jitGateway } from "./graphql/jit-executor.ts";
 import { limitRules, operationLimitError, PARSE_LIMITS, scopeError } from "./graphql/limits.ts";
 import { releaseLoaders } from "./graphql/loaders.ts";
+import {
+  budgetSpentMessage,
+  clientKey,
+  createNewQueryBudget,
+  type NewQueryBudget,
+} from "./graphql/new-query-budget.ts";
 import { trustProxySetting } from "./http/client-ip.ts";
 import { createExpressHttpServer } from "./http/express-server.ts";
 import { securityHeaders } from "./http/security-headers.ts";
@@ -36,6 +42,8 @@ export type CreateServerOptions = {
   routers?: RouterFactory[];
   /** Overrides of the WebSocket limits (tests shorten the revalidation interval). */
   webSocket?: Partial<WebSocketLimits>;
+  /** The time each client may cost the api in new query texts (tests pass small limits and a clock). */
+  newQueryBudget?: NewQueryBudget;
   /** When queries are compiled (the api tests compile on the first run, so every query they send runs compiled). */
   jit?: Partial<JitOptions>;
 };
@@ -56,13 +64,21 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
   app.set("trust proxy", trustProxySetting(deps.config));
   app.use(securityHeaders(deps.config));
   const httpServer = createExpressHttpServer(app);
+  const budget = options.newQueryBudget ?? createNewQueryBudget();
 
   // GraphQL over WebSocket on the same port and path (origin rule, limits, revocation: websocket.ts).
-  const ws = attachGraphqlWebSocket(deps, httpServer, options.schema, { ...WEBSOCKET_LIMITS, ...options.webSocket });
+  const ws = attachGraphqlWebSocket(
+    deps,
+    httpServer,
+    options.schema,
+    { ...WEBSOCKET_LIMITS, ...options.webSocket },
+    budget,
+  );
 
   const apollo = new ApolloServer<ApiContext>({
     // The schema, and queries run compiled once they repeat (jit-executor.ts).
-    gateway: jitGateway(options.schema, options.jit),
+    // Compiling a query text is charged to the client's budget, like parsing and validating it.
+    gateway: jitGateway(options.schema, options.jit, (rc, ms) => budget.charge((rc.context as ApiContext).client, ms)),
     formatError,
     csrfPrevention: true,
     parseOptions: PARSE_LIMITS,
@@ -77,24 +93,37 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => ws.dispose() }) },
       {
-        requestDidStart: async () => ({
-          // The cost of THIS request, with its variables (never cached by query text).
-          didResolveOperation: async ({ schema, document, request, contextValue }) => {
-            const error =
-              operationLimitError(schema, document, request.operationName, request.variables) ??
-              scopeError(document, request.operationName, contextValue.viewer);
-            if (error) throw error;
-          },
-          // The response is built: the request's loaders (and the rows they hold) are let go (loaders.ts).
-          willSendResponse: async ({ contextValue }) => releaseLoaders(contextValue),
-          didEncounterErrors: async ({ errors, contextValue }) => {
-            for (const err of errors) {
-              if (!err.extensions?.code || err.extensions.code === "INTERNAL_SERVER_ERROR") {
-                log.error({ err: err.originalError ?? err, requestId: contextValue.requestId }, "graphql.error");
+        requestDidStart: async ({ contextValue }) => {
+          // A query text Apollo has not kept is parsed and validated: the time is charged to the client
+          // (new-query-budget.ts). A kept one skips both hooks and costs nothing here.
+          let parsing = 0;
+          const charge = () => budget.charge(contextValue.client, performance.now() - parsing);
+          return {
+            parsingDidStart: async () => {
+              parsing = performance.now();
+              return async (error?: Error) => {
+                if (error) charge();
+              };
+            },
+            validationDidStart: async () => async () => charge(),
+            // The cost of THIS request, with its variables (never cached by query text).
+            didResolveOperation: async ({ schema, document, request, contextValue }) => {
+              const error =
+                operationLimitError(schema, document, request.operationName, request.variables) ??
+                scopeError(document, request.operationName, contextValue.viewer);
+              if (error) throw error;
+            },
+            // The response is built: the request's loaders (and the rows they hold) are let go (loaders.ts).
+            willSendResponse: async ({ contextValue }) => releaseLoaders(contextValue),
+            didEncounterErrors: async ({ errors }) => {
+              for (const err of errors) {
+                if (!err.extensions?.code || err.extensions.code === "INTERNAL_SERVER_ERROR") {
+                  log.error({ err: err.originalError ?? err, requestId: contextValue.requestId }, "graphql.error");
+                }
               }
-            }
-          },
-        }),
+            },
+          };
+        },
       },
     ],
   });
@@ -131,9 +160,24 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
 
   app.use(
     "/graphql",
+    // A client that spent its time in new query texts waits, before its body is even read.
+    (req: Request, res: Response, next: NextFunction) => {
+      res.locals.client = clientKey(res.locals.viewer ?? null, req.ip);
+      const wait = budget.waitMs(res.locals.client);
+      if (!wait) return next();
+      res
+        .status(429)
+        .set("Retry-After", String(Math.ceil(wait / 1000)))
+        .json({ errors: [{ message: budgetSpentMessage(budget.limits, wait), extensions: { code: "RATE_LIMITED" } }] });
+    },
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => ({ ...deps, requestId: randomUUID(), viewer: res.locals.viewer ?? null }),
+      context: async ({ res }) => ({
+        ...deps,
+        requestId: randomUUID(),
+        viewer: res.locals.viewer ?? null,
+        client: res.locals.client,
+      }),
     }),
   );
 

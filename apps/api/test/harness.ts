@@ -6,6 +6,7 @@ import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { createPgPubSub } from "../src/graphql/pubsub.ts";
 import { buildApiSchema } from "../src/graphql/schema.ts";
+import type { NewQueryBudget } from "../src/graphql/new-query-budget.ts";
 import type { WebSocketLimits } from "../src/http/websocket.ts";
 import { createServer, type RouterFactory } from "../src/server.ts";
 
@@ -21,6 +22,7 @@ export const startTestApi = async (
     seed?: boolean;
     logLevel?: string;
     webSocket?: Partial<WebSocketLimits>;
+    newQueryBudget?: NewQueryBudget;
   } = {},
 ) => {
   const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: "silent", PORT: "0", ...opts.env });
@@ -58,6 +60,7 @@ export const startTestApi = async (
       schema,
       webDist: null,
       webSocket: opts.webSocket,
+      newQueryBudget: opts.newQueryBudget,
       // Every query a test sends runs compiled (graphql-jit), so the suite proves the compiled path; the
       // interpreted one (an operation's first run in production) is graphql-js itself.
       jit: { compileOnRun: 1 },

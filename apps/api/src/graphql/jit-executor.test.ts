@@ -99,6 +99,20 @@ describe("queries run compiled once they repeat (graphql-jit)", () => {
     expect(third).toEqual(await interpreted(request(LIST, { first: 1 })));
   });
 
+  it("tells how long each compilation took, with the request it compiled, and only then", async () => {
+    const told: { rc: GatewayGraphQLRequestContext; ms: number }[] = [];
+    const { executor } = createJitExecutor(schema, {}, (rc, ms) => told.push({ rc, ms }));
+    const first = request(LIST, { first: 2 });
+    const second = request(LIST, { first: 1 });
+    await executor(first);
+    expect(told).toEqual([]);
+    await executor(second);
+    await executor(request(LIST, { first: 2 }));
+    expect(told).toHaveLength(1);
+    expect(told[0].rc).toBe(second);
+    expect(told[0].ms).toBeGreaterThan(0);
+  });
+
   it("keeps a failing field's path, locations and code as graphql-js does, and Apollo's `extensions` object", async () => {
     const { executor, stats } = createJitExecutor(schema, { compileOnRun: 1 });
     const rc = request(LIST, {}, ["a", "plain", "coded"]);

@@ -53,7 +53,14 @@ const asGraphQLError = (e: GraphQLFormattedError & { originalError?: Error | nul
 /** What the executor did with each operation (the tests read it). */
 export type JitStats = { compiled: number; refused: number; interpreted: number; jitted: number };
 
-export const createJitExecutor = (schema: GraphQLSchema, options: Partial<JitOptions> = {}) => {
+/** Told how long each compilation took, with its request (the api charges it to the client's budget). */
+export type OnCompiled = (rc: GatewayGraphQLRequestContext, ms: number) => void;
+
+export const createJitExecutor = (
+  schema: GraphQLSchema,
+  options: Partial<JitOptions> = {},
+  onCompiled: OnCompiled = () => undefined,
+) => {
   const { compileOnRun, maxOperations } = { ...JIT_DEFAULTS, ...options };
   const operations = new LruMap<string, Entry>(maxOperations);
   const stats: JitStats = { compiled: 0, refused: 0, interpreted: 0, jitted: 0 };
@@ -83,7 +90,9 @@ export const createJitExecutor = (schema: GraphQLSchema, options: Partial<JitOpt
     const entry = entryOf(`${rc.queryHash}\u0000${rc.request.operationName ?? ""}`);
     entry.runs++;
     if (entry.compiled === null && entry.runs >= compileOnRun) {
+      const compiling = performance.now();
       const compiled = compileQuery(schema, rc.document, rc.request.operationName ?? undefined);
+      onCompiled(rc, performance.now() - compiling);
       entry.compiled = isCompiledQuery(compiled) ? compiled : "refused";
       stats[entry.compiled === "refused" ? "refused" : "compiled"]++;
     }
@@ -106,8 +115,12 @@ export const createJitExecutor = (schema: GraphQLSchema, options: Partial<JitOpt
  * fixed schema and runs operations with `createJitExecutor`. Parsing, validation (the limits), plugins,
  * error formatting and the HTTP layer stay Apollo's.
  */
-export const jitGateway = (schema: GraphQLSchema, options: Partial<JitOptions> = {}): GatewayInterface => {
-  const { executor } = createJitExecutor(schema, options);
+export const jitGateway = (
+  schema: GraphQLSchema,
+  options: Partial<JitOptions> = {},
+  onCompiled?: OnCompiled,
+): GatewayInterface => {
+  const { executor } = createJitExecutor(schema, options, onCompiled);
   return {
     onSchemaLoadOrUpdate: (callback) => {
       callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });

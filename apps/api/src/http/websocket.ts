@@ -18,6 +18,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { ApiContext, ApiDeps } from "../context.ts";
 import { limitRules, operationLimitError, PARSE_LIMITS, scopeError } from "../graphql/limits.ts";
+import { budgetSpentMessage, clientKey, type NewQueryBudget } from "../graphql/new-query-budget.ts";
 import { SubscriptionOverflowError } from "../graphql/local-pubsub.ts";
 import { type OriginVerdict, originVerdict, ownOrigins } from "./origins.ts";
 import { bearerToken, parseCookies, resolveViewer, SESSION_COOKIE } from "./viewer.ts";
@@ -52,6 +53,7 @@ export const attachGraphqlWebSocket = (
   httpServer: http.Server,
   schema: GraphQLSchema,
   limits: WebSocketLimits,
+  budget: NewQueryBudget,
 ) => {
   const { dataSource, log, config } = deps;
   const production = config.NODE_ENV === "production";
@@ -97,7 +99,7 @@ export const attachGraphqlWebSocket = (
         const { socket, request } = ctx.extra;
         const params = ctx.connectionParams ?? undefined;
         const viewer = await viewerOf(request, params);
-        const owner = viewer ? `user:${viewer.id}` : `address:${request.socket.remoteAddress}`;
+        const owner = clientKey(viewer, request.socket.remoteAddress);
         if (socketsOf(owner) >= limits.maxSocketsPerUser) {
           log.warn({ owner: viewer ? viewer.id : "anonymous" }, "graphql.ws_too_many_sockets");
           return false;
@@ -132,13 +134,21 @@ export const attachGraphqlWebSocket = (
             ),
           ];
         }
+        // Every operation's text is parsed and validated here (nothing is kept): charged like HTTP's new ones.
+        const wait = budget.waitMs(state.owner);
+        if (wait) {
+          return [new GraphQLError(budgetSpentMessage(budget.limits, wait), { extensions: { code: "RATE_LIMITED" } })];
+        }
+        const reading = performance.now();
         let document: ReturnType<typeof parse>;
         try {
           document = parse(payload.query, PARSE_LIMITS);
         } catch (err) {
+          budget.charge(state.owner, performance.now() - reading);
           return [err instanceof GraphQLError ? err : new GraphQLError("The query could not be parsed.")];
         }
         const errors = validate(schema, document, rules);
+        budget.charge(state.owner, performance.now() - reading);
         if (errors.length) return errors;
         const costly = operationLimitError(schema, document, payload.operationName, payload.variables);
         if (costly) return [costly];
@@ -150,7 +160,7 @@ export const attachGraphqlWebSocket = (
           state.operations.delete(id);
           return [readOnly];
         }
-        const contextValue: ApiContext = { ...deps, requestId: `ws-${id}`, viewer };
+        const contextValue: ApiContext = { ...deps, requestId: `ws-${id}`, viewer, client: state.owner };
         return {
           schema,
           document,

@@ -1,0 +1,77 @@
+// Through the real server, over HTTP and WebSocket: a client that keeps sending query texts the api has not
+// seen is refused once parsing and validating them has cost its budget, until its window ends; other
+// clients, and texts the api already keeps, are not charged.
+import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createNewQueryBudget } from "../src/graphql/new-query-budget.ts";
+import { startTestApi, type TestApi } from "./harness.ts";
+import { runOnce, wsClient } from "./ws-clients.ts";
+
+const BUDGET_MS = 200;
+let now = 0;
+let db: TestDatabase;
+let api: TestApi;
+let cookie: string;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  api = await startTestApi(db, {
+    newQueryBudget: createNewQueryBudget({ budgetMs: BUDGET_MS, windowMs: 60_000 }, () => now),
+  });
+  cookie = await api.signIn("maintainer");
+});
+afterAll(async () => {
+  await api.close();
+  await db.drop();
+});
+
+/** A new text each time: 500 copies of one field, which validation compares pair by pair (~150 ms). */
+const costly = (i: number) => `query Costly${i} { ${"currentUser { username } ".repeat(500)}}`;
+
+const post = (query: string, headers: Record<string, string> = {}) =>
+  fetch(`${api.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ query }),
+  });
+
+it("refuses a client that spent its budget in new texts until its window ends, and no one else", async () => {
+  // A signed-in user's kept text: charged once, then free, however often it is asked.
+  const mine = "{ currentUser { username } }";
+  for (let i = 0; i < 30; i++) expect((await api.graphql(mine, {}, { cookie })).errors).toBeUndefined();
+
+  // Signed out, new costly texts from one address, until it is refused.
+  const answered: number[] = [];
+  let refused: Response | undefined;
+  for (let i = 0; i < 20 && !refused; i++) {
+    const res = await post(costly(i));
+    if (res.status === 429) refused = res;
+    else answered.push(res.status);
+  }
+  expect(answered.length).toBeGreaterThan(0);
+  expect(refused, "no request was refused").toBeDefined();
+  const body = (await refused?.json()) as { errors: { message: string; extensions: { code: string } }[] };
+  expect(body.errors[0].extensions.code).toBe("RATE_LIMITED");
+  expect(body.errors[0].message).toMatch(/^Too many new queries from this client: .* Try again in 60 s\.$/);
+  expect(Number(refused?.headers.get("retry-after"))).toBe(60);
+
+  // Everything this address asks is refused for now, a kept text too, and on a WebSocket.
+  expect((await post("{ __typename }")).status).toBe(429);
+  const ws = wsClient(api.port, { origin: new URL(api.config.PUBLIC_URL).origin });
+  try {
+    const res = await runOnce(ws.client, "{ __typename }");
+    expect(res.errors?.[0]?.message).toMatch(/^Too many new queries from this client/);
+  } finally {
+    await ws.client.dispose();
+  }
+
+  // Another client is answered, new texts included.
+  expect((await api.graphql("{ currentUser { name } }", {}, { cookie })).data).toEqual({
+    currentUser: { name: expect.any(String) },
+  });
+
+  // The window ends: the address is answered again.
+  now += 60_000;
+  const again = await post("{ __typename }");
+  expect(again.status).toBe(200);
+  expect(await again.json()).toEqual({ data: { __typename: "Query" } });
+});
