@@ -181,6 +181,27 @@ describe("sockets and operations (issue 9.6)", () => {
       for (const c of open) await c.client.dispose();
     }
   });
+
+  it("counts a signed-out client's sockets by its own address behind a trusted proxy, as HTTP does", async () => {
+    const proxied = await startTestApi(db, { seed: false, env: { TRUSTED_PROXIES: "127.0.0.1" }, webSocket: LIMITS });
+    const origin = new URL(proxied.config.PUBLIC_URL).origin;
+    const from = (address: string) => wsClient(proxied.port, { origin, "x-forwarded-for": address });
+    const open = [from("203.0.113.1"), from("203.0.113.1")];
+    try {
+      for (const c of open) expect((await runOnce(c.client, "{ __typename }")).errors).toBeUndefined();
+      const third = from("203.0.113.1");
+      await waitFor(() => third.closes.length > 0, 5000, "the third socket from one address to be closed");
+      expect(third.closes).toEqual([4403]);
+      await third.client.dispose();
+      // Another client behind the same proxy is not affected (all of them were one address before).
+      const other = from("203.0.113.2");
+      expect((await runOnce(other.client, "{ __typename }")).data).toEqual({ __typename: "Query" });
+      await other.client.dispose();
+    } finally {
+      for (const c of open) await c.client.dispose();
+      await proxied.close();
+    }
+  });
 });
 
 describe("revocation and expiry (issue 9.7)", () => {

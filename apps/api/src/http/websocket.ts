@@ -20,6 +20,7 @@ import type { ApiContext, ApiDeps } from "../context.ts";
 import { limitRules, operationLimitError, PARSE_LIMITS, scopeError } from "../graphql/limits.ts";
 import { budgetSpentMessage, clientKey, type NewQueryBudget } from "../graphql/new-query-budget.ts";
 import { SubscriptionOverflowError } from "../graphql/local-pubsub.ts";
+import { clientAddressOf } from "./client-ip.ts";
 import { type OriginVerdict, originVerdict, ownOrigins } from "./origins.ts";
 import { bearerToken, parseCookies, resolveViewer, SESSION_COOKIE } from "./viewer.ts";
 
@@ -59,6 +60,7 @@ export const attachGraphqlWebSocket = (
   const production = config.NODE_ENV === "production";
   const rules = [...specifiedRules, ...limitRules(production)];
   const origins = ownOrigins(config);
+  const addressOf = clientAddressOf(config);
   const verdicts = new WeakMap<http.IncomingMessage, OriginVerdict>();
   const wss = new WebSocketServer({
     server: httpServer,
@@ -99,7 +101,7 @@ export const attachGraphqlWebSocket = (
         const { socket, request } = ctx.extra;
         const params = ctx.connectionParams ?? undefined;
         const viewer = await viewerOf(request, params);
-        const owner = clientKey(viewer, request.socket.remoteAddress);
+        const owner = clientKey(viewer, addressOf(request));
         if (socketsOf(owner) >= limits.maxSocketsPerUser) {
           log.warn({ owner: viewer ? viewer.id : "anonymous" }, "graphql.ws_too_many_sockets");
           return false;
