@@ -5,6 +5,7 @@ import { createPersonalAccessToken, revokePersonalAccessToken } from "@tidings/c
 import { SessionEntity, UserEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { doublingFragments } from "../src/graphql/test-documents.ts";
 import { startTestApi, type TestApi, waitFor } from "./harness.ts";
 import { runOnce, wsClient } from "./ws-clients.ts";
 
@@ -87,11 +88,7 @@ describe("the cost of a request (issue 9.6)", () => {
     // Each fragment spreads the next twice. The depth rule walked every path: 22 levels held the event
     // loop for 2 s, and these 30 for about nine minutes. Now the field limit refuses it, on both transports.
     const levels = 30;
-    const chain = Array.from(
-      { length: levels },
-      (_, i) => `fragment F${i} on Query { ${i + 1 < levels ? `...F${i + 1} ...F${i + 1}` : "currentUser { id }"} }`,
-    ).join("\n");
-    const bomb = `query { ...F0 }\n${chain}`;
+    const bomb = `query { ...F0 }\n${doublingFragments(levels, "Query", "currentUser { id }")}`;
     expect(bomb.length).toBeLessThan(1300);
     const tooMany = "The query has more than 10,000 fields and fragments (the limit). Ask for fewer items or fields.";
     const res = await api.graphql(bomb);

@@ -13,6 +13,7 @@ import {
   queryDepth,
 } from "./limits.ts";
 import { buildApiSchema } from "./schema.ts";
+import { countingReads, doublingFragments } from "./test-documents.ts";
 
 describe("query limits (F3)", () => {
   it("measures depth through fragments and inline fragments, without looping on cycles", () => {
@@ -29,25 +30,14 @@ describe("query limits (F3)", () => {
   it("computes each fragment's depth once, not once per path through fragments that spread each other", () => {
     // F0 spreads F1 twice, F1 spreads F2 twice, …: 2^20 paths (2^30 held the api for minutes) in under 1 KB.
     const levels = 20;
-    const chain = Array.from(
-      { length: levels },
-      (_, i) => `fragment F${i} on Query { ${i + 1 < levels ? `...F${i + 1} ...F${i + 1}` : "currentUser { id }"} }`,
-    ).join("\n");
-    const doc = parse(`query { ...F0 }\n${chain}`);
+    const doc = parse(`query { ...F0 }\n${doublingFragments(levels, "Query", "currentUser { id }")}`);
     const op = doc.definitions[0];
     if (op.kind !== "OperationDefinition") throw new Error("no operation");
-    let reads = 0;
-    const fragments = new Proxy(
+    const fragments = countingReads(
       Object.fromEntries(doc.definitions.flatMap((d) => (d.kind === "FragmentDefinition" ? [[d.name.value, d]] : []))),
-      {
-        get: (target, name) => {
-          reads++;
-          return Reflect.get(target, name);
-        },
-      },
     );
-    expect(queryDepth(op.selectionSet, fragments)).toBe(2);
-    expect(reads).toBeLessThanOrEqual(2 * levels);
+    expect(queryDepth(op.selectionSet, fragments.proxy)).toBe(2);
+    expect(fragments.reads.count).toBeLessThanOrEqual(2 * levels);
   });
 
   it("finds no fragment named after Object's members: `...constructor` is an unknown fragment, not a 500", async () => {

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { type FieldNode, type FragmentDefinitionNode, Kind, type OperationDefinitionNode, parse } from "graphql";
 import { expect, it } from "vitest";
 import { asksFor } from "./selection.ts";
+import { countingReads, doublingFragments } from "./test-documents.ts";
 
 /** The `issues` field of a document's first operation, as a resolver's info sees it. */
 const issuesInfo = (source: string, operationName?: string) => {
@@ -59,18 +60,10 @@ it("sees the web app's own list query ask for snippets (through its fragments)",
 it("explores each fragment once per position, not every path through fragments that spread each other twice", () => {
   // F0 spreads F1 twice, F1 spreads F2 twice, …: 2^20 paths in a document of under 1 KB.
   const levels = 20;
-  const chain = Array.from(
-    { length: levels },
-    (_, i) => `fragment F${i} on Issue { ${i + 1 < levels ? `...F${i + 1} ...F${i + 1}` : "id"} }`,
-  ).join("\n");
-  const info = issuesInfo(`query Q { project(fullPath: "a/b") { issues { nodes { ...F0 } } } }\n${chain}`);
-  let reads = 0;
-  const fragments = new Proxy(info.fragments, {
-    get: (target, name) => {
-      reads++;
-      return Reflect.get(target, name);
-    },
-  });
-  expect(asksFor({ ...info, fragments }, ["nodes", "searchSnippet"])).toBe(false);
-  expect(reads).toBeLessThanOrEqual(levels);
+  const info = issuesInfo(
+    `query Q { project(fullPath: "a/b") { issues { nodes { ...F0 } } } }\n${doublingFragments(levels, "Issue", "id")}`,
+  );
+  const fragments = countingReads(info.fragments);
+  expect(asksFor({ ...info, fragments: fragments.proxy }, ["nodes", "searchSnippet"])).toBe(false);
+  expect(fragments.reads.count).toBeLessThanOrEqual(levels);
 });
