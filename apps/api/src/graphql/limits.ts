@@ -90,7 +90,7 @@ const operationNamed = (document: DocumentNode, operationName?: string | null) =
  * The document's fragments by name, in a record without a prototype: a spread of `...constructor` must
  * find no fragment (with `{}` it found Object's constructor, and the depth rule threw: a 500).
  */
-export const fragmentsOf = (document: DocumentNode) => {
+const fragmentsOf = (document: DocumentNode) => {
   const fragments: Record<string, FragmentDefinitionNode> = Object.create(null);
   for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
   return fragments;
