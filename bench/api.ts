@@ -18,7 +18,7 @@
 // generated set-based (INSERT … SELECT generate_series, the secondary indexes built afterwards), so
 // 1M issues take minutes. Prints a table and writes JSON to bench/results/api-<time>.json.
 import fs from "node:fs";
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,6 +35,7 @@ import {
 import type { ASTNode } from "graphql";
 import pg from "pg";
 import type { Logger as TypeOrmLogger } from "typeorm";
+import { leanPoster } from "../apps/api/test/lean-post.ts";
 import { API_NODE_FLAGS } from "../scripts/launch.ts";
 import { generateIssues, TRIAGED, triage } from "./api-data.ts";
 import { relaunchWithNodeFlags } from "./node-flags.ts";
@@ -158,33 +159,6 @@ const stats = (xs: number[]) => {
 };
 const ms = (n: number) => n.toFixed(2).padStart(8);
 
-/**
- * A lean client for the api this process hosts: one kept-alive socket, the body read and parsed, nothing
- * else. Node's fetch allocated ~100 KB per request in this same heap (streams, headers, a tee of the
- * body: ~8 % of a list request's allocations, sampled), and the api's scavenges and the SQL baseline's
- * timings paid for it; a browser's fetch does not run in the api's heap. Measured alternately: server p50
- * 4.6–6.0 → 3.9–5.0 ms, the SQL baseline's p50 2.7–3.2 → 2.2–2.5 ms.
- */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-const postJson = (url: string, cookie: string, body: string) =>
-  new Promise<unknown>((resolve, reject) => {
-    const headers = { "content-type": "application/json", "content-length": Buffer.byteLength(body), cookie };
-    const req = http.request(url, { method: "POST", agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", reject);
-      res.on("end", () => {
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-        } catch (err) {
-          reject(err);
-        }
-      });
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-
 type Captured = { sql: string; params: unknown[] };
 
 const main = async () => {
@@ -271,7 +245,11 @@ const main = async () => {
     // A warm api, as a deployed one that has served lists is: every variant a few times before any is
     // measured. Without it the first variant measured paid for V8's compiling the request path (its p50
     // 11 ms where its neighbours' were 7).
-    const post = (request: Request) => postJson(`${url}/graphql`, cookie, JSON.stringify(request));
+    // A lean client (apps/api/test/lean-post.ts): Node's fetch put ~100 KB of garbage per request in the
+    // api's heap here, which the api's scavenges and the SQL baseline paid for; a browser's fetch does not.
+    const client = leanPoster(`${url}/graphql`, { cookie });
+    const post = async (request: Request): Promise<unknown> =>
+      JSON.parse((await client.post(JSON.stringify(request))).text);
     if (!EXPLAIN)
       for (let round = 0; round < WARM_ROUNDS; round++) for (const [, variant] of variants) await post(variant);
     for (const [name, variant] of variants) {
