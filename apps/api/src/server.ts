@@ -11,7 +11,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import type { GraphQLSchema } from "graphql";
 import type { ApiContext, ApiDeps } from "./context.ts";
 import { formatError } from "./graphql/format-error.ts";
-import { type JitOptions, jitGateway } from "./graphql/jit-executor.ts";
+import { createJitExecutor, type JitOptions, jitGateway } from "./graphql/jit-executor.ts";
 import { limitRules, operationLimitError, PARSE_LIMITS, scopeError } from "./graphql/limits.ts";
 import { releaseLoaders } from "./graphql/loaders.ts";
 import {
@@ -44,7 +44,7 @@ export type CreateServerOptions = {
   webSocket?: Partial<WebSocketLimits>;
   /** The time each client may cost the api in new query texts (tests pass small limits and a clock). */
   newQueryBudget?: NewQueryBudget;
-  /** When queries are compiled (the api tests compile on the first run, so every query they send runs compiled). */
+  /** When operations are compiled (the api tests compile on the first run, so every query and subscription they send runs compiled). */
   jit?: Partial<JitOptions>;
 };
 
@@ -65,20 +65,21 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
   app.use(securityHeaders(deps.config));
   const httpServer = createExpressHttpServer(app);
   const budget = options.newQueryBudget ?? createNewQueryBudget();
-
-  // GraphQL over WebSocket on the same port and path (origin rule, limits, revocation: websocket.ts).
-  const ws = attachGraphqlWebSocket(
-    deps,
-    httpServer,
-    options.schema,
-    { ...WEBSOCKET_LIMITS, ...options.webSocket },
-    budget,
+  // Queries and subscriptions run compiled once they repeat (jit-executor.ts), one kept set for both
+  // transports. Compiling a text is charged to the client's budget, like parsing and validating it.
+  const jit = createJitExecutor(options.schema, options.jit, (rc, ms) =>
+    budget.charge((rc.context as ApiContext).client, ms),
   );
 
+  // GraphQL over WebSocket on the same port and path (origin rule, limits, revocation: websocket.ts).
+  const ws = attachGraphqlWebSocket(deps, httpServer, options.schema, {
+    limits: { ...WEBSOCKET_LIMITS, ...options.webSocket },
+    budget,
+    subscribe: jit.subscribe,
+  });
+
   const apollo = new ApolloServer<ApiContext>({
-    // The schema, and queries run compiled once they repeat (jit-executor.ts).
-    // Compiling a query text is charged to the client's budget, like parsing and validating it.
-    gateway: jitGateway(options.schema, options.jit, (rc, ms) => budget.charge((rc.context as ApiContext).client, ms)),
+    gateway: jitGateway(options.schema, jit.executor),
     formatError,
     csrfPrevention: true,
     parseOptions: PARSE_LIMITS,
@@ -214,6 +215,8 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
   return {
     app,
     httpServer,
+    /** How operations ran, compiled or interpreted (the api tests read it). */
+    jitStats: jit.stats,
     listen: (port: number, host: string) =>
       new Promise<number>((resolve, reject) => {
         httpServer.once("error", reject);

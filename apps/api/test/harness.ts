@@ -172,6 +172,8 @@ export const startTestApi = async (
     graphql,
     subscribe,
     subscriptionsOpened: () => subscriptionsOpened,
+    /** How the server ran operations: compiled or interpreted, queries and subscriptions (jit-executor.ts). */
+    jitStats: server.jitStats,
     /** Pulls of events from the PubSub by all server-side subscriptions (see above). */
     pulls: () => pulls,
     close: async () => {

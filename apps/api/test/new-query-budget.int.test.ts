@@ -75,3 +75,24 @@ it("refuses a client that spent its budget in new texts until its window ends, a
   expect(again.status).toBe(200);
   expect(await again.json()).toEqual({ data: { __typename: "Query" } });
 });
+
+/** A text that validates (under graphql-js's own abort) and costs ~20 ms to validate. */
+const validCostly = (i: number) => `query Valid${i} { ${"currentUser { username } ".repeat(200)}}`;
+
+it("keeps a text a WebSocket client sent before: charged once, however often it is sent again", async () => {
+  const developer = await api.signIn("developer");
+  const ws = wsClient(api.port, { origin: new URL(api.config.PUBLIC_URL).origin, cookie: developer });
+  try {
+    // Charged every time, forty of them would spend the 200 ms about four times over.
+    for (let i = 0; i < 40; i++) {
+      const res = await runOnce(ws.client, validCostly(0));
+      expect(res.errors, `send ${i + 1}`).toBeUndefined();
+    }
+    // New texts are still charged, until the client is refused.
+    let refused: string | undefined;
+    for (let i = 1; i <= 40 && !refused; i++) refused = (await runOnce(ws.client, validCostly(i))).errors?.[0]?.message;
+    expect(refused).toMatch(/^Too many new queries from this client/);
+  } finally {
+    await ws.client.dispose();
+  }
+});

@@ -115,8 +115,12 @@ describe("fan-out of one event to many subscribers (issue 14.5)", () => {
     Object.fromEntries([...tokens.keys()].map((n) => [n, allowed.includes(n) ? count : 0]));
 
   it("authorises an event for every subscriber with a few queries, and only the allowed receive it", async () => {
+    const jitted = api.jitStats.subscriptionsJitted;
     const subs = await subscribeAll<Updated>(UPDATED, { p: "demo/app" });
     try {
+      // Each subscription's events run compiled (the harness compiles on the first run), so what follows
+      // proves authorisation on that path.
+      expect(api.jitStats.subscriptionsJitted - jitted).toBe(subs.size);
       await db.dataSource.query("UPDATE users SET blocked = true WHERE username = 'fan-blocked'");
 
       // A public issue: every member but the blocked one.

@@ -12,6 +12,7 @@ import {
   Kind,
   type OperationDefinitionNode,
   parse,
+  subscribe as interpretSubscription,
 } from "graphql";
 import { describe, expect, it } from "vitest";
 import { createJitExecutor } from "./jit-executor.ts";
@@ -168,5 +169,111 @@ describe("queries run compiled once they repeat (graphql-jit)", () => {
     await executor(one); // forgotten too (by Two's return): interpreted again, then compiled once more
     await executor(one);
     expect(stats).toMatchObject({ compiled: 2, jitted: 2, interpreted: 5 });
+  });
+});
+
+describe("subscriptions' events run compiled once the subscription repeats", () => {
+  /** Ticks of a channel; `failing` ticks fail in their field's resolver, as a resolver can. */
+  const Tick = new GraphQLObjectType<{ n: number; channel: string }>({
+    name: "Tick",
+    fields: {
+      n: { type: new GraphQLNonNull(GraphQLInt) },
+      channel: { type: new GraphQLNonNull(GraphQLString) },
+      label: {
+        type: GraphQLString,
+        resolve: ({ n }) => {
+          if (n === 2) throw new GraphQLError("tick 2 is not yours", { extensions: { code: "FORBIDDEN" } });
+          return `tick ${n}`;
+        },
+      },
+    },
+  });
+  /** What each subscribe resolver call received as the field's arguments, and each stream's end. */
+  const opened: Record<string, unknown>[] = [];
+  let ended = 0;
+  const ticks = (channel: string): AsyncIterableIterator<{ n: number; channel: string }> => {
+    let n = 0;
+    const it: AsyncIterableIterator<{ n: number; channel: string }> = {
+      next: async () => (n < 3 ? { done: false, value: { n: ++n, channel } } : { done: true, value: undefined }),
+      return: async () => {
+        ended++;
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]: () => it,
+    };
+    return it;
+  };
+  const subscriptionSchema = new GraphQLSchema({
+    query: new GraphQLObjectType({ name: "Query", fields: { ok: { type: GraphQLInt } } }),
+    subscription: new GraphQLObjectType({
+      name: "Subscription",
+      fields: {
+        ticks: {
+          type: Tick,
+          args: { channel: { type: new GraphQLNonNull(GraphQLString) } },
+          subscribe: (_root, args: { channel: string }) => {
+            opened.push(args);
+            return ticks(args.channel);
+          },
+          resolve: (tick) => tick,
+        },
+      },
+    }),
+  });
+  // The variable is named unlike the argument: graphql-jit's own `subscribe` passes the variables as the
+  // field's arguments, and would open the stream with no `channel`.
+  const TICKS = "subscription Ticks($c: String!) { ticks(channel: $c) { n channel label } }";
+  const args = (variables: Record<string, unknown> = { c: "news" }) => ({
+    schema: subscriptionSchema,
+    document: parse(TICKS),
+    variableValues: variables,
+  });
+  const drain = async (stream: unknown) => {
+    const results: unknown[] = [];
+    for await (const r of stream as AsyncIterable<ExecutionResult>) results.push(asJson(r));
+    return results;
+  };
+
+  it("delivers what graphql-js delivers, with the field's arguments read from the variables", async () => {
+    const { subscribe, stats } = createJitExecutor(subscriptionSchema, { compileOnRun: 2 });
+    const told: number[] = [];
+    const first = await drain(await subscribe(args(), "ticks", (ms) => told.push(ms)));
+    expect(stats).toMatchObject({ subscriptionsInterpreted: 1, subscriptionsJitted: 0 });
+    expect(told).toEqual([]);
+    const second = await drain(await subscribe(args(), "ticks", (ms) => told.push(ms)));
+    expect(stats).toMatchObject({ compiled: 1, subscriptionsInterpreted: 1, subscriptionsJitted: 1 });
+    expect(told).toHaveLength(1);
+    expect(opened.slice(-2)).toEqual([{ channel: "news" }, { channel: "news" }]);
+    expect(second).toEqual(first);
+    expect(first).toHaveLength(3);
+    expect(first[0]).toEqual({ data: { ticks: { n: 1, channel: "news", label: "tick 1" } } });
+    // A failing field: its path and code, as graphql-js gives them.
+    expect(first[1]).toMatchObject({
+      data: { ticks: { n: 2, label: null } },
+      errors: [{ message: "tick 2 is not yours", path: ["ticks", "label"], extensions: { code: "FORBIDDEN" } }],
+    });
+  });
+
+  it("ends the source stream when the subscriber ends, and delivers nothing after", async () => {
+    const { subscribe, stats } = createJitExecutor(subscriptionSchema, { compileOnRun: 1 });
+    const before = ended;
+    const stream = (await subscribe(args(), "ticks", () => undefined)) as AsyncGenerator<ExecutionResult>;
+    expect(stats.subscriptionsJitted).toBe(1);
+    expect(asJson((await stream.next()).value)).toEqual({
+      data: { ticks: { n: 1, channel: "news", label: "tick 1" } },
+    });
+    await stream.return(undefined);
+    expect(ended).toBe(before + 1);
+    expect((await stream.next()).done).toBe(true);
+  });
+
+  it("answers a bad variable with graphql-js's error, and interprets a subscription without a key", async () => {
+    const { subscribe, stats } = createJitExecutor(subscriptionSchema, { compileOnRun: 1 });
+    const refused = (await subscribe(args({ c: 7 }), "ticks", () => undefined)) as ExecutionResult;
+    expect(asJson(refused)).toEqual(asJson((await interpretSubscription(args({ c: 7 }))) as ExecutionResult));
+    expect(refused.errors?.[0]?.message).toMatch(/\$c/);
+    await drain(await subscribe(args(), undefined, () => undefined));
+    await drain(await subscribe(args(), undefined, () => undefined));
+    expect(stats).toMatchObject({ compiled: 1, subscriptionsJitted: 1, subscriptionsInterpreted: 2 });
   });
 });

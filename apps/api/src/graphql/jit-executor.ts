@@ -5,13 +5,17 @@
 // (type-graphql's authorisation and validation run inside them, unchanged); the compiled form is kept per
 // operation text in a bounded LRU.
 //
-// Queries only: a mutation runs once per action and is interpreted (nothing to gain, and its order and
-// error handling stay graphql-js's own). An operation is compiled on its second run, as Mercurius does with
-// its `jit` threshold: a one-off query (a client exploring, a probe) costs one interpretation, never a
-// compilation; the web app's operations repeat and are compiled at once. One the compiler refuses runs
-// interpreted, always.
+// Queries, and subscriptions' events: a mutation runs once per action and is interpreted (nothing to gain,
+// and its order and error handling stay graphql-js's own). A subscription runs its selection once per
+// event per subscriber, which is where a fan-out to many subscribers spends its time (issue 14.5). An
+// operation is compiled on its second run, as Mercurius does with its `jit` threshold: a one-off query (a
+// client exploring, a probe) costs one interpretation, never a compilation; the web app's operations
+// repeat and are compiled at once. One the compiler refuses runs interpreted, always.
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from "@apollo/server-gateway-interface";
 import {
+  createSourceEventStream,
+  type DocumentNode,
+  type ExecutionArgs,
   type ExecutionResult,
   execute,
   type GraphQLFormattedError,
@@ -19,6 +23,7 @@ import {
   type GraphQLSchema,
   getVariableValues,
   printSchema,
+  subscribe as interpretSubscription,
 } from "graphql";
 import { LruMap } from "@tidings/core";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
@@ -50,8 +55,71 @@ const asGraphQLError = (e: GraphQLFormattedError & { originalError?: Error | nul
   return error;
 };
 
-/** What the executor did with each operation (the tests read it). */
-export type JitStats = { compiled: number; refused: number; interpreted: number; jitted: number };
+/** A compiled result's errors as GraphQLErrors proper (asGraphQLError). */
+const withGraphQLErrors = (result: ExecutionResult): ExecutionResult =>
+  result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof Object(value)[Symbol.asyncIterator] === "function";
+
+/**
+ * The source stream's events, each turned into its result by `map`; ending (return) or failing (throw)
+ * ends the source too, as graphql-js's own mapping of a subscription does.
+ */
+const mapEvents = (
+  source: AsyncIterable<unknown>,
+  map: (event: unknown) => Promise<ExecutionResult>,
+): AsyncGenerator<ExecutionResult, void, void> => {
+  const events = source[Symbol.asyncIterator]();
+  let ended = false;
+  const end = async (): Promise<IteratorResult<ExecutionResult, void>> => {
+    if (!ended) {
+      ended = true;
+      await events.return?.();
+    }
+    return { done: true, value: undefined };
+  };
+  const mapped: AsyncGenerator<ExecutionResult, void, void> = {
+    next: async () => {
+      if (ended) return { done: true, value: undefined };
+      const event = await events.next();
+      return event.done ? { done: true, value: undefined } : { done: false, value: await map(event.value) };
+    },
+    return: end,
+    throw: async (error: unknown) => {
+      await end();
+      throw error;
+    },
+    [Symbol.asyncIterator]: () => mapped,
+  };
+  return mapped;
+};
+
+/**
+ * A subscription whose events run through the compiled selection: graphql-js opens the source stream (the
+ * field's arguments, from the variables, as graphql-js reads them), and each event is the root value of the
+ * compiled operation. graphql-jit's own `subscribe` is not used: it hands the subscribe resolver the
+ * operation's variables as the field's arguments (0.8.9), so `issueUpdated(projectPath: $p)` would read no
+ * `projectPath`.
+ */
+const subscribeCompiled = async (args: ExecutionArgs, compiled: CompiledQuery) => {
+  const stream = await createSourceEventStream(args);
+  if (!isAsyncIterable(stream)) return stream;
+  const variables = args.variableValues ?? {};
+  return mapEvents(stream, async (event) =>
+    withGraphQLErrors(await compiled.query(event, args.contextValue, variables)),
+  );
+};
+
+/** What the executor did with each operation (the tests read it): runs of queries, and subscriptions. */
+export type JitStats = {
+  compiled: number;
+  refused: number;
+  interpreted: number;
+  jitted: number;
+  subscriptionsInterpreted: number;
+  subscriptionsJitted: number;
+};
 
 /** Told how long each compilation took, with its request (the api charges it to the client's budget). */
 export type OnCompiled = (rc: GatewayGraphQLRequestContext, ms: number) => void;
@@ -63,7 +131,14 @@ export const createJitExecutor = (
 ) => {
   const { compileOnRun, maxOperations } = { ...JIT_DEFAULTS, ...options };
   const operations = new LruMap<string, Entry>(maxOperations);
-  const stats: JitStats = { compiled: 0, refused: 0, interpreted: 0, jitted: 0 };
+  const stats: JitStats = {
+    compiled: 0,
+    refused: 0,
+    interpreted: 0,
+    jitted: 0,
+    subscriptionsInterpreted: 0,
+    subscriptionsJitted: 0,
+  };
 
   /** The operation's entry, now the most recently run. */
   const entryOf = (key: string): Entry => {
@@ -85,48 +160,64 @@ export const createJitExecutor = (
     });
   };
 
-  const executor: GatewayExecutor = async (rc) => {
-    if (rc.operation.operation !== "query") return interpret(rc);
-    const entry = entryOf(`${rc.queryHash}\u0000${rc.request.operationName ?? ""}`);
+  /** The operation's compiled form once it has run often enough and the compiler took it; else null. */
+  const compiledFor = (
+    key: string,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    told: (ms: number) => void,
+  ): CompiledQuery | null => {
+    const entry = entryOf(key);
     entry.runs++;
     if (entry.compiled === null && entry.runs >= compileOnRun) {
       const compiling = performance.now();
-      const compiled = compileQuery(schema, rc.document, rc.request.operationName ?? undefined);
-      onCompiled(rc, performance.now() - compiling);
+      const compiled = compileQuery(schema, document, operationName ?? undefined);
+      told(performance.now() - compiling);
       entry.compiled = isCompiledQuery(compiled) ? compiled : "refused";
       stats[entry.compiled === "refused" ? "refused" : "compiled"]++;
     }
-    if (entry.compiled === null || entry.compiled === "refused") return interpret(rc);
+    return entry.compiled === null || entry.compiled === "refused" ? null : entry.compiled;
+  };
+
+  const executor: GatewayExecutor = async (rc) => {
+    if (rc.operation.operation !== "query") return interpret(rc);
+    const key = `${rc.queryHash}\u0000${rc.request.operationName ?? ""}`;
+    const compiled = compiledFor(key, rc.document, rc.request.operationName, (ms) => onCompiled(rc, ms));
+    if (!compiled) return interpret(rc);
     // Variables are checked by graphql-js first, so a bad one gets graphql-js's own error, the one Apollo
     // answers as BAD_USER_INPUT (graphql-jit words it differently and names no variable node).
     const variables = rc.request.variables ?? {};
     const checked = getVariableValues(schema, rc.operation.variableDefinitions ?? [], variables);
     if (checked.errors) return { errors: checked.errors };
     stats.jitted++;
-    const result = await entry.compiled.query(undefined, rc.context, variables);
-    return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+    return withGraphQLErrors(await compiled.query(undefined, rc.context, variables));
   };
 
-  return { executor, stats, operations: () => operations.size };
+  /**
+   * graphql-ws's `subscribe`: a subscription (`key` names its text and operation, in a key space of its
+   * own; without one it is interpreted) whose events run compiled once it has been subscribed to before;
+   * `told` hears how long a compilation took.
+   */
+  const subscribe = (args: ExecutionArgs, key: string | undefined, told: (ms: number) => void) => {
+    const compiled =
+      key === undefined ? null : compiledFor(`subscription\u0000${key}`, args.document, args.operationName, told);
+    stats[compiled ? "subscriptionsJitted" : "subscriptionsInterpreted"]++;
+    return compiled ? subscribeCompiled(args, compiled) : interpretSubscription(args);
+  };
+
+  return { executor, subscribe, stats, operations: () => operations.size };
 };
 
 /**
  * Apollo Server hands execution to a "gateway" (its one hook for another executor): this one serves a
- * fixed schema and runs operations with `createJitExecutor`. Parsing, validation (the limits), plugins,
- * error formatting and the HTTP layer stay Apollo's.
+ * fixed schema and runs operations with the executor of `createJitExecutor`. Parsing, validation (the
+ * limits), plugins, error formatting and the HTTP layer stay Apollo's.
  */
-export const jitGateway = (
-  schema: GraphQLSchema,
-  options: Partial<JitOptions> = {},
-  onCompiled?: OnCompiled,
-): GatewayInterface => {
-  const { executor } = createJitExecutor(schema, options, onCompiled);
-  return {
-    onSchemaLoadOrUpdate: (callback) => {
-      callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
-      return () => undefined;
-    },
-    load: async () => ({ executor }),
-    stop: async () => undefined,
-  };
-};
+export const jitGateway = (schema: GraphQLSchema, executor: GatewayExecutor): GatewayInterface => ({
+  onSchemaLoadOrUpdate: (callback) => {
+    callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
+    return () => undefined;
+  },
+  load: async () => ({ executor }),
+  stop: async () => undefined,
+});

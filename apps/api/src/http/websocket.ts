@@ -5,6 +5,9 @@
 // - Limits: every operation passes the same validation rules and per-request cost check as HTTP; a socket
 //   holds at most `maxOperationsPerSocket` operations and a user (or an anonymous address) at most
 //   `maxSocketsPerUser` sockets.
+// - Kept texts: a text that parsed and validated is kept (by its digest, as Apollo keeps HTTP's), so a
+//   repeated subscription is neither parsed, validated nor charged to the budget again, and its events run
+//   compiled (jit-executor.ts).
 // - Overflow: a subscription more than 1,024 events behind is ended and its socket closed (1012), so the
 //   client reconnects and refetches, as after a LISTEN outage.
 // - Revocation: a socket is tied to the digest of the credential it opened with. Sign-out or a revoked
@@ -12,8 +15,16 @@
 //   re-checked every `revalidateMs`, so an expired session or a token revoked while this node was not
 //   listening is closed within that interval.
 import http from "node:http";
-import { digest } from "@tidings/core";
-import { GraphQLError, type GraphQLSchema, parse, specifiedRules, validate } from "graphql";
+import { digest, LruMap } from "@tidings/core";
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  GraphQLError,
+  type GraphQLSchema,
+  parse,
+  specifiedRules,
+  validate,
+} from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { ApiContext, ApiDeps } from "../context.ts";
@@ -30,6 +41,16 @@ export type WebSocketLimits = {
   /** How often each socket's credential is checked again (expiry, revocation missed by NOTIFY). */
   revalidateMs: number;
 };
+
+/** Runs a subscription (`key`: its text and operation); `told` hears how long compiling it took. */
+export type Subscribe = (
+  args: ExecutionArgs,
+  key: string | undefined,
+  told: (ms: number) => void,
+) => ReturnType<typeof import("graphql").subscribe>;
+
+/** Texts that parsed and validated, kept at most (least recently subscribed forgotten first). */
+const KEPT_TEXTS = 500;
 
 type SocketState = {
   owner: string;
@@ -53,8 +74,7 @@ export const attachGraphqlWebSocket = (
   deps: ApiDeps,
   httpServer: http.Server,
   schema: GraphQLSchema,
-  limits: WebSocketLimits,
-  budget: NewQueryBudget,
+  { limits, budget, subscribe }: { limits: WebSocketLimits; budget: NewQueryBudget; subscribe: Subscribe },
 ) => {
   const { dataSource, log, config } = deps;
   const production = config.NODE_ENV === "production";
@@ -91,12 +111,34 @@ export const attachGraphqlWebSocket = (
   // (1012, service restart) so every client reconnects and refetches what it shows.
   deps.pubSub.onReconnect(() => closeWhere(() => true, 1012, "Live events were interrupted"));
 
+  /** A text not kept: parsed and validated, the time charged to the client (new-query-budget.ts). */
+  const readNewText = (text: string, owner: string): DocumentNode | { errors: GraphQLError[] } => {
+    const reading = performance.now();
+    try {
+      const document = parse(text, PARSE_LIMITS);
+      const errors = validate(schema, document, rules);
+      return errors.length ? { errors: [...errors] } : document;
+    } catch (err) {
+      return { errors: [err instanceof GraphQLError ? err : new GraphQLError("The query could not be parsed.")] };
+    } finally {
+      budget.charge(owner, performance.now() - reading);
+    }
+  };
+
   const viewerOf = (request: http.IncomingMessage, params: Record<string, unknown> | undefined) =>
     resolveViewer(dataSource, headersOf(request), params);
+
+  const kept = new LruMap<string, DocumentNode>(KEPT_TEXTS);
+  /** Each operation's key (its text's digest and its name), by the arguments onSubscribe returned. */
+  const keys = new WeakMap<ExecutionArgs, string>();
 
   const cleanup = useServer(
     {
       schema,
+      subscribe: (args) => {
+        const client = (args.contextValue as ApiContext).client;
+        return subscribe(args, keys.get(args), (ms) => budget.charge(client, ms));
+      },
       onConnect: async (ctx) => {
         const { socket, request } = ctx.extra;
         const params = ctx.connectionParams ?? undefined;
@@ -136,22 +178,16 @@ export const attachGraphqlWebSocket = (
             ),
           ];
         }
-        // Every operation's text is parsed and validated here (nothing is kept): charged like HTTP's new ones.
+        // A spent client is refused, kept text or not (as on HTTP).
         const wait = budget.waitMs(state.owner);
         if (wait) {
           return [new GraphQLError(budgetSpentMessage(budget.limits, wait), { extensions: { code: "RATE_LIMITED" } })];
         }
-        const reading = performance.now();
-        let document: ReturnType<typeof parse>;
-        try {
-          document = parse(payload.query, PARSE_LIMITS);
-        } catch (err) {
-          budget.charge(state.owner, performance.now() - reading);
-          return [err instanceof GraphQLError ? err : new GraphQLError("The query could not be parsed.")];
-        }
-        const errors = validate(schema, document, rules);
-        budget.charge(state.owner, performance.now() - reading);
-        if (errors.length) return errors;
+        const textKey = digest(payload.query);
+        const read = kept.get(textKey) ?? readNewText(payload.query, state.owner);
+        if ("errors" in read) return read.errors;
+        kept.set(textKey, read);
+        const document = read;
         const costly = operationLimitError(schema, document, payload.operationName, payload.variables);
         if (costly) return [costly];
         // Counted before the viewer is read (an await), so operations arriving together meet the cap.
@@ -163,13 +199,15 @@ export const attachGraphqlWebSocket = (
           return [readOnly];
         }
         const contextValue: ApiContext = { ...deps, requestId: `ws-${id}`, viewer, client: state.owner };
-        return {
+        const args: ExecutionArgs = {
           schema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
           contextValue,
         };
+        keys.set(args, `${textKey}\u0000${payload.operationName ?? ""}`);
+        return args;
       },
       onComplete: (ctx, id) => {
         sockets.get(ctx.extra.socket)?.operations.delete(id);
