@@ -12,7 +12,7 @@ import type { GraphQLSchema } from "graphql";
 import type { ApiContext, ApiDeps } from "./context.ts";
 import { formatError } from "./graphql/format-error.ts";
 import { createJitExecutor, type JitOptions, jitGateway } from "./graphql/jit-executor.ts";
-import { limitRules, operationLimitError, PARSE_LIMITS, scopeError } from "./graphql/limits.ts";
+import { limitRules, MAX_REQUEST_BYTES, operationLimitError, PARSE_LIMITS, scopeError } from "./graphql/limits.ts";
 import { releaseLoaders } from "./graphql/loaders.ts";
 import {
   budgetSpentMessage,
@@ -171,7 +171,7 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
         .set("Retry-After", String(Math.ceil(wait / 1000)))
         .json({ errors: [{ message: budgetSpentMessage(budget.limits, wait), extensions: { code: "RATE_LIMITED" } }] });
     },
-    express.json({ limit: "1mb" }),
+    express.json({ limit: MAX_REQUEST_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ res }) => ({
         ...deps,

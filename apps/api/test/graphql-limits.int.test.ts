@@ -5,6 +5,7 @@ import { createPersonalAccessToken, revokePersonalAccessToken } from "@tidings/c
 import { SessionEntity, UserEntity } from "@tidings/db";
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MAX_REQUEST_BYTES } from "../src/graphql/limits.ts";
 import { doublingFragments } from "../src/graphql/test-documents.ts";
 import { startTestApi, type TestApi, waitFor } from "./harness.ts";
 import { runOnce, wsClient } from "./ws-clients.ts";
@@ -79,6 +80,39 @@ describe("the cost of a request (issue 9.6)", () => {
     const ws = wsClient(api.port, { origin: new URL(api.config.PUBLIC_URL).origin, cookie });
     try {
       expect((await runOnce(ws.client, huge)).errors?.[0]?.message).toMatch(tooLong);
+    } finally {
+      await ws.client.dispose();
+    }
+  });
+
+  it("reads a request of at most 1 MiB on both transports: 413 over HTTP, the socket closed (1009) over WebSocket", async () => {
+    // Whitespace is no token: these pass the parser's limit, only their size is at stake.
+    const padded = (bytes: number) => {
+      const text = "{ __typename }";
+      return `${text}${" ".repeat(bytes - text.length)}`;
+    };
+    const body = (query: string) => JSON.stringify({ query });
+    const near = padded(MAX_REQUEST_BYTES - 1000);
+    const over = padded(MAX_REQUEST_BYTES + 1);
+    expect(Buffer.byteLength(body(near))).toBeLessThanOrEqual(MAX_REQUEST_BYTES);
+    const post = (query: string) =>
+      fetch(`${api.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: body(query),
+      });
+    const nearRes = await post(near);
+    expect(await nearRes.json()).toEqual({ data: { __typename: "Query" } });
+    expect((await post(over)).status).toBe(413);
+
+    const origin = new URL(api.config.PUBLIC_URL).origin;
+    const ws = wsClient(api.port, { origin });
+    try {
+      expect(await runOnce(ws.client, near)).toEqual({ data: { __typename: "Query" } });
+      const refused = await runOnce(ws.client, over);
+      expect(refused.data).toBeUndefined();
+      await waitFor(() => ws.closes.length > 0, 5000, "the socket to close");
+      expect(ws.closes).toEqual([1009]);
     } finally {
       await ws.client.dispose();
     }

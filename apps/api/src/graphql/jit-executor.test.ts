@@ -154,11 +154,18 @@ describe("queries run compiled once they repeat (graphql-jit)", () => {
     expect(stats).toMatchObject({ compiled: 0, refused: 1, interpreted: 2, jitted: 0 });
   });
 
-  it("remembers a bounded number of operations, forgetting the least recently run", async () => {
-    const { executor, operations, stats } = createJitExecutor(schema, { compileOnRun: 2, maxOperations: 2 });
-    const one = request("query One { items { name } }");
-    const two = request("query Two { items { note } }");
-    const three = request("query Three { items { name note } }");
+  it("remembers operations up to a total length of their texts, forgetting the least recently run", async () => {
+    const [ONE, TWO, THREE] = [
+      "query One { items { name } }",
+      "query Two { items { note } }",
+      "query Three { items { name note } }",
+    ];
+    // Room for One and Three, or Two and Three, not for all three.
+    const maxTextChars = ONE.length + THREE.length;
+    const { executor, operations, stats } = createJitExecutor(schema, { compileOnRun: 2, maxTextChars });
+    const one = request(ONE);
+    const two = request(TWO);
+    const three = request(THREE);
     await executor(one);
     await executor(two);
     await executor(one); // compiled; now the most recent
@@ -169,6 +176,19 @@ describe("queries run compiled once they repeat (graphql-jit)", () => {
     await executor(one); // forgotten too (by Two's return): interpreted again, then compiled once more
     await executor(one);
     expect(stats).toMatchObject({ compiled: 2, jitted: 2, interpreted: 5 });
+  });
+
+  it("never compiles a text longer than all it may keep, however often it runs", async () => {
+    const long = `query Long { ${"items { name } ".repeat(20)}}`;
+    const { executor, operations, keptChars, stats } = createJitExecutor(schema, {
+      compileOnRun: 1,
+      maxTextChars: long.length - 1,
+    });
+    await executor(request(LIST, { first: 1 }));
+    for (let i = 0; i < 3; i++) await executor(request(long));
+    expect(stats).toMatchObject({ compiled: 1, jitted: 1, interpreted: 3 });
+    // What was kept stays kept.
+    expect([operations(), keptChars()]).toEqual([1, LIST.length]);
   });
 });
 

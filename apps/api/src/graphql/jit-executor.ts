@@ -22,6 +22,7 @@ import {
   GraphQLError,
   type GraphQLSchema,
   getVariableValues,
+  print,
   printSchema,
   subscribe as interpretSubscription,
 } from "graphql";
@@ -31,13 +32,22 @@ import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 export type JitOptions = {
   /** The run of an operation at which it is compiled (1: its first). */
   compileOnRun: number;
-  /** Operations (text + name) remembered at most, least recently run forgotten first. */
-  maxOperations: number;
+  /**
+   * The operations remembered, by the total length of their texts (least recently run forgotten first): a
+   * compiled operation holds ~130 bytes per character of its text (6.6 MB for a 50 KB text of 1,600
+   * aliased fields, measured), so a bound on their number alone let 500 large texts hold gigabytes.
+   */
+  maxTextChars: number;
 };
 
-export const JIT_DEFAULTS: JitOptions = { compileOnRun: 2, maxOperations: 500 };
+/** 512 Ki characters: ~30 times the web app's operations together (~18 KB), at most ~70 MB compiled. */
+export const JIT_DEFAULTS: JitOptions = { compileOnRun: 2, maxTextChars: 512 * 1024 };
 
-type Entry = { runs: number; compiled: CompiledQuery | "refused" | null };
+/** The length of the text a document was parsed from (what it and its compiled form grow with). */
+export const textLength = (document: DocumentNode): number =>
+  document.loc ? document.loc.source.body.length : print(document).length;
+
+type Entry = { runs: number; chars: number; compiled: CompiledQuery | "refused" | null };
 
 /**
  * graphql-jit's errors borrow GraphQLError's prototype without its constructor: no `extensions` object when
@@ -129,8 +139,8 @@ export const createJitExecutor = (
   options: Partial<JitOptions> = {},
   onCompiled: OnCompiled = () => undefined,
 ) => {
-  const { compileOnRun, maxOperations } = { ...JIT_DEFAULTS, ...options };
-  const operations = new LruMap<string, Entry>(maxOperations);
+  const { compileOnRun, maxTextChars } = { ...JIT_DEFAULTS, ...options };
+  const operations = new LruMap<string, Entry>(maxTextChars, (entry) => entry.chars);
   const stats: JitStats = {
     compiled: 0,
     refused: 0,
@@ -140,13 +150,13 @@ export const createJitExecutor = (
     subscriptionsJitted: 0,
   };
 
-  /** The operation's entry, now the most recently run. */
-  const entryOf = (key: string): Entry => {
+  /** The operation's entry, now the most recently run; null for a text too long to keep. */
+  const entryOf = (key: string, document: DocumentNode): Entry | null => {
     const found = operations.get(key);
     if (found) return found;
-    const entry: Entry = { runs: 0, compiled: null };
+    const entry: Entry = { runs: 0, chars: textLength(document), compiled: null };
     operations.set(key, entry);
-    return entry;
+    return operations.peek(key) === entry ? entry : null;
   };
 
   const interpret = (rc: GatewayGraphQLRequestContext): Promise<ExecutionResult> | ExecutionResult => {
@@ -160,14 +170,18 @@ export const createJitExecutor = (
     });
   };
 
-  /** The operation's compiled form once it has run often enough and the compiler took it; else null. */
+  /**
+   * The operation's compiled form once it has run often enough and the compiler took it; else null (a text
+   * too long to keep is never compiled: it would be compiled again at each run).
+   */
   const compiledFor = (
     key: string,
     document: DocumentNode,
     operationName: string | null | undefined,
     told: (ms: number) => void,
   ): CompiledQuery | null => {
-    const entry = entryOf(key);
+    const entry = entryOf(key, document);
+    if (!entry) return null;
     entry.runs++;
     if (entry.compiled === null && entry.runs >= compileOnRun) {
       const compiling = performance.now();
@@ -205,7 +219,7 @@ export const createJitExecutor = (
     return compiled ? subscribeCompiled(args, compiled) : interpretSubscription(args);
   };
 
-  return { executor, subscribe, stats, operations: () => operations.size };
+  return { executor, subscribe, stats, operations: () => operations.size, keptChars: () => operations.weight };
 };
 
 /**

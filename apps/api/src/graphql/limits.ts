@@ -105,6 +105,12 @@ const fragmentsOf = (document: DocumentNode) => {
  */
 export const PARSE_LIMITS = { maxLexicalTokens: 10_000, maxComments: 1_000 } as const satisfies ParseOptions;
 
+/**
+ * The largest GraphQL request read, in bytes: an HTTP body (413 beyond) or one WebSocket message (the
+ * socket is closed with 1009 beyond; `ws` would otherwise read messages of up to 100 MiB).
+ */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
 /** Fields and fragments one operation may hold; more is refused before its cost is even summed. */
 export const MAX_QUERY_NODES = 10_000;
 

@@ -28,8 +28,9 @@ import {
 import { useServer } from "graphql-ws/use/ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { ApiContext, ApiDeps } from "../context.ts";
-import { limitRules, operationLimitError, PARSE_LIMITS, scopeError } from "../graphql/limits.ts";
+import { limitRules, MAX_REQUEST_BYTES, operationLimitError, PARSE_LIMITS, scopeError } from "../graphql/limits.ts";
 import { budgetSpentMessage, clientKey, type NewQueryBudget } from "../graphql/new-query-budget.ts";
+import { textLength } from "../graphql/jit-executor.ts";
 import { SubscriptionOverflowError } from "../graphql/local-pubsub.ts";
 import { clientAddressOf } from "./client-ip.ts";
 import { type OriginVerdict, originVerdict, ownOrigins } from "./origins.ts";
@@ -49,8 +50,12 @@ export type Subscribe = (
   told: (ms: number) => void,
 ) => ReturnType<typeof import("graphql").subscribe>;
 
-/** Texts that parsed and validated, kept at most (least recently subscribed forgotten first). */
-const KEPT_TEXTS = 500;
+/**
+ * Texts that parsed and validated are kept up to this total length (least recently subscribed forgotten
+ * first): a parsed document holds ~60 bytes per character of its text (3 MB for 50 KB, measured), so this
+ * is at most ~30 MB; the web app's operations are ~18 KB together.
+ */
+const KEPT_TEXT_CHARS = 512 * 1024;
 
 type SocketState = {
   owner: string;
@@ -85,6 +90,7 @@ export const attachGraphqlWebSocket = (
   const wss = new WebSocketServer({
     server: httpServer,
     path: "/graphql",
+    maxPayload: MAX_REQUEST_BYTES,
     verifyClient: (info, done) => {
       const verdict = originVerdict(origins, info.req.headers.origin);
       verdicts.set(info.req, verdict);
@@ -128,7 +134,7 @@ export const attachGraphqlWebSocket = (
   const viewerOf = (request: http.IncomingMessage, params: Record<string, unknown> | undefined) =>
     resolveViewer(dataSource, headersOf(request), params);
 
-  const kept = new LruMap<string, DocumentNode>(KEPT_TEXTS);
+  const kept = new LruMap<string, DocumentNode>(KEPT_TEXT_CHARS, textLength);
   /** Each operation's key (its text's digest and its name), by the arguments onSubscribe returned. */
   const keys = new WeakMap<ExecutionArgs, string>();
 
