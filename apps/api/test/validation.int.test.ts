@@ -224,6 +224,25 @@ describe("validation and malformed requests (B3–B5, F3)", () => {
     ]);
   });
 
+  it("refuses a search longer than 255 characters, in the issue list (pages and counts) and the project switcher", async () => {
+    const LIST = `query($search: String) { project(fullPath: "demo/app") {
+      issues(search: $search, first: 5) { nodes { iid } countCapped } } }`;
+    const PROJECTS = "query($search: String) { projects(search: $search) { nodes { fullPath } } }";
+    const longest = `printer ${"x".repeat(247)}`;
+    expect(longest).toHaveLength(255);
+    for (const query of [LIST, PROJECTS]) {
+      const fine = await api.graphql(query, { search: longest }, { cookie });
+      expect(fine.errors).toBeUndefined();
+      // A megabyte was once resolved by PostgreSQL and kept with its tsquery, a thousand of them at a time.
+      for (const search of [`${longest}y`, "word ".repeat(200_000)]) {
+        const refused = await api.graphql(query, { search }, { cookie });
+        expect(refused.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([
+          ["Search is too long (maximum is 255 characters).", "INVALID_INPUT"],
+        ]);
+      }
+    }
+  });
+
   it("answers malformed requests with GraphQL errors and never a stack trace", async () => {
     const raw = async (body: unknown, headers: Record<string, string> = { "content-type": "application/json" }) => {
       const res = await fetch(`${api.url}/graphql`, {

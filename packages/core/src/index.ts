@@ -153,7 +153,7 @@ export {
   type ResolvedIssueListFilter,
   resolveIssueListFilter,
 } from "./issues/list-issues.ts";
-export { resolveSearch } from "./issues/list-search.ts";
+export { MAX_SEARCH_CHARS, resolveSearch, SEARCH_TOO_LONG } from "./issues/list-search.ts";
 export {
   headlineParts,
   SEARCH_SNIPPET_SOURCES,

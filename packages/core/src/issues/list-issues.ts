@@ -1,6 +1,15 @@
 import { type EntityManager, type IssueState, LABELLED_WALK_COLUMNS, preparedQuery } from "@tidings/db";
 import { issueVisibility } from "../permissions/visibility.ts";
-import { planSearch, type ResolvedSearch, resolveSearch, type SearchPlan, searchMatches } from "./list-search.ts";
+import { DomainError } from "../errors.ts";
+import {
+  MAX_SEARCH_CHARS,
+  planSearch,
+  type ResolvedSearch,
+  resolveSearch,
+  SEARCH_TOO_LONG,
+  type SearchPlan,
+  searchMatches,
+} from "./list-search.ts";
 
 export const ISSUE_SORTS = [
   "CREATED_DESC",
@@ -96,6 +105,7 @@ export const resolveIssueListFilter = async (
   const titles = lowerSet(labelNames);
   const usernames = lowerSet([...(assigneeUsernames ?? []), ...(authorUsername ? [authorUsername] : [])]);
   const search = f.search?.trim();
+  if (search && search.length > MAX_SEARCH_CHARS) throw new DomainError("INVALID_INPUT", SEARCH_TOO_LONG);
   // The names and the search are resolved at once (two connections of the pool): the search's words and
   // then its candidates (planSearch) beside the names, so a list waits for the longer of the two, not both.
   const searched =

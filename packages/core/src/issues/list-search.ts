@@ -52,6 +52,14 @@ export const resolveSearch = (db: EntityManager, search: string): Promise<Resolv
  * colleague's same search) sends one statement less.
  */
 export const RESOLVED_SEARCHES_KEPT = 1_000;
+
+/**
+ * The longest search the list takes, as typed (a saved view stores the same): longer is refused with
+ * SEARCH_TOO_LONG, not cut. Unbounded, a search of a megabyte was resolved by PostgreSQL and kept among
+ * the RESOLVED_SEARCHES_KEPT, with its tsquery: a thousand of them held gigabytes.
+ */
+export const MAX_SEARCH_CHARS = 255;
+export const SEARCH_TOO_LONG = `Search is too long (maximum is ${MAX_SEARCH_CHARS} characters).`;
 const resolvedSearches = new WeakMap<object, LruMap<string, Promise<ResolvedSearch>>>();
 
 const resolveSearchNow = async (db: EntityManager, search: string): Promise<ResolvedSearch> => {

@@ -1,7 +1,10 @@
 import {
   countIssues,
+  DomainError,
   keptRequesterNames,
   listIssues,
+  MAX_SEARCH_CHARS,
+  SEARCH_TOO_LONG,
   type SearchSnippet,
   searchSnippets,
   serviceDeskAddress,
@@ -77,6 +80,7 @@ export class ProjectResolver {
     @Arg("search", () => String, { nullable: true }) search: string | null,
     @Ctx() ctx: ApiContext,
   ): Promise<ProjectConnectionType> {
+    if (search && search.length > MAX_SEARCH_CHARS) throw new DomainError("INVALID_INPUT", SEARCH_TOO_LONG);
     const v = ctx.viewer;
     const params: unknown[] = [v?.id ?? 0, v?.admin === true, v !== null, search ? `%${search.toLowerCase()}%` : null];
     const rows: { id: number }[] = await ctx.dataSource.query(
