@@ -3,7 +3,7 @@
 // with its own path object, promise check and completion), and that was most of what a list request
 // allocated. graphql-jit compiles an operation once into straight-line code calling the SAME resolvers
 // (type-graphql's authorisation and validation run inside them, unchanged); the compiled form is kept per
-// operation text in a bounded LRU.
+// operation text in an LRU bounded by the texts' length (JitOptions.maxTextChars).
 //
 // Queries, and subscriptions' events: a mutation runs once per action and is interpreted (nothing to gain,
 // and its order and error handling stay graphql-js's own). A subscription runs its selection once per
