@@ -107,11 +107,13 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
               };
             },
             validationDidStart: async () => async () => charge(),
-            // The cost of THIS request, with its variables (never cached by query text).
+            // The cost of THIS request, with its variables (never cached by query text); computing one
+            // not kept is charged like parsing and validating.
             didResolveOperation: async ({ schema, document, request, contextValue }) => {
               const error =
-                operationLimitError(schema, document, request.operationName, request.variables) ??
-                scopeError(document, request.operationName, contextValue.viewer);
+                operationLimitError(schema, document, request.operationName, request.variables, (ms) =>
+                  budget.charge(contextValue.client, ms),
+                ) ?? scopeError(document, request.operationName, contextValue.viewer);
               if (error) throw error;
             },
             // The response is built: the request's loaders (and the rows they hold) are let go (loaders.ts).

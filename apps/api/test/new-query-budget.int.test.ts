@@ -4,6 +4,7 @@
 import { createTestDatabase, type TestDatabase } from "@tidings/db/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createNewQueryBudget } from "../src/graphql/new-query-budget.ts";
+import { doublingFragments } from "../src/graphql/test-documents.ts";
 import { startTestApi, type TestApi } from "./harness.ts";
 import { runOnce, wsClient } from "./ws-clients.ts";
 
@@ -95,4 +96,18 @@ it("keeps a text a WebSocket client sent before: charged once, however often it 
   } finally {
     await ws.client.dispose();
   }
+});
+
+it("charges a kept text's cost walk when a new value of a variable makes it walk again", async () => {
+  // One text, kept after its first request: fragments that spread each other, a page size as variable. Each
+  // new page size walks its 2,048 spreads again (~5–9 ms), which a client could repeat at will.
+  const reporter = await api.signIn("reporter");
+  const text = `query Walk($n: Int) { ...F0 }\n${doublingFragments(11, "Query", 'project(fullPath: "demo/app") { issues(first: $n) { nodes { id } } }')}`;
+  let refused: string | undefined;
+  let sent = 0;
+  while (!refused && sent < 200) {
+    const res = await api.graphql(text, { n: ++sent }, { cookie: reporter });
+    refused = res.errors?.find((e) => e.extensions?.code === "RATE_LIMITED")?.message;
+  }
+  expect(refused, `not refused after ${sent} requests`).toMatch(/^Too many new queries from this client/);
 });

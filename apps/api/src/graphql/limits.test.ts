@@ -128,6 +128,19 @@ describe("the cost of a request, kept per document (issue 14.4)", () => {
     expect(operationLimitError(schema, doc, null, { n: "x" })).toBeNull();
   });
 
+  it("tells how long a cost took to compute, only when it was not kept", async () => {
+    const schema = await buildApiSchema();
+    const doc = parse(`query($n: Int) { project(fullPath: "demo/app") { issues(first: $n) { nodes { id } } } }`);
+    const told: number[] = [];
+    const charge = (ms: number) => told.push(ms);
+    operationLimitError(schema, doc, null, { n: 1 }, charge);
+    operationLimitError(schema, doc, null, { n: 1 }, charge);
+    expect(told).toHaveLength(1);
+    operationLimitError(schema, doc, null, { n: 2 }, charge);
+    expect(told).toHaveLength(2);
+    expect(told.every((ms) => ms >= 0)).toBe(true);
+  });
+
   it("parses every document of the web app well inside the token limit", () => {
     for (const { doc, name } of operations) {
       // The whole file the operation comes from, all its operations and fragments.

@@ -194,7 +194,9 @@ export const attachGraphqlWebSocket = (
         if ("errors" in read) return read.errors;
         kept.set(textKey, read);
         const document = read;
-        const costly = operationLimitError(schema, document, payload.operationName, payload.variables);
+        const costly = operationLimitError(schema, document, payload.operationName, payload.variables, (ms) =>
+          budget.charge(state.owner, ms),
+        );
         if (costly) return [costly];
         // Counted before the viewer is read (an await), so operations arriving together meet the cap.
         state.operations.add(id);
