@@ -2,13 +2,13 @@ import { type EntityManager, type IssueState, LABELLED_WALK_COLUMNS, preparedQue
 import { issueVisibility } from "../permissions/visibility.ts";
 import { DomainError } from "../errors.ts";
 import {
-  MAX_SEARCH_CHARS,
   planSearch,
   type ResolvedSearch,
   resolveSearch,
   SEARCH_TOO_LONG,
   type SearchPlan,
   searchMatches,
+  searchTooLong,
 } from "./list-search.ts";
 
 export const ISSUE_SORTS = [
@@ -105,7 +105,7 @@ export const resolveIssueListFilter = async (
   const titles = lowerSet(labelNames);
   const usernames = lowerSet([...(assigneeUsernames ?? []), ...(authorUsername ? [authorUsername] : [])]);
   const search = f.search?.trim();
-  if (search && search.length > MAX_SEARCH_CHARS) throw new DomainError("INVALID_INPUT", SEARCH_TOO_LONG);
+  if (searchTooLong(search)) throw new DomainError("INVALID_INPUT", SEARCH_TOO_LONG);
   // The names and the search are resolved at once (two connections of the pool): the search's words and
   // then its candidates (planSearch) beside the names, so a list waits for the longer of the two, not both.
   const searched =

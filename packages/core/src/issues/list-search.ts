@@ -54,12 +54,14 @@ export const resolveSearch = (db: EntityManager, search: string): Promise<Resolv
 export const RESOLVED_SEARCHES_KEPT = 1_000;
 
 /**
- * The longest search the list takes, as typed (a saved view stores the same): longer is refused with
- * SEARCH_TOO_LONG, not cut. Unbounded, a search of a megabyte was resolved by PostgreSQL and kept among
- * the RESOLVED_SEARCHES_KEPT, with its tsquery: a thousand of them held gigabytes.
+ * The longest search the lists take, spaces around it aside (a saved view stores the same): longer is
+ * refused with SEARCH_TOO_LONG, not cut. Unbounded, a search of a megabyte was resolved by PostgreSQL and
+ * kept among the RESOLVED_SEARCHES_KEPT, with its tsquery: a thousand of them held gigabytes.
  */
 export const MAX_SEARCH_CHARS = 255;
 export const SEARCH_TOO_LONG = `Search is too long (maximum is ${MAX_SEARCH_CHARS} characters).`;
+export const searchTooLong = (search: string | null | undefined): boolean =>
+  (search?.trim().length ?? 0) > MAX_SEARCH_CHARS;
 const resolvedSearches = new WeakMap<object, LruMap<string, Promise<ResolvedSearch>>>();
 
 const resolveSearchNow = async (db: EntityManager, search: string): Promise<ResolvedSearch> => {

@@ -5,7 +5,7 @@
 import type { EntityManager } from "@tidings/db";
 import { DomainError } from "../errors.ts";
 import { ISSUE_SORTS, type IssueSort } from "../issues/list-issues.ts";
-import { MAX_SEARCH_CHARS, SEARCH_TOO_LONG } from "../issues/list-search.ts";
+import { SEARCH_TOO_LONG, searchTooLong } from "../issues/list-search.ts";
 import type { ProjectAbilities } from "../permissions/abilities.ts";
 import { USERNAME } from "../users/create-user.ts";
 
@@ -89,7 +89,7 @@ export const checkViewFilters = (input: Partial<SavedViewFilters>): Checked<Save
   if (!oneOf(ISSUE_LIST_STATES, f.state)) errors.push(`State must be one of ${ISSUE_LIST_STATES.join(", ")}.`);
   if (!oneOf(ISSUE_SORTS, f.sort)) errors.push(`Sort must be one of ${ISSUE_SORTS.join(", ")}.`);
   const search = f.search.trim();
-  if (search.length > MAX_SEARCH_CHARS) errors.push(SEARCH_TOO_LONG);
+  if (searchTooLong(search)) errors.push(SEARCH_TOO_LONG);
   const labels = [...new Set(f.labels.map((l) => l.trim()).filter(Boolean))];
   if (labels.length > MAX_VIEW_LABELS) errors.push(`A view filters by at most ${MAX_VIEW_LABELS} labels.`);
   if (labels.some((l) => l.length > MAX_TEXT)) errors.push(`A label is too long (maximum is ${MAX_TEXT} characters).`);

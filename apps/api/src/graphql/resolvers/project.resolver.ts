@@ -3,10 +3,10 @@ import {
   DomainError,
   keptRequesterNames,
   listIssues,
-  MAX_SEARCH_CHARS,
   SEARCH_TOO_LONG,
   type SearchSnippet,
   searchSnippets,
+  searchTooLong,
   serviceDeskAddress,
 } from "@tidings/core";
 import { AccessLevel, ProjectEntity } from "@tidings/db";
@@ -80,7 +80,7 @@ export class ProjectResolver {
     @Arg("search", () => String, { nullable: true }) search: string | null,
     @Ctx() ctx: ApiContext,
   ): Promise<ProjectConnectionType> {
-    if (search && search.length > MAX_SEARCH_CHARS) throw new DomainError("INVALID_INPUT", SEARCH_TOO_LONG);
+    if (searchTooLong(search)) throw new DomainError("INVALID_INPUT", SEARCH_TOO_LONG);
     const v = ctx.viewer;
     const params: unknown[] = [v?.id ?? 0, v?.admin === true, v !== null, search ? `%${search.toLowerCase()}%` : null];
     const rows: { id: number }[] = await ctx.dataSource.query(
