@@ -114,3 +114,20 @@ test("search finds stems, prefixes, accents, comments and the requester's domain
   }
   await guestContext.close();
 });
+
+test("a search longer than 255 characters is refused with a sentence, and the search box stays to mend it", async ({
+  page,
+}) => {
+  await signInAs(page, "reporter");
+  await page.goto("/demo/app/-/issues?state=all");
+  await searchFor(page, `printer ${"x".repeat(300)}`);
+  await expect(page.getByRole("alert")).toHaveText("Search is too long (maximum is 255 characters).");
+  // The filter bar is still there, with what was typed: the person shortens it and gets a list.
+  await expect(page.getByLabel("Search")).toHaveValue(/^printer x+$/);
+  await searchFor(page, "printer");
+  await expect(page.getByRole("alert")).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "These issues could not be listed" })).toHaveCount(0);
+  await expect(
+    page.getByRole("list", { name: "Issues" }).or(page.getByText("No issues match these filters.")),
+  ).toBeVisible();
+});

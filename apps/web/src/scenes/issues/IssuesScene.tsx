@@ -202,7 +202,15 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
   const update = (change: Partial<IssueFilters>) => setParams(writeFilters({ ...filters, ...change }));
 
   if (!data && loading) return <LoadingState label="Loading issues…" />;
-  if (!data && error) return <ErrorState message={errorMessage(error)} onRetry={() => refetch()} />;
+  // A list the api refused (a search too long, too many labels…) keeps its filter bar: the person mends the
+  // filter where they typed it, rather than on a page with no way back but the browser's.
+  if (!data && error)
+    return (
+      <>
+        <IssueFilterBar projectPath={projectPath} filters={filters} onChange={update} />
+        <ErrorState title="These issues could not be listed" message={errorMessage(error)} onRetry={() => refetch()} />
+      </>
+    );
   if (!project) return <ProjectNotFound />;
   const issues = project.issues;
   // An issue changed elsewhere (e.g. closed in its thread) leaves the list at once, before the refresh lands.
