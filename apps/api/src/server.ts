@@ -14,12 +14,7 @@ import { formatError } from "./graphql/format-error.ts";
 import { createJitExecutor, type JitOptions, jitGateway } from "./graphql/jit-executor.ts";
 import { limitRules, MAX_REQUEST_BYTES, operationLimitError, PARSE_LIMITS, scopeError } from "./graphql/limits.ts";
 import { releaseLoaders } from "./graphql/loaders.ts";
-import {
-  budgetSpentMessage,
-  clientKey,
-  createNewQueryBudget,
-  type NewQueryBudget,
-} from "./graphql/new-query-budget.ts";
+import { budgetSpentError, clientKey, createNewQueryBudget, type NewQueryBudget } from "./graphql/new-query-budget.ts";
 import { trustProxySetting } from "./http/client-ip.ts";
 import { createExpressHttpServer } from "./http/express-server.ts";
 import { securityHeaders } from "./http/security-headers.ts";
@@ -171,7 +166,7 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
       res
         .status(429)
         .set("Retry-After", String(Math.ceil(wait / 1000)))
-        .json({ errors: [{ message: budgetSpentMessage(budget.limits, wait), extensions: { code: "RATE_LIMITED" } }] });
+        .json({ errors: [budgetSpentError(budget.limits, wait).toJSON()] });
     },
     express.json({ limit: MAX_REQUEST_BYTES }),
     expressMiddleware(apollo, {

@@ -1,5 +1,6 @@
-// Per client, the time the api may spend on query texts it has not seen: parsing and validating them, and
-// compiling one when it runs a second time (jit-executor.ts). The api keeps each validated text (Apollo's
+// Per client, the time the api may spend on query texts it has not seen: parsing and validating them,
+// compiling one when it runs a second time (jit-executor.ts), and walking one again for its cost when a new
+// page size asks for it (limits.ts). The api keeps each validated text (Apollo's
 // document store) and its compiled form, so a browser pays this once per api process for each of the web
 // app's ~30 operations, and then never again; a client that sends text after new text makes the api's one
 // event loop parse and validate each one, and some documents cost far more than they take to send: 500
@@ -7,6 +8,7 @@
 // Once a client has spent its budget in a window, its GraphQL requests are refused (HTTP 429 with
 // Retry-After; on a WebSocket, the operation) until the window ends.
 import { LruMap } from "@tidings/core";
+import { GraphQLError } from "graphql";
 
 export type NewQueryLimits = {
   /** Milliseconds of parsing, validation and compilation one client may cost the api per window. */
@@ -59,6 +61,9 @@ export const createNewQueryBudget = (
   };
 };
 
-/** The refusal's message, for HTTP and WebSocket alike. */
+/** The refusal, for HTTP (as JSON, with 429) and WebSocket (the operation's error) alike. */
+export const budgetSpentError = (limits: NewQueryLimits, waitMs: number) =>
+  new GraphQLError(budgetSpentMessage(limits, waitMs), { extensions: { code: "RATE_LIMITED" } });
+
 export const budgetSpentMessage = (limits: NewQueryLimits, waitMs: number) =>
   `Too many new queries from this client: parsing, validating and compiling them took more than ${limits.budgetMs.toLocaleString("en")} ms of the api's time in ${Math.round(limits.windowMs / 1000)} s (the limit). Try again in ${Math.ceil(waitMs / 1000)} s.`;

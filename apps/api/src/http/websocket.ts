@@ -29,7 +29,7 @@ import { useServer } from "graphql-ws/use/ws";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { ApiContext, ApiDeps } from "../context.ts";
 import { limitRules, MAX_REQUEST_BYTES, operationLimitError, PARSE_LIMITS, scopeError } from "../graphql/limits.ts";
-import { budgetSpentMessage, clientKey, type NewQueryBudget } from "../graphql/new-query-budget.ts";
+import { budgetSpentError, clientKey, type NewQueryBudget } from "../graphql/new-query-budget.ts";
 import { textLength } from "../graphql/jit-executor.ts";
 import { SubscriptionOverflowError } from "../graphql/local-pubsub.ts";
 import { clientAddressOf } from "./client-ip.ts";
@@ -186,14 +186,11 @@ export const attachGraphqlWebSocket = (
         }
         // A spent client is refused, kept text or not (as on HTTP).
         const wait = budget.waitMs(state.owner);
-        if (wait) {
-          return [new GraphQLError(budgetSpentMessage(budget.limits, wait), { extensions: { code: "RATE_LIMITED" } })];
-        }
+        if (wait) return [budgetSpentError(budget.limits, wait)];
         const textKey = digest(payload.query);
-        const read = kept.get(textKey) ?? readNewText(payload.query, state.owner);
-        if ("errors" in read) return read.errors;
-        kept.set(textKey, read);
-        const document = read;
+        const document = kept.get(textKey) ?? readNewText(payload.query, state.owner);
+        if ("errors" in document) return document.errors;
+        kept.set(textKey, document);
         const costly = operationLimitError(schema, document, payload.operationName, payload.variables, (ms) =>
           budget.charge(state.owner, ms),
         );
