@@ -11,7 +11,7 @@ import express, { type NextFunction, type Request, type Response } from "express
 import type { GraphQLSchema } from "graphql";
 import type { ApiContext, ApiDeps } from "./context.ts";
 import { formatError } from "./graphql/format-error.ts";
-import { createJitExecutor, type JitOptions, jitGateway } from "./graphql/jit-executor.ts";
+import { createJitExecutor, type JitOptions, jitGateway, stringifyAndRelease } from "./graphql/jit-executor.ts";
 import { limitRules, MAX_REQUEST_BYTES, operationLimitError, PARSE_LIMITS, scopeError } from "./graphql/limits.ts";
 import { releaseLoaders } from "./graphql/loaders.ts";
 import { budgetSpentError, clientKey, createNewQueryBudget, type NewQueryBudget } from "./graphql/new-query-budget.ts";
@@ -81,9 +81,10 @@ export const createServer = async (deps: ApiDeps, options: CreateServerOptions) 
     validationRules: limitRules(production),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
-    // Issue 14.4: compact JSON (Apollo indents by default) and no cache-control plugin, whose per-field
-    // hook wraps every resolver (no response here is cacheable by a CDN: all are per viewer).
-    stringifyResult: (result) => JSON.stringify(result),
+    // Issue 14.4: compact JSON (Apollo indents by default), the data let go once serialized
+    // (stringifyAndRelease says why), and no cache-control plugin, whose per-field hook wraps every
+    // resolver (no response here is cacheable by a CDN: all are per viewer).
+    stringifyResult: stringifyAndRelease,
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),

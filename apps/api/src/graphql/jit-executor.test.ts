@@ -1,3 +1,4 @@
+import { ApolloServer, type GraphQLResponse, HeaderMap } from "@apollo/server";
 import type { GatewayGraphQLRequestContext } from "@apollo/server-gateway-interface";
 import {
   type ExecutionResult,
@@ -15,7 +16,7 @@ import {
   subscribe as interpretSubscription,
 } from "graphql";
 import { describe, expect, it } from "vitest";
-import { createJitExecutor } from "./jit-executor.ts";
+import { createJitExecutor, jitGateway, stringifyAndRelease } from "./jit-executor.ts";
 
 /** Items whose `note` fails as a resolver can: a plain error, or a GraphQL error with a code. */
 const Item = new GraphQLObjectType<{ name: string }>({
@@ -295,5 +296,48 @@ describe("subscriptions' events run compiled once the subscription repeats", () 
     await drain(await subscribe(args(), undefined, () => undefined));
     await drain(await subscribe(args(), undefined, () => undefined));
     expect(stats).toMatchObject({ compiled: 1, subscriptionsJitted: 1, subscriptionsInterpreted: 2 });
+  });
+});
+
+describe("behind Apollo's gateway hook, a response's data is let go once serialized", () => {
+  it("answers the full JSON, and what the request context still reaches afterwards holds no data", async () => {
+    // What Apollo's gateway shim keeps reachable until a full collection (stringifyAndRelease says why).
+    let kept: GraphQLResponse | undefined;
+    const apollo = new ApolloServer<{ names: string[] }>({
+      gateway: jitGateway(schema, createJitExecutor(schema).executor),
+      stringifyResult: stringifyAndRelease,
+      plugins: [
+        {
+          requestDidStart: async () => ({
+            willSendResponse: async ({ response }) => {
+              kept = response;
+            },
+          }),
+        },
+      ],
+    });
+    await apollo.start();
+    try {
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: {
+          method: "POST",
+          headers: new HeaderMap([["content-type", "application/json"]]),
+          search: "",
+          body: { query: LIST, variables: { first: 2 } },
+        },
+        context: async () => ({ names: ["a", "b"] }),
+      });
+      expect(response.body.kind === "complete" && JSON.parse(response.body.string)).toEqual({
+        data: {
+          items: [
+            { name: "a", note: "note of a" },
+            { name: "b", note: "note of b" },
+          ],
+        },
+      });
+      expect(kept?.body.kind === "single" && kept.body.singleResult.data).toEqual({});
+    } finally {
+      await apollo.stop();
+    }
   });
 });

@@ -18,6 +18,7 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
   execute,
+  type FormattedExecutionResult,
   type GraphQLFormattedError,
   GraphQLError,
   type GraphQLSchema,
@@ -225,7 +226,8 @@ export const createJitExecutor = (
 /**
  * Apollo Server hands execution to a "gateway" (its one hook for another executor): this one serves a
  * fixed schema and runs operations with the executor of `createJitExecutor`. Parsing, validation (the
- * limits), plugins, error formatting and the HTTP layer stay Apollo's.
+ * limits), plugins, error formatting and the HTTP layer stay Apollo's. Serialize its responses with
+ * `stringifyAndRelease`.
  */
 export const jitGateway = (schema: GraphQLSchema, executor: GatewayExecutor): GatewayInterface => ({
   onSchemaLoadOrUpdate: (callback) => {
@@ -235,3 +237,22 @@ export const jitGateway = (schema: GraphQLSchema, executor: GatewayExecutor): Ga
   load: async () => ({ executor }),
   stop: async () => undefined,
 });
+
+/**
+ * Apollo's `stringifyResult` for an api behind `jitGateway`: the response's JSON, and then its data let go.
+ *
+ * Why (issue 14.4): Apollo hands a gateway's executor a copy of the request context whose
+ * `response.http.status` is a getter and setter made for each request (Apollo's
+ * makeGatewayGraphQLRequestContext), closures over the whole context: its response, with the data just
+ * serialized. V8 frees what such an accessor pair holds only in a full collection, so every request's
+ * result survived the young-generation collections and was copied into the old generation. Measured with
+ * a 300-item query on a bare Apollo server: 6 KB promoted per scavenge without a gateway, 1,287 KB with
+ * one, 69 KB with one and this; on the api's issue list at 1M issues, scavenges of 4.5–5.8 ms fell to
+ * 2.3 ms. Nothing reads the data after it is serialized: the plugins' last hook (willSendResponse) has run.
+ */
+export const stringifyAndRelease = (result: FormattedExecutionResult): string => {
+  const json = JSON.stringify(result);
+  const data: Record<string, unknown> | null | undefined = result.data;
+  if (data) for (const key of Object.keys(data)) delete data[key];
+  return json;
+};
