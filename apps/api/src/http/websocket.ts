@@ -228,5 +228,15 @@ export const attachGraphqlWebSocket = (
     },
     wss,
   );
+  // `ws` refuses a message over maxPayload, or a malformed frame, by closing the socket (1009, 1002, …) and
+  // emitting "error" on it. graphql-ws answers that event with console.error and a stack trace, so any
+  // client could make the api print one at will, outside its logs. Registered after graphql-ws's own
+  // handler, this one replaces its listener: the socket is closed already; one structured line instead.
+  wss.on("connection", (socket, request) => {
+    socket.removeAllListeners("error");
+    socket.on("error", (err: Error & { code?: string }) =>
+      log.warn({ ip: addressOf(request), code: err.code, reason: err.message }, "graphql.ws_protocol_error"),
+    );
+  });
   return { dispose: () => cleanup.dispose(), socketCount: () => sockets.size };
 };
