@@ -153,7 +153,7 @@ export {
   type ResolvedIssueListFilter,
   resolveIssueListFilter,
 } from "./issues/list-issues.ts";
-export { resolveSearch, SEARCH_TOO_LONG, searchTooLong } from "./issues/list-search.ts";
+export { refuseLongSearch, resolveSearch } from "./issues/list-search.ts";
 export {
   headlineParts,
   SEARCH_SNIPPET_SOURCES,

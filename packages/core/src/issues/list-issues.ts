@@ -1,14 +1,12 @@
 import { type EntityManager, type IssueState, LABELLED_WALK_COLUMNS, preparedQuery } from "@tidings/db";
 import { issueVisibility } from "../permissions/visibility.ts";
-import { DomainError } from "../errors.ts";
 import {
   planSearch,
   type ResolvedSearch,
+  refuseLongSearch,
   resolveSearch,
-  SEARCH_TOO_LONG,
   type SearchPlan,
   searchMatches,
-  searchTooLong,
 } from "./list-search.ts";
 
 export const ISSUE_SORTS = [
@@ -105,7 +103,7 @@ export const resolveIssueListFilter = async (
   const titles = lowerSet(labelNames);
   const usernames = lowerSet([...(assigneeUsernames ?? []), ...(authorUsername ? [authorUsername] : [])]);
   const search = f.search?.trim();
-  if (searchTooLong(search)) throw new DomainError("INVALID_INPUT", SEARCH_TOO_LONG);
+  refuseLongSearch(search);
   // The names and the search are resolved at once (two connections of the pool): the search's words and
   // then its candidates (planSearch) beside the names, so a list waits for the longer of the two, not both.
   const searched =

@@ -3,6 +3,7 @@
 // the candidates: the issues holding it, read from its GIN indexes before the page (list-issues.ts reads
 // only them), chosen by PostgreSQL's own statistics of common lexemes.
 import { type EntityManager, preparedQuery, SEARCH_CONFIG, SEARCH_WORDS_CONFIG } from "@tidings/db";
+import { DomainError } from "../errors.ts";
 import { LruMap } from "../lru.ts";
 import { customerAddressVisibility, noteVisibility } from "../permissions/visibility.ts";
 import type { IssueListFilter } from "./list-issues.ts";
@@ -62,6 +63,10 @@ export const MAX_SEARCH_CHARS = 255;
 export const SEARCH_TOO_LONG = `Search is too long (maximum is ${MAX_SEARCH_CHARS} characters).`;
 export const searchTooLong = (search: string | null | undefined): boolean =>
   (search?.trim().length ?? 0) > MAX_SEARCH_CHARS;
+/** Refuses a search longer than MAX_SEARCH_CHARS with SEARCH_TOO_LONG, as every list that searches does. */
+export const refuseLongSearch = (search: string | null | undefined): void => {
+  if (searchTooLong(search)) throw new DomainError("INVALID_INPUT", SEARCH_TOO_LONG);
+};
 const resolvedSearches = new WeakMap<object, LruMap<string, Promise<ResolvedSearch>>>();
 
 const resolveSearchNow = async (db: EntityManager, search: string): Promise<ResolvedSearch> => {

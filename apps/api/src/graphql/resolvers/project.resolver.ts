@@ -1,12 +1,10 @@
 import {
   countIssues,
-  DomainError,
   keptRequesterNames,
   listIssues,
-  SEARCH_TOO_LONG,
+  refuseLongSearch,
   type SearchSnippet,
   searchSnippets,
-  searchTooLong,
   serviceDeskAddress,
 } from "@tidings/core";
 import { AccessLevel, ProjectEntity } from "@tidings/db";
@@ -80,7 +78,7 @@ export class ProjectResolver {
     @Arg("search", () => String, { nullable: true }) search: string | null,
     @Ctx() ctx: ApiContext,
   ): Promise<ProjectConnectionType> {
-    if (searchTooLong(search)) throw new DomainError("INVALID_INPUT", SEARCH_TOO_LONG);
+    refuseLongSearch(search);
     const v = ctx.viewer;
     const params: unknown[] = [v?.id ?? 0, v?.admin === true, v !== null, search ? `%${search.toLowerCase()}%` : null];
     const rows: { id: number }[] = await ctx.dataSource.query(
