@@ -15,4 +15,4 @@ RUN npm run build:web
 RUN node --import tsx scripts/bundle.ts --image
 ENV NODE_ENV=production HOST=0.0.0.0
 USER node
-CMD ["node", "--max-semi-space-size=32", "--import", "tsx", "apps/api/src/main.ts"]
+CMD ["node", "--max-semi-space-size=16", "--import", "tsx", "apps/api/src/main.ts"]

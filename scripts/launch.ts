@@ -5,18 +5,19 @@
 import { WORKER_SEMI_SPACE_MB } from "../apps/worker/src/inbound/thread-entry.ts";
 
 /**
- * The api's young generation (V8 semi-space, MB). A list request allocates ~2.4 MB of short-lived objects
- * (graphql-js's per-field execution, most of it), and with V8's default 16 MB semi-space a scavenge fell
- * inside ~11 % of list requests at 1M issues, adding its 3–5 ms to them: more than the 5 % a p95 leaves out.
- * With 32 MB there are half as many scavenges, and 0–3 % of a variant's list requests overlap one (5.5–6.5 %
- * for three of the 11 measured; issue 14.4).
- * bench/api.ts at 1M, two alternating pairs: the list variants' mean p95 14.5 and 14.0 ms → 13.9 and
- * 11.5 ms; variants over twice their SQL's p95 4 and 3 → 1 and 1. The young generation is three
- * semi-spaces, so the api may hold up to ~48 MB more. Measured while every query ran through graphql-js;
- * repeated queries now run compiled (apps/api/src/graphql/jit-executor.ts) and allocate less, and the size
- * was not measured again since.
+ * The api's young generation (V8 semi-space, MB): V8's own default on this Node, written here so that an
+ * upgrade that changes the default does not change it unseen. It was 32 MB while every query ran through
+ * graphql-js, when a list request allocated ~2.4 MB of short-lived objects and a 16 MB semi-space put a
+ * 3–5 ms scavenge inside ~11 % of list requests at 1M issues. Queries now run compiled
+ * (apps/api/src/graphql/jit-executor.ts) and a response is let go once serialized (`stringifyAndRelease`),
+ * so a request allocates about half as much and little of it survives. Measured again on 2026-12-07
+ * (bench/api.ts at 1M issues, 5 runs at each size, alternating; the mean over the list variants of server
+ * p95 minus SQL p95): 32 MB 2.71–3.58 ms, 16 MB 2.77–3.57, 8 MB 3.39–3.48 (3 runs), 64 MB 3.81–3.88
+ * (2 runs); bench/fanout.ts, 3 pairs: p95 90.4, 90.5, 117.5 ms at 32 MB and 94.8, 88.9, 110.8 at 16.
+ * The same latency as 32 MB for half the young generation: the api's new space held 32 MB after a list
+ * run instead of 61–64 MB, and its process ~28 MB less resident (236–242 MB against 265–268).
  */
-const API_SEMI_SPACE_MB = 32;
+const API_SEMI_SPACE_MB = 16;
 
 export const API_NODE_FLAGS: readonly string[] = [`--max-semi-space-size=${API_SEMI_SPACE_MB}`];
 
