@@ -11,9 +11,10 @@ import { WORKER_SEMI_SPACE_MB } from "../apps/worker/src/inbound/thread-entry.ts
  * 3–5 ms scavenge inside ~11 % of list requests at 1M issues. Queries now run compiled
  * (apps/api/src/graphql/jit-executor.ts) and a response is let go once serialized (`stringifyAndRelease`),
  * so a request allocates about half as much and little of it survives. Measured again on 2026-12-07
- * (bench/api.ts at 1M issues, 5 runs at each size, alternating; the mean over the list variants of server
- * p95 minus SQL p95): 32 MB 2.71–3.58 ms, 16 MB 2.77–3.57, 8 MB 3.39–3.48 (3 runs), 64 MB 3.81–3.88
- * (2 runs); bench/fanout.ts, 3 pairs: p95 90.4, 90.5, 117.5 ms at 32 MB and 94.8, 88.9, 110.8 at 16.
+ * (bench/api.ts at 1M issues, sizes alternating; the mean over the list variants of server p95 minus SQL
+ * p95): 7 runs each of 32 MB (2.71–3.58 ms, mean 3.19) and 16 MB (2.77–3.57, mean 3.19), 3 of 8 MB
+ * (3.39–3.48), 2 of 64 MB (3.81–3.88); bench/fanout.ts, 3 pairs: p95 90.4, 90.5, 117.5 ms at 32 MB and
+ * 94.8, 88.9, 110.8 at 16.
  * The same latency as 32 MB for half the young generation: the api's new space held 32 MB after a list
  * run instead of 61–64 MB, and its process ~28 MB less resident (236–242 MB against 265–268).
  */
