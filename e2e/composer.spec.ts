@@ -158,6 +158,55 @@ test("two agents on one ticket: the second sees the first typing and is stopped 
   }
 });
 
+test("a reply confirmed while the thread is still being fetched again stays in the thread", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  await signInAs(page, "reporter");
+  const { path } = await newTicket(page, unique("Label printer smudges"));
+  const ana = await newAgent(browser, "developer");
+  try {
+    await page.goto(path);
+    await page.getByLabel("Write a reply").fill("Please clean the print head.");
+    await ana.page.goto(path);
+    await ana.page.getByLabel("Write a reply").fill("Which model is it?");
+    await ana.page.getByRole("button", { name: "Reply to customer", exact: true }).click();
+    await expect(ana.page.getByRole("article", { name: "Reply to customer by @developer" })).toBeVisible();
+    // The refusal fetches the thread again. Its answer is read from the server at once and held back until
+    // the confirmed reply is on the page: a slow network, as a busy api gives it.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route("**/graphql", async (route) => {
+      if (route.request().postDataJSON()?.operationName !== "ThreadScene") return route.fallback();
+      // A query: retried if the kept-alive connection it was sent on had just been closed by the server.
+      const response = await route.fetch({ maxRetries: 2 });
+      await held;
+      await route.fulfill({ response });
+    });
+    await page.getByRole("button", { name: "Reply to customer", exact: true }).click();
+    const warning = page.getByRole("alert").filter({ hasText: "arrived on this ticket while you were writing" });
+    await warning.getByRole("button", { name: "Send anyway" }).click();
+    const mine = page.getByRole("article", { name: "Reply to customer by @reporter" });
+    await expect(mine).toContainText("Please clean the print head.");
+    const answered = page.waitForResponse((r) => r.request().postDataJSON()?.operationName === "ThreadScene");
+    release();
+    await answered;
+    // A later live event is the barrier: by the time Ana's next note is shown, the older answer was applied.
+    await ana.page.getByRole("button", { name: "Internal note", exact: true }).click();
+    await ana.page.getByLabel("Write an internal note").fill("Asked for the model.");
+    await ana.page.getByRole("button", { name: "Add internal note", exact: true }).click();
+    await expect(page.getByRole("article", { name: /Internal note by @developer/ })).toContainText(
+      "Asked for the model.",
+    );
+    await expect(mine).toContainText("Please clean the print head.");
+  } finally {
+    await ana.context.close();
+  }
+});
+
 test("a reply begun before a reload is still stopped when a message arrived meanwhile", async ({ page, browser }) => {
   test.setTimeout(90_000);
   await signInAs(page, "reporter");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cursorNodesPagination } from "./apollo-client.ts";
+import { cursorNodesPagination, threadNotesPagination } from "./apollo-client.ts";
 
 type Page = { nodes: { __ref: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; count: number };
 const merge = cursorNodesPagination(["state"]).merge as unknown as (
@@ -29,5 +29,32 @@ describe("cursorNodesPagination", () => {
   it("does not duplicate an issue that moved between pages when the next page overlaps", () => {
     const merged = merge(page(["1", "2"], "c2"), page(["2", "3"], "c3"), { args: { after: "c2" } });
     expect(merged.nodes.map((n) => n.__ref)).toEqual(["Issue:1", "Issue:2", "Issue:3"]);
+  });
+});
+
+const mergeNotes = threadNotesPagination.merge as unknown as typeof merge;
+const notes = (ids: number[], hasNextPage = false): Page => ({
+  nodes: ids.map((id) => ({ __ref: `Note:gid://tidings/Note/${id}` })),
+  pageInfo: { hasNextPage, endCursor: ids.length ? `n${ids.at(-1)}` : null },
+  count: ids.length,
+});
+const ids = (p: Page) => p.nodes.map((n) => Number(n.__ref.split("/").at(-1)));
+
+describe("threadNotesPagination", () => {
+  it("keeps a note added while the thread was fetched again, which the answer was read without", () => {
+    // 7 is the author's reply (or a live event) written while the answer, read with 5 and 6, was on its way.
+    expect(ids(mergeNotes(notes([5, 6, 7]), notes([5, 6]), { args: {} }))).toEqual([5, 6, 7]);
+  });
+
+  it("takes the answer's notes as they are now (a note moved out is dropped; its system note is newer)", () => {
+    expect(ids(mergeNotes(notes([5, 6, 7]), notes([5, 7, 8]), { args: {} }))).toEqual([5, 7, 8]);
+  });
+
+  it("keeps nothing beyond an answer that does not reach the end of the thread", () => {
+    expect(ids(mergeNotes(notes([5, 6, 900]), notes([5, 6], true), { args: {} }))).toEqual([5, 6]);
+  });
+
+  it("appends the next page as other connections do", () => {
+    expect(ids(mergeNotes(notes([5, 6], true), notes([7, 8]), { args: { after: "n6" } }))).toEqual([5, 6, 7, 8]);
   });
 });

@@ -8,23 +8,50 @@ import { createLiveStatus, stateAfterClose } from "./live-status.tsx";
 
 type NodesPage = { nodes?: readonly unknown[]; pageInfo?: unknown; count?: number };
 
+const refKey = (n: unknown) => (n && typeof n === "object" && "__ref" in n ? (n as { __ref: string }).__ref : n);
+
+/** A page fetched with `after`, appended to the cached list without repeating a node; else the page alone. */
+const appendPage = (existing: NodesPage | undefined, incoming: NodesPage, after: unknown): NodesPage => {
+  if (!existing || !after) return incoming;
+  // Cached nodes are references ({ __ref: "Issue:…" }): compare them by their key, not by identity.
+  const seen = new Set((existing.nodes ?? []).map(refKey));
+  return {
+    ...incoming,
+    nodes: [...(existing.nodes ?? []), ...(incoming.nodes ?? []).filter((n) => !seen.has(refKey(n)))],
+  };
+};
+
 /**
  * Cursor pagination for `{ count nodes pageInfo }` connections: pages fetched with `after` are appended
  * to the cached list for the same filter arguments; a request without `after` replaces it.
  */
 export const cursorNodesPagination = (keyArgs: string[] | false): FieldPolicy<NodesPage> => ({
   keyArgs,
-  merge(existing, incoming, { args }) {
-    if (!existing || !args?.after) return incoming;
-    // Cached nodes are references ({ __ref: "Issue:…" }): compare them by their key, not by identity.
-    const key = (n: unknown) => (n && typeof n === "object" && "__ref" in n ? (n as { __ref: string }).__ref : n);
-    const seen = new Set((existing.nodes ?? []).map(key));
-    return {
-      ...incoming,
-      nodes: [...(existing.nodes ?? []), ...(incoming.nodes ?? []).filter((n) => !seen.has(key(n)))],
-    };
-  },
+  merge: (existing, incoming, { args }) => appendPage(existing, incoming, args?.after),
 });
+
+/** A note's database id from its cache reference (`Note:gid://tidings/Note/42` → 42). */
+const noteNumber = (n: unknown) => Number(/(\d+)$/.exec(String(refKey(n)))?.[1] ?? Number.NaN);
+
+/**
+ * A thread's timeline, oldest first. As `cursorNodesPagination`, except that the first page fetched again
+ * keeps the cached notes newer than its newest one when it reaches the end of the thread: they were added
+ * (by the author's own reply or a live event) while the answer was on its way, and the answer, read by the
+ * server before they existed, would otherwise take them off the page. A note moved out of the thread is
+ * still dropped: the move adds a newer system note, which the answer carries.
+ */
+export const threadNotesPagination: FieldPolicy<NodesPage> = {
+  keyArgs: [],
+  merge(existing, incoming, { args }) {
+    const merged = appendPage(existing, incoming, args?.after);
+    if (!existing || args?.after || (incoming.pageInfo as { hasNextPage?: boolean })?.hasNextPage !== false)
+      return merged;
+    const newest = Math.max(0, ...(incoming.nodes ?? []).map(noteNumber).filter(Number.isFinite));
+    const arrived = (existing.nodes ?? []).filter((n) => noteNumber(n) > newest);
+    arrived.sort((a, b) => noteNumber(a) - noteNumber(b));
+    return arrived.length ? { ...merged, nodes: [...(merged.nodes ?? []), ...arrived] } : merged;
+  },
+};
 
 export const createCache = () =>
   new InMemoryCache({
@@ -44,7 +71,7 @@ export const createCache = () =>
           ]),
         },
       },
-      Issue: { fields: { notes: cursorNodesPagination([]) } },
+      Issue: { fields: { notes: threadNotesPagination } },
       ServiceDeskSettings: { keyFields: false, merge: true },
     },
   });

@@ -52,7 +52,15 @@ export const withNote = (
 export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: string }) => {
   const client = useApolloClient();
   const variables = useMemo(() => ({ fullPath: projectPath, iid }), [projectPath, iid]);
-  const { data, loading, error, refetch, subscribeToMore, fetchMore } = useQuery(ThreadSceneDocument, { variables });
+  // A note written to the cache (the author's reply, a live event) while the thread is being fetched again is
+  // shown at once (cache-and-network: Apollo holds cache updates back from other policies until the answer is
+  // in) and stays when the answer, read before it existed, arrives (merged, not overwritten: the timeline's
+  // merge in apollo-client.ts keeps it). A thread opened again shows what was cached and is fetched fresh.
+  const { data, loading, error, refetch, subscribeToMore, fetchMore } = useQuery(ThreadSceneDocument, {
+    variables,
+    fetchPolicy: "cache-and-network",
+    refetchWritePolicy: "merge",
+  });
   // Issue 12.6: where a moved email went (said at page level: the email leaves this list).
   const [movedTo, setMovedTo] = useState<string | null>(null);
   const issue = data?.project?.issue;
