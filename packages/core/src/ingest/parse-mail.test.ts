@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ParsedMail, simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
-import { ATTACHMENT_BLOCK_BYTES, isDropped, parseMail } from "./parse-mail.ts";
+import { Gathered, isDropped, parseMail } from "./parse-mail.ts";
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "testing", "fixtures");
 const OPTIONS = {
@@ -39,7 +39,7 @@ const multipart = (parts: string[]) =>
     ].join("\r\n"),
   );
 
-describe("parseMail: simpleParser's result, attachments gathered in blocks", () => {
+describe("parseMail: simpleParser's result, attachments gathered into one buffer", () => {
   const fixtures = fs.readdirSync(FIXTURES).filter((f) => f.endsWith(".eml"));
 
   it.each(fixtures)("%s parses as simpleParser parses it", async (name) => {
@@ -48,8 +48,8 @@ describe("parseMail: simpleParser's result, attachments gathered in blocks", () 
     expect(shapeOf(ours)).toEqual(shapeOf(theirs));
   });
 
-  it("keeps every byte of attachments that span several blocks, and inlines cid images as simpleParser does", async () => {
-    const bytes = Buffer.from(Array.from({ length: ATTACHMENT_BLOCK_BYTES * 2 + 12345 }, (_, i) => (i * 7919) % 256));
+  it("keeps every byte of attachments larger than the first buffer, and inlines cid images as simpleParser does", async () => {
+    const bytes = Buffer.from(Array.from({ length: 2 * 1024 * 1024 + 12345 }, (_, i) => (i * 7919) % 256));
     const image = Buffer.from("GIF89a-not-really");
     const raw = multipart([
       'Content-Type: text/html; charset=utf-8\r\n\r\n<p>see <img src="cid:pic@x"></p>',
@@ -84,5 +84,37 @@ describe("parseMail: simpleParser's result, attachments gathered in blocks", () 
       ["small.bin", false, 5, 5],
       ["notes.txt", false, 5000, 5000],
     ]);
+  });
+});
+
+describe("Gathered", () => {
+  const pieces = (n: number, size: number) => Array.from({ length: n }, (_, i) => Buffer.alloc(size, i % 251));
+
+  it("keeps every byte in order, also past its capacity", () => {
+    const all = pieces(40, 10_000);
+    const g = new Gathered(100_000);
+    for (const p of all) g.push(p);
+    expect(g.join().equals(Buffer.concat(all))).toBe(true);
+    expect(g.length).toBe(400_000);
+  });
+
+  it("hands over a buffer it filled at least half of, and copies a smaller content to its size", () => {
+    // 200,000 bytes: past the first buffer, so gathered in one of the capacity, and handed over in place.
+    const big = new Gathered(300_000);
+    for (const p of pieces(20, 10_000)) big.push(p);
+    expect(big.join().equals(Buffer.concat(pieces(20, 10_000)))).toBe(true);
+    expect(big.join().buffer.byteLength).toBe(300_000);
+    // 90,000 bytes: under half of it, so copied to its size.
+    const small = new Gathered(300_000);
+    for (const p of pieces(9, 10_000)) small.push(p);
+    expect(small.join().equals(Buffer.concat(pieces(9, 10_000)))).toBe(true);
+    expect(small.join().buffer.byteLength).toBe(90_000);
+  });
+
+  it("past its limit only counts, and an empty stream is an empty Buffer", () => {
+    const g = new Gathered(1_000_000, 15_000);
+    for (const p of pieces(2, 10_000)) g.push(p);
+    expect([g.dropped, g.length]).toEqual([true, 20_000]);
+    expect(new Gathered(10).join().length).toBe(0);
   });
 });
