@@ -6,7 +6,7 @@ import { isSubscriptionOperation } from "@apollo/client/utilities";
 import { createClient } from "graphql-ws";
 import { createLiveStatus, stateAfterClose } from "./live-status.tsx";
 
-type NodesPage = { nodes?: readonly unknown[]; pageInfo?: unknown; count?: number };
+type NodesPage = { nodes?: readonly unknown[]; pageInfo?: { hasNextPage?: boolean }; count?: number };
 
 const refKey = (n: unknown) => (n && typeof n === "object" && "__ref" in n ? (n as { __ref: string }).__ref : n);
 
@@ -44,8 +44,7 @@ export const threadNotesPagination: FieldPolicy<NodesPage> = {
   keyArgs: [],
   merge(existing, incoming, { args }) {
     const merged = appendPage(existing, incoming, args?.after);
-    if (!existing || args?.after || (incoming.pageInfo as { hasNextPage?: boolean })?.hasNextPage !== false)
-      return merged;
+    if (!existing || args?.after || incoming.pageInfo?.hasNextPage !== false) return merged;
     const newest = Math.max(0, ...(incoming.nodes ?? []).map(noteNumber).filter(Number.isFinite));
     const arrived = (existing.nodes ?? []).filter((n) => noteNumber(n) > newest);
     arrived.sort((a, b) => noteNumber(a) - noteNumber(b));

@@ -1,13 +1,12 @@
 // Issue 14 (worker RSS during a flood of 25 MB mail): mailparser's simpleParser, with one change — an
-// attachment's content is gathered into one buffer as it is decoded (Gathered). simpleParser
-// keeps every decoded piece (a base64 attachment decodes a line at a time: 57 bytes) and joins them at the
-// end: an 18 MB attachment became ~330,000 small Buffers (~45 MB of heap) before its copy. The result is
-// the same ParsedMail (parse-mail.test.ts compares the two). And the message is fed a slice at a time (see
-// feed).
+// attachment's content is gathered into one buffer as it is decoded (Gathered). simpleParser keeps every
+// decoded piece (a base64 attachment decodes a line at a time: 57 bytes) and joins them at the end: an
+// 18 MB attachment became ~330,000 small Buffers (~45 MB of heap) before its copy. The result is the same
+// ParsedMail (parse-mail.test.ts compares the two). And the message is fed a slice at a time (see feed).
 import { type Attachment, MailParser, type ParsedMail, type SimpleParserOptions } from "mailparser";
 
 /** An attachment's first buffer: most attachments fit, and a message with many small ones stays cheap. */
-export const FIRST_GATHER_BYTES = 64 * 1024;
+const FIRST_GATHER_BYTES = 64 * 1024;
 
 /**
  * A stream's pieces gathered into one buffer; past `keepUpTo` bytes, only counted. The first buffer is
