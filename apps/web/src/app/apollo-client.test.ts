@@ -1,5 +1,8 @@
+import fs from "node:fs";
+import { fileURLToPath } from "node:url";
+import { gql } from "@apollo/client";
 import { describe, expect, it } from "vitest";
-import { cursorNodesPagination, threadNotesPagination } from "./apollo-client.ts";
+import { createCache, cursorNodesPagination, MERGED_VALUE_TYPES, threadNotesPagination } from "./apollo-client.ts";
 
 type Page = { nodes: { __ref: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; count: number };
 const merge = cursorNodesPagination(["state"]).merge as unknown as (
@@ -56,5 +59,87 @@ describe("threadNotesPagination", () => {
 
   it("appends the next page as other connections do", () => {
     expect(ids(mergeNotes(notes([5, 6], true), notes([7, 8]), { args: { after: "n6" } }))).toEqual([5, 6, 7, 8]);
+  });
+});
+
+describe("createCache", () => {
+  const schema = fs.readFileSync(fileURLToPath(new URL("../../../api/schema.graphql", import.meta.url)), "utf8");
+
+  it("merges every id-less object type of the schema that describes its parent", () => {
+    const idless = [...schema.matchAll(/^type (\w+)[^{]*\{([^}]*)\}/gm)]
+      .filter(([, , body]) => !/^\s+id[(:]/m.test(body))
+      .map(([, name]) => name)
+      .filter((name) => !/^(Query|Mutation|Subscription|PageInfo)$|Connection$|Payload$/.test(name));
+    expect([...MERGED_VALUE_TYPES].sort()).toEqual(idless.sort());
+  });
+
+  const list = gql`
+    query List($fullPath: ID!, $state: IssueState, $needsReply: Boolean) {
+      project(fullPath: $fullPath) {
+        id
+        userPermissions {
+          adminProject
+          updateIssue
+        }
+        issues(state: $state, needsReply: $needsReply, first: 50) {
+          nodes {
+            id
+          }
+        }
+      }
+    }
+  `;
+  const project = (issueIds: number[]) => ({
+    __typename: "Project",
+    id: "gid://tidings/Project/1",
+    userPermissions: { __typename: "ProjectPermissions", adminProject: false, updateIssue: true },
+    issues: {
+      __typename: "IssueConnection",
+      nodes: issueIds.map((n) => ({ __typename: "Issue", id: `gid://tidings/Issue/${n}` })),
+    },
+  });
+
+  it("keeps a list complete when another query reads fewer of the project's permissions", () => {
+    const cache = createCache();
+    const variables = { fullPath: "demo/app", state: "opened" };
+    cache.writeQuery({ query: list, variables, data: { project: project([1]) } });
+    cache.writeQuery({
+      query: gql`
+        query Nav($fullPath: ID!) {
+          project(fullPath: $fullPath) {
+            id
+            userPermissions {
+              adminProject
+            }
+          }
+        }
+      `,
+      variables: { fullPath: "demo/app" },
+      data: {
+        project: {
+          __typename: "Project",
+          id: "gid://tidings/Project/1",
+          userPermissions: { __typename: "ProjectPermissions", adminProject: false },
+        },
+      },
+    });
+    const diff = cache.diff({ query: list, variables, optimistic: false, returnPartialData: true });
+    expect(diff.complete).toBe(true);
+  });
+
+  it("keeps the needs-reply list apart from the list of every state", () => {
+    const cache = createCache();
+    cache.writeQuery({
+      query: list,
+      variables: { fullPath: "demo/app", state: "all", needsReply: true },
+      data: { project: project([7]) },
+    });
+    const all = cache.diff({
+      query: list,
+      variables: { fullPath: "demo/app", state: "all", needsReply: null },
+      optimistic: false,
+      returnPartialData: true,
+    });
+    expect(all.complete).toBe(false);
   });
 });

@@ -52,9 +52,44 @@ export const threadNotesPagination: FieldPolicy<NodesPage> = {
   },
 };
 
+/**
+ * The schema's object types without an id that describe the object they hang from (permissions, settings,
+ * an envelope): not normalized, so a query that selects fewer of their fields than another would replace
+ * them and leave the other query's data incomplete, which Apollo answers by fetching that query again (the
+ * navigation's `userPermissions { adminProject }` made the issue list fetch itself again on every page).
+ * Merged instead. Connections, payloads and PageInfo are not here; a test holds this list to the schema.
+ */
+export const MERGED_VALUE_TYPES = [
+  "AccessLevel",
+  "InboundMailHealth",
+  "InboundRouting",
+  "IssueEmailParticipant",
+  "IssuePermissions",
+  "IssuePresence",
+  "MailHealth",
+  "MailHealthPoint",
+  "MessageEnvelope",
+  "NoteDelivery",
+  "NoteDraft",
+  "NotePermissions",
+  "OutboundMailHealth",
+  "ProjectMember",
+  "ProjectPermissions",
+  "QuickActionsStatus",
+  "RequesterHistory",
+  "RequesterTicket",
+  "SavedViewFilters",
+  "SearchSnippet",
+  "SearchSnippetPart",
+  "ServiceDeskCustomEmail",
+  "ServiceDeskSettings",
+  "ServiceDeskTemplatePreview",
+] as const;
+
 export const createCache = () =>
   new InMemoryCache({
     typePolicies: {
+      ...Object.fromEntries(MERGED_VALUE_TYPES.map((type) => [type, { merge: true }])),
       Query: { fields: { project: { keyArgs: ["fullPath"] } } },
       Project: {
         fields: {
@@ -65,13 +100,13 @@ export const createCache = () =>
             "labelName",
             "assigneeUsernames",
             "authorUsername",
+            "needsReply",
             "sort",
             "first",
           ]),
         },
       },
       Issue: { fields: { notes: threadNotesPagination } },
-      ServiceDeskSettings: { keyFields: false, merge: true },
     },
   });
 
