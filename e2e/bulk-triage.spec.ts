@@ -2,7 +2,7 @@
 // (`?` shows the shortcuts, j moves, x selects, e closes).
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./support/auth.ts";
-import { sendCustomerMail } from "./support/mail.ts";
+import { sendCustomerMail, waitForMail } from "./support/mail.ts";
 import { collectPageErrors, seriousViolations, serviceDeskAddress, unique } from "./web-helpers.ts";
 
 test("a responder closes 20 tickets in one action, and triages from the keyboard", async ({ page }) => {
@@ -46,4 +46,57 @@ test("a responder closes 20 tickets in one action, and triages from the keyboard
   await page.goto(`/demo/app/-/issues?search=${batch}&state=closed`);
   await expect(page.locator(".issue-row")).toHaveCount(21);
   expect(errors).toEqual([]);
+});
+
+test("an issue that arrives while the list is fetched again after a bulk action stays in the list", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  // What reaches the page's socket: the barrier that the new issue's event was received.
+  const frames: string[] = [];
+  page.on("websocket", (ws) => ws.on("framereceived", (frame) => frames.push(String(frame.payload))));
+  await signInAs(page, "reporter");
+  const desk = await serviceDeskAddress(page, "demo/app");
+  const batch = unique("Racebatch").replace(/\s+/g, "");
+  await sendCustomerMail({ from: "race1@customer.example", to: desk, subject: `${batch} toner empty`, text: "Hi." });
+  await page.goto(`/demo/app/-/issues?search=${batch}`);
+  await expect(page.locator(".issue-row")).toHaveCount(1, { timeout: 30_000 });
+
+  // The list's next fetch (after the bulk action) is read from the server at once, and its answer is held
+  // back until a new issue's event has reached the page: a slow network, as a busy api gives it.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let read = () => {};
+  const answerRead = new Promise<void>((resolve) => {
+    read = resolve;
+  });
+  let holding = true;
+  await page.route("**/graphql", async (route) => {
+    if (!holding || route.request().postDataJSON()?.operationName !== "IssuesScene") return route.fallback();
+    holding = false;
+    // A query: retried if the kept-alive connection it was sent on had just been closed by the server.
+    const response = await route.fetch({ maxRetries: 2 });
+    read();
+    await held;
+    await route.fulfill({ response });
+  });
+  await page.getByRole("checkbox", { name: /^Select #/ }).check();
+  const bar = page.getByRole("region", { name: "Bulk actions" });
+  await bar.getByRole("button", { name: "Close", exact: true }).click();
+  await expect(bar.getByRole("status")).toContainText("Closed 1 issue.");
+  await answerRead;
+  const title = `${batch} paper jam`;
+  await sendCustomerMail({ from: "race2@customer.example", to: desk, subject: title, text: "Hi." });
+  // Its events have reached the page: created, and then changed when its thank-you was sent (the last one,
+  // so none comes after the answer to put it back on the list).
+  await waitForMail((m) => m.envelopeTo.includes("race2@customer.example"));
+  await expect.poll(() => frames.filter((f) => f.includes(title)).length, { timeout: 30_000 }).toBe(2);
+  const answered = page.waitForResponse((r) => r.request().postDataJSON()?.operationName === "IssuesScene");
+  release();
+  await answered;
+  // The answer was read before the issue existed; the list is fetched once more, and shows it.
+  await expect(page.locator(".issue-row")).toHaveCount(1);
+  await expect(page.locator(".issue-row")).toContainText(title);
 });

@@ -2,6 +2,7 @@ import { useQuery } from "@apollo/client/react";
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
 import { Subject, throttleTime } from "rxjs";
+import { useRefetchAfterRacedEvent } from "../../app/live-refetch.ts";
 import { ErrorState, errorMessage, LoadingState, ProjectNotFound, usePageTitle } from "../../components/States.tsx";
 import {
   IssueCountsDocument,
@@ -78,13 +79,22 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
     first: PAGE_SIZE,
     ...filterVariables(filters),
   };
-  const { data, loading, error, refetch, fetchMore, subscribeToMore } = useQuery(IssuesSceneDocument, {
-    variables: listVariables,
-    // Show the cached list at once, then refresh: issues change while the responder is in a thread.
-    fetchPolicy: "cache-and-network",
-    nextFetchPolicy: "cache-first",
-    notifyOnNetworkStatusChange: true,
-  });
+  const { data, loading, error, refetch, fetchMore, subscribeToMore, observable, networkStatus } = useQuery(
+    IssuesSceneDocument,
+    {
+      variables: listVariables,
+      // Show the cached list at once, then refresh: issues change while the responder is in a thread.
+      fetchPolicy: "cache-and-network",
+      nextFetchPolicy: "cache-first",
+      notifyOnNetworkStatusChange: true,
+      // Each fetch reads the list as it is now: one sent after a change (a bulk action, a raced event) must
+      // not join a fetch begun before it and take that answer, which showed a closed issue again.
+      context: { queryDeduplication: false },
+    },
+  );
+  // An issue created or changed while the list is fetched again (after a bulk action, a lost socket) can be
+  // missing from that answer: the list is fetched once more after it.
+  const eventReceived = useRefetchAfterRacedEvent(observable, networkStatus, refetch);
   const counts = useQuery(IssueCountsDocument, {
     variables: { fullPath: projectPath, ...countVariables(filters) },
     fetchPolicy: "cache-and-network",
@@ -108,6 +118,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
       document: IssueCreatedDocument,
       variables: { projectPath },
       updateQuery: (prev, { subscriptionData, complete }) => {
+        eventReceived();
         countsChanged.next();
         return applyLiveIssue(
           prev as IssuesSceneQuery | undefined,
@@ -121,6 +132,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
       document: IssueUpdatedDocument,
       variables: { projectPath },
       updateQuery: (prev, { subscriptionData, complete }) => {
+        eventReceived();
         countsChanged.next();
         return applyLiveIssue(
           prev as IssuesSceneQuery | undefined,
@@ -135,7 +147,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
       onCreated();
       onUpdated();
     };
-  }, [subscribeToMore, projectPath, refetchCounts]);
+  }, [subscribeToMore, projectPath, refetchCounts, eventReceived]);
 
   const rowRefs = useRef<(HTMLAnchorElement | null)[]>([]);
   // Issue 10.3: selection for bulk actions, and shortcuts that work without tabbing into the list first.
