@@ -207,6 +207,59 @@ test("a reply confirmed while the thread is still being fetched again stays in t
   }
 });
 
+test("an issue closed while its thread is being fetched again shows as closed", async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  // What reaches the page's socket: the barrier that the close's event was received.
+  const frames: string[] = [];
+  page.on("websocket", (ws) => ws.on("framereceived", (frame) => frames.push(String(frame.payload))));
+  await signInAs(page, "reporter");
+  const { path } = await newTicket(page, unique("Badge reader offline"));
+  const ana = await newAgent(browser, "developer");
+  try {
+    await page.goto(path);
+    await page.getByLabel("Write a reply").fill("Please unplug it for a minute.");
+    await ana.page.goto(path);
+    await ana.page.getByLabel("Write a reply").fill("Which door is it?");
+    await ana.page.getByRole("button", { name: "Reply to customer", exact: true }).click();
+    await expect(ana.page.getByRole("article", { name: "Reply to customer by @developer" })).toBeVisible();
+    // The refusal fetches the thread again. Its answer is read from the server at once and held back until
+    // Ana's close has reached the page.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let read = () => {};
+    const answerRead = new Promise<void>((resolve) => {
+      read = resolve;
+    });
+    let holding = true;
+    await page.route("**/graphql", async (route) => {
+      if (!holding || route.request().postDataJSON()?.operationName !== "ThreadScene") return route.fallback();
+      holding = false;
+      // A query: retried if the kept-alive connection it was sent on had just been closed by the server.
+      const response = await route.fetch({ maxRetries: 2 });
+      read();
+      await held;
+      await route.fulfill({ response });
+    });
+    await page.getByRole("button", { name: "Reply to customer", exact: true }).click();
+    await expect(
+      page.getByRole("alert").filter({ hasText: "arrived on this ticket while you were writing" }),
+    ).toBeVisible();
+    await answerRead;
+    await ana.page.getByRole("button", { name: "Close issue" }).click();
+    await expect(ana.page.getByRole("button", { name: "Reopen issue" })).toBeVisible();
+    await expect.poll(() => frames.some((f) => f.includes('"state":"closed"')), { timeout: 30_000 }).toBe(true);
+    const answered = page.waitForResponse((r) => r.request().postDataJSON()?.operationName === "ThreadScene");
+    release();
+    await answered;
+    // The answer was read while the issue was open; the thread is fetched once more, and shows it closed.
+    await expect(page.getByRole("button", { name: "Reopen issue" })).toBeVisible();
+  } finally {
+    await ana.context.close();
+  }
+});
+
 test("a reply begun before a reload is still stopped when a message arrived meanwhile", async ({ page, browser }) => {
   test.setTimeout(90_000);
   await signInAs(page, "reporter");

@@ -1,6 +1,7 @@
 import { useApolloClient, useMutation, useQuery } from "@apollo/client/react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link } from "react-router";
+import { useRefetchAfterRacedEvent } from "../../app/live-refetch.ts";
 import { issuePath, issuesPath } from "../../app/paths.ts";
 import { ConfidentialBadge, StateBadge } from "../../components/Badges.tsx";
 import { Markdown } from "../../components/Markdown.tsx";
@@ -14,16 +15,16 @@ import {
   usePageTitle,
 } from "../../components/States.tsx";
 import { Time } from "../../components/time.tsx";
+import { SUPPORT_BOT } from "../issues/filters.ts";
 import {
   MarkIssueReadDocument,
   NoteCreatedDocument,
   NoteUpdatedDocument,
-  type ThreadNote_NoteFragment,
   ThreadIssueUpdatedDocument,
+  type ThreadNote_NoteFragment,
   ThreadSceneDocument,
   type ThreadSceneQuery,
 } from "./__generated__/thread.ts";
-import { SUPPORT_BOT } from "../issues/filters.ts";
 import { EmailLog } from "./EmailLog.tsx";
 import { IssueSidebar } from "./IssueSidebar.tsx";
 import { ReplyComposer } from "./ReplyComposer.tsx";
@@ -56,11 +57,19 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
   // shown at once (cache-and-network: Apollo holds cache updates back from other policies until the answer is
   // in) and stays when the answer, read before it existed, arrives (merged, not overwritten: the timeline's
   // merge in apollo-client.ts keeps it). A thread opened again shows what was cached and is fetched fresh.
-  const { data, loading, error, refetch, subscribeToMore, fetchMore } = useQuery(ThreadSceneDocument, {
-    variables,
-    fetchPolicy: "cache-and-network",
-    refetchWritePolicy: "merge",
-  });
+  const { data, loading, error, refetch, subscribeToMore, fetchMore, observable, networkStatus } = useQuery(
+    ThreadSceneDocument,
+    {
+      variables,
+      fetchPolicy: "cache-and-network",
+      refetchWritePolicy: "merge",
+      // Each fetch reads the thread as it is now (see IssuesScene).
+      context: { queryDeduplication: false },
+    },
+  );
+  // The issue's fields (state, labels, the email log) changed by an event while the thread is fetched again
+  // would be put back by that answer, read before the change: the thread is fetched once more after it.
+  const eventReceived = useRefetchAfterRacedEvent(observable, networkStatus, refetch);
   // Issue 12.6: where a moved email went (said at page level: the email leaves this list).
   const [movedTo, setMovedTo] = useState<string | null>(null);
   const issue = data?.project?.issue;
@@ -72,18 +81,33 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
     const stopNotes = subscribeToMore({
       document: NoteCreatedDocument,
       variables: { noteableId: issueId },
-      updateQuery: (prev, { subscriptionData, complete }) =>
-        withNote(prev as ThreadSceneQuery | undefined, subscriptionData.data?.noteCreated, complete),
+      updateQuery: (prev, { subscriptionData, complete }) => {
+        eventReceived();
+        return withNote(prev as ThreadSceneQuery | undefined, subscriptionData.data?.noteCreated, complete);
+      },
     });
-    // Updated issues (state, labels, email log) and edited notes are normalised into the cache by id.
-    const stopIssue = subscribeToMore({ document: ThreadIssueUpdatedDocument, variables: { projectPath } });
-    const stopEdits = subscribeToMore({ document: NoteUpdatedDocument, variables: { noteableId: issueId } });
+    // Updated issues (state, labels, email log) and edited notes are normalised into the cache by id; their
+    // updates write nothing more.
+    const received = () => {
+      eventReceived();
+      return undefined;
+    };
+    const stopIssue = subscribeToMore({
+      document: ThreadIssueUpdatedDocument,
+      variables: { projectPath },
+      updateQuery: received,
+    });
+    const stopEdits = subscribeToMore({
+      document: NoteUpdatedDocument,
+      variables: { noteableId: issueId },
+      updateQuery: received,
+    });
     return () => {
       stopNotes();
       stopIssue();
       stopEdits();
     };
-  }, [subscribeToMore, issueId, projectPath]);
+  }, [subscribeToMore, issueId, projectPath, eventReceived]);
 
   // Issue 10.1: reading the thread (and what arrives in it while open) clears "unread" in the list.
   // Reading it also reads its notifications: the bell's count follows.
