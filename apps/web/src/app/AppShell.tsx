@@ -3,6 +3,7 @@ import { type ChangeEvent, useEffect } from "react";
 import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { ErrorState, errorMessage, LoadingState } from "../components/States.tsx";
 import { AppShellDocument, ProjectNavDocument } from "./__generated__/shell.ts";
+import { FRESH_FETCHES } from "./live-refetch.ts";
 import { ReconnectingBanner } from "./live-status.tsx";
 import { MailAlertBanner } from "./MailAlertBanner.tsx";
 import { NotificationBell } from "./NotificationBell.tsx";
@@ -10,9 +11,9 @@ import {
   issuesPath,
   mailHealthPath,
   membersPath,
-  savedRepliesPath,
   parseProjectPath,
   quarantinePath,
+  savedRepliesPath,
   settingsPath,
 } from "./paths.ts";
 import { useSession } from "./session.tsx";
@@ -29,6 +30,7 @@ export const AppShell = () => {
     skip: !route,
     // The quarantine badge follows new mail on each page change (and after quarantine actions).
     fetchPolicy: "cache-and-network",
+    context: FRESH_FETCHES,
   });
   const canAdmin = nav.data?.project?.userPermissions.adminProject ?? false;
   const quarantineCount = nav.data?.project?.quarantineCount ?? 0;

@@ -8,6 +8,7 @@ import {
   NotificationReceivedDocument,
 } from "../scenes/notifications/__generated__/notifications.ts";
 import "./notifications.css";
+import { FRESH_FETCHES } from "./live-refetch.ts";
 import { inboxPath, issuePath } from "./paths.ts";
 
 /** The browser's desktop notifications, where they exist and were allowed. */
@@ -16,7 +17,10 @@ const desktop = () =>
 
 export const NotificationBell = () => {
   const client = useApolloClient();
-  const { data } = useQuery(NotificationBellDocument, { fetchPolicy: "cache-and-network" });
+  const { data } = useQuery(NotificationBellDocument, {
+    fetchPolicy: "cache-and-network",
+    context: FRESH_FETCHES,
+  });
   useSubscription(NotificationReceivedDocument, {
     onData: ({ data: received }) => {
       const n = received.data?.notificationReceived;

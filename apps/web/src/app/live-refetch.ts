@@ -7,6 +7,14 @@ import { NetworkStatus, type ObservableQuery } from "@apollo/client";
 import { useCallback, useEffect, useRef } from "react";
 
 /**
+ * The context of a view's query that is fetched again after a change (a mutation's refetch, a live event):
+ * each fetch reads the server as it is now. Apollo otherwise lets a fetch join an identical one already in
+ * flight, begun before the change, and take its answer: the issue list's fetch after a bulk close showed the
+ * closed issue again.
+ */
+export const FRESH_FETCHES = { queryDeduplication: false } as const;
+
+/**
  * Whether a fetch in this state replaces what the view shows: its first load, new variables, a refetch.
  * Loading a further page (fetchMore) appends to the view, and an answer is not in flight in the others.
  */

@@ -2,7 +2,7 @@ import { useQuery } from "@apollo/client/react";
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
 import { Subject, throttleTime } from "rxjs";
-import { useRefetchAfterRacedEvent } from "../../app/live-refetch.ts";
+import { FRESH_FETCHES, useRefetchAfterRacedEvent } from "../../app/live-refetch.ts";
 import { ErrorState, errorMessage, LoadingState, ProjectNotFound, usePageTitle } from "../../components/States.tsx";
 import {
   IssueCountsDocument,
@@ -14,9 +14,6 @@ import {
   IssueUpdatedDocument,
 } from "./__generated__/issues.ts";
 import { BulkBar, useBulk } from "./BulkBar.tsx";
-import { IssueFilterBar } from "./IssueFilterBar.tsx";
-import { IssuesHeader, listCount } from "./IssuesHeader.tsx";
-import { IssueRow } from "./IssueRow.tsx";
 import {
   filterVariables,
   hasNarrowingFilters,
@@ -26,6 +23,9 @@ import {
   stateVariable,
   writeFilters,
 } from "./filters.ts";
+import { IssueFilterBar } from "./IssueFilterBar.tsx";
+import { IssueRow } from "./IssueRow.tsx";
+import { IssuesHeader, listCount } from "./IssuesHeader.tsx";
 
 /** The tab counts are per state: every filter but the "needs reply" one. */
 const countVariables = (filters: IssueFilters) => {
@@ -87,9 +87,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
       fetchPolicy: "cache-and-network",
       nextFetchPolicy: "cache-first",
       notifyOnNetworkStatusChange: true,
-      // Each fetch reads the list as it is now: one sent after a change (a bulk action, a raced event) must
-      // not join a fetch begun before it and take that answer, which showed a closed issue again.
-      context: { queryDeduplication: false },
+      context: FRESH_FETCHES,
     },
   );
   // An issue created or changed while the list is fetched again (after a bulk action, a lost socket) can be
@@ -99,6 +97,7 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
     variables: { fullPath: projectPath, ...countVariables(filters) },
     fetchPolicy: "cache-and-network",
     nextFetchPolicy: "cache-first",
+    context: FRESH_FETCHES,
   });
   const project = data?.project;
   usePageTitle(`${filters.tab === "service_desk" ? "Service Desk issues" : "Issues"} · ${projectPath}`);

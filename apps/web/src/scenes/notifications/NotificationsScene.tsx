@@ -3,16 +3,17 @@
 import { useMutation, useQuery } from "@apollo/client/react";
 import { useState } from "react";
 import { Link } from "react-router";
+import { FRESH_FETCHES } from "../../app/live-refetch.ts";
+import { issuePath } from "../../app/paths.ts";
 import { ErrorState, errorMessage, LoadingState } from "../../components/States.tsx";
 import { Time } from "../../components/time.tsx";
 import type { NotificationLevel } from "../../graphql/__generated__/schema.ts";
+import { Feedback, useAction } from "../team/useAction.tsx";
 import {
   NotificationSettingUpdateDocument,
   NotificationsMarkReadDocument,
   NotificationsSceneDocument,
 } from "./__generated__/notifications.ts";
-import { issuePath } from "../../app/paths.ts";
-import { Feedback, useAction } from "../team/useAction.tsx";
 
 const LEVELS: { value: NotificationLevel; label: string }[] = [
   { value: "WATCH", label: "Every new ticket and customer reply" },
@@ -23,6 +24,7 @@ const LEVELS: { value: NotificationLevel; label: string }[] = [
 export const NotificationsScene = () => {
   const { data, loading, error, refetch } = useQuery(NotificationsSceneDocument, {
     fetchPolicy: "cache-and-network",
+    context: FRESH_FETCHES,
   });
   const [markRead] = useMutation(NotificationsMarkReadDocument, { refetchQueries: ["NotificationBell"] });
   if (!data && loading) return <LoadingState label="Loading notifications…" />;

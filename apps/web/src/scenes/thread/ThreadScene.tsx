@@ -1,7 +1,7 @@
 import { useApolloClient, useMutation, useQuery } from "@apollo/client/react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Link } from "react-router";
-import { useRefetchAfterRacedEvent } from "../../app/live-refetch.ts";
+import { FRESH_FETCHES, useRefetchAfterRacedEvent } from "../../app/live-refetch.ts";
 import { issuePath, issuesPath } from "../../app/paths.ts";
 import { ConfidentialBadge, StateBadge } from "../../components/Badges.tsx";
 import { Markdown } from "../../components/Markdown.tsx";
@@ -63,8 +63,7 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
       variables,
       fetchPolicy: "cache-and-network",
       refetchWritePolicy: "merge",
-      // Each fetch reads the thread as it is now (see IssuesScene).
-      context: { queryDeduplication: false },
+      context: FRESH_FETCHES,
     },
   );
   // The issue's fields (state, labels, the email log) changed by an event while the thread is fetched again
