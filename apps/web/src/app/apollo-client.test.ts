@@ -53,6 +53,12 @@ describe("threadNotesPagination", () => {
     expect(ids(mergeNotes(notes([5, 6, 7]), notes([5, 7, 8]), { args: {} }))).toEqual([5, 7, 8]);
   });
 
+  it("puts a later page's notes before a note that arrived while the thread was loaded only in part", () => {
+    // 900 arrived live (or was the author's reply) while only the first page, 5 and 6, was loaded.
+    const loaded = notes([5, 6, 900], true);
+    expect(ids(mergeNotes(loaded, notes([7, 8], false), { args: { after: "c6" } }))).toEqual([5, 6, 7, 8, 900]);
+  });
+
   it("keeps nothing beyond an answer that does not reach the end of the thread", () => {
     expect(ids(mergeNotes(notes([5, 6, 900]), notes([5, 6], true), { args: {} }))).toEqual([5, 6]);
   });

@@ -33,6 +33,8 @@ export const cursorNodesPagination = (keyArgs: string[] | false): FieldPolicy<No
 /** A note's database id from its cache reference (`Note:gid://tidings/Note/42` → 42). */
 const noteNumber = (n: unknown) => Number(/(\d+)$/.exec(String(refKey(n)))?.[1] ?? Number.NaN);
 
+const byNoteId = (nodes: readonly unknown[]) => [...nodes].sort((a, b) => noteNumber(a) - noteNumber(b));
+
 /**
  * A thread's timeline, oldest first. As `cursorNodesPagination`, except that the first page fetched again
  * keeps the cached notes newer than its newest one when it reaches the end of the thread: they were added
@@ -44,10 +46,12 @@ export const threadNotesPagination: FieldPolicy<NodesPage> = {
   keyArgs: [],
   merge(existing, incoming, { args }) {
     const merged = appendPage(existing, incoming, args?.after);
-    if (!existing || args?.after || incoming.pageInfo?.hasNextPage !== false) return merged;
+    // A later page is merged in the server's order (by id): a note that arrived while the thread was loaded
+    // only in part was added after the loaded notes, and the page's older notes go before it, not after.
+    if (args?.after) return { ...merged, nodes: byNoteId(merged.nodes ?? []) };
+    if (!existing || incoming.pageInfo?.hasNextPage !== false) return merged;
     const newest = Math.max(0, ...(incoming.nodes ?? []).map(noteNumber).filter(Number.isFinite));
-    const arrived = (existing.nodes ?? []).filter((n) => noteNumber(n) > newest);
-    arrived.sort((a, b) => noteNumber(a) - noteNumber(b));
+    const arrived = byNoteId((existing.nodes ?? []).filter((n) => noteNumber(n) > newest));
     return arrived.length ? { ...merged, nodes: [...(merged.nodes ?? []), ...arrived] } : merged;
   },
 };
