@@ -69,6 +69,22 @@ export const applyLiveIssue = (
   return { ...prev, project: { ...prev.project, issues: next } };
 };
 
+/**
+ * Whether a live issue can change the list on screen: it fits the filters, or it is on the list (it may
+ * have left it). A list the cache holds only partly (while it is fetched) cannot say: yes.
+ */
+export const concernsList = (
+  prev: IssuesSceneQuery | null | undefined,
+  issue: IssueRow_IssueFragment | null | undefined,
+  filters: IssueFilters,
+  complete = true,
+): boolean => {
+  if (!issue) return false;
+  const list = prev?.project?.issues;
+  if (!complete || !list) return true;
+  return matchesFilters(issue, filters) || list.nodes.some((n) => n.id === issue.id);
+};
+
 export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => readFilters(params), [params]);
@@ -117,28 +133,20 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
       document: IssueCreatedDocument,
       variables: { projectPath },
       updateQuery: (prev, { subscriptionData, complete }) => {
-        eventReceived();
+        const issue = subscriptionData.data?.issueCreated;
+        if (concernsList(prev as IssuesSceneQuery | undefined, issue, filtersRef.current, complete)) eventReceived();
         countsChanged.next();
-        return applyLiveIssue(
-          prev as IssuesSceneQuery | undefined,
-          subscriptionData.data?.issueCreated,
-          filtersRef.current,
-          complete,
-        );
+        return applyLiveIssue(prev as IssuesSceneQuery | undefined, issue, filtersRef.current, complete);
       },
     });
     const onUpdated = subscribeToMore({
       document: IssueUpdatedDocument,
       variables: { projectPath },
       updateQuery: (prev, { subscriptionData, complete }) => {
-        eventReceived();
+        const issue = subscriptionData.data?.issueUpdated;
+        if (concernsList(prev as IssuesSceneQuery | undefined, issue, filtersRef.current, complete)) eventReceived();
         countsChanged.next();
-        return applyLiveIssue(
-          prev as IssuesSceneQuery | undefined,
-          subscriptionData.data?.issueUpdated,
-          filtersRef.current,
-          complete,
-        );
+        return applyLiveIssue(prev as IssuesSceneQuery | undefined, issue, filtersRef.current, complete);
       },
     });
     return () => {

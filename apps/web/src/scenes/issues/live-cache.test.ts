@@ -4,7 +4,7 @@
 // "Missing field" for every field the cache lacks).
 import { expect, it } from "vitest";
 import { withNote } from "../thread/ThreadScene.tsx";
-import { applyLiveIssue } from "./IssuesScene.tsx";
+import { applyLiveIssue, concernsList } from "./IssuesScene.tsx";
 import { readFilters } from "./filters.ts";
 
 it("leaves a list or a thread that is not in the cache alone", () => {
@@ -35,4 +35,30 @@ it("writes nothing back from a list or thread the cache holds only partly, or th
   const note = { id: "gid://tidings/Note/1" } as Parameters<typeof withNote>[1];
   const thread = { project: { id: "gid://tidings/Project/1" } } as Parameters<typeof withNote>[0];
   expect(withNote(thread, note)).toBeUndefined();
+});
+
+it("counts a live issue as the list's business when it fits the filters or is on the list", () => {
+  const filters = readFilters(new URLSearchParams()); // open tickets
+  const open = {
+    id: "gid://tidings/Issue/1",
+    state: "opened",
+    author: { username: "support-bot" },
+    labels: { nodes: [] },
+    assignees: { nodes: [] },
+  };
+  const closedElsewhere = { ...open, id: "gid://tidings/Issue/2", state: "closed" };
+  const closedHere = { ...open, id: "gid://tidings/Issue/3", state: "closed" };
+  const page = {
+    project: {
+      id: "gid://tidings/Project/1",
+      issues: { nodes: [{ id: closedHere.id }], pageInfo: { hasNextPage: false, endCursor: null } },
+    },
+  } as unknown as Parameters<typeof concernsList>[0];
+  const live = (x: object) => x as Parameters<typeof concernsList>[1];
+  expect(concernsList(page, live(open), filters)).toBe(true);
+  expect(concernsList(page, live(closedHere), filters)).toBe(true); // it leaves the list
+  expect(concernsList(page, live(closedElsewhere), filters)).toBe(false);
+  // A list held only partly (it is being fetched) cannot tell.
+  expect(concernsList(page, live(closedElsewhere), filters, false)).toBe(true);
+  expect(concernsList(undefined, live(closedElsewhere), filters)).toBe(true);
 });

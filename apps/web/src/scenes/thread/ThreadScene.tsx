@@ -86,20 +86,22 @@ export const ThreadScene = ({ projectPath, iid }: { projectPath: string; iid: st
       },
     });
     // Updated issues (state, labels, email log) and edited notes are normalised into the cache by id; their
-    // updates write nothing more.
-    const received = () => {
-      eventReceived();
-      return undefined;
-    };
+    // updates write nothing more. The issues' events are the project's: only this issue's count.
     const stopIssue = subscribeToMore({
       document: ThreadIssueUpdatedDocument,
       variables: { projectPath },
-      updateQuery: received,
+      updateQuery: (_prev, { subscriptionData }) => {
+        if (subscriptionData.data?.issueUpdated?.id === issueId) eventReceived();
+        return undefined;
+      },
     });
     const stopEdits = subscribeToMore({
       document: NoteUpdatedDocument,
       variables: { noteableId: issueId },
-      updateQuery: received,
+      updateQuery: () => {
+        eventReceived();
+        return undefined;
+      },
     });
     return () => {
       stopNotes();
