@@ -3,7 +3,7 @@
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./support/auth.ts";
 import { sendCustomerMail, waitForMail } from "./support/mail.ts";
-import { collectPageErrors, seriousViolations, serviceDeskAddress, unique } from "./web-helpers.ts";
+import { collectPageErrors, holdNextAnswer, seriousViolations, serviceDeskAddress, unique } from "./web-helpers.ts";
 
 test("a responder closes 20 tickets in one action, and triages from the keyboard", async ({ page }) => {
   test.setTimeout(120_000);
@@ -64,29 +64,12 @@ test("an issue that arrives while the list is fetched again after a bulk action 
 
   // The list's next fetch (after the bulk action) is read from the server at once, and its answer is held
   // back until a new issue's event has reached the page: a slow network, as a busy api gives it.
-  let release = () => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let read = () => {};
-  const answerRead = new Promise<void>((resolve) => {
-    read = resolve;
-  });
-  let holding = true;
-  await page.route("**/graphql", async (route) => {
-    if (!holding || route.request().postDataJSON()?.operationName !== "IssuesScene") return route.fallback();
-    holding = false;
-    // A query: retried if the kept-alive connection it was sent on had just been closed by the server.
-    const response = await route.fetch({ maxRetries: 2 });
-    read();
-    await held;
-    await route.fulfill({ response });
-  });
+  const answer = await holdNextAnswer(page, "IssuesScene");
   await page.getByRole("checkbox", { name: /^Select #/ }).check();
   const bar = page.getByRole("region", { name: "Bulk actions" });
   await bar.getByRole("button", { name: "Close", exact: true }).click();
   await expect(bar.getByRole("status")).toContainText("Closed 1 issue.");
-  await answerRead;
+  await answer.read;
   const title = `${batch} paper jam`;
   await sendCustomerMail({ from: "race2@customer.example", to: desk, subject: title, text: "Hi." });
   // Its events have reached the page: created, and then changed when its thank-you was sent (the last one,
@@ -94,7 +77,7 @@ test("an issue that arrives while the list is fetched again after a bulk action 
   await waitForMail((m) => m.envelopeTo.includes("race2@customer.example"));
   await expect.poll(() => frames.filter((f) => f.includes(title)).length, { timeout: 30_000 }).toBe(2);
   const answered = page.waitForResponse((r) => r.request().postDataJSON()?.operationName === "IssuesScene");
-  release();
+  answer.release();
   await answered;
   // The answer was read before the issue existed; the list is fetched once more, and shows it.
   await expect(page.locator(".issue-row")).toHaveCount(1);

@@ -5,7 +5,14 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { signInAs } from "./support/auth.ts";
 import { capturedMail, sendCustomerMail, waitForMail } from "./support/mail.ts";
-import { collectPageErrors, seriousViolations, serviceDeskAddress, unique, waitForIssueIid } from "./web-helpers.ts";
+import {
+  collectPageErrors,
+  holdNextAnswer,
+  seriousViolations,
+  serviceDeskAddress,
+  unique,
+  waitForIssueIid,
+} from "./web-helpers.ts";
 
 // A 1×1 PNG and a one-page PDF, small and real.
 const PNG = Buffer.from(
@@ -224,34 +231,17 @@ test("an issue closed while its thread is being fetched again shows as closed", 
     await expect(ana.page.getByRole("article", { name: "Reply to customer by @developer" })).toBeVisible();
     // The refusal fetches the thread again. Its answer is read from the server at once and held back until
     // Ana's close has reached the page.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let read = () => {};
-    const answerRead = new Promise<void>((resolve) => {
-      read = resolve;
-    });
-    let holding = true;
-    await page.route("**/graphql", async (route) => {
-      if (!holding || route.request().postDataJSON()?.operationName !== "ThreadScene") return route.fallback();
-      holding = false;
-      // A query: retried if the kept-alive connection it was sent on had just been closed by the server.
-      const response = await route.fetch({ maxRetries: 2 });
-      read();
-      await held;
-      await route.fulfill({ response });
-    });
+    const answer = await holdNextAnswer(page, "ThreadScene");
     await page.getByRole("button", { name: "Reply to customer", exact: true }).click();
     await expect(
       page.getByRole("alert").filter({ hasText: "arrived on this ticket while you were writing" }),
     ).toBeVisible();
-    await answerRead;
+    await answer.read;
     await ana.page.getByRole("button", { name: "Close issue" }).click();
     await expect(ana.page.getByRole("button", { name: "Reopen issue" })).toBeVisible();
     await expect.poll(() => frames.some((f) => f.includes('"state":"closed"')), { timeout: 30_000 }).toBe(true);
     const answered = page.waitForResponse((r) => r.request().postDataJSON()?.operationName === "ThreadScene");
-    release();
+    answer.release();
     await answered;
     // The answer was read while the issue was open; the thread is fetched once more, and shows it closed.
     await expect(page.getByRole("button", { name: "Reopen issue" })).toBeVisible();

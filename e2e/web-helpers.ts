@@ -109,3 +109,30 @@ export const seriousViolations = async (page: Page) => {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 };
+
+/**
+ * Holds back the answer of the page's next GraphQL request named `operationName`: the request is sent to the
+ * server at once (`read` resolves when the server has answered), and the page gets the answer only after
+ * `release()`. A slow network, as a busy api gives it, so that a change can cross the answer on its way.
+ */
+export const holdNextAnswer = async (page: Page, operationName: string) => {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let answerRead = () => {};
+  const read = new Promise<void>((resolve) => {
+    answerRead = resolve;
+  });
+  let holding = true;
+  await page.route("**/graphql", async (route) => {
+    if (!holding || route.request().postDataJSON()?.operationName !== operationName) return route.fallback();
+    holding = false;
+    // A query: retried if the kept-alive connection it was sent on had just been closed by the server.
+    const response = await route.fetch({ maxRetries: 2 });
+    answerRead();
+    await held;
+    await route.fulfill({ response });
+  });
+  return { read, release };
+};

@@ -129,25 +129,28 @@ export const IssuesScene = ({ projectPath }: { projectPath: string }) => {
     const recount = countsChanged
       .pipe(throttleTime(COUNTS_REFRESH_MS, undefined, { leading: true, trailing: true }))
       .subscribe(() => void refetchCounts());
+    // A new or changed issue: the list may have to fetch again (it crossed a fetch), the counts are re-read,
+    // and the issue enters or leaves the list on screen.
+    const onLiveIssue = (
+      prev: IssuesSceneQuery | undefined,
+      issue: IssueRow_IssueFragment | null | undefined,
+      complete: boolean,
+    ) => {
+      if (concernsList(prev, issue, filtersRef.current, complete)) eventReceived();
+      countsChanged.next();
+      return applyLiveIssue(prev, issue, filtersRef.current, complete);
+    };
     const onCreated = subscribeToMore({
       document: IssueCreatedDocument,
       variables: { projectPath },
-      updateQuery: (prev, { subscriptionData, complete }) => {
-        const issue = subscriptionData.data?.issueCreated;
-        if (concernsList(prev as IssuesSceneQuery | undefined, issue, filtersRef.current, complete)) eventReceived();
-        countsChanged.next();
-        return applyLiveIssue(prev as IssuesSceneQuery | undefined, issue, filtersRef.current, complete);
-      },
+      updateQuery: (prev, { subscriptionData, complete }) =>
+        onLiveIssue(prev as IssuesSceneQuery | undefined, subscriptionData.data?.issueCreated, complete),
     });
     const onUpdated = subscribeToMore({
       document: IssueUpdatedDocument,
       variables: { projectPath },
-      updateQuery: (prev, { subscriptionData, complete }) => {
-        const issue = subscriptionData.data?.issueUpdated;
-        if (concernsList(prev as IssuesSceneQuery | undefined, issue, filtersRef.current, complete)) eventReceived();
-        countsChanged.next();
-        return applyLiveIssue(prev as IssuesSceneQuery | undefined, issue, filtersRef.current, complete);
-      },
+      updateQuery: (prev, { subscriptionData, complete }) =>
+        onLiveIssue(prev as IssuesSceneQuery | undefined, subscriptionData.data?.issueUpdated, complete),
     });
     return () => {
       recount.unsubscribe();
