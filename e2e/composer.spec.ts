@@ -40,6 +40,14 @@ const newAgent = async (browser: Browser, username: string) => {
   return { context, page };
 };
 
+/** The developer (another agent, on her own page) replies to the customer on the ticket at `path`, and sees it sent. */
+const agentReplies = async (agent: Page, path: string, text: string) => {
+  await agent.goto(path);
+  await agent.getByLabel("Write a reply").fill(text);
+  await agent.getByRole("button", { name: "Reply to customer", exact: true }).click();
+  await expect(agent.getByRole("article", { name: "Reply to customer by @developer" })).toBeVisible();
+};
+
 test("quick actions label and assign, and only the text is emailed", async ({ page }) => {
   test.setTimeout(90_000);
   const errors = collectPageErrors(page);
@@ -176,30 +184,17 @@ test("a reply confirmed while the thread is still being fetched again stays in t
   try {
     await page.goto(path);
     await page.getByLabel("Write a reply").fill("Please clean the print head.");
-    await ana.page.goto(path);
-    await ana.page.getByLabel("Write a reply").fill("Which model is it?");
-    await ana.page.getByRole("button", { name: "Reply to customer", exact: true }).click();
-    await expect(ana.page.getByRole("article", { name: "Reply to customer by @developer" })).toBeVisible();
+    await agentReplies(ana.page, path, "Which model is it?");
     // The refusal fetches the thread again. Its answer is read from the server at once and held back until
     // the confirmed reply is on the page: a slow network, as a busy api gives it.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    await page.route("**/graphql", async (route) => {
-      if (route.request().postDataJSON()?.operationName !== "ThreadScene") return route.fallback();
-      // A query: retried if the kept-alive connection it was sent on had just been closed by the server.
-      const response = await route.fetch({ maxRetries: 2 });
-      await held;
-      await route.fulfill({ response });
-    });
+    const answer = await holdNextAnswer(page, "ThreadScene");
     await page.getByRole("button", { name: "Reply to customer", exact: true }).click();
     const warning = page.getByRole("alert").filter({ hasText: "arrived on this ticket while you were writing" });
     await warning.getByRole("button", { name: "Send anyway" }).click();
     const mine = page.getByRole("article", { name: "Reply to customer by @reporter" });
     await expect(mine).toContainText("Please clean the print head.");
     const answered = page.waitForResponse((r) => r.request().postDataJSON()?.operationName === "ThreadScene");
-    release();
+    answer.release();
     await answered;
     // A later live event is the barrier: by the time Ana's next note is shown, the older answer was applied.
     await ana.page.getByRole("button", { name: "Internal note", exact: true }).click();
@@ -225,10 +220,7 @@ test("an issue closed while its thread is being fetched again shows as closed", 
   try {
     await page.goto(path);
     await page.getByLabel("Write a reply").fill("Please unplug it for a minute.");
-    await ana.page.goto(path);
-    await ana.page.getByLabel("Write a reply").fill("Which door is it?");
-    await ana.page.getByRole("button", { name: "Reply to customer", exact: true }).click();
-    await expect(ana.page.getByRole("article", { name: "Reply to customer by @developer" })).toBeVisible();
+    await agentReplies(ana.page, path, "Which door is it?");
     // The refusal fetches the thread again. Its answer is read from the server at once and held back until
     // Ana's close has reached the page.
     const answer = await holdNextAnswer(page, "ThreadScene");
@@ -264,10 +256,7 @@ test("a reply begun before a reload is still stopped when a message arrived mean
   try {
     await reloaded.goto(path);
     await expect(reloaded.getByLabel("Write a reply")).toHaveValue("Please open the paper tray.");
-    await ana.page.goto(path);
-    await ana.page.getByLabel("Write a reply").fill("The tray is open already, it is the roller.");
-    await ana.page.getByRole("button", { name: "Reply to customer", exact: true }).click();
-    await expect(ana.page.getByRole("article", { name: "Reply to customer by @developer" })).toBeVisible();
+    await agentReplies(ana.page, path, "The tray is open already, it is the roller.");
     // Ana's reply arrives while the reloaded page is open; the reply there was begun without it.
     await expect(reloaded.getByRole("article", { name: "Reply to customer by @developer" })).toBeVisible();
     await reloaded.getByRole("button", { name: "Reply to customer", exact: true }).click();

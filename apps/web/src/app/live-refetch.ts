@@ -5,7 +5,7 @@
 // while the view is fetched in a way that replaces it marks the view, and the view is fetched once more
 // after that answer.
 import { NetworkStatus, type ObservableQuery } from "@apollo/client";
-import { useCallback, useEffect, useRef } from "react";
+import { useCallback, useEffect, useState } from "react";
 
 /**
  * The context of a view's query that is fetched again after a change (a mutation's refetch, a live event):
@@ -59,7 +59,8 @@ export const useRefetchAfterRacedEvent = (
   networkStatus: NetworkStatus,
   refetch: () => unknown,
 ): (() => void) => {
-  const plan = useRef(racedRefetchPlan()).current;
+  // One plan for the view's life (created once, not on every render).
+  const [plan] = useState(() => racedRefetchPlan());
   useEffect(() => {
     const wait = plan.due(networkStatus, Date.now());
     if (wait === null) return;
